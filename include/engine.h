@@ -1,0 +1,59 @@
+#ifndef TIERSIM_ENGINE_H
+#define TIERSIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "scenario.h"
+#include "tserr.h"
+
+/* The yearly update of DESIGN.md for one replication.  Pure: no I/O, no
+ * globals, no allocation after engine_alloc.  Counts are exact 64-bit
+ * integers. */
+
+typedef enum {
+    M_STOCK = 0,     /* N[k] at the end of the year */
+    M_NEW,           /* cumulative entries (inflow + promotions in) since start_year */
+    M_INFLOW,        /* entries from outside during the year */
+    M_PROMOTED_IN,   /* promotions into the tier during the year */
+    M_EXITS,         /* exits during the year */
+    M_COUNT
+} ts_measure;
+
+extern const char *const engine_measure_names[M_COUNT];
+
+/* Largest count the engine accepts (a tier or a flow); beyond it a run stops
+ * with an error naming the tier and year rather than overflowing. */
+#define ENGINE_COUNT_MAX ((int64_t)1 << 62)
+/* Largest inflow mean (rng_poisson's limit). */
+#define ENGINE_MEAN_MAX 4503599627370496.0 /* 2^52 */
+
+typedef enum {
+    ENGINE_FAST = 0,    /* rng_binomial / rng_poisson (BTRS, PTRS) */
+    ENGINE_GSL = 1      /* gsl_ran_binomial / gsl_ran_poisson on every draw: the benchmark baseline */
+} engine_samplers;
+
+typedef struct engine_ws engine_ws;
+
+engine_ws *engine_alloc(const scenario *s, engine_samplers samplers);
+void engine_free(engine_ws *w);   /* NULL is a no-op */
+
+/* Draws every parameter once into theta[s->n_params], in parameter order.
+ * All parameters are drawn, whether or not their policy is active, so that the
+ * random stream's use does not depend on which policies are on. */
+void engine_draw(const scenario *s, gsl_rng *r, double *theta);
+
+/* Simulates start_year .. end_year from the parameter vector theta.
+ * out[(y * n_tiers + k) * M_COUNT + m] receives measure m of tier k at the end
+ * of year index y.  *capped is set to 1 when some tier's outgoing rates
+ * (drawn or scaled by a policy) summed above 1 in some year and were scaled
+ * down to 1, else 0.  Returns 0, or -1 with err when a count would exceed
+ * ENGINE_COUNT_MAX or an inflow mean ENGINE_MEAN_MAX. */
+int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
+               int *capped, ts_err *err);
+
+/* Size of engine_run's `out` in elements. */
+size_t engine_out_len(const scenario *s);
+
+#endif

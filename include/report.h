@@ -1,0 +1,48 @@
+#ifndef TIERSIM_REPORT_H
+#define TIERSIM_REPORT_H
+
+#include <stdint.h>
+
+#include "outdir.h"
+#include "runner.h"
+#include "scenario.h"
+#include "tserr.h"
+
+/* What a run says about each target, and the files of a run's output
+ * directory (projection.csv, targets.csv, p_met_by_year.csv, manifest.txt). */
+
+#define REPORT_Z95 1.959963984540054
+
+typedef struct {
+    double bar;                     /* target * (1 - tolerance) */
+    uint64_t met, n;
+    double p_met, se, ci_lo, ci_hi; /* ci: 95 % Wilson */
+    int64_t p05, p50, p95;          /* of the targeted measure in end_year */
+} target_summary;
+
+typedef enum { VERDICT_UNLIKELY, VERDICT_UNCERTAIN, VERDICT_LIKELY } verdict;
+
+void report_target(const scenario *s, const runner_result *r, size_t j, target_summary *t);
+/* The joint row: every target met in the same replication. */
+void report_all(const runner_result *r, target_summary *t);
+/* likely when p >= 0.8, unlikely when p <= 0.2, otherwise uncertain. */
+verdict report_verdict(double p);
+const char *report_verdict_name(verdict v);
+const char *report_target_measure(const ts_target *t);   /* "new" or "stock" */
+
+typedef struct {
+    const char *command_line;
+    const char *scenario_path;
+    const char *policies;           /* comma-separated active policies, "" for none */
+    uint64_t seed;
+    uint64_t replications;
+    int threads;
+    double precision;               /* 0: none */
+    int precision_reached;
+    const char *generator;
+} run_manifest;
+
+int report_write_run(outdir *o, const scenario *s, const runner_result *r,
+                     const run_manifest *m, ts_err *err);
+
+#endif

@@ -1,0 +1,65 @@
+#ifndef TIERSIM_RUNNER_H
+#define TIERSIM_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "scenario.h"
+#include "summary.h"
+#include "tserr.h"
+
+/* Replications, threads and aggregation.  No I/O: progress is reported
+ * through a callback the command layer owns.
+ *
+ * Reproducibility: replication i (counted from 0) draws its parameters from
+ * stream 2i and its chance events from stream 2i + 1 of the run seed
+ * (rng_seed_stream).  Replications are handed to threads in chunks of
+ * RUNNER_CHUNK; all sums are integer, so results are identical, byte for
+ * byte, for any number of threads, and the first n replications of a larger
+ * run are exactly the replications of a run of n. */
+
+#define RUNNER_CHUNK 500
+/* --precision adds replications in batches of this many chunks. */
+#define RUNNER_BATCH_CHUNKS 8
+
+typedef struct {
+    uint64_t replications;          /* used when precision == 0 */
+    uint64_t seed;
+    int threads;                    /* <= 0: OpenMP's default */
+    double precision;               /* > 0: run until every target's P(met) SE <= precision */
+    uint64_t max_replications;      /* the cap with precision */
+    engine_samplers samplers;
+    volatile sig_atomic_t *cancel;  /* polled between chunks; may be NULL */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} runner_opts;
+
+typedef struct {
+    size_t n_years, n_tiers, n_targets;
+    uint64_t replications;          /* replications actually run */
+    int threads;                    /* threads used */
+    hist **hists;                   /* [(y * n_tiers + k) * M_COUNT + m] */
+    uint64_t *met_by_year;          /* [j * n_years + y]: target j's threshold reached at year y */
+    uint64_t met_all;               /* every target met at end_year in the same replication */
+    uint64_t capped;                /* replications whose rates were scaled down to sum to 1 */
+    int precision_reached;          /* with precision: 1 when the SE goal was met before the cap */
+} runner_result;
+
+/* Fills the defaults: the scenario's replications and seed, all threads,
+ * fast samplers, cap 10^7. */
+void runner_opts_init(runner_opts *o, const scenario *s);
+
+int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err);
+void runner_result_free(runner_result *r);   /* NULL is a no-op */
+
+const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_measure m);
+uint64_t runner_met(const runner_result *r, size_t target); /* at end_year */
+
+/* The stopping rule's standard error: Agresti-Coull's p~ = (x + 2) / (n + 4)
+ * in sqrt(p~ (1 - p~) / n), so a run is not stopped early just because no
+ * replication has met (or missed) a target yet. */
+double runner_stopping_se(uint64_t successes, uint64_t n);
+
+#endif

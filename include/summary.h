@@ -1,0 +1,54 @@
+#ifndef TIERSIM_SUMMARY_H
+#define TIERSIM_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Summaries whose memory does not grow with the number of replications.
+ *
+ * hist: a histogram of nonnegative integer counts (firms).  Bins have width 1
+ * -- so quantiles are exact -- while the values seen span fewer than
+ * HIST_MAX_BINS consecutive integers; beyond that the bin width doubles as
+ * often as needed (bins stay aligned to multiples of the width, so merging
+ * histograms is exact and independent of the order in which values arrived).
+ * The mean is always exact (a 128-bit integer sum). */
+
+#define HIST_MAX_BINS 32768
+
+typedef struct hist hist;
+
+hist *hist_alloc(void);
+void hist_free(hist *h);                      /* NULL is a no-op */
+void hist_reset(hist *h);                     /* empty again, keeps memory */
+
+/* Adds `count` observations of value v (v >= 0).  May grow the bin array;
+ * returns -1 only when memory runs out. */
+int hist_add(hist *h, int64_t v, uint64_t count);
+
+/* dst += src.  Returns -1 only when memory runs out. */
+int hist_merge(hist *dst, const hist *src);
+
+uint64_t hist_count(const hist *h);
+int64_t hist_min(const hist *h);              /* exact smallest value seen; 0 when empty */
+int64_t hist_max(const hist *h);              /* exact largest value seen; 0 when empty */
+int64_t hist_width(const hist *h);            /* current bin width (1 = exact) */
+double hist_mean(const hist *h);              /* exact mean; NAN when empty */
+double hist_sd(const hist *h);                /* sample sd (n - 1); 0 when n < 2, NAN when empty */
+
+/* The q-quantile as the inverse of the empirical CDF (R's type 1): the
+ * smallest v with F(v) >= q, for q in [0, 1] (q = 0 gives the minimum).
+ * Exact while the width is 1; otherwise the lower edge of the bin, clamped to
+ * [min, max].  0 when empty. */
+int64_t hist_quantile(const hist *h, double q);
+
+/* Number of observations >= threshold (exact while width is 1). */
+uint64_t hist_count_at_least(const hist *h, int64_t threshold);
+
+/* Wilson score interval for `successes` out of n at normal quantile z
+ * (1.959963984540054 for 95 %).  n = 0 gives [0, 1]. */
+void wilson_interval(uint64_t successes, uint64_t n, double z, double *lo, double *hi);
+
+/* Monte Carlo standard error of a proportion, sqrt(p (1 - p) / n); 0 when n = 0. */
+double proportion_se(uint64_t successes, uint64_t n);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef TIERSIM_VERSION_H
+#define TIERSIM_VERSION_H
+#define TIERSIM_VERSION "0.1.0"
+#endif

@@ -1,0 +1,64 @@
+/* cmd_check.c -- `tiersim check`: validate a scenario, list its parameters. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "scenario.h"
+
+static const char check_usage[] = "usage: tiersim check SCENARIO [--params]";
+
+int cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"params", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int list = 0, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'p') {
+            list = 1;
+        } else if (c == 'h') {
+            printf("%s\n", check_usage);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "check: unknown option '%s'\n%s\n", argv[optind - 1], check_usage);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "check: expected one SCENARIO\n%s\n", check_usage);
+        return EXIT_USAGE;
+    }
+    scenario *s;
+    ts_err err;
+    if (scenario_load(&s, argv[optind], &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (!list) {
+        size_t uncertain = 0;
+        for (size_t i = 0; i < s->n_params; i++)
+            uncertain += (size_t)dist_is_random(&s->params[i].value);
+        printf("%s: ok -- %zu tiers, %zu transitions, %zu targets, %zu policies, %zu parameters "
+               "(%zu uncertain), %d-%d\n", argv[optind], s->n_tiers, s->n_transitions,
+               s->n_targets, s->n_policies, s->n_params, uncertain, s->start_year, s->end_year);
+    } else {
+        printf("%-52s %-28s %12s  %s\n", "parameter", "value", "mean", "where");
+        for (size_t i = 0; i < s->n_params; i++) {
+            const ts_param *p = &s->params[i];
+            char v[128], where[512];
+            dist_format(&p->value, v, sizeof v);
+            if (p->file)
+                snprintf(where, sizeof where, "%s:%d", p->file, p->line);
+            else
+                snprintf(where, sizeof where, "(default)");
+            printf("%-52s %-28s %12.6g  %s\n", p->name, v, dist_mean(&p->value), where);
+        }
+    }
+    scenario_free(s);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}

@@ -1,0 +1,74 @@
+/* main.c -- dispatches to the commands; `tiersim help` is generated from the
+ * table. */
+#include <stdio.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+
+#include "cmd.h"
+#include "version.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *help;
+} command;
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const command commands[] = {
+    {"run", cmd_run,
+     "SCENARIO [-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--policy NAME]... [--precision E] "
+     "[--max-reps N] [--no-plots] [--quiet]",
+     "simulate the scenario and report how likely each target is to be met"},
+    {"check", cmd_check, "SCENARIO [--params]",
+     "validate a scenario; with --params list every parameter and its distribution"},
+    {"help", cmd_help, "", "this list"},
+    {"version", cmd_version, "", "print the version"},
+};
+
+static char full_line[4096];
+const char *cmd_full_line = full_line;
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("tiersim %s -- how likely are a plan's enterprise-cultivation targets to be met?\n\n"
+           "usage:\n", TIERSIM_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        printf("  tiersim %s %s\n      %s\n", commands[i].name, commands[i].usage, commands[i].help);
+    printf("\nexit status: 0 success, 1 failure, 2 bad input or usage.  See README.md.\n");
+    return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("tiersim %s (GSL %s)\n", TIERSIM_VERSION, gsl_version);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    /* Every GSL failure becomes a status that the modules turn into a message. */
+    gsl_set_error_handler_off();
+    cmd_line(argc, argv, full_line, sizeof full_line);
+    if (argc < 2) {
+        fprintf(stderr, "usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)\n");
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+        name = "help";
+    if (!strcmp(name, "--version"))
+        name = "version";
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "tiersim: unknown command '%s' (tiersim help lists the commands)\n", argv[1]);
+    return EXIT_USAGE;
+}

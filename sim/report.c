@@ -1,0 +1,196 @@
+/* report.c -- target summaries and the CSV files of a run. */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <gsl/gsl_version.h>
+
+#include "csvio.h"
+#include "engine.h"
+#include "version.h"
+
+static void fill_proportion(uint64_t met, uint64_t n, target_summary *t)
+{
+    t->met = met;
+    t->n = n;
+    t->p_met = n ? (double)met / (double)n : NAN;
+    t->se = proportion_se(met, n);
+    wilson_interval(met, n, REPORT_Z95, &t->ci_lo, &t->ci_hi);
+}
+
+const char *report_target_measure(const ts_target *t)
+{
+    return t->kind == TS_TARGET_NEW ? "new" : "stock";
+}
+
+void report_target(const scenario *s, const runner_result *r, size_t j, target_summary *t)
+{
+    const ts_target *tg = &s->targets[j];
+    memset(t, 0, sizeof *t);
+    t->bar = tg->value * (1.0 - tg->tolerance);
+    fill_proportion(runner_met(r, j), r->replications, t);
+    const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
+                                tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK);
+    t->p05 = hist_quantile(h, 0.05);
+    t->p50 = hist_quantile(h, 0.50);
+    t->p95 = hist_quantile(h, 0.95);
+}
+
+void report_all(const runner_result *r, target_summary *t)
+{
+    memset(t, 0, sizeof *t);
+    t->bar = NAN;
+    fill_proportion(r->met_all, r->replications, t);
+}
+
+verdict report_verdict(double p)
+{
+    if (p >= 0.8)
+        return VERDICT_LIKELY;
+    if (p <= 0.2)
+        return VERDICT_UNLIKELY;
+    return VERDICT_UNCERTAIN;
+}
+
+const char *report_verdict_name(verdict v)
+{
+    static const char *const names[] = {"unlikely", "uncertain", "likely"};
+    return names[v];
+}
+
+static int write_projection(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "projection.csv"), err);
+    if (!w)
+        return -1;
+    static const char *const head[] = {"year", "tier", "measure", "mean", "sd", "p05",
+                                       "p25", "p50", "p75", "p95"};
+    static const double qs[] = {0.05, 0.25, 0.50, 0.75, 0.95};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csvw_str(w, head[i]);
+    csvw_end_row(w);
+    for (size_t y = 0; y < r->n_years; y++)
+        for (size_t k = 0; k < s->n_tiers; k++)
+            for (int m = 0; m < M_COUNT; m++) {
+                const hist *h = runner_hist(r, y, k, (ts_measure)m);
+                csvw_int(w, s->start_year + (int)y);
+                csvw_str(w, s->tiers[k].name);
+                csvw_str(w, engine_measure_names[m]);
+                csvw_num(w, hist_mean(h));
+                csvw_num(w, hist_sd(h));
+                for (size_t q = 0; q < sizeof qs / sizeof qs[0]; q++)
+                    csvw_int(w, hist_quantile(h, qs[q]));
+                csvw_end_row(w);
+            }
+    return csvw_close(w, err);
+}
+
+static void target_row(csvw *w, const char *tier, const char *measure, double value,
+                       const target_summary *t, int have_quantiles)
+{
+    csvw_str(w, tier);
+    csvw_str(w, measure);
+    csvw_num(w, value);
+    csvw_num(w, t->bar);
+    csvw_prob(w, t->p_met);
+    csvw_prob(w, t->se);
+    csvw_prob(w, t->ci_lo);
+    csvw_prob(w, t->ci_hi);
+    if (have_quantiles) {
+        csvw_int(w, t->p05);
+        csvw_int(w, t->p50);
+        csvw_int(w, t->p95);
+    } else {
+        csvw_str(w, "");
+        csvw_str(w, "");
+        csvw_str(w, "");
+    }
+    csvw_end_row(w);
+}
+
+static int write_targets(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "targets.csv"), err);
+    if (!w)
+        return -1;
+    static const char *const head[] = {"tier", "measure", "target", "threshold", "p_met", "se",
+                                       "ci_lo", "ci_hi", "p05", "p50", "p95"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csvw_str(w, head[i]);
+    csvw_end_row(w);
+    target_summary t;
+    for (size_t j = 0; j < s->n_targets; j++) {
+        report_target(s, r, j, &t);
+        target_row(w, s->tiers[s->targets[j].tier].name, report_target_measure(&s->targets[j]),
+                   s->targets[j].value, &t, 1);
+    }
+    if (s->n_targets > 0) {
+        report_all(r, &t);
+        target_row(w, "ALL", "", NAN, &t, 0);
+    }
+    return csvw_close(w, err);
+}
+
+static int write_p_met_by_year(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "p_met_by_year.csv"), err);
+    if (!w)
+        return -1;
+    csvw_str(w, "year");
+    csvw_str(w, "tier");
+    csvw_str(w, "measure");
+    csvw_str(w, "p_met");
+    csvw_end_row(w);
+    for (size_t y = 0; y < r->n_years; y++)
+        for (size_t j = 0; j < s->n_targets; j++) {
+            csvw_int(w, s->start_year + (int)y);
+            csvw_str(w, s->tiers[s->targets[j].tier].name);
+            csvw_str(w, report_target_measure(&s->targets[j]));
+            csvw_prob(w, r->replications
+                             ? (double)r->met_by_year[j * r->n_years + y] / (double)r->replications
+                             : NAN);
+            csvw_end_row(w);
+        }
+    return csvw_close(w, err);
+}
+
+static int write_manifest(outdir *o, const scenario *s, const runner_result *r,
+                          const run_manifest *m, ts_err *err)
+{
+    const char *path = outdir_file(o, "manifest.txt");
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
+    fprintf(f, "tiersim_version: %s\n", TIERSIM_VERSION);
+    fprintf(f, "command: %s\n", m->command_line);
+    fprintf(f, "scenario: %s\n", m->scenario_path);
+    fprintf(f, "scenario_name: %s\n", s->name);
+    fprintf(f, "years: %d-%d\n", s->start_year, s->end_year);
+    fprintf(f, "policies: %s\n", m->policies[0] ? m->policies : "(none)");
+    fprintf(f, "seed: %llu\n", (unsigned long long)m->seed);
+    fprintf(f, "replications: %llu\n", (unsigned long long)m->replications);
+    if (m->precision > 0)
+        fprintf(f, "precision: %g (%s)\n", m->precision,
+                m->precision_reached ? "reached" : "not reached: stopped at the cap");
+    fprintf(f, "threads: %d\n", m->threads);
+    fprintf(f, "gsl_version: %s\n", gsl_version);
+    fprintf(f, "generator: %s\n", m->generator);
+    fprintf(f, "streams: replication i draws parameters from stream 2i and chance from stream "
+               "2i+1 (rng_seed_stream)\n");
+    fprintf(f, "capped_replications: %llu\n", (unsigned long long)r->capped);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return ts_errf(err, "%s: write failed: %s", path, strerror(errno));
+    return 0;
+}
+
+int report_write_run(outdir *o, const scenario *s, const runner_result *r,
+                     const run_manifest *m, ts_err *err)
+{
+    if (write_projection(o, s, r, err) < 0 || write_targets(o, s, r, err) < 0 ||
+        write_p_met_by_year(o, s, r, err) < 0 || write_manifest(o, s, r, m, err) < 0)
+        return -1;
+    return 0;
+}

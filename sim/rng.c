@@ -1,0 +1,321 @@
+/* Random streams and the binomial / Poisson samplers of the engine.
+ *
+ * xoshiro256++ is wrapped as a GSL generator type so that every GSL sampler
+ * accepts it, but the two samplers the engine calls millions of times per run
+ * read its state directly: going through gsl_rng_uniform costs an indirect
+ * call per uniform, which is a large share of a variate that needs only two.
+ * Any other GSL type still works through gsl_rng_uniform_pos. */
+
+#include "rng.h"
+
+#include <math.h>
+
+/* ---- xoshiro256++ ------------------------------------------------------ */
+
+typedef struct {
+    uint64_t s[4];
+} xo_state;
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* next() of xoshiro256++ 1.0, Blackman & Vigna (2019),
+ * https://prng.di.unimi.it/xoshiro256plusplus.c, unchanged. */
+static inline uint64_t xo_next(uint64_t *s)
+{
+    const uint64_t result = rotl(s[0] + s[3], 23) + s[0];
+    const uint64_t t = s[1] << 17;
+
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+#define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
+
+uint64_t rng_mix64(uint64_t z)
+{
+    /* Stafford's "Mix13" finaliser, as used by splitmix64 (Steele, Lea &
+     * Flood 2014). */
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* The state is outputs 1..4 of splitmix64 started at x, the seeding the
+ * xoshiro authors recommend.  The four counters differ and the finaliser is
+ * a bijection, so at most one word is zero and the state can never be the
+ * all-zero fixed point. */
+static void xo_seed(xo_state *st, uint64_t x)
+{
+    for (int i = 0; i < 4; i++) {
+        x += GOLDEN_GAMMA;
+        st->s[i] = rng_mix64(x);
+    }
+}
+
+static void xo_set(void *vstate, unsigned long int seed)
+{
+    xo_seed(vstate, (uint64_t)seed);
+}
+
+/* The upper bits: the authors note the lowest bits of the ++ scrambler are
+ * the weakest, and GSL's integer interface is 32 bits wide. */
+static unsigned long int xo_get(void *vstate)
+{
+    return (unsigned long int)(xo_next(((xo_state *)vstate)->s) >> 32);
+}
+
+static double xo_get_double(void *vstate)
+{
+    return (double)(xo_next(((xo_state *)vstate)->s) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type xo_type = {
+    "xoshiro256++", 0xffffffffUL, 0, sizeof(xo_state), &xo_set, &xo_get, &xo_get_double,
+};
+
+const gsl_rng_type *rng_xoshiro256pp = &xo_type;
+
+void rng_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream)
+{
+    const uint64_t x0 = seed ^ rng_mix64(stream + GOLDEN_GAMMA);
+
+    if (r->type == &xo_type)
+        xo_seed(r->state, x0);
+    else
+        gsl_rng_set(r, (unsigned long int)(rng_mix64(x0) & 0xffffffffu));
+}
+
+/* ---- uniforms for the samplers ----------------------------------------- */
+
+/* The xoshiro state when r is one, so that the samplers can skip the
+ * function pointer; NULL otherwise. */
+static inline xo_state *fast_state(const gsl_rng *r)
+{
+    return r->type == &xo_type ? r->state : NULL;
+}
+
+/* A uniform in the open interval (0, 1).  For xoshiro: the midpoints of 2^52
+ * equal cells, (i + 1/2) 2^-52, all exactly representable, so 0 and 1 are
+ * impossible without a retry loop; log(U) is finite and 0.5 - |U - 0.5| > 0,
+ * which BTRS and PTRS divide by. */
+static inline double unif_pos(gsl_rng *r, xo_state *xs)
+{
+    if (xs)
+        return ((double)(xo_next(xs->s) >> 12) + 0.5) * 0x1.0p-52;
+    return gsl_rng_uniform_pos(r);
+}
+
+double rng_uniform_pos(gsl_rng *r)
+{
+    return unif_pos(r, fast_state(r));
+}
+
+/* ---- log-factorial remainder ------------------------------------------- */
+
+#define HALF_LOG_2PI 0.91893853320467274178
+
+/* fc(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi) / 2], the
+ * remainder of Stirling's formula for (k + 1)!, as used by BTRS and PTRS
+ * (Hoermann 1993) and TensorFlow: exact values up to k = 9, the asymptotic
+ * series beyond (truncation error below 3e-11 at k = 10).  This replaces
+ * lgamma on the rejection path, and it stays accurate for k near 2^62 where
+ * lgamma(k + 1) is ~4e19 and has no digits left for the differences the
+ * acceptance tests take. */
+static double fc(double k)
+{
+    static const double table[10] = {
+        0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
+        0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
+        0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
+        0.008330563433362871,
+    };
+    if (k <= 9.0)
+        return table[(int)k];
+    const double k1 = k + 1.0;
+    const double r2 = 1.0 / (k1 * k1);
+    return (1.0 / 12.0 - (1.0 / 360.0 - r2 / 1260.0) * r2) / k1;
+}
+
+/* ---- binomial ---------------------------------------------------------- */
+
+/* Inversion by waiting times (Devroye 1986, X.4): the gaps between successes
+ * are Geometric(p), ceil(log U / log(1 - p)); count the successes that fit in
+ * n trials.  Costs about n p + 1 uniforms, so only for n p < 10. */
+static uint64_t binomial_inversion(gsl_rng *r, xo_state *xs, double p, uint64_t n)
+{
+    const double inv_log_q = 1.0 / log1p(-p);
+    const double nd = (double)n;
+    double trials = 0.0;
+    uint64_t k = 0;
+
+    for (;;) {
+        trials += ceil(log(unif_pos(r, xs)) * inv_log_q);
+        if (trials > nd)
+            return k;
+        k++;
+    }
+}
+
+/* BTRS, Hoermann (1993), "The generation of binomial random variates",
+ * J. Statist. Comput. Simul. 46, 101-110, for n p >= 10 and p <= 1/2; the
+ * constants are the paper's.  Unlike the textbook form, everything is
+ * computed relative to the mode m = floor((n + 1) p): k = m + j with j a
+ * small integer-valued double, and the acceptance test
+ *     log f(k) - log f(m) = log[m! (n-m)! / (k! (n-k)!)] + j log(p / q)
+ * is rewritten with Stirling's formula and log1p as
+ *     -(k + 1/2) log1p(j / (m+1)) - (n - k + 1/2) log1p(-j / (n-m+1))
+ *     + j log1p((D - q) / (q (m+1))) + fc(m) + fc(n-m) - fc(k) - fc(n-k),
+ * with D = (n + 1) p - m in [0, 1).  Each term is O(j) and they cancel to
+ * O(1), so this keeps full precision up to n = 2^62, where both k (in
+ * doubles) and the textbook's logs of ratios of ~1e18 would be off by
+ * hundreds. */
+static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
+{
+    const double q = 1.0 - p;
+    const double nd = (double)n;
+    const double spq = sqrt(nd * p * q);
+    const double b = 1.15 + 2.53 * spq;
+    const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    const double vr = 0.92 - 4.2 / b;
+    const double mp = (nd + 1.0) * p;
+    const double md = floor(mp);
+    const uint64_t m = (uint64_t)md;
+    const double dm = mp - md;          /* D above */
+    const double c = dm + 0.5 - p;      /* Hoermann's c = n p + 1/2, minus m */
+    const double nm = (double)(n - m);
+    /* Needed only on the rejection path: set up on its first visit. */
+    int slow_ready = 0;
+    double alpha = 0.0, lr = 0.0, fcm = 0.0;
+
+    for (;;) {
+        const double u = unif_pos(r, xs) - 0.5;
+        const double v = unif_pos(r, xs);
+        const double us = 0.5 - fabs(u);
+        const double jd = floor((2.0 * a / us + b) * u + c);
+
+        /* Range first, in doubles: jd can be astronomically large when us is
+         * tiny, and converting it unchecked would be undefined.  The bound
+         * 2^62 only matters for n > 2^62, outside the contract. */
+        if (!(jd >= -md && jd <= nm && fabs(jd) < 0x1.0p62))
+            continue;
+        /* nm may be rounded up when n - m > 2^53: recheck exactly. */
+        const int64_t j = (int64_t)jd;
+        uint64_t k;
+        if (j < 0) {
+            if ((uint64_t)-j > m)
+                continue;
+            k = m - (uint64_t)-j;
+        } else {
+            if ((uint64_t)j > n - m)
+                continue;
+            k = m + (uint64_t)j;
+        }
+
+        if (us >= 0.07 && v <= vr)
+            return k;
+
+        if (!slow_ready) {
+            alpha = (2.83 + 5.1 / b) * spq;
+            lr = log1p((dm - q) / (q * (md + 1.0)));
+            fcm = fc(md) + fc(nm);
+            slow_ready = 1;
+        }
+        const double k1 = md + 1.0 + jd;       /* k + 1 */
+        const double nk1 = nm + 1.0 - jd;      /* n - k + 1 */
+        const double lhs = log(v * alpha / (a / (us * us) + b));
+        const double rhs = -(k1 - 0.5) * log1p(jd / (md + 1.0))
+                           - (nk1 - 0.5) * log1p(-jd / (nm + 1.0))
+                           + jd * lr + fcm - fc(k1 - 1.0) - fc(nk1 - 1.0);
+        if (lhs <= rhs)
+            return k;
+    }
+}
+
+uint64_t rng_binomial(gsl_rng *r, double p, uint64_t n)
+{
+    if (n == 0 || !(p > 0.0))
+        return 0;
+    if (p >= 1.0)
+        return n;
+
+    xo_state *xs = fast_state(r);
+    /* Both methods need p <= 1/2 (BTRS's constants are fitted for it, and
+     * inversion is cheapest for the rarer outcome); 1 - p is exact there. */
+    const int flip = p > 0.5;
+    const double pp = flip ? 1.0 - p : p;
+    const uint64_t k = (double)n * pp < 10.0 ? binomial_inversion(r, xs, pp, n)
+                                             : binomial_btrs(r, xs, pp, n);
+    return flip ? n - k : k;
+}
+
+/* ---- Poisson ----------------------------------------------------------- */
+
+/* PTRS, Hoermann (1993), "The transformed rejection method for generating
+ * Poisson random variables", Insurance: Math. Econ. 12, 39-45, as in numpy's
+ * random_poisson_ptrs, for mu >= 10.  As in BTRS above, k = floor(mu) + j is
+ * formed from a small offset so that it is exact for mu up to 2^52, and
+ *     log f(k) = -mu + k log mu - log k!
+ *              = x - k log1p(x / mu) - log(k + 1) / 2 - log(2 pi) / 2 - fc(k)
+ * with x = k + 1 - mu avoids subtracting numbers of size mu log mu. */
+static uint64_t poisson_ptrs(gsl_rng *r, xo_state *xs, double mu)
+{
+    const double slam = sqrt(mu);
+    const double b = 0.931 + 2.53 * slam;
+    const double a = -0.059 + 0.02483 * b;
+    const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+    const double vr = 0.9277 - 3.6224 / (b - 2.0);
+    const double fl = floor(mu);
+    const double c = (mu - fl) + 0.43;
+
+    for (;;) {
+        const double u = unif_pos(r, xs) - 0.5;
+        const double v = unif_pos(r, xs);
+        const double us = 0.5 - fabs(u);
+        const double jd = floor((2.0 * a / us + b) * u + c);
+        const double kd = fl + jd;
+
+        /* In doubles before any conversion (see binomial_btrs). */
+        if (!(kd >= 0.0 && kd < 0x1.0p63))
+            continue;
+        if (us >= 0.07 && v <= vr)
+            return (uint64_t)kd;
+        if (us < 0.013 && v > us)
+            continue;
+
+        const double x = (jd + 1.0) - (mu - fl);
+        const double lhs = log(v * inv_alpha / (a / (us * us) + b));
+        const double rhs = x - kd * log1p(x / mu) - 0.5 * log(kd + 1.0) - HALF_LOG_2PI - fc(kd);
+        if (lhs <= rhs)
+            return (uint64_t)kd;
+    }
+}
+
+uint64_t rng_poisson(gsl_rng *r, double mu)
+{
+    if (!(mu > 0.0))
+        return 0;
+
+    xo_state *xs = fast_state(r);
+    if (mu >= 10.0)
+        return poisson_ptrs(r, xs, mu);
+
+    /* Multiplication method (Knuth, TAOCP vol. 2, 3.4.1): the number of
+     * uniforms whose running product stays above exp(-mu); about mu + 1
+     * uniforms and no logarithm. */
+    const double limit = exp(-mu);
+    double prod = unif_pos(r, xs);
+    uint64_t k = 0;
+    while (prod > limit) {
+        k++;
+        prod *= unif_pos(r, xs);
+    }
+    return k;
+}

@@ -1,0 +1,274 @@
+/* runner.c -- many replications on several threads, aggregated in memory
+ * that does not grow with their number. */
+#include "runner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "rng.h"
+
+/* Everything one thread needs, allocated once before its first chunk. */
+typedef struct {
+    engine_ws *engine;
+    gsl_rng *r_param, *r_chance;
+    double *theta;
+    int64_t *out;
+    hist **hists;
+    uint64_t *met_by_year;
+    uint64_t met_all, capped, reps;
+    int failed;
+} thread_ws;
+
+void runner_opts_init(runner_opts *o, const scenario *s)
+{
+    memset(o, 0, sizeof *o);
+    o->replications = s->replications;
+    o->seed = s->seed;
+    o->threads = 0;
+    o->max_replications = 10000000;
+    o->samplers = ENGINE_FAST;
+}
+
+static void free_hists(hist **h, size_t n)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < n; i++)
+        hist_free(h[i]);
+    free(h);
+}
+
+static hist **alloc_hists(size_t n)
+{
+    hist **h = calloc(n, sizeof *h);
+    if (!h)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(h[i] = hist_alloc())) {
+            free_hists(h, n);
+            return NULL;
+        }
+    return h;
+}
+
+static void thread_ws_free(thread_ws *t, size_t n_hists)
+{
+    engine_free(t->engine);
+    gsl_rng_free(t->r_param);
+    gsl_rng_free(t->r_chance);
+    free(t->theta);
+    free(t->out);
+    free_hists(t->hists, n_hists);
+    free(t->met_by_year);
+    memset(t, 0, sizeof *t);
+}
+
+static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
+{
+    size_t n_out = engine_out_len(s);
+    memset(t, 0, sizeof *t);
+    const gsl_rng_type *type = o->samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp;
+    t->engine = engine_alloc(s, o->samplers);
+    t->r_param = gsl_rng_alloc(type);
+    t->r_chance = gsl_rng_alloc(type);
+    t->theta = calloc(s->n_params + 1, sizeof *t->theta);
+    t->out = calloc(n_out, sizeof *t->out);
+    t->hists = alloc_hists(n_out);
+    t->met_by_year = calloc(s->n_targets * scenario_years(s) + 1, sizeof *t->met_by_year);
+    if (!t->engine || !t->r_param || !t->r_chance || !t->theta || !t->out || !t->hists ||
+        !t->met_by_year) {
+        thread_ws_free(t, n_out);
+        return -1;
+    }
+    return 0;
+}
+
+/* One replication: draw, simulate, fold into the thread's summaries. */
+static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint64_t rep,
+                     ts_err *err)
+{
+    size_t K = s->n_tiers, Y = scenario_years(s), n_out = engine_out_len(s);
+    rng_seed_stream(t->r_param, o->seed, 2 * rep);
+    rng_seed_stream(t->r_chance, o->seed, 2 * rep + 1);
+    engine_draw(s, t->r_param, t->theta);
+    int capped;
+    if (engine_run(t->engine, s, t->theta, t->r_chance, t->out, &capped, err) < 0)
+        return -1;
+    /* hist_add grows a histogram only when a value lands outside the span
+     * seen so far: a bounded number of times per run, not per replication. */
+    for (size_t i = 0; i < n_out; i++)
+        if (hist_add(t->hists[i], t->out[i], 1) < 0)
+            return ts_errf(err, "out of memory");
+    int all = 1;
+    for (size_t j = 0; j < s->n_targets; j++) {
+        const ts_target *tg = &s->targets[j];
+        ts_measure m = tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK;
+        for (size_t y = 0; y < Y; y++)
+            if (t->out[(y * K + tg->tier) * M_COUNT + m] >= tg->threshold)
+                t->met_by_year[j * Y + y]++;
+        if (t->out[((Y - 1) * K + tg->tier) * M_COUNT + m] < tg->threshold)
+            all = 0;
+    }
+    t->met_all += (uint64_t)all;
+    t->capped += (uint64_t)capped;
+    t->reps++;
+    return 0;
+}
+
+double runner_stopping_se(uint64_t successes, uint64_t n)
+{
+    if (n == 0)
+        return INFINITY;
+    double p = ((double)successes + 2.0) / ((double)n + 4.0);
+    return sqrt(p * (1.0 - p) / (double)n);
+}
+
+static int precision_met(const scenario *s, thread_ws *ws, int nthreads, uint64_t reps,
+                         double precision)
+{
+    size_t Y = scenario_years(s);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        uint64_t x = 0;
+        for (int i = 0; i < nthreads; i++)
+            x += ws[i].met_by_year[j * Y + Y - 1];
+        if (runner_stopping_se(x, reps) > precision)
+            return 0;
+    }
+    return 1;
+}
+
+int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err)
+{
+    *out = NULL;
+    size_t n_out = engine_out_len(s), Y = scenario_years(s);
+    int nthreads = o->threads;
+#ifdef _OPENMP
+    if (nthreads <= 0)
+        nthreads = omp_get_max_threads();
+#else
+    nthreads = 1;
+#endif
+    if (nthreads < 1)
+        nthreads = 1;
+    uint64_t target = o->precision > 0 ? o->max_replications : o->replications;
+    uint64_t batch = o->precision > 0 ? (uint64_t)RUNNER_CHUNK * RUNNER_BATCH_CHUNKS : target;
+    if (target == 0)
+        return ts_errf(err, "no replications to run");
+
+    thread_ws *ws = calloc((size_t)nthreads, sizeof *ws);
+    runner_result *res = calloc(1, sizeof *res);
+    if (!ws || !res) {
+        free(ws);
+        free(res);
+        return ts_errf(err, "out of memory");
+    }
+    int rc = 0;
+    for (int i = 0; i < nthreads && rc == 0; i++)
+        if (thread_ws_init(&ws[i], s, o) < 0)
+            rc = ts_errf(err, "out of memory");
+
+    /* The first failing replication (lowest index) names the error, so the
+     * message does not depend on thread scheduling. */
+    uint64_t fail_rep = UINT64_MAX;
+    ts_err fail_err = {{0}};
+    uint64_t done = 0;
+    while (rc == 0 && done < target) {
+        uint64_t end = done + batch < target ? done + batch : target;
+        uint64_t n_chunks = (end - done + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
+        uint64_t begin = done;
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+        for (uint64_t c = 0; c < n_chunks; c++) {
+            int tid = 0;
+#ifdef _OPENMP
+            tid = omp_get_thread_num();
+#endif
+            thread_ws *t = &ws[tid];
+            if (t->failed || (o->cancel && *o->cancel))
+                continue;
+            uint64_t lo = begin + c * RUNNER_CHUNK;
+            uint64_t hi = lo + RUNNER_CHUNK < end ? lo + RUNNER_CHUNK : end;
+            for (uint64_t rep = lo; rep < hi; rep++) {
+                ts_err e;
+                if (replicate(t, s, o, rep, &e) < 0) {
+                    t->failed = 1;
+#pragma omp critical(runner_fail)
+                    if (rep < fail_rep) {
+                        fail_rep = rep;
+                        fail_err = e;
+                    }
+                    break;
+                }
+            }
+            if (o->progress) {
+#pragma omp critical(runner_progress)
+                {
+                    done += hi - lo;
+                    o->progress(o->progress_ctx, done, target);
+                }
+            }
+        }
+        done = end;
+        if (fail_rep != UINT64_MAX) {
+            *err = fail_err;
+            rc = -1;
+        } else if (o->cancel && *o->cancel) {
+            rc = ts_errf(err, "interrupted");
+        } else if (o->precision > 0 && precision_met(s, ws, nthreads, done, o->precision)) {
+            res->precision_reached = 1;
+            break;
+        }
+    }
+
+    if (rc == 0) {
+        res->n_years = Y;
+        res->n_tiers = s->n_tiers;
+        res->n_targets = s->n_targets;
+        res->threads = nthreads;
+        res->hists = alloc_hists(n_out);
+        res->met_by_year = calloc(s->n_targets * Y + 1, sizeof *res->met_by_year);
+        if (!res->hists || !res->met_by_year)
+            rc = ts_errf(err, "out of memory");
+        for (int i = 0; i < nthreads && rc == 0; i++) {
+            for (size_t h = 0; h < n_out && rc == 0; h++)
+                if (hist_merge(res->hists[h], ws[i].hists[h]) < 0)
+                    rc = ts_errf(err, "out of memory");
+            for (size_t j = 0; j < s->n_targets * Y; j++)
+                res->met_by_year[j] += ws[i].met_by_year[j];
+            res->met_all += ws[i].met_all;
+            res->capped += ws[i].capped;
+            res->replications += ws[i].reps;
+        }
+    }
+    for (int i = 0; i < nthreads; i++)
+        thread_ws_free(&ws[i], n_out);
+    free(ws);
+    if (rc < 0) {
+        runner_result_free(res);
+        return -1;
+    }
+    *out = res;
+    return 0;
+}
+
+void runner_result_free(runner_result *r)
+{
+    if (!r)
+        return;
+    free_hists(r->hists, r->n_years * r->n_tiers * M_COUNT);
+    free(r->met_by_year);
+    free(r);
+}
+
+const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_measure m)
+{
+    return r->hists[(year * r->n_tiers + tier) * M_COUNT + m];
+}
+
+uint64_t runner_met(const runner_result *r, size_t target)
+{
+    return r->met_by_year[target * r->n_years + r->n_years - 1];
+}

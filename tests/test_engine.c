@@ -1,0 +1,507 @@
+/* The engine against means, variances and covariances derived by hand for
+ * small chains.  Each check allows 5 standard errors of the estimate, the
+ * standard error of a sample variance coming from the sample's own fourth
+ * central moment. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "rng.h"
+#include "scenario.h"
+#include "testutil.h"
+
+#define REPS 40000
+#define K_SE 5.0
+
+typedef struct {
+    double n, s1, s2, s3, s4;
+} mom;
+
+static void mom_add(mom *m, double x)
+{
+    m->n += 1;
+    m->s1 += x;
+    m->s2 += x * x;
+    m->s3 += x * x * x;
+    m->s4 += x * x * x * x;
+}
+
+static double mom_mean(const mom *m)
+{
+    return m->s1 / m->n;
+}
+
+static double mom_var(const mom *m)
+{
+    double mu = mom_mean(m);
+    return (m->s2 / m->n - mu * mu) * m->n / (m->n - 1);
+}
+
+/* Fourth central moment from raw sums. */
+static double mom_m4(const mom *m)
+{
+    double mu = mom_mean(m), e2 = m->s2 / m->n, e3 = m->s3 / m->n, e4 = m->s4 / m->n;
+    return e4 - 4 * mu * e3 + 6 * mu * mu * e2 - 3 * mu * mu * mu * mu;
+}
+
+static void check_mean_var(const char *what, const mom *m, double mean, double var)
+{
+    char label[160];
+    double v = mom_var(m);
+    snprintf(label, sizeof label, "%s mean", what);
+    TU_ASSERT_WITHIN_SE(label, mom_mean(m), mean, sqrt(v / m->n), K_SE);
+    snprintf(label, sizeof label, "%s variance", what);
+    double m4 = mom_m4(m);
+    TU_ASSERT_WITHIN_SE(label, v, var, sqrt(fmax(m4 - v * v, 1e-300) / m->n), K_SE);
+}
+
+static scenario *load(const char *text)
+{
+    scenario *s = NULL;
+    ts_err err;
+    if (scenario_parse_string(&s, text, "test.ini", &err) < 0) {
+        fprintf(stderr, "\n  scenario: %s\n", err.msg);
+        CU_FAIL_FATAL("scenario did not parse");
+    }
+    return s;
+}
+
+/* Runs `reps` replications; calls fn on each out vector. */
+typedef void (*visit_fn)(const scenario *s, const int64_t *out, const double *theta, void *ctx);
+
+static void simulate(const scenario *s, engine_samplers samplers, uint64_t seed, int reps,
+                     visit_fn fn, void *ctx)
+{
+    engine_ws *w = engine_alloc(s, samplers);
+    gsl_rng *r = gsl_rng_alloc(samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp);
+    double *theta = calloc(s->n_params, sizeof *theta);
+    int64_t *out = calloc(engine_out_len(s), sizeof *out);
+    CU_ASSERT_FATAL(w && r && theta && out);
+    rng_seed_stream(r, seed, 0);
+    for (int i = 0; i < reps; i++) {
+        int capped;
+        ts_err err;
+        engine_draw(s, r, theta);
+        int rc = engine_run(w, s, theta, r, out, &capped, &err);
+        CU_ASSERT_EQUAL_FATAL(rc, 0);
+        fn(s, out, theta, ctx);
+    }
+    free(out);
+    free(theta);
+    gsl_rng_free(r);
+    engine_free(w);
+}
+
+static int64_t at(const scenario *s, const int64_t *out, size_t y, const char *tier, ts_measure m)
+{
+    long k = scenario_find_tier(s, tier);
+    return out[(y * s->n_tiers + (size_t)k) * M_COUNT + m];
+}
+
+/* ------------------------------------------------------------ exits only */
+
+typedef struct {
+    mom stock[3];
+    mom exits0;
+    int consistent;
+} exits_ctx;
+
+static void visit_exits(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    exits_ctx *c = vctx;
+    for (size_t y = 0; y < 3; y++)
+        mom_add(&c->stock[y], (double)at(s, out, y, "a", M_STOCK));
+    mom_add(&c->exits0, (double)at(s, out, 0, "a", M_EXITS));
+    /* Accounting identity: stock = 137 - cumulative exits. */
+    int64_t gone = 0;
+    for (size_t y = 0; y < 3; y++)
+        gone += at(s, out, y, "a", M_EXITS);
+    if (at(s, out, 2, "a", M_STOCK) != 137 - gone || at(s, out, 2, "a", M_NEW) != 0)
+        c->consistent = 0;
+}
+
+/* N_y ~ Binomial(137, q^y) with q = 1 - 0.2385: thinning composes. */
+static void test_exits_thin_binomially(void)
+{
+    static const char text[] = "[scenario]\nname = t\nstart_year = 2022\nend_year = 2024\n"
+                               "[tier a]\nstock = 137\nexit = 0.2385\n";
+    for (int samplers = 0; samplers < 2; samplers++) {
+        scenario *s = load(text);
+        exits_ctx c;
+        memset(&c, 0, sizeof c);
+        c.consistent = 1;
+        simulate(s, (engine_samplers)samplers, 11, REPS, visit_exits, &c);
+        double q = 1 - 0.2385;
+        for (int y = 0; y < 3; y++) {
+            double p = pow(q, y + 1);
+            char what[64];
+            snprintf(what, sizeof what, "stock year %d (samplers %d)", y, samplers);
+            check_mean_var(what, &c.stock[y], 137 * p, 137 * p * (1 - p));
+        }
+        check_mean_var("exits year 0", &c.exits0, 137 * 0.2385, 137 * 0.2385 * q);
+        CU_ASSERT(c.consistent);
+        scenario_free(s);
+    }
+}
+
+/* ---------------------------------------------------- inflow with growth */
+
+typedef struct {
+    mom new_end, inflow_last, stock_end;
+} inflow_ctx;
+
+static void visit_inflow(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    inflow_ctx *c = vctx;
+    size_t last = scenario_years(s) - 1;
+    mom_add(&c->new_end, (double)at(s, out, last, "a", M_NEW));
+    mom_add(&c->inflow_last, (double)at(s, out, last, "a", M_INFLOW));
+    mom_add(&c->stock_end, (double)at(s, out, last, "a", M_STOCK));
+}
+
+/* new after 4 years ~ Poisson(37.9 * sum_{y<4} 1.1319^y); the stock adds 41. */
+static void test_poisson_inflow_with_growth(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = 41\ninflow = 37.9\ninflow_growth = 13.19%\n");
+    inflow_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 12, REPS, visit_inflow, &c);
+    double g = 1.1319, total = 37.9 * (1 + g + g * g + g * g * g);
+    check_mean_var("new", &c.new_end, total, total);
+    check_mean_var("inflow 2025", &c.inflow_last, 37.9 * g * g * g, 37.9 * g * g * g);
+    check_mean_var("stock", &c.stock_end, 41 + total, total);
+    scenario_free(s);
+}
+
+/* Gamma-Poisson: mean mu, variance mu + phi mu^2. */
+static void test_inflow_dispersion_is_negative_binomial(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\ninflow = 57.3\ninflow_dispersion = 0.2385\n");
+    inflow_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 13, REPS, visit_inflow, &c);
+    check_mean_var("NB inflow", &c.inflow_last, 57.3, 57.3 + 0.2385 * 57.3 * 57.3);
+    scenario_free(s);
+}
+
+/* ----------------------------------------------------- promotion chains */
+
+typedef struct {
+    mom a[2], b_new[2], b_in0;
+} chain_ctx;
+
+static void visit_chain(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    chain_ctx *c = vctx;
+    for (size_t y = 0; y < 2; y++) {
+        mom_add(&c->a[y], (double)at(s, out, y, "a", M_STOCK));
+        mom_add(&c->b_new[y], (double)at(s, out, y, "b", M_NEW));
+    }
+    mom_add(&c->b_in0, (double)at(s, out, 0, "b", M_PROMOTED_IN));
+}
+
+/* A (1000 firms, exit 0.05) -> B at rate 0.1371, two years.
+ * keep = no:  A_1 ~ Bin(1000, q(1-r)), A_2 ~ Bin(1000, (q(1-r))^2), with q = 0.95;
+ *             new B by year 2 = promotions = 1000 - exits - A_2 ... its mean is
+ *             1000 q r (1 + q (1 - r)).
+ * keep = yes: A_y ~ Bin(1000, q^y) (promotion does not remove); promotions in
+ *             year y ~ Bin(1000, q^y r), so E new B = 1000 r (q + q^2). */
+static void test_chain_keep_and_move(void)
+{
+    static const char fmt[] = "[scenario]\nname = t\nstart_year = 2022\nend_year = 2023\n"
+                              "[tier a]\nstock = 1000\nexit = 0.05\n[tier b]\n"
+                              "[transition a -> b]\nrate = 0.1371\nkeep = %s\n";
+    double q = 0.95, r = 0.1371;
+    for (int keep = 0; keep < 2; keep++) {
+        char text[512];
+        snprintf(text, sizeof text, fmt, keep ? "yes" : "no");
+        scenario *s = load(text);
+        chain_ctx c;
+        memset(&c, 0, sizeof c);
+        simulate(s, ENGINE_FAST, 14 + (uint64_t)keep, REPS, visit_chain, &c);
+        double stay = keep ? q : q * (1 - r);
+        for (int y = 0; y < 2; y++) {
+            double p = pow(stay, y + 1);
+            check_mean_var(keep ? "A keep" : "A move", &c.a[y], 1000 * p, 1000 * p * (1 - p));
+        }
+        check_mean_var("B promoted in year 1", &c.b_in0, 1000 * q * r, 1000 * q * r * (1 - q * r));
+        double mean_new = keep ? 1000 * r * (q + q * q) : 1000 * q * r * (1 + q * (1 - r));
+        char what[64];
+        snprintf(what, sizeof what, "new B by year 2 (keep %d)", keep);
+        TU_ASSERT_WITHIN_SE(what, mom_mean(&c.b_new[1]), mean_new,
+                            sqrt(mom_var(&c.b_new[1]) / REPS), K_SE);
+        scenario_free(s);
+    }
+}
+
+/* Two transitions out of one tier: a multinomial split.  Cov(M_B, M_C) =
+ * -N r_B r_C. */
+typedef struct {
+    mom b, c, bc;
+} split_ctx;
+
+static void visit_split(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    split_ctx *c = vctx;
+    double b = (double)at(s, out, 0, "b", M_PROMOTED_IN), cc = (double)at(s, out, 0, "c", M_PROMOTED_IN);
+    mom_add(&c->b, b);
+    mom_add(&c->c, cc);
+    mom_add(&c->bc, b * cc);
+}
+
+static void test_multinomial_split(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 733\n[tier b]\n[tier c]\n"
+                       "[transition a -> b]\nrate = 0.2385\n"
+                       "[transition a -> c]\nrate = 0.4137\n");
+    split_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 16, REPS, visit_split, &c);
+    double n = 733, rb = 0.2385, rc = 0.4137;
+    check_mean_var("M_B", &c.b, n * rb, n * rb * (1 - rb));
+    check_mean_var("M_C", &c.c, n * rc, n * rc * (1 - rc));
+    double cov = mom_mean(&c.bc) - mom_mean(&c.b) * mom_mean(&c.c);
+    /* se of a sample covariance ~ sqrt(Var(B C centred) / n) <= sqrt(vb vc (1 + rho^2) / n) */
+    double se = sqrt(mom_var(&c.b) * mom_var(&c.c) * 2 / REPS);
+    TU_ASSERT_WITHIN_SE("Cov(M_B, M_C)", cov, -n * rb * rc, se, K_SE);
+    scenario_free(s);
+}
+
+/* A quota caps promotions; the excess stays in the source.  With quota 1500
+ * on Bin(5000, 0.3): E min(X, 1500) from the binomial pmf. */
+typedef struct {
+    mom moved, a;
+    int conserved;
+} quota_ctx;
+
+static void visit_quota(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    quota_ctx *c = vctx;
+    int64_t m = at(s, out, 0, "b", M_PROMOTED_IN), a = at(s, out, 0, "a", M_STOCK);
+    mom_add(&c->moved, (double)m);
+    mom_add(&c->a, (double)a);
+    if (m + a != 5000 || m > 1500)
+        c->conserved = 0;
+}
+
+static void test_quota_caps_promotions(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 5000\n[tier b]\n"
+                       "[transition a -> b]\nrate = 0.3\nquota = 1500\n");
+    quota_ctx c;
+    memset(&c, 0, sizeof c);
+    c.conserved = 1;
+    simulate(s, ENGINE_FAST, 17, REPS, visit_quota, &c);
+    double e = 0, e2 = 0;
+    for (unsigned k = 0; k <= 5000; k++) {
+        double v = k < 1500 ? k : 1500, p = gsl_ran_binomial_pdf(k, 0.3, 5000);
+        e += v * p;
+        e2 += v * v * p;
+    }
+    check_mean_var("min(Bin(5000, 0.3), 1500)", &c.moved, e, e2 - e * e);
+    CU_ASSERT(c.conserved);
+    scenario_free(s);
+}
+
+/* ------------------------------------------------------------- policies */
+
+typedef struct {
+    mom b_in[3], a_exit[3], a_inflow[3];
+} policy_ctx;
+
+static void visit_policy(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    policy_ctx *c = vctx;
+    for (size_t y = 0; y < 3; y++) {
+        mom_add(&c->b_in[y], (double)at(s, out, y, "b", M_PROMOTED_IN));
+        mom_add(&c->a_exit[y], (double)at(s, out, y, "a", M_EXITS));
+        mom_add(&c->a_inflow[y], (double)at(s, out, y, "a", M_INFLOW));
+    }
+}
+
+/* A policy acts from `from` to `until` inclusive, multiplying the rate, the
+ * exit probability and the inflow.  The stock of a is held by a huge inflow?
+ * No: the means are derived year by year from the stock recursion. */
+static void test_policy_years_and_factors(void)
+{
+    static const char text[] =
+        "[scenario]\nname = t\nstart_year = 2022\nend_year = 2024\n"
+        "[tier a]\nstock = 2000\nexit = 0.1\ninflow = 300\n[tier b]\n"
+        "[transition a -> b]\nrate = 0.2\n"
+        "[policy p]\nfrom = 2023\nuntil = 2023\n"
+        "scale = a -> b : 1.5, a.exit : 0.5, a.inflow : 1.25\n";
+    for (int active = 0; active < 2; active++) {
+        scenario *s = load(text);
+        ts_err err;
+        if (active)
+            CU_ASSERT_EQUAL(scenario_activate_policy(s, "p", &err), 0);
+        policy_ctx c;
+        memset(&c, 0, sizeof c);
+        simulate(s, ENGINE_FAST, 18, REPS, visit_policy, &c);
+        /* Mean recursion: E N' = E N (1 - e)(1 - r) + mu. */
+        double n = 2000;
+        for (int y = 0; y < 3; y++) {
+            int on = active && y == 1;
+            double e = on ? 0.05 : 0.1, r = on ? 0.3 : 0.2, mu = on ? 375 : 300;
+            char what[64];
+            snprintf(what, sizeof what, "exits y%d active %d", y, active);
+            TU_ASSERT_WITHIN_SE(what, mom_mean(&c.a_exit[y]), n * e,
+                                sqrt(mom_var(&c.a_exit[y]) / REPS), K_SE);
+            snprintf(what, sizeof what, "promotions y%d active %d", y, active);
+            TU_ASSERT_WITHIN_SE(what, mom_mean(&c.b_in[y]), n * (1 - e) * r,
+                                sqrt(mom_var(&c.b_in[y]) / REPS), K_SE);
+            snprintf(what, sizeof what, "inflow y%d active %d", y, active);
+            check_mean_var(what, &c.a_inflow[y], mu, mu);
+            n = n * (1 - e) * (1 - r) + mu;
+        }
+        scenario_free(s);
+    }
+}
+
+/* Strength s turns a factor f into 1 + s (f - 1): s = 0 no effect, s = 2
+ * twice the effect. */
+static void test_policy_strength(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\ninflow = 80\n[policy p]\nscale = a.inflow : 1.25\n");
+    ts_err err;
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "p", &err), 0);
+    size_t ps = scenario_find_param(s, "policy.p.scale");
+    CU_ASSERT_FATAL(ps != TS_NO_PARAM);
+    static const double strengths[] = {0.0, 1.0, 2.0, 5.0};
+    static const double means[] = {80, 100, 120, 0};
+    for (int i = 0; i < 4; i++) {
+        s->params[ps].value = dist_fixed(strengths[i], DIST_RANGE_NONNEG);
+        inflow_ctx c;
+        memset(&c, 0, sizeof c);
+        simulate(s, ENGINE_FAST, 19, 20000, visit_inflow, &c);
+        double mu = i == 3 ? 80 * (1 + 5 * 0.25) : means[i];
+        char what[64];
+        snprintf(what, sizeof what, "inflow at strength %g", strengths[i]);
+        check_mean_var(what, &c.inflow_last, mu, mu);
+    }
+    scenario_free(s);
+}
+
+/* Rates scaled above a sum of 1 are scaled back to sum to 1, and flagged. */
+static void test_capping(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 1000\n[tier b]\n[tier c]\n"
+                       "[transition a -> b]\nrate = 0.6\n[transition a -> c]\nrate = 0.3\n"
+                       "[policy p]\nscale = a -> b : 1.5, a -> c : 1.5\n");
+    engine_ws *w = engine_alloc(s, ENGINE_FAST);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    double theta[64];
+    int64_t out[64];
+    int capped = -1;
+    ts_err err;
+    rng_seed_stream(r, 20, 0);
+    engine_draw(s, r, theta);
+    CU_ASSERT_EQUAL(engine_run(w, s, theta, r, out, &capped, &err), 0);
+    CU_ASSERT_EQUAL(capped, 0);
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "p", &err), 0);
+    mom b;
+    memset(&b, 0, sizeof b);
+    int all_moved = 1;
+    for (int i = 0; i < 5000; i++) {
+        CU_ASSERT_EQUAL(engine_run(w, s, theta, r, out, &capped, &err), 0);
+        CU_ASSERT_EQUAL(capped, 1);
+        mom_add(&b, (double)at(s, out, 0, "b", M_PROMOTED_IN));
+        if (at(s, out, 0, "a", M_STOCK) != 0)
+            all_moved = 0;
+    }
+    /* 0.9 and 0.45 scaled by 1/1.35: every firm moves, 2/3 of them to b. */
+    CU_ASSERT(all_moved);
+    check_mean_var("capped split", &b, 1000 * 2.0 / 3, 1000 * 2.0 / 9);
+    gsl_rng_free(r);
+    engine_free(w);
+    scenario_free(s);
+}
+
+/* A growth that overflows within the horizon is an error naming the tier and
+ * the year, not undefined behaviour. */
+static void test_overflow_is_an_error(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2060\n"
+                       "[tier big]\ninflow = 1000000\ninflow_growth = 300\n");
+    engine_ws *w = engine_alloc(s, ENGINE_FAST);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    double theta[16];
+    int64_t *out = calloc(engine_out_len(s), sizeof *out);
+    int capped;
+    ts_err err;
+    rng_seed_stream(r, 21, 0);
+    engine_draw(s, r, theta);
+    CU_ASSERT_EQUAL(engine_run(w, s, theta, r, out, &capped, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "test.ini:5: tier 'big': inflow mean 8.20854e+15 in 2026 is "
+                                    "above 2^52 (the growth is too large for the horizon)");
+    free(out);
+    gsl_rng_free(r);
+    engine_free(w);
+    scenario_free(s);
+}
+
+/* Parameters are drawn from their distributions, fixed ones exactly, and a
+ * drawn stock is rounded to whole firms. */
+typedef struct {
+    mom stock0, rate;
+} draw_ctx;
+
+static void visit_draw(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    draw_ctx *c = vctx;
+    size_t p = scenario_find_param(s, "transition.a->b.rate");
+    mom_add(&c->rate, theta[p]);
+    /* year-0 stock of a = start stock (no exits, no inflow, rate applies) ... use b + a */
+    mom_add(&c->stock0, (double)(at(s, out, 0, "a", M_STOCK) + at(s, out, 0, "b", M_STOCK)));
+}
+
+static void test_parameter_draws(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = uniform(100, 300)\n[tier b]\n"
+                       "[transition a -> b]\nrate = beta(2.3, 41.7)\n");
+    draw_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 22, REPS, visit_draw, &c);
+    double a = 2.3, b = 41.7;
+    check_mean_var("beta rate", &c.rate, a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1)));
+    /* round(U(100, 300)): mean 200, variance 200^2/12 + 1/12 (rounding to whole firms) */
+    check_mean_var("stock", &c.stock0, 200, 40000.0 / 12 + 1.0 / 12);
+    scenario_free(s);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    static const tu_test tests[] = {
+        {"exits thin binomially (both samplers)", test_exits_thin_binomially},
+        {"Poisson inflow with growth", test_poisson_inflow_with_growth},
+        {"dispersion gives a negative binomial", test_inflow_dispersion_is_negative_binomial},
+        {"keep and move chains", test_chain_keep_and_move},
+        {"multinomial split", test_multinomial_split},
+        {"quota caps promotions", test_quota_caps_promotions},
+        {"policy years and factors", test_policy_years_and_factors},
+        {"policy strength", test_policy_strength},
+        {"rates summing above 1 are capped", test_capping},
+        {"overflow is an error", test_overflow_is_an_error},
+        {"parameter draws", test_parameter_draws},
+        {NULL, NULL},
+    };
+    return tu_run("engine", tests);
+}

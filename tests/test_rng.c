@@ -1,0 +1,578 @@
+/* Tests for rng.c: xoshiro256++ against the published reference code, the
+ * seeding contract, and the binomial and Poisson samplers against their
+ * analytic moments and whole pmfs (fixed seeds, so nothing here is flaky;
+ * tolerances are 5 standard errors and chi-square tests use alpha = 1e-4,
+ * loose enough for a correct sampler and tight enough for a wrong one). */
+
+#include "rng.h"
+#include "testutil.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SE_LIMIT 5.0
+#define CHISQ_ALPHA 1e-4
+#define N_MOMENTS 400000
+#define N_CHISQ 1000000
+
+/* ---- reference code ---------------------------------------------------- */
+
+/* https://prng.di.unimi.it/xoshiro256plusplus.c and splitmix64.c, copied
+ * with the global state turned into an argument. */
+static uint64_t ref_rotl(const uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t ref_xoshiro_next(uint64_t *s)
+{
+    const uint64_t result = ref_rotl(s[0] + s[3], 23) + s[0];
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = ref_rotl(s[3], 45);
+    return result;
+}
+
+static uint64_t ref_splitmix64_next(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    return z ^ (z >> 31);
+}
+
+static gsl_rng *xo_alloc(uint64_t seed, uint64_t stream)
+{
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    if (r)
+        rng_seed_stream(r, seed, stream);
+    return r;
+}
+
+static void set_state(gsl_rng *r, const uint64_t s[4])
+{
+    memcpy(gsl_rng_state(r), s, 4 * sizeof s[0]);
+}
+
+/* ---- xoshiro256++ and seeding ------------------------------------------ */
+
+static void test_xoshiro_type(void)
+{
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_STRING_EQUAL(gsl_rng_name(r), "xoshiro256++");
+    CU_ASSERT_EQUAL(gsl_rng_max(r), 0xffffffffUL);
+    CU_ASSERT_EQUAL(gsl_rng_min(r), 0UL);
+    CU_ASSERT_EQUAL(gsl_rng_size(r), 4 * sizeof(uint64_t));
+    gsl_rng_free(r);
+}
+
+static void test_xoshiro_reference(void)
+{
+    /* The first output for state {1, 2, 3, 4} is rotl(1 + 4, 23) + 1, which
+     * checks the reference copy itself. */
+    uint64_t s1234[4] = {1, 2, 3, 4};
+    CU_ASSERT_EQUAL(ref_xoshiro_next(s1234), UINT64_C(41943041));
+
+    const uint64_t s0[4] = {UINT64_C(0x0123456789abcdef), UINT64_C(0x2385137e5d1f0a9c),
+                            UINT64_C(0xfedcba9876543210), UINT64_C(0x00000000000f4240)};
+    uint64_t ref[4];
+    memcpy(ref, s0, sizeof ref);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(r != NULL);
+    set_state(r, s0);
+
+    int bad_get = 0, bad_uniform = 0, bad_pos = 0;
+    for (int i = 0; i < 3000; i++) {
+        uint64_t x = ref_xoshiro_next(ref);
+        switch (i % 3) {
+        case 0:
+            bad_get += gsl_rng_get(r) != (unsigned long)(x >> 32);
+            break;
+        case 1:
+            bad_uniform += gsl_rng_uniform(r) != (double)(x >> 11) * 0x1.0p-53;
+            break;
+        default: {
+            /* Consumes exactly one output (the lockstep checks that). */
+            double u = rng_uniform_pos(r);
+            bad_pos += !(u > 0.0 && u < 1.0);
+        }
+        }
+    }
+    CU_ASSERT_EQUAL(bad_get, 0);
+    CU_ASSERT_EQUAL(bad_uniform, 0);
+    CU_ASSERT_EQUAL(bad_pos, 0);
+    CU_ASSERT_EQUAL(memcmp(gsl_rng_state(r), ref, sizeof ref), 0);
+    gsl_rng_free(r);
+}
+
+static void test_uniform_ranges(void)
+{
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(r != NULL);
+
+    /* States whose next output is 0, then 2^64 - 1 (result = rotl(s0 + s3,
+     * 23) + s0): the extremes of both conversions. */
+    const uint64_t zero[4] = {0, 7, 11, 0};
+    const uint64_t ones[4] = {0, 7, 11, ~UINT64_C(0)};
+    set_state(r, zero);
+    CU_ASSERT_EQUAL(gsl_rng_uniform(r), 0.0);
+    set_state(r, zero);
+    CU_ASSERT(rng_uniform_pos(r) > 0.0);
+    set_state(r, ones);
+    CU_ASSERT(gsl_rng_uniform(r) < 1.0);
+    set_state(r, ones);
+    CU_ASSERT(rng_uniform_pos(r) < 1.0);
+    set_state(r, ones);
+    CU_ASSERT_EQUAL(gsl_rng_get(r), 0xffffffffUL);
+
+    rng_seed_stream(r, 2022, 3);
+    const int n = 1000000;
+    int out_u = 0, out_pos = 0;
+    double s = 0.0, spos = 0.0;
+    for (int i = 0; i < n; i++) {
+        double u = gsl_rng_uniform(r);
+        double w = rng_uniform_pos(r);
+        out_u += !(u >= 0.0 && u < 1.0);
+        out_pos += !(w > 0.0 && w < 1.0);
+        s += u;
+        spos += w;
+    }
+    CU_ASSERT_EQUAL(out_u, 0);
+    CU_ASSERT_EQUAL(out_pos, 0);
+    const double se = sqrt(1.0 / 12.0 / n);
+    TU_ASSERT_WITHIN_SE("mean of gsl_rng_uniform", s / n, 0.5, se, SE_LIMIT);
+    TU_ASSERT_WITHIN_SE("mean of rng_uniform_pos", spos / n, 0.5, se, SE_LIMIT);
+
+    gsl_rng *mt = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(mt != NULL);
+    rng_seed_stream(mt, 2022, 3);
+    out_pos = 0;
+    for (int i = 0; i < 100000; i++) {
+        double w = rng_uniform_pos(mt);
+        out_pos += !(w > 0.0 && w < 1.0);
+    }
+    CU_ASSERT_EQUAL(out_pos, 0);
+    gsl_rng_free(mt);
+    gsl_rng_free(r);
+}
+
+static void test_mix64(void)
+{
+    /* rng_mix64(x) is the first splitmix64 output from x - gamma. */
+    uint64_t x = 0;
+    CU_ASSERT_EQUAL(ref_splitmix64_next(&x), UINT64_C(0xe220a8397b1dcdaf));
+    CU_ASSERT_EQUAL(rng_mix64(UINT64_C(0x9e3779b97f4a7c15)), UINT64_C(0xe220a8397b1dcdaf));
+    CU_ASSERT_EQUAL(rng_mix64(0), 0);
+    const uint64_t probes[] = {1, 137, UINT64_C(0x2385), UINT64_C(0xdeadbeefcafef00d), ~UINT64_C(0)};
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        uint64_t y = probes[i] - UINT64_C(0x9e3779b97f4a7c15);
+        CU_ASSERT_EQUAL(rng_mix64(probes[i]), ref_splitmix64_next(&y));
+    }
+}
+
+/* The reproducibility contract of rng.h, rebuilt from the reference
+ * splitmix64 only. */
+static void test_seed_stream_contract(void)
+{
+    const uint64_t seeds[] = {0, 2022, UINT64_C(0xfedcba9876543210)};
+    const uint64_t streams[] = {0, 1, 137, ~UINT64_C(0)};
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(r != NULL);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 4; j++) {
+            uint64_t sm = streams[j];
+            uint64_t x0 = seeds[i] ^ ref_splitmix64_next(&sm);
+            uint64_t want[4];
+            for (int w = 0; w < 4; w++)
+                want[w] = ref_splitmix64_next(&x0);
+            rng_seed_stream(r, seeds[i], streams[j]);
+            CU_ASSERT_EQUAL(memcmp(gsl_rng_state(r), want, sizeof want), 0);
+        }
+    gsl_rng_free(r);
+}
+
+static int same_outputs(gsl_rng *a, gsl_rng *b, int n)
+{
+    int same = 1;
+    for (int i = 0; i < n; i++)
+        same &= gsl_rng_get(a) == gsl_rng_get(b);
+    return same;
+}
+
+static void test_seed_stream_determinism(void)
+{
+    const gsl_rng_type *types[2] = {rng_xoshiro256pp, gsl_rng_mt19937};
+    for (int t = 0; t < 2; t++) {
+        gsl_rng *a = gsl_rng_alloc(types[t]), *b = gsl_rng_alloc(types[t]);
+        CU_ASSERT_FATAL(a != NULL && b != NULL);
+
+        rng_seed_stream(a, 2022, 5);
+        rng_seed_stream(b, 2022, 5);
+        CU_ASSERT(same_outputs(a, b, 1000));
+        /* Reseeding restarts the stream. */
+        rng_seed_stream(a, 2022, 5);
+        rng_seed_stream(b, 2022, 5);
+        CU_ASSERT(same_outputs(a, b, 10));
+
+        rng_seed_stream(a, 2022, 5);
+        rng_seed_stream(b, 2022, 6);
+        CU_ASSERT(!same_outputs(a, b, 10));
+        rng_seed_stream(a, 2022, 5);
+        rng_seed_stream(b, 2023, 5);
+        CU_ASSERT(!same_outputs(a, b, 10));
+        /* seed and stream must not commute. */
+        rng_seed_stream(a, 5, 2022);
+        rng_seed_stream(b, 2022, 5);
+        CU_ASSERT(!same_outputs(a, b, 10));
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+
+    /* Other GSL types get gsl_rng_set(r, mix(x0) & 0xffffffff). */
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    const uint64_t x0 = UINT64_C(2022) ^ rng_mix64(UINT64_C(137) + UINT64_C(0x9e3779b97f4a7c15));
+    rng_seed_stream(a, 2022, 137);
+    gsl_rng_set(b, (unsigned long)(rng_mix64(x0) & 0xffffffffu));
+    CU_ASSERT(same_outputs(a, b, 1000));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+
+    /* gsl_rng_set on xoshiro is deterministic too (GSL seeds every new
+     * generator with gsl_rng_default_seed). */
+    a = gsl_rng_alloc(rng_xoshiro256pp);
+    b = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    CU_ASSERT(same_outputs(a, b, 100));
+    gsl_rng_set(a, 2385);
+    gsl_rng_set(b, 2385);
+    CU_ASSERT(same_outputs(a, b, 100));
+    gsl_rng_set(b, 2386);
+    CU_ASSERT(!same_outputs(a, b, 10));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+/* ---- sampler checks ---------------------------------------------------- */
+
+typedef struct {
+    int poisson;    /* 0: Binomial(n, p); 1: Poisson(mu) */
+    uint64_t n;
+    double p;
+    double mu;
+} dist;
+
+static uint64_t draw(gsl_rng *r, const dist *d)
+{
+    return d->poisson ? rng_poisson(r, d->mu) : rng_binomial(r, d->p, d->n);
+}
+
+static double dist_mean(const dist *d)
+{
+    return d->poisson ? d->mu : (double)d->n * d->p;
+}
+
+static double dist_var(const dist *d)
+{
+    return d->poisson ? d->mu : (double)d->n * d->p * (1.0 - d->p);
+}
+
+/* mu4 - sigma^4, which makes Var(sample variance) ~ (mu4 - sigma^4) / N:
+ * Poisson mu4 = mu + 3 mu^2; binomial mu4 = npq (1 + 3 (n - 2) pq). */
+static double dist_var_of_var(const dist *d)
+{
+    if (d->poisson)
+        return d->mu + 2.0 * d->mu * d->mu;
+    const double pq = d->p * (1.0 - d->p), v = (double)d->n * pq;
+    return v * (1.0 - 6.0 * pq) + 2.0 * v * v;
+}
+
+static void describe(char *buf, size_t size, const dist *d, const gsl_rng *r)
+{
+    if (d->poisson)
+        snprintf(buf, size, "Poisson(%.10g) [%s]", d->mu, gsl_rng_name(r));
+    else
+        snprintf(buf, size, "Binomial(n=%llu, p=%.10g) [%s]", (unsigned long long)d->n, d->p,
+                 gsl_rng_name(r));
+}
+
+/* Sample mean and variance within SE_LIMIT standard errors.  The draws are
+ * shifted by an integer near the mean, so the sums keep their precision for
+ * n near 2^62.  Also counts binomial draws above n and odd draws: for the
+ * huge cases an odd share far from 1/2 means k was computed in doubles that
+ * cannot hold it. */
+static void check_moments_n(gsl_rng *r, const dist *d, long draws, int check_parity)
+{
+    char what[160], label[220];
+    describe(what, sizeof what, d, r);
+
+    const double mean = dist_mean(d), var = dist_var(d);
+    const uint64_t shift = (uint64_t)floor(mean);
+    double s1 = 0.0, s2 = 0.0;
+    long above_n = 0, odd = 0;
+    for (long i = 0; i < draws; i++) {
+        const uint64_t k = draw(r, d);
+        if (!d->poisson && k > d->n)
+            above_n++;
+        odd += (long)(k & 1);
+        const double x = k >= shift ? (double)(k - shift) : -(double)(shift - k);
+        s1 += x;
+        s2 += x * x;
+    }
+    const double m = s1 / draws;
+    const double v = (s2 - draws * m * m) / (draws - 1);
+
+    CU_ASSERT_EQUAL(above_n, 0);
+    snprintf(label, sizeof label, "mean of %s", what);
+    TU_ASSERT_WITHIN_SE(label, m, mean - (double)shift, sqrt(var / draws), SE_LIMIT);
+    snprintf(label, sizeof label, "variance of %s", what);
+    TU_ASSERT_WITHIN_SE(label, v, var, sqrt(dist_var_of_var(d) / draws), SE_LIMIT);
+    if (check_parity) {
+        snprintf(label, sizeof label, "odd share of %s", what);
+        TU_ASSERT_WITHIN_SE(label, (double)odd / draws, 0.5, sqrt(0.25 / draws), SE_LIMIT);
+    }
+}
+
+static void check_moments(gsl_rng *r, const dist *d)
+{
+    check_moments_n(r, d, N_MOMENTS, 0);
+}
+
+static double dist_pmf(const dist *d, uint64_t k)
+{
+    return d->poisson ? gsl_ran_poisson_pdf((unsigned)k, d->mu)
+                      : gsl_ran_binomial_pdf((unsigned)k, d->p, (unsigned)d->n);
+}
+
+/* Chi-square goodness of fit of N_CHISQ draws to the whole pmf.  Bins run
+ * over 0..kmax plus one for everything above; adjacent bins are pooled until
+ * each expects at least 5, a short last pool joining the one before. */
+static void check_chisq(gsl_rng *r, const dist *d)
+{
+    char what[160];
+    describe(what, sizeof what, d, r);
+
+    double kmax_d = ceil(dist_mean(d) + 12.0 * sqrt(dist_var(d)) + 20.0);
+    if (!d->poisson && kmax_d > (double)d->n)
+        kmax_d = (double)d->n;
+    const size_t kmax = (size_t)kmax_d;
+    long *counts = calloc(kmax + 2, sizeof *counts);
+    CU_ASSERT_FATAL(counts != NULL);
+    for (long i = 0; i < N_CHISQ; i++) {
+        const uint64_t k = draw(r, d);
+        counts[k > kmax ? kmax + 1 : k]++;
+    }
+
+    const double tail = d->poisson ? gsl_cdf_poisson_Q((unsigned)kmax, d->mu)
+                                   : gsl_cdf_binomial_Q((unsigned)kmax, d->p, (unsigned)d->n);
+    double stat = 0.0, obs = 0.0, expct = 0.0, last_obs = 0.0, last_exp = 0.0;
+    int bins = 0;
+    for (size_t k = 0; k <= kmax + 1; k++) {
+        obs += (double)counts[k];
+        expct += N_CHISQ * (k <= kmax ? dist_pmf(d, k) : tail);
+        if (expct >= 5.0) {
+            if (bins > 0)
+                stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+            last_obs = obs;
+            last_exp = expct;
+            obs = expct = 0.0;
+            bins++;
+        }
+    }
+    last_obs += obs;
+    last_exp += expct;
+    stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+    free(counts);
+
+    CU_ASSERT_FATAL(bins >= 2);
+    const double crit = gsl_cdf_chisq_Qinv(CHISQ_ALPHA, bins - 1);
+    CU_ASSERT(stat <= crit);
+    if (stat > crit)
+        fprintf(stderr, "\n  chi-square of %s: %.2f on %d df, critical value %.2f\n", what,
+                stat, bins - 1, crit);
+}
+
+static dist binom(uint64_t n, double p)
+{
+    dist d = {0, n, p, 0.0};
+    return d;
+}
+
+static dist pois(double mu)
+{
+    dist d = {1, 0, 0.0, mu};
+    return d;
+}
+
+/* ---- binomial ---------------------------------------------------------- */
+
+static void test_binomial_edges(void)
+{
+    gsl_rng *r = xo_alloc(2022, 11);
+    CU_ASSERT_FATAL(r != NULL);
+    const uint64_t big = UINT64_C(1) << 62;
+    int bad = 0;
+    for (int i = 0; i < 1000; i++) {
+        bad += rng_binomial(r, 0.2385, 0) != 0;
+        bad += rng_binomial(r, 1.0, 0) != 0;
+        bad += rng_binomial(r, 0.0, 137) != 0;
+        bad += rng_binomial(r, 0.0, big) != 0;
+        bad += rng_binomial(r, 1.0, 137) != 137;
+        bad += rng_binomial(r, 1.0, big) != big;
+        bad += rng_binomial(r, 1e-300, 137) != 0;
+        bad += rng_binomial(r, 0.2385, 1) > 1;
+        bad += rng_binomial(r, 0.7615, 1) > 1;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+
+    check_moments(r, &(dist){0, 1, 0.2385, 0.0});
+    check_moments(r, &(dist){0, 1, 0.7615, 0.0});
+    gsl_rng_free(r);
+}
+
+/* One case per branch: inversion (n p < 10), BTRS, and both through the
+ * p > 1/2 symmetry. */
+static void test_binomial_moments(void)
+{
+    gsl_rng *r = xo_alloc(2022, 12);
+    CU_ASSERT_FATAL(r != NULL);
+    const dist cases[] = {
+        binom(137, 0.0385), binom(137, 0.2385), binom(5000, 0.8125),
+        binom(137, 0.9615), binom(21, 0.4765),  binom(9, 0.3719),
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_moments(r, &cases[i]);
+    gsl_rng_free(r);
+}
+
+static void test_binomial_large_n(void)
+{
+    gsl_rng *r = xo_alloc(2022, 13);
+    CU_ASSERT_FATAL(r != NULL);
+    const uint64_t big = (UINT64_C(1) << 62) - 1;
+    check_moments(r, &(dist){0, UINT64_C(4000000000000), 3.1e-7, 0.0});
+    check_moments_n(r, &(dist){0, UINT64_C(1) << 40, 0.3719, 0.0}, N_MOMENTS, 1);
+    check_moments_n(r, &(dist){0, big, 0.2385, 0.0}, N_MOMENTS, 1);
+    check_moments_n(r, &(dist){0, big, 0.8125, 0.0}, N_MOMENTS, 1);
+    /* Tiny p with huge n, in each branch: n p = 5.07 and 14.3. */
+    check_moments(r, &(dist){0, big, 1.1e-18, 0.0});
+    check_moments(r, &(dist){0, big, 3.1e-18, 0.0});
+    gsl_rng_free(r);
+}
+
+static void test_binomial_chisq(void)
+{
+    gsl_rng *r = xo_alloc(2022, 14);
+    CU_ASSERT_FATAL(r != NULL);
+    /* The smallest BTRS cases (n p just above 10) are where its hat is
+     * tightest. */
+    const dist cases[] = {
+        binom(137, 0.0385), binom(137, 0.2385),   binom(21, 0.4765),  binom(1013, 0.00993),
+        binom(44, 0.5),     binom(137, 0.9615),   binom(5000, 0.8125), binom(9, 0.3719),
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_chisq(r, &cases[i]);
+    gsl_rng_free(r);
+}
+
+static void test_binomial_mt19937(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(r != NULL);
+    rng_seed_stream(r, 2022, 15);
+    const dist inv = binom(137, 0.0385), btrs = binom(137, 0.2385), flip = binom(5000, 0.8125);
+    check_moments(r, &inv);
+    check_moments(r, &btrs);
+    check_moments(r, &flip);
+    check_chisq(r, &inv);
+    check_chisq(r, &btrs);
+    gsl_rng_free(r);
+}
+
+/* ---- Poisson ----------------------------------------------------------- */
+
+static void test_poisson_edges(void)
+{
+    gsl_rng *r = xo_alloc(2022, 21);
+    CU_ASSERT_FATAL(r != NULL);
+    int bad = 0;
+    for (int i = 0; i < 1000; i++)
+        bad += rng_poisson(r, 0.0) != 0;
+    CU_ASSERT_EQUAL(bad, 0);
+    gsl_rng_free(r);
+}
+
+/* Both sides of the switch at mu = 10 and well inside PTRS. */
+static void test_poisson_moments(void)
+{
+    gsl_rng *r = xo_alloc(2022, 22);
+    CU_ASSERT_FATAL(r != NULL);
+    const double mus[] = {0.3719, 7.25, 9.9973, 10.0, 37.9, 1234.5};
+    for (size_t i = 0; i < sizeof mus / sizeof mus[0]; i++)
+        check_moments(r, &(dist){1, 0, 0.0, mus[i]});
+    gsl_rng_free(r);
+}
+
+static void test_poisson_large_mu(void)
+{
+    gsl_rng *r = xo_alloc(2022, 23);
+    CU_ASSERT_FATAL(r != NULL);
+    check_moments_n(r, &(dist){1, 0, 0.0, 3.3e9}, N_MOMENTS, 1);
+    check_moments_n(r, &(dist){1, 0, 0.0, 0x1.0p52 - 0.75}, N_MOMENTS, 1);
+    gsl_rng_free(r);
+}
+
+static void test_poisson_chisq(void)
+{
+    gsl_rng *r = xo_alloc(2022, 24);
+    CU_ASSERT_FATAL(r != NULL);
+    const double mus[] = {0.3719, 7.25, 10.0, 37.9, 1234.5};
+    for (size_t i = 0; i < sizeof mus / sizeof mus[0]; i++)
+        check_chisq(r, &(dist){1, 0, 0.0, mus[i]});
+    gsl_rng_free(r);
+}
+
+static void test_poisson_mt19937(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(r != NULL);
+    rng_seed_stream(r, 2022, 25);
+    const dist small = pois(7.25), large = pois(37.9);
+    check_moments(r, &small);
+    check_moments(r, &large);
+    check_chisq(r, &small);
+    check_chisq(r, &large);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    static const tu_test t[] = {
+        {"xoshiro256++ type", test_xoshiro_type},
+        {"xoshiro256++ matches the reference", test_xoshiro_reference},
+        {"uniform ranges", test_uniform_ranges},
+        {"rng_mix64 is splitmix64's finaliser", test_mix64},
+        {"rng_seed_stream contract", test_seed_stream_contract},
+        {"rng_seed_stream determinism", test_seed_stream_determinism},
+        {"binomial edge cases", test_binomial_edges},
+        {"binomial moments", test_binomial_moments},
+        {"binomial large n", test_binomial_large_n},
+        {"binomial chi-square", test_binomial_chisq},
+        {"binomial on mt19937", test_binomial_mt19937},
+        {"poisson edge cases", test_poisson_edges},
+        {"poisson moments", test_poisson_moments},
+        {"poisson large mu", test_poisson_large_mu},
+        {"poisson chi-square", test_poisson_chisq},
+        {"poisson on mt19937", test_poisson_mt19937},
+        {NULL, NULL},
+    };
+    return tu_run("rng", t);
+}

@@ -1,0 +1,223 @@
+/* The runner: identical results for any number of threads, the first n
+ * replications of a longer run are a run of n, --precision is deterministic,
+ * and the aggregated summaries agree with exact values. */
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+#include "scenario.h"
+#include "testutil.h"
+
+static const char small[] =
+    "[scenario]\nname = small\nstart_year = 2022\nend_year = 2025\nreplications = 3001\nseed = 77\n"
+    "[tier a]\nstock = uniform(200, 400)\ninflow = gamma(9, 7)\ninflow_growth = 12%\n"
+    "inflow_dispersion = 0.05\nexit = beta(2, 30)\n"
+    "[tier b]\nstock = 17\nexit = 0.04\n[tier c]\n"
+    "[transition a -> b]\nrate = beta(3, 60)\nkeep = yes\n"
+    "[transition b -> c]\nrate = 0.05\nquota = 2\n"
+    "[target b]\nnew = 60\ntolerance = 10%\n[target c]\nnew = 4\n[target a]\nstock = 700\n";
+
+static scenario *load(const char *text)
+{
+    scenario *s = NULL;
+    ts_err err;
+    if (scenario_parse_string(&s, text, "t.ini", &err) < 0) {
+        fprintf(stderr, "\n  %s\n", err.msg);
+        CU_FAIL_FATAL("parse");
+    }
+    return s;
+}
+
+static runner_result *run(const scenario *s, int threads, uint64_t reps, double precision)
+{
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.threads = threads;
+    o.replications = reps;
+    o.precision = precision;
+    o.max_replications = 60000;
+    runner_result *r = NULL;
+    ts_err err;
+    if (runner_run(s, &o, &r, &err) < 0) {
+        fprintf(stderr, "\n  %s\n", err.msg);
+        CU_FAIL_FATAL("run");
+    }
+    return r;
+}
+
+/* Every summary of two results, compared exactly (means and sds bitwise). */
+static int same_result(const runner_result *a, const runner_result *b)
+{
+    if (a->replications != b->replications || a->met_all != b->met_all || a->capped != b->capped)
+        return 0;
+    size_t n = a->n_years * a->n_tiers * M_COUNT;
+    for (size_t i = 0; i < n; i++) {
+        const hist *x = a->hists[i], *y = b->hists[i];
+        double mx = hist_mean(x), my = hist_mean(y), sx = hist_sd(x), sy = hist_sd(y);
+        if (hist_count(x) != hist_count(y) || memcmp(&mx, &my, sizeof mx) ||
+            memcmp(&sx, &sy, sizeof sx) || hist_min(x) != hist_min(y) || hist_max(x) != hist_max(y))
+            return 0;
+        for (int q = 0; q <= 20; q++)
+            if (hist_quantile(x, q / 20.0) != hist_quantile(y, q / 20.0))
+                return 0;
+    }
+    for (size_t j = 0; j < a->n_targets * a->n_years; j++)
+        if (a->met_by_year[j] != b->met_by_year[j])
+            return 0;
+    return 1;
+}
+
+static void test_identical_for_any_thread_count(void)
+{
+    scenario *s = load(small);
+    runner_result *r1 = run(s, 1, 3001, 0);
+    runner_result *r2 = run(s, 2, 3001, 0);
+    runner_result *r5 = run(s, 5, 3001, 0);
+    CU_ASSERT_EQUAL(r1->replications, 3001);
+    CU_ASSERT(same_result(r1, r2));
+    CU_ASSERT(same_result(r1, r5));
+    runner_result_free(r1);
+    runner_result_free(r2);
+    runner_result_free(r5);
+    scenario_free(s);
+}
+
+/* The seed changes the results; the same seed repeats them. */
+static void test_seed_matters(void)
+{
+    scenario *s = load(small);
+    runner_result *a = run(s, 2, 2000, 0);
+    runner_result *b = run(s, 2, 2000, 0);
+    s->seed = 78;
+    runner_result *c = run(s, 2, 2000, 0);
+    CU_ASSERT(same_result(a, b));
+    CU_ASSERT(!same_result(a, c));
+    runner_result_free(a);
+    runner_result_free(b);
+    runner_result_free(c);
+    scenario_free(s);
+}
+
+/* --precision: the same stopping point and results for any thread count,
+ * and the stopping SE is reached. */
+static void test_precision_is_deterministic(void)
+{
+    scenario *s = load(small);
+    runner_result *a = run(s, 1, 0, 0.006);
+    runner_result *b = run(s, 3, 0, 0.006);
+    CU_ASSERT(same_result(a, b));
+    CU_ASSERT(a->precision_reached);
+    CU_ASSERT_EQUAL(a->replications % (RUNNER_CHUNK * RUNNER_BATCH_CHUNKS), 0);
+    for (size_t j = 0; j < s->n_targets; j++)
+        CU_ASSERT(runner_stopping_se(runner_met(a, j), a->replications) <= 0.006);
+    /* one batch fewer would not have been enough (else it would have stopped) */
+    runner_result *fewer = run(s, 2, a->replications - RUNNER_CHUNK * RUNNER_BATCH_CHUNKS, 0);
+    int enough = 1;
+    for (size_t j = 0; j < s->n_targets; j++)
+        if (runner_stopping_se(runner_met(fewer, j), fewer->replications) > 0.006)
+            enough = 0;
+    CU_ASSERT(!enough);
+    /* and the precision run is exactly a plain run of that many replications */
+    runner_result *plain = run(s, 2, a->replications, 0);
+    CU_ASSERT(same_result(a, plain));
+    runner_result_free(a);
+    runner_result_free(b);
+    runner_result_free(fewer);
+    runner_result_free(plain);
+    scenario_free(s);
+}
+
+/* A cap that the precision cannot be reached under is reported. */
+static void test_precision_cap(void)
+{
+    scenario *s = load(small);
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.precision = 0.0001;
+    o.max_replications = 4500;
+    runner_result *r = NULL;
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(runner_run(s, &o, &r, &err), 0);
+    CU_ASSERT_EQUAL(r->replications, 4500);
+    CU_ASSERT_EQUAL(r->precision_reached, 0);
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+/* Aggregates against exact values: a single tier with fixed Poisson inflow,
+ * new ~ Poisson(41.3 * 3).  P(new >= 130) exact from the Poisson CDF. */
+static void test_aggregates_against_exact_values(void)
+{
+    scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2024\n"
+                       "[tier a]\ninflow = 41.3\n[target a]\nnew = 130\n");
+    runner_result *r = run(s, 2, 40000, 0);
+    const hist *h = runner_hist(r, 2, 0, M_NEW);
+    double mu = 41.3 * 3;
+    TU_ASSERT_WITHIN_SE("mean of new", hist_mean(h), mu, sqrt(mu / 40000), 5);
+    TU_ASSERT_WITHIN_SE("sd of new", hist_sd(h), sqrt(mu), sqrt(mu) / sqrt(2 * 40000.0) * 1.1, 5);
+    /* P(Poisson(123.9) >= 130) = 1 - P(X <= 129) */
+    double p = 0, term = exp(-mu);
+    for (int k = 0; k <= 129; k++) {
+        p += term;
+        term *= mu / (k + 1);
+    }
+    p = 1 - p;
+    double phat = (double)runner_met(r, 0) / 40000;
+    TU_ASSERT_WITHIN_SE("P(met)", phat, p, sqrt(p * (1 - p) / 40000), 5);
+    /* the met-by-year counts are monotone for a `new` target */
+    CU_ASSERT(r->met_by_year[0] <= r->met_by_year[1]);
+    CU_ASSERT(r->met_by_year[1] <= r->met_by_year[2]);
+    CU_ASSERT_EQUAL(r->met_all, runner_met(r, 0));
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+/* An engine error in some replication stops the run with that message. */
+static void test_engine_error_propagates(void)
+{
+    scenario *s = load("[scenario]\nname = e\nstart_year = 2022\nend_year = 2060\n"
+                       "[tier a]\ninflow = 1000\ninflow_growth = uniform(0, 40)\n");
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.replications = 3000;
+    o.threads = 2;
+    runner_result *r = NULL;
+    ts_err err;
+    CU_ASSERT_EQUAL(runner_run(s, &o, &r, &err), -1);
+    CU_ASSERT_PTR_NULL(r);
+    CU_ASSERT(strstr(err.msg, "t.ini:5: tier 'a': inflow mean") == err.msg);
+    scenario_free(s);
+}
+
+static void test_cancel(void)
+{
+    scenario *s = load(small);
+    runner_opts o;
+    runner_opts_init(&o, s);
+    volatile sig_atomic_t flag = 1;
+    o.cancel = &flag;
+    runner_result *r = NULL;
+    ts_err err;
+    CU_ASSERT_EQUAL(runner_run(s, &o, &r, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "interrupted");
+    scenario_free(s);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    static const tu_test tests[] = {
+        {"identical for any thread count", test_identical_for_any_thread_count},
+        {"the seed matters", test_seed_matters},
+        {"precision is deterministic", test_precision_is_deterministic},
+        {"precision cap", test_precision_cap},
+        {"aggregates against exact values", test_aggregates_against_exact_values},
+        {"engine errors propagate", test_engine_error_propagates},
+        {"cancel", test_cancel},
+        {NULL, NULL},
+    };
+    return tu_run("runner", tests);
+}
