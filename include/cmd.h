@@ -39,7 +39,8 @@ int cmd_check(int argc, char **argv);
 /* "tiersim run ..." as typed, for manifests (buffer owned by the caller). */
 void cmd_line(int argc, char **argv, char *buf, size_t len);
 
-/* The full command line of this process, set by main. */
-extern const char *cmd_full_line;
+/* The full command line of this process, set by main for manifests. */
+#define CMD_LINE_MAX 4096
+extern char cmd_full_line[CMD_LINE_MAX];
 
 #endif

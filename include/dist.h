@@ -70,8 +70,9 @@ double dist_quantile(const dist *d, double u);
 /* Standard deviation as drawn (0 for fixed). */
 double dist_sd(const dist *d);
 
-/* Writes the distribution in the scenario grammar with %.10g numbers,
- * e.g. "beta(2, 98)" or "0.358".  Returns the length snprintf would write. */
+/* Writes the distribution in the scenario grammar with the shortest numbers
+ * that read back exactly, e.g. "beta(2, 98)" or "0.358".  Returns the length
+ * snprintf would write. */
 int dist_format(const dist *d, char *buf, size_t len);
 
 /* Nonzero when the value is uncertain (not DIST_FIXED). */

@@ -33,8 +33,8 @@ uint64_t rng_mix64(uint64_t x);
 double rng_uniform_pos(gsl_rng *r);
 
 /* Binomial(n, p) for any n up to 2^62 and p in [0, 1]: exact (no normal
- * approximation).  Inversion by geometric waiting times when n*min(p,1-p) < 10,
- * BTRS otherwise. */
+ * approximation).  Inversion by sequential search (BINV) when
+ * n*min(p,1-p) < 10, BTRS otherwise. */
 uint64_t rng_binomial(gsl_rng *r, double p, uint64_t n);
 
 /* Poisson(mu) for mu in [0, 2^52]: multiplication method when mu < 10, PTRS

@@ -4,6 +4,8 @@
 
 #include "cmd.h"
 
+char cmd_full_line[CMD_LINE_MAX];
+
 void cmd_line(int argc, char **argv, char *buf, size_t len)
 {
     size_t used = 0;

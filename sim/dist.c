@@ -84,7 +84,11 @@ static numtext fmt_num(double x)
 {
     numtext t;
     x += 0.0; /* -0 -> 0 */
-    for (int prec = 1; prec <= 17; prec++) {
+    /* Start with at least the integer digits, so that 20 reads "20", not "2e+01". */
+    int prec = 1;
+    for (double a = fabs(x); a >= 10.0 && a < 1e17 && prec < 17; a /= 10.0)
+        prec++;
+    for (; prec <= 17; prec++) {
         snprintf(t.s, sizeof t.s, "%.*g", prec, x);
         if (strtod(t.s, NULL) == x)
             break;
@@ -691,13 +695,9 @@ double dist_quantile(const dist *d, double u)
 
 int dist_format(const dist *d, char *buf, size_t len)
 {
-    const dist_info *in = info_by_kind(d->kind);
-    if (!in)
-        return snprintf(buf, len, "%.10g", d->p[0] + 0.0);
-    if (in->nargs == 2)
-        return snprintf(buf, len, "%s(%.10g, %.10g)", in->name, d->p[0] + 0.0, d->p[1] + 0.0);
-    return snprintf(buf, len, "%s(%.10g, %.10g, %.10g)", in->name, d->p[0] + 0.0,
-                    d->p[1] + 0.0, d->p[2] + 0.0);
+    /* The shortest text that reads back as the same double: a fitted or
+     * formatted value survives a round trip through a scenario file. */
+    return snprintf(buf, len, "%s", fmt_dist(d).s);
 }
 
 int dist_is_random(const dist *d)

@@ -29,8 +29,6 @@ static const command commands[] = {
     {"version", cmd_version, "", "print the version"},
 };
 
-static char full_line[4096];
-const char *cmd_full_line = full_line;
 
 static int cmd_help(int argc, char **argv)
 {
@@ -56,7 +54,7 @@ int main(int argc, char **argv)
 {
     /* Every GSL failure becomes a status that the modules turn into a message. */
     gsl_set_error_handler_off();
-    cmd_line(argc, argv, full_line, sizeof full_line);
+    cmd_line(argc, argv, cmd_full_line, CMD_LINE_MAX);
     if (argc < 2) {
         fprintf(stderr, "usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)\n");
         return EXIT_USAGE;

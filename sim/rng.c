@@ -8,6 +8,7 @@
 
 #include "rng.h"
 
+#include <assert.h>
 #include <math.h>
 
 /* ---- xoshiro256++ ------------------------------------------------------ */
@@ -139,28 +140,37 @@ static double fc(double k)
     };
     if (k <= 9.0)
         return table[(int)k];
-    const double k1 = k + 1.0;
-    const double r2 = 1.0 / (k1 * k1);
-    return (1.0 / 12.0 - (1.0 / 360.0 - r2 / 1260.0) * r2) / k1;
+    /* One division: this runs on the rejection path of every sampler. */
+    const double r = 1.0 / (k + 1.0);
+    const double r2 = r * r;
+    return (1.0 / 12.0 - (1.0 / 360.0 - r2 * (1.0 / 1260.0)) * r2) * r;
 }
 
 /* ---- binomial ---------------------------------------------------------- */
 
-/* Inversion by waiting times (Devroye 1986, X.4): the gaps between successes
- * are Geometric(p), ceil(log U / log(1 - p)); count the successes that fit in
- * n trials.  Costs about n p + 1 uniforms, so only for n p < 10. */
+/* Inversion by sequential search (Kachitvichyanukul & Schmeiser 1988, BINV):
+ * one uniform, then about n p + 1 multiply-adds walking the pmf up from
+ * f(0) = q^n with f(k) = f(k - 1) (n - k + 1) / k * p / q.  The waiting-time
+ * method (a log per success) measured 2-3x slower than gsl_ran_binomial
+ * here; this one beats it.  For n p < 10 and p <= 1/2, q^n >= e^-14: no
+ * underflow.  If rounding leaves u above the summed mass, the walk would run
+ * off the end (f reaches 0 or k passes n): start again with a new uniform. */
 static uint64_t binomial_inversion(gsl_rng *r, xo_state *xs, double p, uint64_t n)
 {
-    const double inv_log_q = 1.0 / log1p(-p);
-    const double nd = (double)n;
-    double trials = 0.0;
-    uint64_t k = 0;
-
+    const double q = 1.0 - p, s = p / q, a = ((double)n + 1.0) * s;
+    const double f0 = exp((double)n * log1p(-p));
     for (;;) {
-        trials += ceil(log(unif_pos(r, xs)) * inv_log_q);
-        if (trials > nd)
+        double u = unif_pos(r, xs), f = f0;
+        uint64_t k = 0;
+        while (u > f) {
+            u -= f;
+            k++;
+            f *= a / (double)k - s;
+            if (k > n || !(f > 0.0))
+                break;
+        }
+        if (u <= f && k <= n)
             return k;
-        k++;
     }
 }
 
@@ -193,13 +203,14 @@ static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
     const double nm = (double)(n - m);
     /* Needed only on the rejection path: set up on its first visit. */
     int slow_ready = 0;
-    double alpha = 0.0, lr = 0.0, fcm = 0.0;
+    double alpha = 0.0, lr = 0.0, fcm = 0.0, inv_m1 = 0.0, inv_nm1 = 0.0;
 
     for (;;) {
         const double u = unif_pos(r, xs) - 0.5;
         const double v = unif_pos(r, xs);
         const double us = 0.5 - fabs(u);
-        const double jd = floor((2.0 * a / us + b) * u + c);
+        const double inv_us = 1.0 / us;
+        const double jd = floor((2.0 * a * inv_us + b) * u + c);
 
         /* Range first, in doubles: jd can be astronomically large when us is
          * tiny, and converting it unchecked would be undefined.  The bound
@@ -224,15 +235,17 @@ static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
 
         if (!slow_ready) {
             alpha = (2.83 + 5.1 / b) * spq;
-            lr = log1p((dm - q) / (q * (md + 1.0)));
+            inv_m1 = 1.0 / (md + 1.0);
+            inv_nm1 = 1.0 / (nm + 1.0);
+            lr = log1p((dm - q) * inv_m1 / q);
             fcm = fc(md) + fc(nm);
             slow_ready = 1;
         }
         const double k1 = md + 1.0 + jd;       /* k + 1 */
         const double nk1 = nm + 1.0 - jd;      /* n - k + 1 */
-        const double lhs = log(v * alpha / (a / (us * us) + b));
-        const double rhs = -(k1 - 0.5) * log1p(jd / (md + 1.0))
-                           - (nk1 - 0.5) * log1p(-jd / (nm + 1.0))
+        const double lhs = log(v * alpha / (a * inv_us * inv_us + b));
+        const double rhs = -(k1 - 0.5) * log1p(jd * inv_m1)
+                           - (nk1 - 0.5) * log1p(-jd * inv_nm1)
                            + jd * lr + fcm - fc(k1 - 1.0) - fc(nk1 - 1.0);
         if (lhs <= rhs)
             return k;
@@ -279,7 +292,8 @@ static uint64_t poisson_ptrs(gsl_rng *r, xo_state *xs, double mu)
         const double u = unif_pos(r, xs) - 0.5;
         const double v = unif_pos(r, xs);
         const double us = 0.5 - fabs(u);
-        const double jd = floor((2.0 * a / us + b) * u + c);
+        const double inv_us = 1.0 / us;
+        const double jd = floor((2.0 * a * inv_us + b) * u + c);
         const double kd = fl + jd;
 
         /* In doubles before any conversion (see binomial_btrs). */
@@ -291,7 +305,7 @@ static uint64_t poisson_ptrs(gsl_rng *r, xo_state *xs, double mu)
             continue;
 
         const double x = (jd + 1.0) - (mu - fl);
-        const double lhs = log(v * inv_alpha / (a / (us * us) + b));
+        const double lhs = log(v * inv_alpha / (a * inv_us * inv_us + b));
         const double rhs = x - kd * log1p(x / mu) - 0.5 * log(kd + 1.0) - HALF_LOG_2PI - fc(kd);
         if (lhs <= rhs)
             return (uint64_t)kd;
@@ -302,6 +316,9 @@ uint64_t rng_poisson(gsl_rng *r, double mu)
 {
     if (!(mu > 0.0))
         return 0;
+    /* Beyond this (or at infinity) PTRS would reject every k it can
+     * represent and never return. */
+    assert(mu <= 0x1.0p62);
 
     xo_state *xs = fast_state(r);
     if (mu >= 10.0)

@@ -21,6 +21,9 @@ typedef struct {
     uint64_t *met_by_year;
     uint64_t met_all, capped, reps;
     int failed;
+    /* Each thread writes its counters on every replication: keep them off
+     * the cache lines of the other threads' workspaces. */
+    char pad[128];
 } thread_ws;
 
 void runner_opts_init(runner_opts *o, const scenario *s)

@@ -249,8 +249,11 @@ static char *reader(char *str, int num, void *stream)
     const char *start = c->text + c->pos;
     const char *nl = memchr(start, '\n', c->len - c->pos);
     size_t n = nl ? (size_t)(nl - start) + 1 : c->len - c->pos;
+    size_t content = n;
+    while (content > 0 && (start[content - 1] == '\n' || start[content - 1] == '\r'))
+        content--;
     c->line++;
-    if (n + 1 > (size_t)num) {
+    if (content > LINE_MAX_CHARS || n + 1 > (size_t)num) {
         c->failed = 1;
         ts_errf(c->err, "%s:%d: line longer than %d characters", c->file, c->line,
                 LINE_MAX_CHARS);
@@ -392,6 +395,7 @@ static int read_file(const char *path, char **text, size_t *len, ts_err *err)
             fclose(f);
             return ts_errf(err, "%s: out of memory", path);
         }
+        errno = 0;
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (got == 0)
@@ -402,11 +406,11 @@ static int read_file(const char *path, char **text, size_t *len, ts_err *err)
             return ts_errf(err, "%s: larger than %ld bytes", path, FILE_BYTES_MAX);
         }
     }
-    int bad = ferror(f);
+    int bad = ferror(f), why = errno;
     fclose(f);
     if (bad) {
         free(buf);
-        return ts_errf(err, "%s: cannot read: read error", path);
+        return ts_errf(err, "%s: cannot read: %s", path, why ? strerror(why) : "read error");
     }
     buf[n] = '\0';
     *text = buf;
@@ -419,8 +423,9 @@ static int read_file(const char *path, char **text, size_t *len, ts_err *err)
 typedef struct {
     char **files;       /* owned copies of every file name read, kept for messages */
     size_t n_files, cap_files;
-    char *stack[BASE_DEPTH_MAX + 1]; /* canonical paths being read, for cycles */
+    char *stack[BASE_DEPTH_MAX + 2]; /* canonical paths being read, for cycles */
     size_t depth;
+    size_t links;                    /* `base =` links followed to get here */
 } chain;
 
 static const char *chain_keep_name(chain *ch, const char *name)
@@ -515,7 +520,7 @@ static int load_file_chain(chain *ch, const char *path, const char *from_file, i
             free(canon);
             return ts_errf(err, "%s:%d: base '%s': inheritance cycle", from_file, from_line, path);
         }
-    if (ch->depth >= BASE_DEPTH_MAX) {
+    if (ch->links > BASE_DEPTH_MAX) {
         free(canon);
         return ts_errf(err, "%s:%d: base '%s': more than %d levels of inheritance", from_file,
                        from_line, path, BASE_DEPTH_MAX);
@@ -563,8 +568,10 @@ static int load_chain(chain *ch, const char *text, size_t len, const char *name,
             return -1;
         }
         char *bpath = resolve_relative(file, base->value);
+        ch->links++;
         int rc = bpath ? load_file_chain(ch, bpath, base->file, base->line, &acc, err)
                        : ts_errf(err, "%s: out of memory", file);
+        ch->links--;
         free(bpath);
         if (rc < 0) {
             raw_free(&mine);
@@ -630,9 +637,8 @@ static size_t add_param(build *b, const char *name, dist value, int integer, con
     return s->n_params++;
 }
 
-/* Parses kv's value as a parameter value in `range` and registers it. */
-static int param_from_kv(build *b, const raw_kv *kv, const char *pname, dist_range range,
-                         int integer, size_t *idx)
+/* Parses kv's value as a parameter value in `range`. */
+static int parse_value(build *b, const raw_kv *kv, dist_range range, int integer, dist *out)
 {
     dist d;
     char why[256];
@@ -646,6 +652,14 @@ static int param_from_kv(build *b, const raw_kv *kv, const char *pname, dist_ran
         snprintf(why, sizeof why, "%.10g is above 2^62", d.p[0]);
         return kv_err(b, kv, why);
     }
+    *out = d;
+    return 0;
+}
+
+/* Registers an already parsed value (kv NULL: a default) as parameter pname. */
+static int param_add(build *b, const raw_kv *kv, const char *pname, dist d, int integer,
+                     size_t *idx)
+{
     *idx = add_param(b, pname, d, integer, kv);
     return *idx == TS_NO_PARAM ? ts_errf(b->err, "out of memory") : 0;
 }
@@ -686,7 +700,8 @@ static int unknown_key(build *b, const raw_kv *kv, const char *expected)
     return kv_err(b, kv, why);
 }
 
-static int build_scenario_section(build *b, size_t si, int *have_start, int *have_end)
+static int build_scenario_section(build *b, size_t si, const raw_kv **have_start,
+                                  const raw_kv **have_end)
 {
     scenario *s = b->s;
     for (size_t i = 0; i < b->raw->n_kvs; i++) {
@@ -697,7 +712,7 @@ static int build_scenario_section(build *b, size_t si, int *have_start, int *hav
         if (!strcmp(k, "name")) {
             if (!valid_scenario_name(kv->value))
                 return kv_err(b, kv, "a name is letters, digits, '_', '-' and '.' (not "
-                              "starting with '.'), at most 63 characters");
+                              "starting with '.' or '-'), at most 63 characters");
             snprintf(s->name, sizeof s->name, "%s", kv->value);
         } else if (!strcmp(k, "label")) {
             free(s->label);
@@ -706,11 +721,11 @@ static int build_scenario_section(build *b, size_t si, int *have_start, int *hav
         } else if (!strcmp(k, "start_year")) {
             if (parse_year(b, kv, &s->start_year) < 0)
                 return -1;
-            *have_start = kv->line;
+            *have_start = kv;
         } else if (!strcmp(k, "end_year")) {
             if (parse_year(b, kv, &s->end_year) < 0)
                 return -1;
-            *have_end = kv->line;
+            *have_end = kv;
         } else if (!strcmp(k, "replications")) {
             if (num_parse_uint64(kv->value, 1000000000ULL, &s->replications) < 0 ||
                 s->replications == 0)
@@ -742,6 +757,11 @@ static int build_tier(build *b, size_t si)
     const dist_range *ranges[5] = {&DIST_RANGE_NONNEG, &DIST_RANGE_NONNEG, &DIST_RANGE_GROWTH,
                                    &DIST_RANGE_NONNEG, &DIST_RANGE_PROB};
     const raw_kv *given[5] = {NULL, NULL, NULL, NULL, NULL};
+    dist values[5];
+    for (int k = 0; k < 5; k++)
+        values[k] = dist_fixed(0.0, *ranges[k]);
+    /* Values are checked in the order they were written, so the first
+     * mistake in the file is the one reported. */
     for (size_t i = 0; i < b->raw->n_kvs; i++) {
         const raw_kv *kv = &b->raw->kvs[i];
         if (kv->sec != si)
@@ -749,6 +769,8 @@ static int build_tier(build *b, size_t si)
         int found = 0;
         for (int k = 0; k < 5; k++)
             if (!strcmp(kv->key, keys[k])) {
+                if (parse_value(b, kv, *ranges[k], k == 0, &values[k]) < 0)
+                    return -1;
                 given[k] = kv;
                 found = 1;
             }
@@ -768,14 +790,8 @@ static int build_tier(build *b, size_t si)
     for (int k = 0; k < 5; k++) {
         char pname[TS_NAME_MAX + 32];
         snprintf(pname, sizeof pname, "tier.%s.%s", t->name, keys[k]);
-        if (given[k]) {
-            if (param_from_kv(b, given[k], pname, *ranges[k], k == 0, slots[k]) < 0)
-                return -1;
-        } else {
-            *slots[k] = add_param(b, pname, dist_fixed(0.0, *ranges[k]), k == 0, NULL);
-            if (*slots[k] == TS_NO_PARAM)
-                return ts_errf(b->err, "out of memory");
-        }
+        if (param_add(b, given[k], pname, values[k], k == 0, slots[k]) < 0)
+            return -1;
     }
     return 0;
 }
@@ -806,21 +822,24 @@ static int build_transition(build *b, size_t si)
     if (t->from == t->to)
         return ts_errf(b->err, "%s:%d: transition '%s -> %s': a tier cannot be promoted into "
                        "itself", sec->file, sec->line, sec->a, sec->b);
-    const raw_kv *rate = NULL;
+    const raw_kv *rate = NULL, *quota = NULL;
+    dist rate_d, quota_d;
     char pname[2 * TS_NAME_MAX + 32];
     for (size_t i = 0; i < b->raw->n_kvs; i++) {
         const raw_kv *kv = &b->raw->kvs[i];
         if (kv->sec != si)
             continue;
         if (!strcmp(kv->key, "rate")) {
+            if (parse_value(b, kv, DIST_RANGE_PROB, 0, &rate_d) < 0)
+                return -1;
             rate = kv;
         } else if (!strcmp(kv->key, "keep")) {
             if (parse_yesno(b, kv, &t->keep) < 0)
                 return -1;
         } else if (!strcmp(kv->key, "quota")) {
-            snprintf(pname, sizeof pname, "transition.%s->%s.quota", sec->a, sec->b);
-            if (param_from_kv(b, kv, pname, DIST_RANGE_NONNEG, 1, &t->p_quota) < 0)
+            if (parse_value(b, kv, DIST_RANGE_NONNEG, 1, &quota_d) < 0)
                 return -1;
+            quota = kv;
         } else {
             return unknown_key(b, kv, "rate, keep, quota");
         }
@@ -829,7 +848,10 @@ static int build_transition(build *b, size_t si)
         return ts_errf(b->err, "%s:%d: transition '%s -> %s': missing key 'rate'", sec->file,
                        sec->line, sec->a, sec->b);
     snprintf(pname, sizeof pname, "transition.%s->%s.rate", sec->a, sec->b);
-    if (param_from_kv(b, rate, pname, DIST_RANGE_PROB, 0, &t->p_rate) < 0)
+    if (param_add(b, rate, pname, rate_d, 0, &t->p_rate) < 0)
+        return -1;
+    snprintf(pname, sizeof pname, "transition.%s->%s.quota", sec->a, sec->b);
+    if (quota && param_add(b, quota, pname, quota_d, 1, &t->p_quota) < 0)
         return -1;
     s->n_transitions++;
     return 0;
@@ -879,10 +901,12 @@ static int build_target(build *b, size_t si)
         t->value = v;
         t->tolerance = tol;
         /* The bar is target * (1 - tolerance), met by any whole count at or
-         * above it; the tiny relative slack keeps 2000 * 0.9 from becoming
-         * 1800.0000000000002 and asking for 1801 firms. */
+         * above it.  A bar within the product's rounding error (2 ulps) of a
+         * whole number is that number: 100 * (1 - 45%) is 55.000000000000007
+         * in doubles and must not ask for 56 firms. */
         double bar = v * (1.0 - tol);
-        t->threshold = (int64_t)ceil(bar * (1.0 - 1e-12));
+        double whole = nearbyint(bar), ulp = nextafter(bar, INFINITY) - bar;
+        t->threshold = (int64_t)(fabs(bar - whole) < 2.0 * ulp ? whole : ceil(bar));
         if (t->threshold < 1)
             t->threshold = 1;
         t->file = kv->file;
@@ -911,6 +935,10 @@ static int build_scale_items(build *b, ts_policy *p, const raw_kv *kv, size_t *c
         char item[LINE_MAX_CHARS];
         snprintf(item, sizeof item, "%.*s", (int)(i - start), v + start);
         start = i + 1;
+        size_t il = strlen(item), lead = strspn(item, " \t");
+        while (il > lead && is_blank((unsigned char)item[il - 1]))
+            item[--il] = '\0';
+        memmove(item, item + lead, il - lead + 1);
         char *colon = strchr(item, ':');
         char why[512];
         if (!colon) {
@@ -990,8 +1018,6 @@ static int build_scale_items(build *b, ts_policy *p, const raw_kv *kv, size_t *c
             return ts_errf(b->err, "out of memory");
         p->scales[p->n_scales++] = sc;
     }
-    if (depth != 0)
-        return kv_err(b, kv, "unbalanced parentheses");
     return 0;
 }
 
@@ -1102,7 +1128,7 @@ static int interpret(scenario *s, raw_ini *raw, ts_err *err)
     for (size_t i = 0; i < raw->n_secs; i++)
         if (raw->secs[i].kind == SEC_SCENARIO)
             scen = i;
-    int have_start = 0, have_end = 0;
+    const raw_kv *have_start = NULL, *have_end = NULL;
     if (build_scenario_section(&b, scen, &have_start, &have_end) < 0)
         return -1;
     const raw_sec *ss = &raw->secs[scen];
@@ -1113,11 +1139,11 @@ static int interpret(scenario *s, raw_ini *raw, ts_err *err)
     if (!have_end)
         return ts_errf(err, "%s:%d: [scenario]: missing key 'end_year'", ss->file, ss->line);
     if (s->end_year < s->start_year)
-        return ts_errf(err, "%s:%d: [scenario]: end_year %d is before start_year %d", ss->file,
-                       have_end, s->end_year, s->start_year);
+        return ts_errf(err, "%s:%d: [scenario]: end_year %d is before start_year %d",
+                       have_end->file, have_end->line, s->end_year, s->start_year);
     if (s->end_year - s->start_year + 1 > TS_MAX_YEARS)
         return ts_errf(err, "%s:%d: [scenario]: more than %d years from start_year to end_year",
-                       ss->file, have_end, TS_MAX_YEARS);
+                       have_end->file, have_end->line, TS_MAX_YEARS);
     if (!s->label && !(s->label = xstrdup(s->name)))
         return ts_errf(err, "out of memory");
 

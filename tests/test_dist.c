@@ -598,11 +598,16 @@ static void test_format(void)
     CU_ASSERT_EQUAL(dist_format(&d, small, sizeof small), 31);
     CU_ASSERT_STRING_EQUAL(small, "triangu");
 
-    /* %.10g: an eleventh digit is rounded away. */
+    /* The shortest text that reads back exactly: no digit is lost, so a
+     * formatted scenario value (a fitted one, say) survives a round trip. */
     d = dist_fixed(0.12345678901, DIST_RANGE_PROB);
-    char buf[32];
+    char buf[64];
     dist_format(&d, buf, sizeof buf);
-    CU_ASSERT_STRING_EQUAL(buf, "0.123456789");
+    CU_ASSERT_STRING_EQUAL(buf, "0.12345678901");
+    check_format("uniform(0.99999999999, 1)", DIST_RANGE_PROB, "uniform(0.99999999999, 1)");
+    d = dist_fixed(20, DIST_RANGE_NONNEG);
+    dist_format(&d, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "20");
 }
 
 int main(void)

@@ -1,0 +1,134 @@
+#!/bin/sh
+# Command-level tests of the tiersim binary: golden outputs of a whole run,
+# byte-identity across thread counts, exit statuses and exact error lines,
+# and no output left behind on failure.
+#   sh tests/commands.sh PATH/TO/tiersim       (GOLDEN_UPDATE=1 rewrites the golden files)
+set -u
+BIN=${1:-./tiersim}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-cmd.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+bad() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       /'; }
+
+# expect_error NAME STATUS 'EXACT STDERR LINE' ARGS...: the status, one line on
+# stderr equal to the text, nothing on stdout, and no output directory $T/err.
+expect_error() {
+    name=$1 want_status=$2 want_msg=$3
+    shift 3
+    rm -rf "$T/err"
+    "$BIN" "$@" >"$T/stdout" 2>"$T/stderr"
+    status=$?
+    got=$(cat "$T/stderr")
+    lines=$(wc -l <"$T/stderr")
+    if [ "$status" -ne "$want_status" ]; then
+        bad "$name: exit status $status, want $want_status" "$got"
+    elif [ "$got" != "$want_msg" ]; then
+        bad "$name: message" "got:  $got
+want: $want_msg"
+    elif [ "$lines" -ne 1 ]; then
+        bad "$name: $lines lines on stderr, want 1"
+    elif [ -s "$T/stdout" ]; then
+        bad "$name: wrote to stdout"
+    elif [ -e "$T/err" ] || ls "$T" | grep -q '^err\.tmp-'; then
+        bad "$name: left an output directory behind"
+    else
+        ok "$name"
+    fi
+}
+
+echo "golden run of tests/data/tiny.ini"
+"$BIN" run tests/data/tiny.ini -o "$T/tiny" -j 1 -q >"$T/report.txt" 2>"$T/report.err"
+status=$?
+if [ "$status" -ne 0 ]; then
+    bad "tiny run exits 0 (got $status)" "$(cat "$T/report.err")"
+else
+    ok "tiny run exits 0"
+    for f in projection.csv targets.csv p_met_by_year.csv; do
+        if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+            cp "$T/tiny/$f" "tests/golden/tiny/$f"
+        fi
+        if cmp -s "$T/tiny/$f" "tests/golden/tiny/$f"; then
+            ok "tiny $f matches the golden file"
+        else
+            bad "tiny $f differs from tests/golden/tiny/$f" "$(diff "tests/golden/tiny/$f" "$T/tiny/$f" | head -5)"
+        fi
+    done
+    [ "${GOLDEN_UPDATE:-0}" = 1 ] && cp "$T/report.txt" tests/golden/tiny/report.txt
+    if sed "s|$T/tiny|OUT|" "$T/report.txt" | cmp -s - tests/golden/tiny/report.txt 2>/dev/null ||
+       [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+        [ "${GOLDEN_UPDATE:-0}" = 1 ] && sed "s|$T/tiny|OUT|" "$T/report.txt" >tests/golden/tiny/report.txt
+        ok "tiny report card matches the golden file"
+    else
+        bad "tiny report card differs" "$(sed "s|$T/tiny|OUT|" "$T/report.txt" | diff tests/golden/tiny/report.txt - | head -8)"
+    fi
+    grep -q '^seed: 4242$' "$T/tiny/manifest.txt" && grep -q '^replications: 2000$' "$T/tiny/manifest.txt" &&
+        grep -q '^gsl_version: ' "$T/tiny/manifest.txt" && grep -q '^threads: 1$' "$T/tiny/manifest.txt" &&
+        grep -q "^scenario: tests/data/tiny.ini$" "$T/tiny/manifest.txt" &&
+        ok "manifest records seed, replications, threads, GSL version and scenario" ||
+        bad "manifest" "$(cat "$T/tiny/manifest.txt")"
+fi
+
+echo "byte-identical outputs for any -j"
+"$BIN" run tests/data/tiny.ini -o "$T/j2" -j 2 -q >/dev/null 2>&1
+"$BIN" run tests/data/tiny.ini -o "$T/j3" -j 3 -q >/dev/null 2>&1
+same=1
+for f in projection.csv targets.csv p_met_by_year.csv; do
+    cmp -s "$T/tiny/$f" "$T/j2/$f" || same=0
+    cmp -s "$T/tiny/$f" "$T/j3/$f" || same=0
+done
+[ $same = 1 ] && ok "-j 1, -j 2 and -j 3 give identical CSVs" || bad "-j changes the CSVs"
+
+echo "options"
+"$BIN" run tests/data/tiny.ini -o "$T/s" -s 99 -n 777 --policy push -q >/dev/null 2>&1 &&
+    grep -q '^seed: 99$' "$T/s/manifest.txt" && grep -q '^replications: 777$' "$T/s/manifest.txt" &&
+    grep -q '^policies: push$' "$T/s/manifest.txt" &&
+    ! cmp -s "$T/s/targets.csv" "$T/tiny/targets.csv" &&
+    ok "-s, -n and --policy reach the run" || bad "-s, -n and --policy"
+# a rerun into an existing output directory replaces it whole
+"$BIN" run tests/data/tiny.ini -o "$T/s" -q >/dev/null 2>&1 && cmp -s "$T/s/targets.csv" "$T/tiny/targets.csv" &&
+    ! ls "$T" | grep -q '\.tmp-' && ok "a rerun replaces an earlier output directory" || bad "rerun into an existing directory"
+mkdir -p "$T/precious" && echo keep >"$T/precious/notes.txt"
+"$BIN" run tests/data/tiny.ini -o "$T/precious" -q >/dev/null 2>"$T/stderr"
+[ $? -eq 1 ] && [ "$(cat "$T/precious/notes.txt")" = keep ] && ! ls "$T" | grep -q '\.tmp-' &&
+    ok "a directory that is not a tiersim output is not replaced (exit 1)" || bad "refuse to replace other directories"
+"$BIN" run tests/data/tiny.ini -o "$T/p" --precision 0.02 --max-reps 100000 -q >/dev/null 2>&1 &&
+    grep -q '^precision: 0.02 (reached)$' "$T/p/manifest.txt" && ok "--precision stops when reached" || bad "--precision"
+"$BIN" check tests/data/tiny.ini --params >"$T/params.txt" 2>&1
+[ "${GOLDEN_UPDATE:-0}" = 1 ] && cp "$T/params.txt" tests/golden/tiny/params.txt
+cmp -s "$T/params.txt" tests/golden/tiny/params.txt && ok "check --params lists every parameter" ||
+    bad "check --params" "$(diff tests/golden/tiny/params.txt "$T/params.txt" | head -5)"
+
+echo "errors: one line, exit 2, no output"
+printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nexit = 1.2\n' >"$T/bad_exit.ini"
+expect_error "probability above 1" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" run "$T/bad_exit.ini" -o "$T/err"
+expect_error "missing scenario file" 2 "$T/nope.ini: cannot read: No such file or directory" run "$T/nope.ini" -o "$T/err"
+printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nstock = -4\n' >"$T/neg.ini"
+expect_error "negative stock" 2 "$T/neg.ini:6: tier 'a': stock: -4 is below 0" run "$T/neg.ini" -o "$T/err"
+printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\ninflow = nan\n' >"$T/nan.ini"
+expect_error "NaN" 2 "$T/nan.ini:6: tier 'a': inflow: expected a number, got 'nan'" run "$T/nan.ini" -o "$T/err"
+printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\n[transition a -> zz]\nrate = 0.1\n' >"$T/unk.ini"
+expect_error "unknown tier" 2 "$T/unk.ini:6: transition 'a -> zz': unknown tier 'zz'" run "$T/unk.ini" -o "$T/err"
+printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nstock 12\n' >"$T/mal.ini"
+expect_error "malformed line" 2 "$T/mal.ini:6: malformed line (expected '[section]', 'key = value' or a comment)" run "$T/mal.ini" -o "$T/err"
+expect_error "unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push)" run tests/data/tiny.ini --policy nope -o "$T/err"
+expect_error "check reports the same errors" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" check "$T/bad_exit.ini"
+
+echo "usage errors: exit 2"
+for args in "run" "run -n 0 tests/data/tiny.ini" "run -n abc tests/data/tiny.ini" "run -j 0 tests/data/tiny.ini" \
+            "run --bogus tests/data/tiny.ini" "run tests/data/tiny.ini extra" "frobnicate" "run -o"; do
+    # shellcheck disable=SC2086
+    "$BIN" $args >"$T/stdout" 2>"$T/stderr"
+    status=$?
+    [ $status -eq 2 ] && [ -s "$T/stderr" ] && [ ! -s "$T/stdout" ] && ok "usage: tiersim $args" ||
+        bad "usage: tiersim $args (status $status)" "$(cat "$T/stderr")"
+done
+"$BIN" help >"$T/help.txt" && grep -q 'tiersim run SCENARIO' "$T/help.txt" && ok "help lists the commands" || bad "help"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,1540 @@
+/* The scenario parser: every key of every section read into the struct, every
+ * error with its exact message and FILE:LINE, and `base =` inheritance on the
+ * fixtures in tests/data/scenario/ (run from the project root, as `make test`
+ * does).
+ *
+ * Texts in memory are parsed under the name "t.ini", so messages read
+ * "t.ini:LINE: ...".  The line numbers of the building blocks below are
+ * written next to them: keep them in step when editing. */
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "testutil.h"
+
+#define DATA "tests/data/scenario/"
+
+/* Identifiers of 63 characters (the longest) and 64. */
+#define NAME63 "abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ_012345678"
+#define NAME64 NAME63 "9"
+
+/* Lines 1-4. */
+#define HEAD "[scenario]\nname = t\nstart_year = 2022\nend_year = 2025\n"
+/* HEAD, then lines 5-7 (tier a, its stock, tier b); the next line is 8. */
+#define AB HEAD "[tier a]\nstock = 137\n[tier b]\n"
+/* AB, then lines 8-9 (transition a -> b); the next line is 10. */
+#define ABT AB "[transition a -> b]\nrate = 0.2385\n"
+
+/* ------------------------------------------------------------ helpers */
+
+static scenario *parse_as(const char *text, const char *name)
+{
+    scenario *s = NULL;
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    if (scenario_parse_string(&s, text, name, &err) < 0) {
+        fprintf(stderr, "\n  refused: %s\n", err.msg);
+        return NULL;
+    }
+    return s;
+}
+
+static scenario *parse_ok(const char *text)
+{
+    return parse_as(text, "t.ini");
+}
+
+static scenario *load_ok(const char *path)
+{
+    scenario *s = NULL;
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    if (scenario_load(&s, path, &err) < 0) {
+        fprintf(stderr, "\n  %s refused: %s\n", path, err.msg);
+        return NULL;
+    }
+    return s;
+}
+
+/* Reports the difference; *out must come back NULL on failure. */
+static int check_refusal(int rc, scenario *s, const ts_err *err, const char *want)
+{
+    if (rc == 0) {
+        fprintf(stderr, "\n  accepted; wanted: %s\n", want);
+        scenario_free(s);
+        return 0;
+    }
+    if (s != NULL) {
+        fprintf(stderr, "\n  refused but *out is not NULL (%s)\n", err->msg);
+        return 0;
+    }
+    if (strcmp(err->msg, want) != 0) {
+        fprintf(stderr, "\n  got:  %.300s\n  want: %.300s\n", err->msg, want);
+        return 0;
+    }
+    return 1;
+}
+
+static int err_is(const char *text, const char *want)
+{
+    scenario *s = (scenario *)&s; /* must be reset to NULL */
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    int rc = scenario_parse_string(&s, text, "t.ini", &err);
+    return check_refusal(rc, s, &err, want);
+}
+
+static int load_err_is(const char *path, const char *want)
+{
+    scenario *s = (scenario *)&s;
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    int rc = scenario_load(&s, path, &err);
+    return check_refusal(rc, s, &err, want);
+}
+
+/* Only the beginning of the message is fixed (the rest comes from the C
+ * library). */
+static int load_err_starts(const char *path, const char *want)
+{
+    scenario *s = (scenario *)&s;
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    int rc = scenario_load(&s, path, &err);
+    if (rc == 0 || s != NULL) {
+        fprintf(stderr, "\n  %s accepted; wanted: %s...\n", path, want);
+        scenario_free(rc == 0 ? s : NULL);
+        return 0;
+    }
+    if (strncmp(err.msg, want, strlen(want)) != 0) {
+        fprintf(stderr, "\n  got:  %s\n  want: %s...\n", err.msg, want);
+        return 0;
+    }
+    return 1;
+}
+
+#define ERR(text, want) CU_ASSERT(err_is((text), (want)))
+#define LOAD_ERR(path, want) CU_ASSERT(load_err_is((path), (want)))
+
+static const ts_param *param(const scenario *s, const char *name)
+{
+    size_t i = scenario_find_param(s, name);
+    if (i == TS_NO_PARAM) {
+        fprintf(stderr, "\n  no parameter %s\n", name);
+        return NULL;
+    }
+    return &s->params[i];
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* The parameter exists, is fixed at v, and was written at file:line
+ * (file NULL and line 0 for a default). */
+static int fixed_at(const scenario *s, const char *name, double v, const char *file, int line)
+{
+    const ts_param *p = param(s, name);
+    if (!p)
+        return 0;
+    int ok = p->value.kind == DIST_FIXED && p->value.p[0] == v && p->line == line &&
+             (file ? same_str(p->file, file) : p->file == NULL);
+    if (!ok)
+        fprintf(stderr, "\n  %s: kind %d value %.17g at %s:%d; want %.17g at %s:%d\n", name,
+                (int)p->value.kind, p->value.p[0], p->file ? p->file : "(null)", p->line, v,
+                file ? file : "(null)", line);
+    return ok;
+}
+
+/* The parameter is a distribution of that kind with these arguments. */
+static int dist_at(const scenario *s, const char *name, dist_kind kind, double a, double b,
+                   double c, const char *file, int line)
+{
+    const ts_param *p = param(s, name);
+    if (!p)
+        return 0;
+    int ok = p->value.kind == kind && p->value.p[0] == a && p->value.p[1] == b &&
+             p->value.p[2] == c && same_str(p->file, file) && p->line == line;
+    if (!ok)
+        fprintf(stderr, "\n  %s: kind %d (%g, %g, %g) at %s:%d\n", name, (int)p->value.kind,
+                p->value.p[0], p->value.p[1], p->value.p[2], p->file ? p->file : "(null)",
+                p->line);
+    return ok;
+}
+
+/* Index of transition from -> to, or -1. */
+static long transition(const scenario *s, const char *from, const char *to)
+{
+    for (size_t t = 0; t < s->n_transitions; t++)
+        if (!strcmp(s->tiers[s->transitions[t].from].name, from) &&
+            !strcmp(s->tiers[s->transitions[t].to].name, to))
+            return (long)t;
+    return -1;
+}
+
+static const ts_policy *policy(const scenario *s, const char *name)
+{
+    for (size_t p = 0; p < s->n_policies; p++)
+        if (!strcmp(s->policies[p].name, name))
+            return &s->policies[p];
+    return NULL;
+}
+
+static const char *pname(const scenario *s, size_t i)
+{
+    return i < s->n_params ? s->params[i].name : "(out of range)";
+}
+
+/* ------------------------------------------------ [scenario] section */
+
+static void test_scenario_keys(void)
+{
+    scenario *s = parse_ok("[scenario]\n"
+                           "name = qingdao-2022.v2_b\n"
+                           "label = 青岛“专精特新”方案 (2022—2025年)\n"
+                           "start_year = 2021\n"
+                           "end_year = 2027\n"
+                           "replications = 137\n"
+                           "seed = 18446744073709551615\n"
+                           "[tier a]\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->name, "qingdao-2022.v2_b");
+    CU_ASSERT_STRING_EQUAL(s->label, "青岛“专精特新”方案 (2022—2025年)");
+    CU_ASSERT_EQUAL(s->start_year, 2021);
+    CU_ASSERT_EQUAL(s->end_year, 2027);
+    CU_ASSERT_EQUAL(scenario_years(s), 7);
+    CU_ASSERT(s->replications == 137);
+    CU_ASSERT(s->seed == UINT64_MAX);
+    CU_ASSERT_STRING_EQUAL(s->path, "t.ini");
+    CU_ASSERT_EQUAL(s->n_tiers, 1);
+    CU_ASSERT_EQUAL(s->n_transitions, 0);
+    CU_ASSERT_EQUAL(s->n_targets, 0);
+    CU_ASSERT_EQUAL(s->n_policies, 0);
+    CU_ASSERT_EQUAL(s->n_files, 1);
+    CU_ASSERT(s->n_files == 1 && same_str(s->files[0], "t.ini"));
+    scenario_free(s);
+
+    /* Defaults: label = name, 10000 replications, seed 1; one year. */
+    s = parse_ok("[scenario]\nname = t\nstart_year = 2023\nend_year = 2023\nseed = 0\n"
+                 "[tier a]\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->label, "t");
+    CU_ASSERT(s->replications == 10000);
+    CU_ASSERT(s->seed == 0);
+    CU_ASSERT_EQUAL(scenario_years(s), 1);
+    scenario_free(s);
+
+    s = parse_ok(HEAD "[tier a]\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(s->seed == 1 && s->replications == 10000);
+    scenario_free(s);
+
+    /* The limits themselves are accepted. */
+    s = parse_ok("[scenario]\nname = t\nstart_year = 1000\nend_year = 1199\n"
+                 "replications = 1000000000\n[tier a]\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(scenario_years(s), TS_MAX_YEARS);
+    CU_ASSERT(s->replications == 1000000000ULL);
+    scenario_free(s);
+
+    scenario_free(NULL); /* a no-op */
+}
+
+/* ------------------------------------------------------ [tier NAME] */
+
+static void test_tier_keys(void)
+{
+    scenario *s = parse_ok(HEAD
+                           "[tier srdi]\n"                                      /* 5 */
+                           "label = 专精特新中小企业 (provincial)\n"            /* 6 */
+                           "stock = 6923\n"                                     /* 7 */
+                           "inflow = 23.85\n"                                   /* 8 */
+                           "inflow_growth = 35.8%\n"                            /* 9 */
+                           "inflow_dispersion = 0.137\n"                        /* 10 */
+                           "exit = beta(2, 98)\n"                               /* 11 */
+                           "[tier little_giant]\n"                              /* 12 */
+                           "[tier gazelle]\n"                                   /* 13 */
+                           "stock = uniform(130, 157)\n"                        /* 14 */
+                           "inflow = gamma(2.5, 4.2)\n"                         /* 15 */
+                           "inflow_growth = normal(-3.2%, 0.041)\n"             /* 16 */
+                           "exit = triangular(0.01, 0.0385, 0.07)\n"            /* 17 */
+                           "inflow_dispersion = lognormal(-1.3, 0.25)\n");      /* 18 */
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_tiers, 3);
+    CU_ASSERT_EQUAL(s->n_params, 15);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "srdi"), 0);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "little_giant"), 1);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "gazelle"), 2);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "unicorn"), -1);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "Srdi"), -1);
+
+    const ts_tier *t = &s->tiers[0];
+    CU_ASSERT_STRING_EQUAL(t->name, "srdi");
+    CU_ASSERT_STRING_EQUAL(t->label, "专精特新中小企业 (provincial)");
+    CU_ASSERT(same_str(t->file, "t.ini"));
+    CU_ASSERT_EQUAL(t->line, 5);
+    CU_ASSERT(fixed_at(s, "tier.srdi.stock", 6923, "t.ini", 7));
+    CU_ASSERT(fixed_at(s, "tier.srdi.inflow", 23.85, "t.ini", 8));
+    CU_ASSERT(fixed_at(s, "tier.srdi.inflow_growth", 0.358, "t.ini", 9));
+    CU_ASSERT(fixed_at(s, "tier.srdi.inflow_dispersion", 0.137, "t.ini", 10));
+    CU_ASSERT(dist_at(s, "tier.srdi.exit", DIST_BETA, 2, 98, 0, "t.ini", 11));
+    /* The slots point at the parameters of those names. */
+    CU_ASSERT_STRING_EQUAL(pname(s, t->p_stock), "tier.srdi.stock");
+    CU_ASSERT_STRING_EQUAL(pname(s, t->p_inflow), "tier.srdi.inflow");
+    CU_ASSERT_STRING_EQUAL(pname(s, t->p_growth), "tier.srdi.inflow_growth");
+    CU_ASSERT_STRING_EQUAL(pname(s, t->p_dispersion), "tier.srdi.inflow_dispersion");
+    CU_ASSERT_STRING_EQUAL(pname(s, t->p_exit), "tier.srdi.exit");
+    /* Only the stock counts firms. */
+    CU_ASSERT(s->params[t->p_stock].integer);
+    CU_ASSERT(!s->params[t->p_inflow].integer);
+    CU_ASSERT(!s->params[t->p_growth].integer);
+    CU_ASSERT(!s->params[t->p_dispersion].integer);
+    CU_ASSERT(!s->params[t->p_exit].integer);
+    /* Each value carries the range of its key. */
+    CU_ASSERT(s->params[t->p_exit].value.range.hi == 1.0);
+    CU_ASSERT(isinf(s->params[t->p_stock].value.range.hi));
+    CU_ASSERT(s->params[t->p_growth].value.range.lo == -1.0 &&
+              s->params[t->p_growth].value.range.lo_open);
+
+    /* Absent keys: 0, no file, line 0; the label is the name. */
+    t = &s->tiers[1];
+    CU_ASSERT_STRING_EQUAL(t->label, "little_giant");
+    CU_ASSERT_EQUAL(t->line, 12);
+    CU_ASSERT(fixed_at(s, "tier.little_giant.stock", 0, NULL, 0));
+    CU_ASSERT(fixed_at(s, "tier.little_giant.inflow", 0, NULL, 0));
+    CU_ASSERT(fixed_at(s, "tier.little_giant.inflow_growth", 0, NULL, 0));
+    CU_ASSERT(fixed_at(s, "tier.little_giant.inflow_dispersion", 0, NULL, 0));
+    CU_ASSERT(fixed_at(s, "tier.little_giant.exit", 0, NULL, 0));
+    CU_ASSERT(s->params[t->p_stock].integer);
+
+    /* Every distribution, in keys given in another order. */
+    CU_ASSERT(dist_at(s, "tier.gazelle.stock", DIST_UNIFORM, 130, 157, 0, "t.ini", 14));
+    CU_ASSERT(dist_at(s, "tier.gazelle.inflow", DIST_GAMMA, 2.5, 4.2, 0, "t.ini", 15));
+    CU_ASSERT(dist_at(s, "tier.gazelle.inflow_growth", DIST_NORMAL, -0.032, 0.041, 0, "t.ini",
+                      16));
+    CU_ASSERT(dist_at(s, "tier.gazelle.exit", DIST_TRIANGULAR, 0.01, 0.0385, 0.07, "t.ini", 17));
+    CU_ASSERT(dist_at(s, "tier.gazelle.inflow_dispersion", DIST_LOGNORMAL, -1.3, 0.25, 0,
+                      "t.ini", 18));
+    CU_ASSERT(s->params[s->tiers[2].p_stock].integer);
+
+    CU_ASSERT_EQUAL(scenario_find_param(s, "tier.srdi.rate"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "tier.unicorn.exit"), TS_NO_PARAM);
+
+    /* The means as written. */
+    double theta[15];
+    scenario_param_means(s, theta);
+    TU_ASSERT_CLOSE(theta[s->tiers[0].p_exit], 0.02, 1e-12);
+    TU_ASSERT_CLOSE(theta[s->tiers[0].p_stock], 6923, 0);
+    TU_ASSERT_CLOSE(theta[s->tiers[2].p_stock], 143.5, 1e-12);
+    TU_ASSERT_CLOSE(theta[s->tiers[2].p_inflow], 2.5 * 4.2, 1e-12);
+    CU_ASSERT(theta[s->tiers[1].p_exit] == 0.0);
+    scenario_free(s);
+}
+
+/* ------------------------------------------------ [transition A -> B] */
+
+static void test_transition_keys(void)
+{
+    scenario *s = parse_ok(HEAD
+                           "[tier a]\n[tier b]\n[tier c]\n[tier d]\n"  /* 5-8 */
+                           "[transition a -> b]\n"                     /* 9 */
+                           "rate = 0.2385\n"                           /* 10 */
+                           "keep = yes\n"                              /* 11 */
+                           "quota = 17\n"                              /* 12 */
+                           "[transition a -> c]\n"                     /* 13 */
+                           "keep = true\n"                             /* 14 */
+                           "rate = beta(3, 37)\n"                      /* 15 */
+                           "[transition a -> d]\n"                     /* 16 */
+                           "rate = 4.15%\n"                            /* 17 */
+                           "keep = 1\n"                                /* 18 */
+                           "[transition b -> c]\n"                     /* 19 */
+                           "rate = uniform(2%, 6%)\n"                  /* 20 */
+                           "keep = no\n"                               /* 21 */
+                           "quota = uniform(11, 19)\n"                 /* 22 */
+                           "[transition b -> d]\n"                     /* 23 */
+                           "rate = 0.0731\n"                           /* 24 */
+                           "keep = false\n"                            /* 25 */
+                           "[transition c -> d]\n"                     /* 26 */
+                           "rate = 1\n"                                /* 27 */
+                           "keep = 0\n"                                /* 28 */
+                           "[transition d -> a]\n"                     /* 29 */
+                           "rate = 0\n");                              /* 30 */
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_transitions, 7);
+    static const struct {
+        const char *from, *to;
+        int keep, line;
+    } want[] = {{"a", "b", 1, 9},  {"a", "c", 1, 13}, {"a", "d", 1, 16}, {"b", "c", 0, 19},
+                {"b", "d", 0, 23}, {"c", "d", 0, 26}, {"d", "a", 0, 29}};
+    for (size_t i = 0; i < 7; i++) {
+        const ts_transition *t = &s->transitions[i];
+        CU_ASSERT_STRING_EQUAL(s->tiers[t->from].name, want[i].from);
+        CU_ASSERT_STRING_EQUAL(s->tiers[t->to].name, want[i].to);
+        CU_ASSERT_EQUAL(t->keep, want[i].keep);
+        CU_ASSERT_EQUAL(t->line, want[i].line);
+        CU_ASSERT(same_str(t->file, "t.ini"));
+        char name[64];
+        snprintf(name, sizeof name, "transition.%s->%s.rate", want[i].from, want[i].to);
+        CU_ASSERT_STRING_EQUAL(pname(s, t->p_rate), name);
+        CU_ASSERT(!s->params[t->p_rate].integer);
+        CU_ASSERT(s->params[t->p_rate].value.range.hi == 1.0);
+    }
+    CU_ASSERT(fixed_at(s, "transition.a->b.rate", 0.2385, "t.ini", 10));
+    CU_ASSERT(dist_at(s, "transition.a->c.rate", DIST_BETA, 3, 37, 0, "t.ini", 15));
+    CU_ASSERT(fixed_at(s, "transition.a->d.rate", 0.0415, "t.ini", 17));
+    CU_ASSERT(dist_at(s, "transition.b->c.rate", DIST_UNIFORM, 0.02, 0.06, 0, "t.ini", 20));
+    CU_ASSERT(fixed_at(s, "transition.b->d.rate", 0.0731, "t.ini", 24));
+    CU_ASSERT(fixed_at(s, "transition.c->d.rate", 1, "t.ini", 27));
+    CU_ASSERT(fixed_at(s, "transition.d->a.rate", 0, "t.ini", 30));
+
+    /* A quota parameter exists only where one was given; it counts firms. */
+    CU_ASSERT(fixed_at(s, "transition.a->b.quota", 17, "t.ini", 12));
+    CU_ASSERT(dist_at(s, "transition.b->c.quota", DIST_UNIFORM, 11, 19, 0, "t.ini", 22));
+    CU_ASSERT_STRING_EQUAL(pname(s, s->transitions[0].p_quota), "transition.a->b.quota");
+    CU_ASSERT(s->params[s->transitions[0].p_quota].integer);
+    CU_ASSERT_STRING_EQUAL(pname(s, s->transitions[3].p_quota), "transition.b->c.quota");
+    for (size_t i = 0; i < 7; i++)
+        if (i != 0 && i != 3)
+            CU_ASSERT(s->transitions[i].p_quota == TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "transition.a->c.quota"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "transition.c->d.quota"), TS_NO_PARAM);
+    /* 4 tiers x 5, 7 rates, 2 quotas. */
+    CU_ASSERT_EQUAL(s->n_params, 29);
+    scenario_free(s);
+
+    /* keep defaults to no; rates out of a tier may sum to exactly 1 at the means. */
+    s = parse_ok(AB "[tier c]\n"
+                    "[transition a -> b]\nrate = 0.625\n"
+                    "[transition a -> c]\nrate = uniform(0.25, 0.5)\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(s->n_transitions, 2);
+    CU_ASSERT_EQUAL(s->transitions[0].keep, 0);
+    CU_ASSERT_EQUAL(s->transitions[1].keep, 0);
+    scenario_free(s);
+}
+
+/* --------------------------------------------------------- [target TIER] */
+
+static void test_target_keys(void)
+{
+    scenario *s = parse_ok(HEAD
+                           "[tier srdi]\n[tier unicorn]\n[tier hidden]\n[tier listed]\n" /* 5-8 */
+                           "[target srdi]\n"           /* 9 */
+                           "new = 2000\n"              /* 10 */
+                           "tolerance = 10%\n"         /* 11 */
+                           "[target unicorn]\n"        /* 12 */
+                           "tolerance = 10%\n"         /* 13 */
+                           "new = 8\n"                 /* 14 */
+                           "[target hidden]\n"         /* 15 */
+                           "stock = 137\n"             /* 16 */
+                           "new = 100\n"               /* 17 */
+                           "tolerance = 0.25\n"        /* 18 */
+                           "[target listed]\n"         /* 19 */
+                           "new = 5\n"                 /* 20 */
+                           "[target little]\n"         /* 21: refers to a tier defined later */
+                           "stock = 97.5\n"            /* 22 */
+                           "tolerance = 0\n"           /* 23 */
+                           "[tier little]\n");         /* 24 */
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_targets, 6);
+    static const struct {
+        const char *tier;
+        ts_target_kind kind;
+        double value, tol;
+        int64_t threshold;
+        int line;
+    } want[] = {
+        {"srdi", TS_TARGET_NEW, 2000, 0.1, 1800, 10},
+        {"unicorn", TS_TARGET_NEW, 8, 0.1, 8, 14},        /* 7.2 rounds up */
+        {"hidden", TS_TARGET_NEW, 100, 0.25, 75, 17},     /* new before stock */
+        {"hidden", TS_TARGET_STOCK, 137, 0.25, 103, 16},  /* 102.75 */
+        {"listed", TS_TARGET_NEW, 5, 0, 5, 20},
+        {"little", TS_TARGET_STOCK, 97.5, 0, 98, 22},
+    };
+    for (size_t i = 0; i < 6; i++) {
+        const ts_target *t = &s->targets[i];
+        CU_ASSERT_STRING_EQUAL(s->tiers[t->tier].name, want[i].tier);
+        CU_ASSERT_EQUAL(t->kind, want[i].kind);
+        CU_ASSERT(t->value == want[i].value);
+        CU_ASSERT(t->tolerance == want[i].tol);
+        if (t->threshold != want[i].threshold)
+            fprintf(stderr, "\n  target %zu: threshold %lld, want %lld\n", i,
+                    (long long)t->threshold, (long long)want[i].threshold);
+        CU_ASSERT(t->threshold == want[i].threshold);
+        CU_ASSERT_EQUAL(t->line, want[i].line);
+        CU_ASSERT(same_str(t->file, "t.ini"));
+    }
+    /* Targets are no parameters. */
+    CU_ASSERT_EQUAL(s->n_params, 25);
+    scenario_free(s);
+
+    /* 100 at 10% is 90 (not 91); 1000 at 3.7% is 963 whatever the last bit of 1 - 0.037. */
+    s = parse_ok(AB "[tier c]\n[target a]\nnew = 100\ntolerance = 10%\n"
+                    "[target b]\nnew = 1000\nstock = 2.385\ntolerance = 3.7%\n"
+                    "[target c]\nnew = 100\ntolerance = 45%\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_targets, 4);
+    CU_ASSERT(s->targets[0].threshold == 90);
+    CU_ASSERT(s->targets[1].threshold == 963);
+    CU_ASSERT(s->targets[2].threshold == 3); /* 2.296755 */
+    /* 100 * (1 - 0.45) is 55.00000000000001 in doubles: the slack makes it 55, not 56. */
+    CU_ASSERT(s->targets[3].threshold == 55);
+    scenario_free(s);
+
+    /* A tiny target still needs one firm. */
+    s = parse_ok(AB "[target a]\nnew = 0.2385\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(s->n_targets == 1 && s->targets[0].threshold == 1);
+    scenario_free(s);
+}
+
+/* The slack that turns 1800.0000000000002 into 1800 must not lower a large
+ * target by whole firms: the threshold is the smallest whole count at or
+ * above value * (1 - tolerance). */
+static void test_target_threshold_large(void)
+{
+    scenario *s = parse_ok(AB "[target a]\nnew = 5000000000000\n"
+                              "[target b]\nstock = 4000000000000000\ntolerance = 50%\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_targets, 2);
+    if (s->targets[0].threshold != 5000000000000LL || s->targets[1].threshold != 2000000000000000LL)
+        fprintf(stderr, "\n  thresholds %lld and %lld, want 5000000000000 and 2000000000000000\n",
+                (long long)s->targets[0].threshold, (long long)s->targets[1].threshold);
+    CU_ASSERT(s->targets[0].threshold == 5000000000000LL);
+    CU_ASSERT(s->targets[1].threshold == 2000000000000000LL);
+    scenario_free(s);
+}
+
+/* -------------------------------------------------------- [policy NAME] */
+
+static void test_policy_keys(void)
+{
+    scenario *s = parse_ok(HEAD
+                           "[tier a]\n[tier b]\n[tier c]\n"                       /* 5-7 */
+                           "[transition a -> b]\nrate = 0.2385\n"                 /* 8-9 */
+                           "[transition b -> c]\nrate = 0.0731\n"                 /* 10-11 */
+                           "[policy capital]\n"                                   /* 12 */
+                           "label = 资本赋能 capital empowerment\n"               /* 13 */
+                           "from = 2023\n"                                        /* 14 */
+                           "until = 2024\n"                                       /* 15 */
+                           "scale = a -> b : uniform(1.05, 1.2), a.inflow : 1.1, b.exit:0.8385\n"
+                           /* 16 */
+                           "scale = b->c:137%\n"                                  /* 17 */
+                           "scale =   c.inflow   :   triangular(0.9, 1.0, 1.3)  , c.exit : 0\n"
+                           /* 18 */
+                           "[policy talent]\n"                                    /* 19 */
+                           "scale = a.exit : 0.75\n");                            /* 20 */
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_policies, 2);
+
+    const ts_policy *p = &s->policies[0];
+    CU_ASSERT_STRING_EQUAL(p->name, "capital");
+    CU_ASSERT_STRING_EQUAL(p->label, "资本赋能 capital empowerment");
+    CU_ASSERT_EQUAL(p->from, 2023);
+    CU_ASSERT_EQUAL(p->until, 2024);
+    CU_ASSERT_EQUAL(p->active, 0);
+    CU_ASSERT(same_str(p->file, "t.ini"));
+    CU_ASSERT_EQUAL(p->line, 12);
+    /* The strength of the whole policy: 1, a default without a place. */
+    CU_ASSERT_STRING_EQUAL(pname(s, p->p_strength), "policy.capital.scale");
+    CU_ASSERT(fixed_at(s, "policy.capital.scale", 1, NULL, 0));
+    CU_ASSERT(!s->params[p->p_strength].integer);
+
+    CU_ASSERT_EQUAL_FATAL(p->n_scales, 6);
+    static const struct {
+        ts_scale_kind kind;
+        const char *tier, *to; /* the tier, or a transition tier -> to */
+        const char *param;
+    } want[] = {
+        {TS_SCALE_RATE, "a", "b", "policy.capital.scale.a->b"},
+        {TS_SCALE_INFLOW, "a", NULL, "policy.capital.scale.a.inflow"},
+        {TS_SCALE_EXIT, "b", NULL, "policy.capital.scale.b.exit"},
+        {TS_SCALE_RATE, "b", "c", "policy.capital.scale.b->c"},
+        {TS_SCALE_INFLOW, "c", NULL, "policy.capital.scale.c.inflow"},
+        {TS_SCALE_EXIT, "c", NULL, "policy.capital.scale.c.exit"},
+    };
+    for (size_t i = 0; i < 6; i++) {
+        const ts_scale *sc = &p->scales[i];
+        CU_ASSERT_EQUAL(sc->kind, want[i].kind);
+        long idx = want[i].to ? transition(s, want[i].tier, want[i].to)
+                              : scenario_find_tier(s, want[i].tier);
+        CU_ASSERT(idx >= 0 && sc->index == (size_t)idx);
+        CU_ASSERT_STRING_EQUAL(pname(s, sc->p_factor), want[i].param);
+        CU_ASSERT(!s->params[sc->p_factor].integer);
+        CU_ASSERT(isinf(s->params[sc->p_factor].value.range.hi));
+    }
+    CU_ASSERT(dist_at(s, "policy.capital.scale.a->b", DIST_UNIFORM, 1.05, 1.2, 0, "t.ini", 16));
+    CU_ASSERT(fixed_at(s, "policy.capital.scale.a.inflow", 1.1, "t.ini", 16));
+    CU_ASSERT(fixed_at(s, "policy.capital.scale.b.exit", 0.8385, "t.ini", 16));
+    CU_ASSERT(fixed_at(s, "policy.capital.scale.b->c", 1.37, "t.ini", 17));
+    CU_ASSERT(dist_at(s, "policy.capital.scale.c.inflow", DIST_TRIANGULAR, 0.9, 1.0, 1.3,
+                      "t.ini", 18));
+    CU_ASSERT(fixed_at(s, "policy.capital.scale.c.exit", 0, "t.ini", 18));
+
+    /* Defaults: label = name, the whole span of years. */
+    p = &s->policies[1];
+    CU_ASSERT_STRING_EQUAL(p->name, "talent");
+    CU_ASSERT_STRING_EQUAL(p->label, "talent");
+    CU_ASSERT_EQUAL(p->from, 2022);
+    CU_ASSERT_EQUAL(p->until, 2025);
+    CU_ASSERT_EQUAL(p->line, 19);
+    CU_ASSERT_EQUAL_FATAL(p->n_scales, 1);
+    CU_ASSERT_EQUAL(p->scales[0].kind, TS_SCALE_EXIT);
+    CU_ASSERT_EQUAL(p->scales[0].index, 0);
+    CU_ASSERT(fixed_at(s, "policy.talent.scale", 1, NULL, 0));
+    CU_ASSERT(fixed_at(s, "policy.talent.scale.a.exit", 0.75, "t.ini", 20));
+    /* 3 tiers x 5, 2 rates, 2 strengths, 7 factors. */
+    CU_ASSERT_EQUAL(s->n_params, 26);
+    scenario_free(s);
+
+    /* The same tier may be scaled in inflow and exit, a transition and its
+     * source tier together; from = until is one year. */
+    s = parse_ok(ABT "[policy p]\nfrom = 2025\nuntil = 2025\n"
+                     "scale = a.inflow : 2, a.exit : 0.5, a -> b : 1.5\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(s->n_policies == 1 && s->policies[0].n_scales == 3);
+    CU_ASSERT(s->policies[0].from == 2025 && s->policies[0].until == 2025);
+    scenario_free(s);
+
+    /* Only until given: from stays start_year. */
+    s = parse_ok(ABT "[policy p]\nuntil = 2023\nscale = a.inflow : 2\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(s->policies[0].from == 2022 && s->policies[0].until == 2023);
+    scenario_free(s);
+}
+
+static void test_find_and_activate(void)
+{
+    scenario *s = parse_ok(ABT "[policy p]\nscale = a.inflow : 1.1\n"
+                               "[policy q2]\nscale = a -> b : 1.2\n");
+    CU_ASSERT_FATAL(s != NULL);
+    ts_err err;
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "q2", &err), 0);
+    CU_ASSERT_EQUAL(s->policies[0].active, 0);
+    CU_ASSERT_EQUAL(s->policies[1].active, 1);
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "p", &err), 0);
+    CU_ASSERT_EQUAL(s->policies[0].active, 1);
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "q2", &err), 0); /* twice is fine */
+
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "capital", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "t.ini: unknown policy 'capital' (the scenario has: p, q2)");
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "P", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "t.ini: unknown policy 'P' (the scenario has: p, q2)");
+
+    CU_ASSERT_EQUAL(scenario_find_param(s, "policy.p.scale"), s->policies[0].p_strength);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "policy.q2.scale.a->b"),
+                    s->policies[1].scales[0].p_factor);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "transition.a->b.rate"), s->transitions[0].p_rate);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "transition.a -> b.rate"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "policy.q.scale"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, ""), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, "b"), 1);
+    CU_ASSERT_EQUAL(scenario_find_tier(s, ""), -1);
+    /* Every parameter name is unique and found at its own index. */
+    for (size_t i = 0; i < s->n_params; i++)
+        CU_ASSERT_EQUAL(scenario_find_param(s, s->params[i].name), i);
+    scenario_free(s);
+
+    s = parse_ok(AB);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "capital", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "t.ini: unknown policy 'capital' (the scenario has no policies)");
+    scenario_free(s);
+}
+
+/* ------------------------------------------------------------- syntax */
+
+static void test_comments_and_spacing(void)
+{
+    scenario *s = parse_ok("# a full-line comment with '#'\n"
+                           "; a full-line comment with ';'\n"
+                           "\n"
+                           "   ; an indented comment\n"
+                           "[ scenario ]   ; the header may carry a comment\n"
+                           "name=t\n"
+                           "  start_year   =   2022   ; seed\n"
+                           "end_year\t=\t2025\n"
+                           "\n"
+                           "[ tier  srdi ]\n"
+                           "label = 专精特新“小巨人” ; 中文注释 after the label\n"
+                           "stock = 320 ; seed, 2022\n"
+                           "inflow_growth = 32.7%       ; percentages accepted\n"
+                           "exit = beta(2, 98)          ; drawn once per replication\n"
+                           "#stock = 999\n"
+                           ";stock = 999\n"
+                           "[\ttier\tlittle_giant\t]\n"
+                           "label = a;b has no blank before ';', so it stays\n"
+                           "[transition srdi->little_giant]\n"
+                           "rate = 0.0412\n"
+                           "[ transition   little_giant   ->   srdi ]\n"
+                           "rate = 0.0137\n"
+                           "[target  srdi ]\n"
+                           "new = 2000\n"
+                           "[ policy   capital ]\n"
+                           "scale = srdi -> little_giant : 1.2 ; a comment after a list\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->name, "t");
+    CU_ASSERT_EQUAL(s->start_year, 2022);
+    CU_ASSERT_EQUAL(s->end_year, 2025);
+    CU_ASSERT_EQUAL_FATAL(s->n_tiers, 2);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].name, "srdi");
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "专精特新“小巨人”");
+    CU_ASSERT_EQUAL(s->tiers[0].line, 10);
+    CU_ASSERT(fixed_at(s, "tier.srdi.stock", 320, "t.ini", 12));
+    CU_ASSERT(fixed_at(s, "tier.srdi.inflow_growth", 0.327, "t.ini", 13));
+    CU_ASSERT(dist_at(s, "tier.srdi.exit", DIST_BETA, 2, 98, 0, "t.ini", 14));
+    CU_ASSERT_STRING_EQUAL(s->tiers[1].name, "little_giant");
+    CU_ASSERT_STRING_EQUAL(s->tiers[1].label, "a;b has no blank before ';', so it stays");
+    CU_ASSERT_EQUAL(s->tiers[1].line, 17);
+    CU_ASSERT_EQUAL_FATAL(s->n_transitions, 2);
+    CU_ASSERT_EQUAL(s->transitions[0].line, 19);
+    CU_ASSERT(fixed_at(s, "transition.srdi->little_giant.rate", 0.0412, "t.ini", 20));
+    CU_ASSERT(fixed_at(s, "transition.little_giant->srdi.rate", 0.0137, "t.ini", 22));
+    CU_ASSERT(s->n_targets == 1 && s->targets[0].line == 24 && s->targets[0].value == 2000);
+    CU_ASSERT_EQUAL_FATAL(s->n_policies, 1);
+    CU_ASSERT_STRING_EQUAL(s->policies[0].name, "capital");
+    CU_ASSERT(fixed_at(s, "policy.capital.scale.srdi->little_giant", 1.2, "t.ini", 26));
+    scenario_free(s);
+
+    /* Names of 63 characters are the longest allowed. */
+    s = parse_ok(HEAD "[tier " NAME63 "]\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].name, NAME63);
+    scenario_free(s);
+
+    /* name: value is inih's alternative spelling of name = value. */
+    s = parse_ok(HEAD "[tier a]\nstock: 137\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, "t.ini", 6));
+    scenario_free(s);
+}
+
+static void test_crlf_and_bom(void)
+{
+    static const char text[] = "\xEF\xBB\xBF"
+                               "[scenario]\r\n"
+                               "name = crlf\r\n"
+                               "label = 青岛 ; comment\r\n"
+                               "start_year = 2022\r\n"
+                               "end_year = 2025\r\n"
+                               "\r\n"
+                               "[tier srdi]\r\n"
+                               "label = 专精特新中小企业\r\n"
+                               "stock = 6923\r\n"
+                               "inflow_growth = 35.8%\r\n"
+                               "[tier lg]\r\n"
+                               "[transition srdi -> lg]\r\n"
+                               "rate = uniform(0.02, 0.06)\r\n"
+                               "keep = yes\r\n"
+                               "[policy p]\r\n"
+                               "scale = srdi -> lg : 1.2, srdi.inflow : 1.1\r\n";
+    scenario *s = parse_ok(text);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->name, "crlf");
+    CU_ASSERT_STRING_EQUAL(s->label, "青岛");
+    CU_ASSERT_EQUAL(s->end_year, 2025);
+    CU_ASSERT_EQUAL_FATAL(s->n_tiers, 2);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "专精特新中小企业");
+    CU_ASSERT_EQUAL(s->tiers[0].line, 7);
+    CU_ASSERT(fixed_at(s, "tier.srdi.stock", 6923, "t.ini", 9));
+    CU_ASSERT(fixed_at(s, "tier.srdi.inflow_growth", 0.358, "t.ini", 10));
+    CU_ASSERT(s->n_transitions == 1 && s->transitions[0].keep == 1);
+    CU_ASSERT(dist_at(s, "transition.srdi->lg.rate", DIST_UNIFORM, 0.02, 0.06, 0, "t.ini", 13));
+    CU_ASSERT(s->n_policies == 1 && s->policies[0].n_scales == 2);
+    CU_ASSERT(fixed_at(s, "policy.p.scale.srdi.inflow", 1.1, "t.ini", 16));
+    scenario_free(s);
+
+    /* A BOM before a comment line; no final newline. */
+    s = parse_ok("\xEF\xBB\xBF; comment\n" HEAD "[tier a]\nstock = 137");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, "t.ini", 7));
+    scenario_free(s);
+
+    /* An error after a BOM and CRLF lines counts lines the same way. */
+    ERR("\xEF\xBB\xBF[scenario]\r\nname = t\r\nstart_year = 2022\r\nend_year = 2025\r\n"
+        "[tier a]\r\nexit = 1.0385\r\n",
+        "t.ini:6: tier 'a': exit: 1.0385 is above 1");
+    /* A BOM is allowed at the start only. */
+    ERR(HEAD "\xEF\xBB\xBF[tier a]\n",
+        "t.ini:5: malformed line (expected '[section]', 'key = value' or a comment)");
+}
+
+/* Lines of exactly 4096 characters are read; longer ones are refused with
+ * their line number, whatever the line ending. */
+static void test_long_lines(void)
+{
+    static const char *const endings[] = {"\n", "\r\n", ""};
+    for (size_t e = 0; e < 3; e++) {
+        for (size_t len = 4095; len <= 4098; len++) {
+            size_t cap = len + 256;
+            char *text = malloc(cap);
+            CU_ASSERT_FATAL(text != NULL);
+            /* the label line is line 6, the last line when there is no ending */
+            int n = snprintf(text, cap, "%s[tier a]\nlabel = ", HEAD);
+            memset(text + n, 'x', len - 8);
+            snprintf(text + n + len - 8, cap - (size_t)n - len + 8, "%s%s", endings[e],
+                     e < 2 ? "stock = 137\n" : "");
+            CU_ASSERT(strlen(text) == (size_t)n + len - 8 + strlen(endings[e]) +
+                                      (e < 2 ? 12 : 0));
+            if (len <= 4096) {
+                scenario *s = parse_ok(text);
+                if (!s)
+                    fprintf(stderr, "  (line of %zu characters, ending %zu)\n", len, e);
+                CU_ASSERT(s != NULL);
+                if (s) {
+                    CU_ASSERT(strlen(s->tiers[0].label) == len - 8);
+                    CU_ASSERT(s->tiers[0].label[0] == 'x');
+                }
+                scenario_free(s);
+            } else {
+                if (!err_is(text, "t.ini:6: line longer than 4096 characters")) {
+                    fprintf(stderr, "  (line of %zu characters, ending %zu)\n", len, e);
+                    CU_FAIL("long line");
+                }
+            }
+            free(text);
+        }
+    }
+
+    /* Far too long, later in the file. */
+    size_t cap = 20000;
+    char *text = malloc(cap);
+    CU_ASSERT_FATAL(text != NULL);
+    int n = snprintf(text, cap, "%s", AB "[policy p]\n" "scale = a.inflow : 1.1, ");
+    memset(text + n, ' ', 9000);
+    snprintf(text + n + 9000, cap - (size_t)n - 9000, "\nlabel = x\n");
+    CU_ASSERT(err_is(text, "t.ini:9: line longer than 4096 characters"));
+    free(text);
+}
+
+/* ------------------------------------------------------- syntax errors */
+
+static void test_errors_lines(void)
+{
+    ERR(AB "[tier c]\nstock 137\n",
+        "t.ini:9: malformed line (expected '[section]', 'key = value' or a comment)");
+    ERR(HEAD "[tier a\nstock = 137\n",
+        "t.ini:5: malformed line (expected '[section]', 'key = value' or a comment)");
+    ERR("; comment\nname = t\n[scenario]\n", "t.ini:2: key 'name' before any section");
+    ERR("\n\nstock: 3\n", "t.ini:3: key 'stock' before any section");
+    ERR(AB "[tier c]\n[tiers d]\n",
+        "t.ini:9: unknown section [tiers d] (expected scenario, tier NAME, transition A -> B, "
+        "target TIER or policy NAME)");
+    ERR(AB "[]\n",
+        "t.ini:8: unknown section [] (expected scenario, tier NAME, transition A -> B, "
+        "target TIER or policy NAME)");
+    ERR(AB "[Tier c]\n",
+        "t.ini:8: unknown section [Tier c] (expected scenario, tier NAME, transition A -> B, "
+        "target TIER or policy NAME)");
+    ERR("[scenario main]\nname = t\n", "t.ini:1: [scenario] takes no name, got 'main'");
+}
+
+static void test_errors_section_names(void)
+{
+    ERR(AB "[tier]\n", "t.ini:8: [tier] needs a name");
+    ERR(AB "[tier   ]\n", "t.ini:8: [tier   ] needs a name");
+    ERR(AB "[target]\n", "t.ini:8: [target] needs a name");
+    ERR(AB "[policy ]\n", "t.ini:8: [policy ] needs a name");
+    ERR(AB "[transition a]\n", "t.ini:8: [transition a]: expected 'transition FROM -> TO'");
+    ERR(AB "[transition]\n", "t.ini:8: [transition]: expected 'transition FROM -> TO'");
+    ERR(AB "[transition -> b]\n",
+        "t.ini:8: [transition -> b]: tier names are letters, digits and '_' (not starting "
+        "with a digit, at most 63 characters)");
+    ERR(AB "[transition a ->]\n",
+        "t.ini:8: [transition a ->]: tier names are letters, digits and '_' (not starting "
+        "with a digit, at most 63 characters)");
+    ERR(AB "[transition a -> b -> c]\n",
+        "t.ini:8: [transition a -> b -> c]: tier names are letters, digits and '_' (not "
+        "starting with a digit, at most 63 characters)");
+    ERR(AB "[transition 1a -> b]\n",
+        "t.ini:8: [transition 1a -> b]: tier names are letters, digits and '_' (not starting "
+        "with a digit, at most 63 characters)");
+    ERR(HEAD "[tier 2a]\n",
+        "t.ini:5: [tier 2a]: names are letters, digits and '_' (not starting with a digit, "
+        "at most 63 characters)");
+    ERR(HEAD "[tier a-b]\n",
+        "t.ini:5: [tier a-b]: names are letters, digits and '_' (not starting with a digit, "
+        "at most 63 characters)");
+    ERR(HEAD "[tier a b]\n",
+        "t.ini:5: [tier a b]: names are letters, digits and '_' (not starting with a digit, "
+        "at most 63 characters)");
+    ERR(HEAD "[tier 专精特新]\n",
+        "t.ini:5: [tier 专精特新]: names are letters, digits and '_' (not starting with a "
+        "digit, at most 63 characters)");
+    ERR(HEAD "[tier " NAME64 "]\n",
+        "t.ini:5: [tier " NAME64 "]: "
+        "names are letters, digits and '_' (not starting with a digit, at most 63 "
+        "characters)");
+    ERR(AB "[policy a.b]\nscale = a.inflow : 2\n",
+        "t.ini:8: [policy a.b]: names are letters, digits and '_' (not starting with a "
+        "digit, at most 63 characters)");
+    ERR(AB "[target 7]\nnew = 3\n",
+        "t.ini:8: [target 7]: names are letters, digits and '_' (not starting with a digit, "
+        "at most 63 characters)");
+}
+
+static void test_errors_unknown_keys(void)
+{
+    ERR("[scenario]\nname = t\nstrat_year = 2022\n[tier a]\n",
+        "t.ini:3: [scenario]: strat_year: unknown key (expected name, label, start_year, "
+        "end_year, replications, seed, base)");
+    ERR(AB "stok = 3\n",
+        "t.ini:8: tier 'b': stok: unknown key (expected label, stock, inflow, inflow_growth, "
+        "inflow_dispersion, exit)");
+    ERR(AB "rate = 0.2\n",
+        "t.ini:8: tier 'b': rate: unknown key (expected label, stock, inflow, inflow_growth, "
+        "inflow_dispersion, exit)");
+    ERR(AB "Stock = 3\n",
+        "t.ini:8: tier 'b': Stock: unknown key (expected label, stock, inflow, inflow_growth, "
+        "inflow_dispersion, exit)");
+    ERR(ABT "quote = 3\n",
+        "t.ini:10: transition 'a -> b': quote: unknown key (expected rate, keep, quota)");
+    ERR(ABT "[target b]\nnew = 3\nvalue = 3\n",
+        "t.ini:12: target 'b': value: unknown key (expected new, stock, tolerance)");
+    ERR(ABT "[policy p]\nscale = a.inflow : 2\nscales = a.exit : 2\n",
+        "t.ini:12: policy 'p': scales: unknown key (expected label, from, until, scale)");
+    /* base belongs to [scenario] */
+    ERR(AB "base = other.ini\n",
+        "t.ini:8: tier 'b': base: unknown key (expected label, stock, inflow, inflow_growth, "
+        "inflow_dispersion, exit)");
+}
+
+static void test_errors_duplicates(void)
+{
+    ERR(HEAD "[tier a]\nstock = 137\nstock = 138\n",
+        "t.ini:7: duplicate key 'stock' in [tier a] (first at line 6)");
+    ERR(HEAD "name = u\n", "t.ini:5: duplicate key 'name' in [scenario] (first at line 2)");
+    ERR(ABT "keep = yes\nrate = 0.3\n",
+        "t.ini:11: duplicate key 'rate' in [transition a->b] (first at line 9)");
+    ERR(ABT "[policy p]\nlabel = x\nscale = a.inflow : 2\nlabel = y\n",
+        "t.ini:13: duplicate key 'label' in [policy p] (first at line 11)");
+    ERR(AB "[tier a]\n", "t.ini:8: duplicate section [tier a] (first at line 5)");
+    ERR(AB "[tier  a ]\n", "t.ini:8: duplicate section [tier  a ] (first at line 5)");
+    ERR(AB "[ tier\ta]\n", "t.ini:8: duplicate section [ tier\ta] (first at line 5)");
+    ERR(ABT "[transition a->b]\n",
+        "t.ini:10: duplicate section [transition a->b] (first at line 8)");
+    ERR(ABT "[ transition  a  ->  b ]\n",
+        "t.ini:10: duplicate section [ transition  a  ->  b ] (first at line 8)");
+    ERR(AB "[scenario]\n", "t.ini:8: duplicate section [scenario] (first at line 1)");
+    ERR(AB "[target a]\nnew = 3\n[target a]\n",
+        "t.ini:10: duplicate section [target a] (first at line 8)");
+    ERR(AB "[policy p]\n[policy p]\n", "t.ini:9: duplicate section [policy p] (first at line 8)");
+    /* A tier, a target and a policy may share a name. */
+    scenario *s = parse_ok(AB "[target a]\nnew = 3\n[policy a]\nscale = a.inflow : 2\n");
+    CU_ASSERT(s != NULL);
+    scenario_free(s);
+}
+
+/* ------------------------------------------------ structure and values */
+
+static void test_errors_structure(void)
+{
+    ERR("; nothing\n", "t.ini: missing section [scenario]");
+    ERR("", "t.ini: missing section [scenario]");
+    ERR("[tier a]\nstock = 3\n", "t.ini: missing section [scenario]");
+    ERR(HEAD, "t.ini: no [tier NAME] section");
+    ERR(HEAD "[target a]\nnew = 3\n", "t.ini: no [tier NAME] section");
+    ERR("[scenario]\nstart_year = 2022\nend_year = 2025\n[tier a]\n",
+        "t.ini:1: [scenario]: missing key 'name'");
+    ERR("; c\n[scenario]\nname = t\nend_year = 2025\n[tier a]\n",
+        "t.ini:2: [scenario]: missing key 'start_year'");
+    ERR("[scenario]\nname = t\nstart_year = 2022\n[tier a]\n",
+        "t.ini:1: [scenario]: missing key 'end_year'");
+    ERR("[scenario]\nname = t\nstart_year = 2025\nend_year = 2022\n[tier a]\n",
+        "t.ini:4: [scenario]: end_year 2022 is before start_year 2025");
+    ERR("[scenario]\nname = t\nend_year = 2024\n\nstart_year = 2025\n[tier a]\n",
+        "t.ini:3: [scenario]: end_year 2024 is before start_year 2025");
+    ERR("[scenario]\nname = t\nstart_year = 1900\nend_year = 2100\n[tier a]\n",
+        "t.ini:4: [scenario]: more than 200 years from start_year to end_year");
+
+    ERR(AB "[transition a -> zz]\nrate = 0.1\n",
+        "t.ini:8: transition 'a -> zz': unknown tier 'zz'");
+    ERR(AB "[transition zz -> a]\nrate = 0.1\n",
+        "t.ini:8: transition 'zz -> a': unknown tier 'zz'");
+    ERR(AB "[transition a -> A]\nrate = 0.1\n",
+        "t.ini:8: transition 'a -> A': unknown tier 'A'");
+    ERR(AB "[target zz]\nnew = 3\n", "t.ini:8: target 'zz': unknown tier 'zz'");
+    ERR(AB "[transition a->a]\nrate = 0.1\n",
+        "t.ini:8: transition 'a -> a': a tier cannot be promoted into itself");
+    ERR(AB "[transition a -> b]\nkeep = yes\n",
+        "t.ini:8: transition 'a -> b': missing key 'rate'");
+    ERR(AB "[target b]\ntolerance = 10%\n", "t.ini:8: target 'b': missing key 'new' or 'stock'");
+    ERR(ABT "[policy p]\nlabel = 无\nfrom = 2023\n",
+        "t.ini:10: policy 'p': missing key 'scale'");
+}
+
+static void test_errors_scenario_values(void)
+{
+    ERR("[scenario]\nname = .hidden\n[tier a]\n",
+        "t.ini:2: [scenario]: name: a name is letters, digits, '_', '-' and '.' (not starting "
+        "with '.' or '-'), at most 63 characters");
+    ERR("[scenario]\nname = a/b\n[tier a]\n",
+        "t.ini:2: [scenario]: name: a name is letters, digits, '_', '-' and '.' (not starting "
+        "with '.' or '-'), at most 63 characters");
+    ERR("[scenario]\nname = 青岛\n[tier a]\n",
+        "t.ini:2: [scenario]: name: a name is letters, digits, '_', '-' and '.' (not starting "
+        "with '.' or '-'), at most 63 characters");
+    ERR("[scenario]\nname =\n[tier a]\n",
+        "t.ini:2: [scenario]: name: a name is letters, digits, '_', '-' and '.' (not starting "
+        "with '.' or '-'), at most 63 characters");
+    ERR("[scenario]\nname = " NAME64 "\n[tier a]\n",
+        "t.ini:2: [scenario]: name: a name is letters, digits, '_', '-' and '.' (not starting "
+        "with '.' or '-'), at most 63 characters");
+
+    static const char *const years[] = {"999", "10000", "2022.0", "2e3", "twenty", "", "-2022"};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        char text[256], want[256];
+        snprintf(text, sizeof text, "[scenario]\nname = t\nstart_year = %s\n[tier a]\n", years[i]);
+        CU_ASSERT(err_is(text, "t.ini:3: [scenario]: start_year: expected a year (a whole "
+                               "number from 1000 to 9999)"));
+        snprintf(text, sizeof text, "[scenario]\nname = t\nstart_year = 2022\n; x\n"
+                                    "end_year = %s\n[tier a]\n", years[i]);
+        snprintf(want, sizeof want, "t.ini:5: [scenario]: end_year: expected a year (a whole "
+                                    "number from 1000 to 9999)");
+        CU_ASSERT(err_is(text, want));
+    }
+
+    static const char *const reps[] = {"0", "-3", "abc", "12.5", "1e4", "1000000001", "0x10", ""};
+    for (size_t i = 0; i < sizeof reps / sizeof reps[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, HEAD "replications = %s\n[tier a]\n", reps[i]);
+        if (!err_is(text, "t.ini:5: [scenario]: replications: expected a whole number from 1 "
+                          "to 1000000000"))
+            CU_FAIL(reps[i]);
+    }
+    static const char *const seeds[] = {"-1", "18446744073709551616", "1.5", "seed", "1e3", ""};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[scenario]\nname = t\nseed = %s\n[tier a]\n", seeds[i]);
+        if (!err_is(text, "t.ini:3: [scenario]: seed: expected a whole number from 0 to "
+                          "18446744073709551615"))
+            CU_FAIL(seeds[i]);
+    }
+}
+
+static void test_errors_tier_values(void)
+{
+    ERR(AB "exit = -0.1\n", "t.ini:8: tier 'b': exit: -0.1 is below 0");
+    ERR(AB "exit = 1.2\n", "t.ini:8: tier 'b': exit: 1.2 is above 1");
+    ERR(AB "exit = 102%\n", "t.ini:8: tier 'b': exit: 1.02 is above 1");
+    ERR(HEAD "[tier a]\nstock = -5\n", "t.ini:6: tier 'a': stock: -5 is below 0");
+    ERR(HEAD "[tier a]\nstock = 3.5\n", "t.ini:6: tier 'a': stock: 3.5 is not a whole number of firms");
+    ERR(HEAD "[tier a]\nstock = nan\n", "t.ini:6: tier 'a': stock: expected a number, got 'nan'");
+    ERR(HEAD "[tier a]\nstock = inf\n", "t.ini:6: tier 'a': stock: expected a number, got 'inf'");
+    ERR(HEAD "[tier a]\nstock = 0x10\n",
+        "t.ini:6: tier 'a': stock: expected a number, got '0x10'");
+    ERR(HEAD "[tier a]\nstock = 1e400\n", "t.ini:6: tier 'a': stock: number '1e400' is too large");
+    ERR(HEAD "[tier a]\nstock =\n", "t.ini:6: tier 'a': stock: empty value");
+    ERR(HEAD "[tier a]\nstock = 1e19\n", "t.ini:6: tier 'a': stock: 1e+19 is above 2^62");
+    ERR(AB "inflow = -2.385\n", "t.ini:8: tier 'b': inflow: -2.385 is below 0");
+    ERR(AB "inflow_growth = -100%\n", "t.ini:8: tier 'b': inflow_growth: -1 is not above -1");
+    ERR(AB "inflow_dispersion = -0.137\n", "t.ini:8: tier 'b': inflow_dispersion: -0.137 is below 0");
+    ERR(AB "exit = beta(0, 2)\n", "t.ini:8: tier 'b': exit: beta needs a > 0, got 0");
+    ERR(AB "exit = beta(2, -98)\n", "t.ini:8: tier 'b': exit: beta needs b > 0, got -98");
+    ERR(AB "exit = Beta(2, 98)\n",
+        "t.ini:8: tier 'b': exit: unknown distribution 'Beta'; did you mean 'beta'?");
+    ERR(AB "exit = uniform(0.3, 0.2)\n",
+        "t.ini:8: tier 'b': exit: uniform needs lo < hi, got 0.3 and 0.2");
+    ERR(AB "exit = uniform(0.3, 1.2)\n",
+        "t.ini:8: tier 'b': exit: uniform(0.3, 1.2) reaches above 1");
+    ERR(AB "exit = lognormal(-3, 0.5)\n",
+        "t.ini:8: tier 'b': exit: lognormal is unbounded above; use beta or a truncated normal "
+        "for a probability");
+    ERR(AB "exit = normal(-0.5, 0.1)\n",
+        "t.ini:8: tier 'b': exit: normal(-0.5, 0.1) has less than 0.1% of its mass inside [0, 1]");
+    ERR(AB "exit = beta(2, 98\n", "t.ini:8: tier 'b': exit: missing ')'");
+    ERR(AB "exit = beta(2)\n", "t.ini:8: tier 'b': exit: beta takes 2 arguments, got 1");
+    /* Numbers in messages are written as the user would write them. */
+    ERR(AB "stock = uniform(-3, 10)\n", "t.ini:8: tier 'b': stock: uniform(-3, 10) reaches below 0");
+    ERR(AB "exit = 20\n", "t.ini:8: tier 'b': exit: 20 is above 1");
+    ERR(AB "stock = -100\n", "t.ini:8: tier 'b': stock: -100 is below 0");
+}
+
+static void test_errors_transition_values(void)
+{
+    ERR(AB "[transition a -> b]\nrate = 1.2\n", "t.ini:9: transition 'a -> b': rate: 1.2 is above 1");
+    ERR(AB "[transition a -> b]\nrate = -0.2385\n",
+        "t.ini:9: transition 'a -> b': rate: -0.2385 is below 0");
+    ERR(AB "[transition a -> b]\nrate = lognormal(-3, 0.5)\n",
+        "t.ini:9: transition 'a -> b': rate: lognormal is unbounded above; use beta or a "
+        "truncated normal for a probability");
+    ERR(AB "[transition a -> b]\nrate = gamma(2, 0.01)\n",
+        "t.ini:9: transition 'a -> b': rate: gamma is unbounded above; use beta or a "
+        "truncated normal for a probability");
+    ERR(AB "[transition a -> b]\nrate = normal(-5, 0.1)\n",
+        "t.ini:9: transition 'a -> b': rate: normal(-5, 0.1) has less than 0.1% of its mass "
+        "inside [0, 1]");
+    ERR(AB "[transition a -> b]\nrate = uniform(0.3, 0.2)\n",
+        "t.ini:9: transition 'a -> b': rate: uniform needs lo < hi, got 0.3 and 0.2");
+    ERR(AB "[transition a -> b]\nrate = beta(0, 2)\n",
+        "t.ini:9: transition 'a -> b': rate: beta needs a > 0, got 0");
+    ERR(AB "[transition a -> b]\nrate =\n", "t.ini:9: transition 'a -> b': rate: empty value");
+    ERR(AB "[transition a -> b]\nrate = 0.2;x\n",
+        "t.ini:9: transition 'a -> b': rate: expected a number, got '0.2;x'");
+    ERR(AB "[transition a -> b]\nrate = 0.2\nkeep = Yes\n",
+        "t.ini:10: transition 'a -> b': keep: expected yes or no");
+    ERR(AB "[transition a -> b]\nrate = 0.2\nkeep =\n",
+        "t.ini:10: transition 'a -> b': keep: expected yes or no");
+    ERR(AB "[transition a -> b]\nrate = 0.2\nkeep = 2\n",
+        "t.ini:10: transition 'a -> b': keep: expected yes or no");
+    ERR(AB "[transition a -> b]\nrate = 0.2\nquota = 2.5\n",
+        "t.ini:10: transition 'a -> b': quota: 2.5 is not a whole number of firms");
+    ERR(AB "[transition a -> b]\nrate = 0.2\nquota = -17\n",
+        "t.ini:10: transition 'a -> b': quota: -17 is below 0");
+
+    /* Rates out of one tier summing above 1 at their means: on the tier's line. */
+    ERR(AB "[tier c]\n"                                    /* 8 */
+           "[transition a -> b]\nrate = 0.6\n"             /* 9-10 */
+           "[transition b -> c]\nrate = 0.9\n"             /* 11-12: another tier */
+           "[transition a -> c]\nrate = uniform(0.3, 0.7)\n",
+        "t.ini:5: tier 'a': outgoing transition rates sum to 1.1 at their means (above 1)");
+    ERR(AB "[tier c]\n"
+           "[transition b -> a]\nrate = beta(3, 7)\n"
+           "[transition b -> c]\nrate = 0.7385\n",
+        "t.ini:7: tier 'b': outgoing transition rates sum to 1.0385 at their means (above 1)");
+}
+
+static void test_errors_target_values(void)
+{
+    ERR(AB "[target b]\nnew = 100\ntolerance = 100%\n",
+        "t.ini:10: target 'b': tolerance: a tolerance is at least 0 and below 100%");
+    ERR(AB "[target b]\nnew = 100\ntolerance = 1\n",
+        "t.ini:10: target 'b': tolerance: a tolerance is at least 0 and below 100%");
+    ERR(AB "[target b]\nnew = 100\ntolerance = -5%\n",
+        "t.ini:10: target 'b': tolerance: a tolerance is at least 0 and below 100%");
+    ERR(AB "[target b]\nnew = 100\ntolerance = about 10%\n",
+        "t.ini:10: target 'b': tolerance: expected a number or a percentage");
+    ERR(AB "[target b]\nnew = 0\n",
+        "t.ini:9: target 'b': new: a target is a number of firms above 0 (and below 2^62)");
+    ERR(AB "[target b]\nnew = -137\n",
+        "t.ini:9: target 'b': new: a target is a number of firms above 0 (and below 2^62)");
+    ERR(AB "[target b]\nnew = 5\nstock = 0\n",
+        "t.ini:10: target 'b': stock: a target is a number of firms above 0 (and below 2^62)");
+    ERR(AB "[target b]\nnew = 1e19\n",
+        "t.ini:9: target 'b': new: a target is a number of firms above 0 (and below 2^62)");
+    ERR(AB "[target b]\nnew = about 2000\n", "t.ini:9: target 'b': new: expected a number of firms");
+    ERR(AB "[target b]\nnew = 10%\n", "t.ini:9: target 'b': new: expected a number of firms");
+    ERR(AB "[target b]\nnew = uniform(1, 2)\n",
+        "t.ini:9: target 'b': new: expected a number of firms");
+}
+
+static void test_errors_policy_values(void)
+{
+    /* ABT: tiers a (5) and b (7), transition a -> b (8); line 10 is the next. */
+    ERR(ABT "[policy p]\nfrom = 2021\nscale = a.inflow : 2\n",
+        "t.ini:11: policy 'p': from: the year is outside start_year .. end_year");
+    ERR(ABT "[policy p]\nscale = a.inflow : 2\nuntil = 2026\n",
+        "t.ini:12: policy 'p': until: the year is outside start_year .. end_year");
+    ERR(ABT "[policy p]\nfrom = 2024\nuntil = 2023\nscale = a.inflow : 2\n",
+        "t.ini:12: policy 'p': until: 'from' is after 'until'");
+    ERR(ABT "[policy p]\nfrom = next year\nscale = a.inflow : 2\n",
+        "t.ini:11: policy 'p': from: expected a year (a whole number from 1000 to 9999)");
+    ERR(ABT "[policy p]\nscale = a.inflow 1.2\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow 1.2': expected 'FROM -> TO : factor', "
+        "'TIER.inflow : factor' or 'TIER.exit : factor'");
+    ERR(ABT "[policy p]\nscale =\n",
+        "t.ini:11: policy 'p': scale: '': expected 'FROM -> TO : factor', "
+        "'TIER.inflow : factor' or 'TIER.exit : factor'");
+    ERR(ABT "[policy p]\nscale = b -> a : 1.2\n",
+        "t.ini:11: policy 'p': scale: no transition 'b -> a' in the scenario");
+    ERR(ABT "[policy p]\nscale = a -> zz : 1.2\n",
+        "t.ini:11: policy 'p': scale: no transition 'a -> zz' in the scenario");
+    ERR(ABT "[policy p]\nscale = a -> : 1.2\n",
+        "t.ini:11: policy 'p': scale: 'a ->': expected 'FROM -> TO'");
+    ERR(ABT "[policy p]\nscale = zz.inflow : 1.2\n",
+        "t.ini:11: policy 'p': scale: unknown tier 'zz'");
+    ERR(ABT "[policy p]\nscale = a.stock : 1.2\n",
+        "t.ini:11: policy 'p': scale: 'a.stock': expected 'FROM -> TO', 'TIER.inflow' or "
+        "'TIER.exit'");
+    ERR(ABT "[policy p]\nscale = a : 1.2\n",
+        "t.ini:11: policy 'p': scale: 'a': expected 'FROM -> TO', 'TIER.inflow' or "
+        "'TIER.exit'");
+    ERR(ABT "[policy p]\nscale = .inflow : 1.2\n",
+        "t.ini:11: policy 'p': scale: '.inflow': expected a tier name before '.inflow'");
+    ERR(ABT "[policy p]\nscale = a.inflow : 1.2, b.exit : 0.9, a.inflow : 1.3\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow' is scaled twice");
+    ERR(ABT "[policy p]\nscale = a -> b : 1.2\nscale = a.exit : 0.9\nscale = a->b : 1.3\n",
+        "t.ini:13: policy 'p': scale: 'a->b' is scaled twice");
+    ERR(ABT "[policy p]\nscale = a.inflow : -1.2\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': -1.2 is below 0");
+    ERR(ABT "[policy p]\nscale = a.inflow : uniform(-0.5, 1.5)\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': uniform(-0.5, 1.5) reaches below 0");
+    ERR(ABT "[policy p]\nscale = a.inflow :\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': empty value");
+    /* Unbalanced parentheses: the distribution says what is wrong. */
+    ERR(ABT "[policy p]\nscale = a.inflow : uniform(1.05, 1.2, a.exit : 0.9\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': expected a number, got 'a.exit : 0.9'");
+    ERR(ABT "[policy p]\nscale = a.inflow : uniform(1.05, 1.2\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': missing ')'");
+    ERR(ABT "[policy p]\nscale = a.inflow : uniform(1.05, 1.2)), a.exit : 0.9\n",
+        "t.ini:11: policy 'p': scale: 'a.inflow': unexpected '), a.exit : 0.9' after ')'");
+}
+
+/* Limits: 256 tiers, 64 policies; names of 63 characters everywhere. */
+static void test_limits(void)
+{
+    size_t cap = 64 * 1024;
+    char *text = malloc(cap);
+    CU_ASSERT_FATAL(text != NULL);
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t n = (size_t)snprintf(text, cap, "%s", HEAD);
+        for (int k = 0; k < TS_MAX_TIERS + extra; k++)
+            n += (size_t)snprintf(text + n, cap - n, "[tier t%d]\n", k);
+        if (!extra) {
+            scenario *s = parse_ok(text);
+            CU_ASSERT(s != NULL && s->n_tiers == TS_MAX_TIERS);
+            scenario_free(s);
+        } else {
+            CU_ASSERT(err_is(text, "t.ini: too many sections (at most 256 tiers and targets, "
+                                   "1024 transitions, 64 policies)"));
+        }
+    }
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t n = (size_t)snprintf(text, cap, "%s", AB);
+        for (int k = 0; k < TS_MAX_POLICIES + extra; k++)
+            n += (size_t)snprintf(text + n, cap - n, "[policy p%d]\nscale = a.inflow : 1.1\n", k);
+        if (!extra) {
+            scenario *s = parse_ok(text);
+            CU_ASSERT(s != NULL && s->n_policies == TS_MAX_POLICIES);
+            scenario_free(s);
+        } else {
+            CU_ASSERT(err_is(text, "t.ini: too many sections (at most 256 tiers and targets, "
+                                   "1024 transitions, 64 policies)"));
+        }
+    }
+
+    /* The longest names make whole parameter names. */
+    char b63[TS_NAME_MAX];
+    memset(b63, 'b', TS_NAME_MAX - 1);
+    b63[TS_NAME_MAX - 1] = '\0';
+    snprintf(text, cap, HEAD "[tier " NAME63 "]\n[tier %s]\n"                     /* 5-6 */
+                             "[transition " NAME63 " -> %s]\nrate = 0.2385\nquota = 3\n" /* 7-9 */
+                             "[policy %s]\nscale = " NAME63 " -> %s : 1.5, %s.exit : 2\n", /* 10-11 */
+             b63, b63, b63, b63, b63);
+    scenario *s = parse_ok(text);
+    CU_ASSERT_FATAL(s != NULL);
+    char want[512];
+    snprintf(want, sizeof want, "tier.%s.inflow_dispersion", b63);
+    CU_ASSERT(scenario_find_param(s, want) != TS_NO_PARAM);
+    snprintf(want, sizeof want, "transition." NAME63 "->%s.quota", b63);
+    CU_ASSERT(fixed_at(s, want, 3, "t.ini", 9));
+    snprintf(want, sizeof want, "policy.%s.scale." NAME63 "->%s", b63, b63);
+    CU_ASSERT(fixed_at(s, want, 1.5, "t.ini", 11));
+    snprintf(want, sizeof want, "policy.%s.scale.%s.exit", b63, b63);
+    CU_ASSERT(fixed_at(s, want, 2, "t.ini", 11));
+    scenario_free(s);
+    free(text);
+}
+
+/* ---------------------------------------------------------- files */
+
+static void test_errors_files(void)
+{
+    LOAD_ERR(DATA "missing.ini", DATA "missing.ini: cannot read: No such file or directory");
+    LOAD_ERR(DATA "nul.ini", DATA "nul.ini:6: NUL byte in the file");
+    CU_ASSERT(load_err_starts(DATA "sub", DATA "sub: cannot read: "));
+    LOAD_ERR(DATA "base_missing.ini",
+             DATA "base_missing.ini:3: base '" DATA "nowhere.ini': cannot read: No such file "
+                  "or directory");
+    /* Cycles: a -> b -> a is reported where it closes; a file naming itself. */
+    LOAD_ERR(DATA "cycle_a.ini",
+             DATA "cycle_b.ini:3: base '" DATA "cycle_a.ini': inheritance cycle");
+    LOAD_ERR(DATA "cycle_b.ini",
+             DATA "cycle_a.ini:2: base '" DATA "cycle_b.ini': inheritance cycle");
+    LOAD_ERR(DATA "self.ini", DATA "self.ini:3: base '" DATA "self.ini': inheritance cycle");
+    ERR("[scenario]\nname = t\nbase =\n", "t.ini:3: base: expected a file name");
+    /* In memory, `base` is relative to the directory of the name. */
+    ts_err err;
+    scenario *s = NULL;
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = nowhere.ini\n",
+                                          DATA "mem.ini", &err), -1);
+    CU_ASSERT(s == NULL);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:2: base '" DATA "nowhere.ini': cannot read: "
+                                    "No such file or directory");
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = tests/nowhere.ini\n",
+                                          "t.ini", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "t.ini:2: base 'tests/nowhere.ini': cannot read: No such "
+                                    "file or directory");
+}
+
+/* deep/dNN.ini inherits deep/d(NN+1).ini; d17.ini is the root.  d01 has 16
+ * levels of inheritance above it (allowed), d00 has 17 (refused where the
+ * 17th base is named). */
+static void test_base_depth(void)
+{
+    scenario *s = load_ok(DATA "deep/d01.ini");
+    CU_ASSERT(s != NULL);
+    if (s) {
+        CU_ASSERT_STRING_EQUAL(s->name, "deep");
+        CU_ASSERT_EQUAL(s->n_files, 17);
+        CU_ASSERT(fixed_at(s, "tier.a.stock", 137, DATA "deep/d17.ini", 7));
+    }
+    scenario_free(s);
+    s = load_ok(DATA "deep/d02.ini");
+    CU_ASSERT(s != NULL);
+    scenario_free(s);
+    LOAD_ERR(DATA "deep/d00.ini", DATA "deep/d16.ini:3: base '" DATA
+                                  "deep/d17.ini': more than 16 levels of inheritance");
+
+    /* The same chains from memory count the same way. */
+    s = parse_as("[scenario]\nbase = d02.ini\n", DATA "deep/d01.ini");
+    CU_ASSERT(s != NULL);
+    scenario_free(s);
+    ts_err err;
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = d01.ini\n", DATA "deep/d00.ini",
+                                          &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "deep/d16.ini:3: base '" DATA
+                                    "deep/d17.ini': more than 16 levels of inheritance");
+}
+
+/* ---------------------------------------------------------- inheritance */
+
+static void test_inherit_base_alone(void)
+{
+    scenario *s = load_ok(DATA "base.ini");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->path, DATA "base.ini");
+    CU_ASSERT_STRING_EQUAL(s->name, "base");
+    CU_ASSERT_STRING_EQUAL(s->label, "基础 base scenario");
+    CU_ASSERT(s->replications == 137 && s->seed == 4242);
+    CU_ASSERT(s->start_year == 2022 && s->end_year == 2025);
+    CU_ASSERT(s->n_tiers == 2 && s->n_transitions == 1 && s->n_targets == 1 &&
+              s->n_policies == 1);
+    CU_ASSERT(s->n_files == 1 && same_str(s->files[0], DATA "base.ini"));
+    CU_ASSERT_EQUAL_FATAL(s->policies[0].n_scales, 2);
+    CU_ASSERT(fixed_at(s, "policy.p.scale.a->b", 1.25, DATA "base.ini", 31));
+    CU_ASSERT(fixed_at(s, "policy.p.scale.a.inflow", 1.1, DATA "base.ini", 32));
+    scenario_free(s);
+}
+
+static void test_inherit_child(void)
+{
+    const char *B = DATA "base.ini", *C = DATA "child.ini";
+    scenario *s = load_ok(C);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->path, C);
+    CU_ASSERT_EQUAL(s->n_files, 2);
+    /* [scenario]: name and end_year from the child, the rest from the base. */
+    CU_ASSERT_STRING_EQUAL(s->name, "child");
+    CU_ASSERT_STRING_EQUAL(s->label, "基础 base scenario");
+    CU_ASSERT_EQUAL(s->start_year, 2022);
+    CU_ASSERT_EQUAL(s->end_year, 2024);
+    CU_ASSERT(s->replications == 137 && s->seed == 4242);
+
+    /* Tiers: the base's first, then the child's new one. */
+    CU_ASSERT_EQUAL_FATAL(s->n_tiers, 3);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].name, "a");
+    CU_ASSERT_STRING_EQUAL(s->tiers[1].name, "b");
+    CU_ASSERT_STRING_EQUAL(s->tiers[2].name, "c");
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "甲 (tier a)");
+    CU_ASSERT(same_str(s->tiers[0].file, B) && s->tiers[0].line == 10);
+    CU_ASSERT(same_str(s->tiers[2].file, C) && s->tiers[2].line == 10);
+    CU_ASSERT_STRING_EQUAL(s->tiers[2].label, "c");
+    /* Key by key: the child's exit, the base's stock and inflow where written. */
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, B, 12));
+    CU_ASSERT(fixed_at(s, "tier.a.inflow", 23.85, B, 13));
+    CU_ASSERT(fixed_at(s, "tier.a.exit", 0.0412, C, 8));
+    CU_ASSERT(fixed_at(s, "tier.a.inflow_growth", 0, NULL, 0));
+    CU_ASSERT(fixed_at(s, "tier.b.stock", 41, B, 17));
+    CU_ASSERT(fixed_at(s, "tier.c.stock", 7, C, 11));
+
+    /* Transitions: the child's rate replaces the base's; keep and quota stay. */
+    CU_ASSERT_EQUAL_FATAL(s->n_transitions, 2);
+    long ab = transition(s, "a", "b"), bc = transition(s, "b", "c");
+    CU_ASSERT_FATAL(ab >= 0 && bc >= 0);
+    CU_ASSERT(dist_at(s, "transition.a->b.rate", DIST_UNIFORM, 0.1, 0.3, 0, C, 14));
+    CU_ASSERT_EQUAL(s->transitions[ab].keep, 1);
+    CU_ASSERT(fixed_at(s, "transition.a->b.quota", 17, B, 22));
+    CU_ASSERT(same_str(s->transitions[ab].file, B) && s->transitions[ab].line == 19);
+    CU_ASSERT(fixed_at(s, "transition.b->c.rate", 0.0731, C, 17));
+    CU_ASSERT(s->transitions[bc].p_quota == TS_NO_PARAM);
+    CU_ASSERT_EQUAL(s->transitions[bc].keep, 0);
+    CU_ASSERT(same_str(s->transitions[bc].file, C) && s->transitions[bc].line == 16);
+
+    /* Targets: the base's and the child's new one. */
+    CU_ASSERT_EQUAL_FATAL(s->n_targets, 2);
+    CU_ASSERT(s->targets[0].tier == 1 && s->targets[0].kind == TS_TARGET_NEW &&
+              s->targets[0].threshold == 1800 && same_str(s->targets[0].file, B) &&
+              s->targets[0].line == 25);
+    CU_ASSERT(s->targets[1].tier == 2 && s->targets[1].kind == TS_TARGET_STOCK &&
+              s->targets[1].threshold == 11 && same_str(s->targets[1].file, C) &&
+              s->targets[1].line == 20);
+
+    /* Policies: the child's scale list replaces the base's whole list; label
+     * and from stay; until follows the child's end_year. */
+    CU_ASSERT_EQUAL_FATAL(s->n_policies, 2);
+    const ts_policy *p = policy(s, "p"), *q = policy(s, "q");
+    CU_ASSERT_FATAL(p != NULL && q != NULL);
+    CU_ASSERT_STRING_EQUAL(p->label, "政策 p");
+    CU_ASSERT_EQUAL(p->from, 2023);
+    CU_ASSERT_EQUAL(p->until, 2024);
+    CU_ASSERT_EQUAL_FATAL(p->n_scales, 1);
+    CU_ASSERT_EQUAL(p->scales[0].kind, TS_SCALE_EXIT);
+    CU_ASSERT_EQUAL(p->scales[0].index, 1);
+    CU_ASSERT(fixed_at(s, "policy.p.scale.b.exit", 0.9, C, 23));
+    CU_ASSERT_EQUAL(scenario_find_param(s, "policy.p.scale.a->b"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL(scenario_find_param(s, "policy.p.scale.a.inflow"), TS_NO_PARAM);
+    CU_ASSERT_EQUAL_FATAL(q->n_scales, 1);
+    CU_ASSERT(q->scales[0].kind == TS_SCALE_RATE && q->scales[0].index == (size_t)bc);
+    CU_ASSERT(fixed_at(s, "policy.q.scale.b->c", 1.5, C, 26));
+    CU_ASSERT(same_str(q->file, C) && q->line == 25);
+
+    ts_err err;
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "r", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "child.ini: unknown policy 'r' (the scenario has: p, q)");
+    scenario_free(s);
+}
+
+static void test_inherit_grandchild(void)
+{
+    /* base = ../child.ini, whose base = base.ini is relative to child.ini's directory. */
+    const char *G = DATA "sub/grandchild.ini", *C = DATA "sub/../child.ini",
+               *B = DATA "sub/../base.ini";
+    scenario *s = load_ok(G);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(s->n_files, 3);
+    CU_ASSERT_STRING_EQUAL(s->name, "grandchild");
+    CU_ASSERT_EQUAL(s->end_year, 2024);
+    CU_ASSERT(fixed_at(s, "tier.c.inflow", 3.25, G, 6));
+    CU_ASSERT(fixed_at(s, "tier.c.stock", 7, C, 11));
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, B, 12));
+    CU_ASSERT(fixed_at(s, "tier.a.exit", 0.0412, C, 8));
+    CU_ASSERT(s->n_tiers == 3 && s->n_transitions == 2 && s->n_policies == 2);
+    scenario_free(s);
+
+    /* From memory: base relative to the directory of the name given. */
+    s = parse_as("[scenario]\nbase = base.ini\nname = mem\n[tier a]\nstock = 138\n",
+                 DATA "mem.ini");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->name, "mem");
+    CU_ASSERT_STRING_EQUAL(s->path, DATA "mem.ini");
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 138, DATA "mem.ini", 5));
+    CU_ASSERT(fixed_at(s, "tier.a.inflow", 23.85, DATA "base.ini", 13));
+    CU_ASSERT_EQUAL(s->n_tiers, 2);
+    scenario_free(s);
+
+    /* A child that keeps a policy's scale but changes its label. */
+    s = parse_as("[scenario]\nbase = base.ini\n[policy p]\nlabel = new label\n", DATA "mem.ini");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->policies[0].label, "new label");
+    CU_ASSERT_EQUAL(s->policies[0].n_scales, 2);
+    CU_ASSERT(fixed_at(s, "policy.p.scale.a->b", 1.25, DATA "base.ini", 31));
+    scenario_free(s);
+}
+
+static void test_inherit_errors(void)
+{
+    /* An error in the child's text points into the child... */
+    LOAD_ERR(DATA "child_bad_rate.ini",
+             DATA "child_bad_rate.ini:5: transition 'a -> b': rate: 1.3 is above 1");
+    /* ...an error in the base's text into the base. */
+    LOAD_ERR(DATA "child_of_bad.ini", DATA "bad_base.ini:7: tier 'a': exit: 1.5 is above 1");
+    /* A child's end_year: the message names the child, where it is written. */
+    LOAD_ERR(DATA "child_years.ini",
+             DATA "child_years.ini:3: [scenario]: end_year 2020 is before start_year 2022");
+
+    const char *M = DATA "mem.ini";
+    ts_err err;
+    scenario *s = NULL;
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\nend_year = 2300\n",
+                                          M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:3: [scenario]: more than 200 years from "
+                                    "start_year to end_year");
+    /* A child's start_year after the base's end_year: on the base's end_year line. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\nstart_year = 2030\n",
+                                          M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "base.ini:6: [scenario]: end_year 2025 is before "
+                                    "start_year 2030");
+    /* A base that cannot be read names the child's line (a directory here). */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = sub\n", M, &err), -1);
+    CU_ASSERT_NSTRING_EQUAL(err.msg, DATA "mem.ini:2: base", strlen(DATA "mem.ini:2: base"));
+    /* A base that is not valid text: the message points into the base. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = nul.ini\n", M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "nul.ini:6: NUL byte in the file");
+    /* A child's transition pushes the base's tier over 1: on the tier's line in the base. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n"
+                                              "[transition a -> b]\nrate = 0.8\n"
+                                              "[tier c]\n[transition a -> c]\nrate = 0.2385\n",
+                                          M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "base.ini:10: tier 'a': outgoing transition rates sum "
+                                    "to 1.0385 at their means (above 1)");
+    /* A child's policy years are checked against the child's years. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\nend_year = 2022\n",
+                                          M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "base.ini:30: policy 'p': from: the year is outside "
+                                    "start_year .. end_year");
+    /* A child's unknown key, and a child's duplicate key within its own file. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n[tier b]\nexits = 1\n",
+                                          M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:4: tier 'b': exits: unknown key (expected "
+                                    "label, stock, inflow, inflow_growth, inflow_dispersion, "
+                                    "exit)");
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n[tier b]\nstock = 1\n"
+                                              "stock = 2\n", M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:5: duplicate key 'stock' in [tier b] (first "
+                                    "at line 4)");
+    /* A child's scale naming a transition only the base has is fine; one it lacks is not. */
+    CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n[policy p]\n"
+                                              "scale = b -> a : 2\n", M, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:4: policy 'p': scale: no transition 'b -> a' "
+                                    "in the scenario");
+    CU_ASSERT(s == NULL);
+}
+
+/* A section header of 4098 characters on the last line (no newline): a line
+ * too long, not a write past the header buffer (run under AddressSanitizer).
+ * Last in the suite because the overflow may abort it. */
+static void test_long_header_at_eof(void)
+{
+    size_t cap = 8192;
+    char *text = malloc(cap);
+    CU_ASSERT_FATAL(text != NULL);
+    int n = snprintf(text, cap, "%s[tier ", AB);
+    memset(text + n, 'a', 4091);
+    snprintf(text + n + 4091, cap - (size_t)n - 4091, "]");
+    CU_ASSERT(strlen(text) == sizeof AB - 1 + 4098);
+    CU_ASSERT(err_is(text, "t.ini:8: line longer than 4096 characters"));
+    free(text);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    static const tu_test t[] = {
+        {"[scenario] keys and defaults", test_scenario_keys},
+        {"[tier] keys, defaults and distributions", test_tier_keys},
+        {"[transition] rate, keep, quota", test_transition_keys},
+        {"[target] values, tolerances, thresholds", test_target_keys},
+        {"[target] threshold of a large target", test_target_threshold_large},
+        {"[policy] label, years, scale lists", test_policy_keys},
+        {"find_param, find_tier, activate_policy", test_find_and_activate},
+        {"comments, blanks, padded headers", test_comments_and_spacing},
+        {"CRLF, BOM, UTF-8 labels", test_crlf_and_bom},
+        {"long lines", test_long_lines},
+        {"errors: lines and sections", test_errors_lines},
+        {"errors: section names", test_errors_section_names},
+        {"errors: unknown keys", test_errors_unknown_keys},
+        {"errors: duplicates", test_errors_duplicates},
+        {"errors: structure", test_errors_structure},
+        {"errors: [scenario] values", test_errors_scenario_values},
+        {"errors: [tier] values", test_errors_tier_values},
+        {"errors: [transition] values", test_errors_transition_values},
+        {"errors: [target] values", test_errors_target_values},
+        {"errors: [policy] values", test_errors_policy_values},
+        {"limits: sections and name lengths", test_limits},
+        {"errors: files, bases, cycles", test_errors_files},
+        {"base chains up to 16 levels", test_base_depth},
+        {"inheritance: the base alone", test_inherit_base_alone},
+        {"inheritance: child overrides key by key", test_inherit_child},
+        {"inheritance: grandchild, relative paths", test_inherit_grandchild},
+        {"inheritance: errors point into the right file", test_inherit_errors},
+        {"a long section header on the last line", test_long_header_at_eof},
+        {NULL, NULL},
+    };
+    return tu_run("scenario", t);
+}
