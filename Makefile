@@ -22,6 +22,9 @@ BENCH_SRCS := $(wildcard bench/*.c)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 
 .PHONY: all deps run test test-suites check strict bench clean
+# Keep object files between the steps of `make test`.
+.SECONDARY:
+MAKEFLAGS += --no-print-directory
 
 all: tiersim
 

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tserr.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     int quiet;
     double precision;               /* 0: off */
     uint64_t max_replications;      /* cap with --precision */
+    const char *history;            /* --history: fit first, then run */
     int help;
 } run_args;
 
@@ -35,6 +37,15 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err);
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+
+struct scenario;
+struct fit_result;
+struct history;
+/* Loads HISTORY, fits s's `fit` parameters, prints the table to `report`
+ * (may be NULL) and the warnings to stderr; *hout may be NULL. */
+int cmd_fit_scenario(struct scenario *s, const char *history_path, FILE *report,
+                     struct fit_result **out, struct history **hout, ts_err *err);
 
 /* "tiersim run ..." as typed, for manifests (buffer owned by the caller). */
 void cmd_line(int argc, char **argv, char *buf, size_t len);

@@ -1,6 +1,7 @@
 #ifndef TIERSIM_CSVIO_H
 #define TIERSIM_CSVIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tserr.h"
@@ -20,5 +21,34 @@ void csvw_prob(csvw *w, double p);   /* %.6f */
 void csvw_end_row(csvw *w);
 /* Closes the file; -1 with err naming the file when any write failed. */
 int csvw_close(csvw *w, ts_err *err);
+
+/* Reading: a whole table in memory (the files tiersim reads back are its own
+ * outputs and small).  The first row is the header; a UTF-8 BOM is skipped,
+ * CRLF accepted, quoted fields follow RFC 4180 (libcsv, strict mode), blank
+ * lines are ignored.  Fields are read as text; csvt_num parses them with the
+ * strict number parser and names the file, line and column when it fails. */
+
+typedef struct csvt csvt;
+
+csvt *csvt_read(const char *path, ts_err *err);
+void csvt_free(csvt *t);                                   /* NULL is a no-op */
+const char *csvt_path(const csvt *t);
+size_t csvt_rows(const csvt *t);                           /* data rows (no header) */
+/* Index of column NAME, or -1 with "FILE: missing column 'NAME'" in err. */
+long csvt_col(const csvt *t, const char *name, ts_err *err);
+/* Field of a data row; "" when the row is shorter than the header. */
+const char *csvt_field(const csvt *t, size_t row, long col);
+int csvt_line(const csvt *t, size_t row);                  /* line in the file (header: 1) */
+/* A number; -1 with "FILE:LINE: column 'NAME': expected a number, got 'X'".
+ * With allow_empty, an empty field reads as NaN. */
+int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, ts_err *err);
+
+/* Reading: every row of the file (the header too) is passed to `row` with
+ * the physical line it ends on, its fields unquoted and NUL-terminated.  A
+ * UTF-8 BOM is skipped; CRLF and LF line ends are both accepted; blank lines
+ * are skipped.  Malformed quoting is an error naming the line.  `row`
+ * returns 0 to go on or -1 (with err filled) to stop. */
+typedef int (*csvr_row_fn)(void *ctx, int line, char *const *fields, size_t n, ts_err *err);
+int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err);
 
 #endif

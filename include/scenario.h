@@ -28,6 +28,8 @@ typedef struct {
     char *name;          /* dotted name, e.g. "tier.srdi.exit" */
     dist value;
     int integer;         /* draws are rounded (stock) or floored (quota) to whole firms */
+    int fit;             /* written `fit` or `fit(PRIOR)`: to be estimated by tiersim fit */
+    int has_prior;       /* with fit: `value` holds the prior */
     const char *file;    /* where it was written (NULL for defaults) */
     int line;
 } ts_param;
@@ -116,6 +118,9 @@ void scenario_free(scenario *s);        /* NULL is a no-op */
 
 /* Turns policy NAME on.  Unknown names are an error that lists the policies. */
 int scenario_activate_policy(scenario *s, const char *name, ts_err *err);
+
+/* Number of parameters still marked `fit`; the first one's index in *first. */
+size_t scenario_unfitted(const scenario *s, size_t *first);
 
 /* Index of a parameter or tier by name; TS_NO_PARAM / -1 when absent. */
 size_t scenario_find_param(const scenario *s, const char *name);

@@ -51,12 +51,23 @@ int cmd_check(int argc, char **argv)
         for (size_t i = 0; i < s->n_params; i++) {
             const ts_param *p = &s->params[i];
             char v[128], where[512];
-            dist_format(&p->value, v, sizeof v);
+            double mean = dist_mean(&p->value);
+            char d[120];
+            dist_format(&p->value, d, sizeof d);
+            if (p->fit && p->has_prior)
+                snprintf(v, sizeof v, "fit(%s)", d);
+            else if (p->fit)
+                snprintf(v, sizeof v, "fit");
+            else
+                snprintf(v, sizeof v, "%s", d);
             if (p->file)
                 snprintf(where, sizeof where, "%s:%d", p->file, p->line);
             else
                 snprintf(where, sizeof where, "(default)");
-            printf("%-52s %-28s %12.6g  %s\n", p->name, v, dist_mean(&p->value), where);
+            if (p->fit && !p->has_prior)
+                printf("%-52s %-28s %12s  %s\n", p->name, v, "", where);
+            else
+                printf("%-52s %-28s %12.6g  %s\n", p->name, v, mean, where);
         }
     }
     scenario_free(s);

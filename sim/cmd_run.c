@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "fit.h"
 #include "num.h"
 #include "outdir.h"
 #include "report.h"
@@ -17,7 +18,7 @@
 
 static const char run_usage[] =
     "usage: tiersim run SCENARIO [-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--policy NAME]... "
-    "[--precision E] [--max-reps N] [--no-plots] [--quiet]";
+    "[--precision E] [--max-reps N] [--history HISTORY.csv] [--no-plots] [--quiet]";
 
 int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
 {
@@ -31,6 +32,7 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
         {"max-reps", required_argument, NULL, 'm'},
         {"no-plots", no_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},
+        {"history", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -85,6 +87,9 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
             break;
         case 'P':
             a->no_plots = 1;
+            break;
+        case 'H':
+            a->history = optarg;
             break;
         case 'q':
             a->quiet = 1;
@@ -209,6 +214,23 @@ int cmd_run(int argc, char **argv)
 
     if (scenario_load(&s, a.scenario, &err) < 0)
         goto fail;
+    if (a.history) {
+        fit_result *fr = NULL;
+        if (cmd_fit_scenario(s, a.history, stdout, &fr, NULL, &err) < 0)
+            goto fail;
+        int rc = fit_apply(s, fr, &err);
+        fit_result_free(fr);
+        if (rc < 0)
+            goto fail;
+        printf("\n");
+    }
+    size_t first_fit;
+    if (scenario_unfitted(s, &first_fit) > 0) {
+        const ts_param *p = &s->params[first_fit];
+        ts_errf(&err, "%s:%d: %s is written 'fit': run `tiersim fit %s HISTORY.csv` and then its "
+                "fitted.ini, or pass --history HISTORY.csv", p->file, p->line, p->name, a.scenario);
+        goto fail;
+    }
     for (size_t i = 0; i < a.n_policies; i++) {
         if (scenario_activate_policy(s, a.policies[i], &err) < 0)
             goto fail;

@@ -1,5 +1,6 @@
 /* csvio.c -- the CSV tables tiersim reads and writes (libcsv). */
 #include "csvio.h"
+#include "num.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -104,4 +105,340 @@ int csvw_close(csvw *w, ts_err *err)
     free(w->path);
     free(w);
     return rc;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+#define CSV_BYTES_MAX (64L << 20)
+#define CSV_FIELDS_MAX 256
+
+typedef struct {
+    char *fields[CSV_FIELDS_MAX];
+    size_t n;
+    int too_many;
+    int line;
+    int failed;
+    csvr_row_fn row;
+    void *ctx;
+    ts_err *err;
+    const char *path;
+} reader_state;
+
+static void reader_clear(reader_state *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->fields[i]);
+    st->n = 0;
+    st->too_many = 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    reader_state *st = data;
+    if (st->failed)
+        return;
+    if (st->n == CSV_FIELDS_MAX) {
+        st->too_many = 1;
+        return;
+    }
+    char *f = malloc(len + 1);
+    if (!f) {
+        st->failed = 1;
+        ts_errf(st->err, "%s: out of memory", st->path);
+        return;
+    }
+    if (len)
+        memcpy(f, s, len);
+    f[len] = '\0';
+    st->fields[st->n++] = f;
+}
+
+static void on_row(int c, void *data)
+{
+    (void)c;
+    reader_state *st = data;
+    if (!st->failed && st->too_many) {
+        st->failed = 1;
+        ts_errf(st->err, "%s:%d: more than %d fields", st->path, st->line, CSV_FIELDS_MAX);
+    }
+    if (!st->failed && st->row(st->ctx, st->line, st->fields, st->n, st->err) < 0)
+        st->failed = 1;
+    reader_clear(st);
+}
+
+int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        return ts_errf(err, "%s: out of memory", path);
+    }
+    reader_state st;
+    memset(&st, 0, sizeof st);
+    st.row = row;
+    st.ctx = ctx;
+    st.err = err;
+    st.path = path;
+    /* Fed one physical line at a time, so that every row knows its line. */
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long total = 0;
+    int rc = 0;
+    while (!st.failed && (len = getline(&line, &cap, f)) >= 0) {
+        st.line++;
+        total += len;
+        if (total > CSV_BYTES_MAX) {
+            rc = ts_errf(err, "%s: larger than %ld bytes", path, CSV_BYTES_MAX);
+            break;
+        }
+        const char *s = line;
+        if (st.line == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
+            (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+            s += 3;
+            len -= 3;
+        }
+        if (memchr(s, '\0', (size_t)len)) {
+            rc = ts_errf(err, "%s:%d: NUL byte in the file", path, st.line);
+            break;
+        }
+        if (csv_parse(&p, s, (size_t)len, on_field, on_row, &st) != (size_t)len) {
+            rc = ts_errf(err, "%s:%d: malformed CSV (%s)", path, st.line,
+                         csv_strerror(csv_error(&p)));
+            break;
+        }
+    }
+    if (rc == 0 && !st.failed && ferror(f))
+        rc = ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
+    if (rc == 0 && !st.failed && csv_fini(&p, on_field, on_row, &st) != 0)
+        rc = ts_errf(err, "%s:%d: malformed CSV (%s)", path, st.line,
+                     csv_strerror(csv_error(&p)));
+    if (st.failed)
+        rc = -1;
+    reader_clear(&st);
+    csv_free(&p);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+typedef struct {
+    char **f;
+    size_t n;
+    int line;
+} csvt_row;
+
+struct csvt {
+    char *path;
+    csvt_row *rows;     /* rows[0] is the header */
+    size_t n_rows, cap_rows;
+    size_t cap_fields;  /* of the last row */
+    int line;           /* line being parsed */
+    int in_row;
+    int oom;
+};
+
+static void csvt_on_field(void *s, size_t len, void *data)
+{
+    csvt *t = data;
+    if (t->oom)
+        return;
+    if (!t->in_row) {
+        if (t->n_rows == t->cap_rows) {
+            size_t cap = t->cap_rows ? 2 * t->cap_rows : 64;
+            csvt_row *r = realloc(t->rows, cap * sizeof *r);
+            if (!r) {
+                t->oom = 1;
+                return;
+            }
+            t->rows = r;
+            t->cap_rows = cap;
+        }
+        t->rows[t->n_rows] = (csvt_row){NULL, 0, t->line};
+        t->n_rows++;
+        t->cap_fields = 0;
+        t->in_row = 1;
+    }
+    csvt_row *r = &t->rows[t->n_rows - 1];
+    if (r->n == t->cap_fields) {
+        size_t cap = t->cap_fields ? 2 * t->cap_fields : 16;
+        char **f = realloc(r->f, cap * sizeof *f);
+        if (!f) {
+            t->oom = 1;
+            return;
+        }
+        r->f = f;
+        t->cap_fields = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        t->oom = 1;
+        return;
+    }
+    if (len)
+        memcpy(copy, s, len);
+    copy[len] = '\0';
+    r->f[r->n++] = copy;
+}
+
+static void csvt_on_row(int c, void *data)
+{
+    (void)c;
+    csvt *t = data;
+    t->in_row = 0;
+}
+
+void csvt_free(csvt *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        for (size_t j = 0; j < t->rows[i].n; j++)
+            free(t->rows[i].f[j]);
+        free(t->rows[i].f);
+    }
+    free(t->rows);
+    free(t->path);
+    free(t);
+}
+
+/* The whole file in memory, NUL-terminated; NULL with err. */
+static char *slurp(const char *path, size_t *len, ts_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *b = realloc(buf, 2 * cap);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        ts_errf(err, "%s: out of memory", path);
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        ts_errf(err, "%s: read failed", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+csvt *csvt_read(const char *path, ts_err *err)
+{
+    size_t len;
+    char *buf = slurp(path, &len, err);
+    if (!buf)
+        return NULL;
+    csvt *t = calloc(1, sizeof *t);
+    size_t pn = strlen(path) + 1;
+    if (!t || !(t->path = malloc(pn))) {
+        free(t);
+        free(buf);
+        ts_errf(err, "%s: out of memory", path);
+        return NULL;
+    }
+    memcpy(t->path, path, pn);
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        free(buf);
+        csvt_free(t);
+        ts_errf(err, "%s: out of memory", path);
+        return NULL;
+    }
+    const char *s = buf, *end = buf + len;
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        s += 3;
+    /* Fed a line at a time, so that each row knows the line it starts on. */
+    t->line = 1;
+    int failed = 0;
+    while (s < end && !failed) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+        if (csv_parse(&p, s, n, csvt_on_field, csvt_on_row, t) != n)
+            failed = 1;
+        s += n;
+        if (!failed)
+            t->line++;
+    }
+    if (!failed && csv_fini(&p, csvt_on_field, csvt_on_row, t) != 0)
+        failed = 1;
+    if (failed)
+        ts_errf(err, "%s:%d: malformed CSV (%s)", path, t->line, csv_strerror(csv_error(&p)));
+    csv_free(&p);
+    free(buf);
+    if (!failed && t->oom)
+        failed = ts_errf(err, "%s: out of memory", path);
+    if (!failed && t->n_rows == 0)
+        failed = ts_errf(err, "%s: empty (expected a header row)", path);
+    if (failed) {
+        csvt_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+const char *csvt_path(const csvt *t)
+{
+    return t->path;
+}
+
+size_t csvt_rows(const csvt *t)
+{
+    return t->n_rows - 1;
+}
+
+long csvt_col(const csvt *t, const char *name, ts_err *err)
+{
+    for (size_t j = 0; j < t->rows[0].n; j++)
+        if (!strcmp(t->rows[0].f[j], name))
+            return (long)j;
+    ts_errf(err, "%s: missing column '%s'", t->path, name);
+    return -1;
+}
+
+const char *csvt_field(const csvt *t, size_t row, long col)
+{
+    const csvt_row *r = &t->rows[row + 1];
+    return col >= 0 && (size_t)col < r->n ? r->f[col] : "";
+}
+
+int csvt_line(const csvt *t, size_t row)
+{
+    return t->rows[row + 1].line;
+}
+
+int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, ts_err *err)
+{
+    const char *s = csvt_field(t, row, col);
+    if (allow_empty && s[0] == '\0') {
+        *out = NAN;
+        return 0;
+    }
+    if (num_parse_double(s, out) < 0)
+        return ts_errf(err, "%s:%d: column '%s': expected a number, got '%s'", t->path,
+                       csvt_line(t, row), csvt_field(t, (size_t)-1, col), s);
+    return 0;
 }

@@ -21,8 +21,10 @@ static int cmd_version(int argc, char **argv);
 static const command commands[] = {
     {"run", cmd_run,
      "SCENARIO [-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--policy NAME]... [--precision E] "
-     "[--max-reps N] [--no-plots] [--quiet]",
+     "[--max-reps N] [--history HISTORY.csv] [--no-plots] [--quiet]",
      "simulate the scenario and report how likely each target is to be met"},
+    {"fit", cmd_fit, "SCENARIO HISTORY.csv [-o DIR] [--no-plots]",
+     "estimate the scenario's `fit` parameters from an observed history (GSL least squares)"},
     {"check", cmd_check, "SCENARIO [--params]",
      "validate a scenario; with --params list every parameter and its distribution"},
     {"help", cmd_help, "", "this list"},

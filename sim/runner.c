@@ -161,6 +161,11 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
     uint64_t batch = o->precision > 0 ? (uint64_t)RUNNER_CHUNK * RUNNER_BATCH_CHUNKS : target;
     if (target == 0)
         return ts_errf(err, "no replications to run");
+    size_t first_fit;
+    if (scenario_unfitted(s, &first_fit) > 0)
+        return ts_errf(err, "%s:%d: %s is written 'fit' and has not been fitted",
+                       s->params[first_fit].file, s->params[first_fit].line,
+                       s->params[first_fit].name);
 
     thread_ws *ws = calloc((size_t)nthreads, sizeof *ws);
     runner_result *res = calloc(1, sizeof *res);

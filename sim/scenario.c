@@ -632,16 +632,71 @@ static size_t add_param(build *b, const char *name, dist value, int integer, con
         return TS_NO_PARAM;
     p->value = value;
     p->integer = integer;
+    p->fit = p->has_prior = 0;
     p->file = kv ? kv->file : NULL;
     p->line = kv ? kv->line : 0;
     return s->n_params++;
 }
 
-/* Parses kv's value as a parameter value in `range`. */
-static int parse_value(build *b, const raw_kv *kv, dist_range range, int integer, dist *out)
+/* A parsed parameter value: a number or distribution, or a `fit` marker
+ * (with its prior in d when it has one). */
+typedef struct {
+    dist d;
+    int fit;
+    int has_prior;
+} pvalue;
+
+static pvalue pvalue_fixed(double v, dist_range range)
+{
+    pvalue pv = {dist_fixed(v, range), 0, 0};
+    return pv;
+}
+
+/* "fit" or "fit(PRIOR)": *inner gets PRIOR's text (empty for a bare fit).
+ * Returns 0 when the value is not a fit marker at all. */
+static int split_fit(const char *v, char *inner, size_t n)
+{
+    if (strncmp(v, "fit", 3) != 0)
+        return 0;
+    const char *p = skip_blanks(v + 3);
+    if (*p == '\0') {
+        inner[0] = '\0';
+        return 1;
+    }
+    if (*p != '(')
+        return 0;
+    size_t len = strlen(p);
+    while (len > 1 && is_blank((unsigned char)p[len - 1]))
+        len--;
+    if (p[len - 1] != ')')
+        return -1;
+    snprintf(inner, n, "%.*s", (int)(len - 2), p + 1);
+    return 1;
+}
+
+/* Parses kv's value as a parameter value in `range`; `fit` and `fit(PRIOR)`
+ * are accepted where allow_fit is set. */
+static int parse_value(build *b, const raw_kv *kv, dist_range range, int integer, int allow_fit,
+                       pvalue *out)
 {
     dist d;
-    char why[256];
+    char why[300], inner[LINE_MAX_CHARS];
+    int fit = split_fit(kv->value, inner, sizeof inner);
+    if (fit < 0)
+        return kv_err(b, kv, "expected 'fit' or 'fit(PRIOR)'");
+    if (fit && !allow_fit)
+        return kv_err(b, kv, "only stock, inflow, inflow_growth, exit and rate can be fitted");
+    if (fit) {
+        out->fit = 1;
+        out->has_prior = inner[0] != '\0';
+        out->d = dist_fixed(0.0, range);
+        if (out->has_prior && dist_parse(inner, range, &out->d, why, sizeof why) < 0) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "prior: %s", why);
+            return kv_err(b, kv, msg);
+        }
+        return 0;
+    }
     if (dist_parse(kv->value, range, &d, why, sizeof why) < 0)
         return kv_err(b, kv, why);
     if (integer && d.kind == DIST_FIXED && d.p[0] != floor(d.p[0])) {
@@ -652,16 +707,21 @@ static int parse_value(build *b, const raw_kv *kv, dist_range range, int integer
         snprintf(why, sizeof why, "%.10g is above 2^62", d.p[0]);
         return kv_err(b, kv, why);
     }
-    *out = d;
+    out->d = d;
+    out->fit = out->has_prior = 0;
     return 0;
 }
 
 /* Registers an already parsed value (kv NULL: a default) as parameter pname. */
-static int param_add(build *b, const raw_kv *kv, const char *pname, dist d, int integer,
+static int param_add(build *b, const raw_kv *kv, const char *pname, pvalue v, int integer,
                      size_t *idx)
 {
-    *idx = add_param(b, pname, d, integer, kv);
-    return *idx == TS_NO_PARAM ? ts_errf(b->err, "out of memory") : 0;
+    *idx = add_param(b, pname, v.d, integer, kv);
+    if (*idx == TS_NO_PARAM)
+        return ts_errf(b->err, "out of memory");
+    b->s->params[*idx].fit = v.fit;
+    b->s->params[*idx].has_prior = v.has_prior;
+    return 0;
 }
 
 static int parse_year(build *b, const raw_kv *kv, int *out)
@@ -757,9 +817,9 @@ static int build_tier(build *b, size_t si)
     const dist_range *ranges[5] = {&DIST_RANGE_NONNEG, &DIST_RANGE_NONNEG, &DIST_RANGE_GROWTH,
                                    &DIST_RANGE_NONNEG, &DIST_RANGE_PROB};
     const raw_kv *given[5] = {NULL, NULL, NULL, NULL, NULL};
-    dist values[5];
+    pvalue values[5];
     for (int k = 0; k < 5; k++)
-        values[k] = dist_fixed(0.0, *ranges[k]);
+        values[k] = pvalue_fixed(0.0, *ranges[k]);
     /* Values are checked in the order they were written, so the first
      * mistake in the file is the one reported. */
     for (size_t i = 0; i < b->raw->n_kvs; i++) {
@@ -769,7 +829,7 @@ static int build_tier(build *b, size_t si)
         int found = 0;
         for (int k = 0; k < 5; k++)
             if (!strcmp(kv->key, keys[k])) {
-                if (parse_value(b, kv, *ranges[k], k == 0, &values[k]) < 0)
+                if (parse_value(b, kv, *ranges[k], k == 0, k != 3, &values[k]) < 0)
                     return -1;
                 given[k] = kv;
                 found = 1;
@@ -823,21 +883,21 @@ static int build_transition(build *b, size_t si)
         return ts_errf(b->err, "%s:%d: transition '%s -> %s': a tier cannot be promoted into "
                        "itself", sec->file, sec->line, sec->a, sec->b);
     const raw_kv *rate = NULL, *quota = NULL;
-    dist rate_d, quota_d;
+    pvalue rate_d, quota_d;
     char pname[2 * TS_NAME_MAX + 32];
     for (size_t i = 0; i < b->raw->n_kvs; i++) {
         const raw_kv *kv = &b->raw->kvs[i];
         if (kv->sec != si)
             continue;
         if (!strcmp(kv->key, "rate")) {
-            if (parse_value(b, kv, DIST_RANGE_PROB, 0, &rate_d) < 0)
+            if (parse_value(b, kv, DIST_RANGE_PROB, 0, 1, &rate_d) < 0)
                 return -1;
             rate = kv;
         } else if (!strcmp(kv->key, "keep")) {
             if (parse_yesno(b, kv, &t->keep) < 0)
                 return -1;
         } else if (!strcmp(kv->key, "quota")) {
-            if (parse_value(b, kv, DIST_RANGE_NONNEG, 1, &quota_d) < 0)
+            if (parse_value(b, kv, DIST_RANGE_NONNEG, 1, 0, &quota_d) < 0)
                 return -1;
             quota = kv;
         } else {
@@ -1291,4 +1351,16 @@ void scenario_param_means(const scenario *s, double *theta)
 {
     for (size_t i = 0; i < s->n_params; i++)
         theta[i] = dist_mean(&s->params[i].value);
+}
+
+size_t scenario_unfitted(const scenario *s, size_t *first)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_params; i++)
+        if (s->params[i].fit) {
+            if (n == 0 && first)
+                *first = i;
+            n++;
+        }
+    return n;
 }
