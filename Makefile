@@ -54,7 +54,7 @@ deps:
 
 run: deps
 	$(MAKE) tiersim
-	./tiersim run scenarios/qingdao.ini
+	./tiersim run scenarios/qingdao.ini --history data/qingdao-history.csv
 
 # The module suites, then the command-level tests, in one build directory.
 test-suites: $(TEST_BINS) $(BUILD)/tiersim

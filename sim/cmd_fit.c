@@ -256,8 +256,9 @@ int cmd_fit_scenario(scenario *s, const char *history_path, FILE *report, fit_re
     if (report) {
         print_table(report, s, r);
         if (r->n_ignored)
-            fprintf(report, "%zu history rows are not fitted: the levels they depend on are not "
-                            "known at the start of their year\n", r->n_ignored);
+            fprintf(report, "%zu history rows are not fitted (the levels they depend on are not "
+                            "known at the start of their year); their stocks still serve as "
+                            "starting levels\n", r->n_ignored);
     }
     for (size_t i = 0; i < r->n_warnings; i++)
         fprintf(stderr, "tiersim: warning: %s\n", r->warnings[i]);

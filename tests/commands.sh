@@ -104,6 +104,22 @@ mkdir -p "$T/precious" && echo keep >"$T/precious/notes.txt"
 cmp -s "$T/params.txt" tests/golden/tiny/params.txt && ok "check --params lists every parameter" ||
     bad "check --params" "$(diff tests/golden/tiny/params.txt "$T/params.txt" | head -5)"
 
+echo "calibration"
+"$BIN" fit tests/data/tinyfit.ini tests/data/tinyfit.csv -o "$T/fit" >"$T/fit.txt" 2>&1
+status=$?
+[ "${GOLDEN_UPDATE:-0}" = 1 ] && cp "$T/fit/fit.csv" tests/golden/tiny/fit.csv && cp "$T/fit/fitted.csv" tests/golden/tiny/fitted.csv
+[ $status -eq 0 ] && cmp -s "$T/fit/fit.csv" tests/golden/tiny/fit.csv && cmp -s "$T/fit/fitted.csv" tests/golden/tiny/fitted.csv &&
+    ok "fit writes fit.csv and fitted.csv (golden)" || bad "fit (status $status)" "$(cat "$T/fit.txt"; diff tests/golden/tiny/fit.csv "$T/fit/fit.csv")"
+grep -q '^residual chi-square .* on 3 degrees of freedom' "$T/fit.txt" && ok "fit prints the chi-square and degrees of freedom" || bad "fit report" "$(cat "$T/fit.txt")"
+"$BIN" run "$T/fit/fitted.ini" -n 500 -o "$T/fitrun" -q >/dev/null 2>"$T/stderr" &&
+    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.exit  *normal(0.084557' &&
+    ok "fitted.ini runs and carries normal(estimate, se)" || bad "fitted.ini" "$(cat "$T/stderr")"
+"$BIN" run tests/data/tinyfit.ini --history tests/data/tinyfit.csv -n 500 -o "$T/hist" -q >/dev/null 2>&1 &&
+    [ -f "$T/hist/targets.csv" ] && ok "run --history fits, then runs" || bad "run --history"
+expect_error "run refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: tier.a.inflow is written 'fit': run \`tiersim fit tests/data/tinyfit.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" run tests/data/tinyfit.ini -o "$T/err"
+printf 'year,tier,measure,value\n2021,a,stock,500\n2021,zz,new,3\n' >"$T/badhist.csv"
+expect_error "history: unknown tier" 2 "$T/badhist.csv:3: unknown tier 'zz'" fit tests/data/tinyfit.ini "$T/badhist.csv" -o "$T/err"
+
 echo "errors: one line, exit 2, no output"
 printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nexit = 1.2\n' >"$T/bad_exit.ini"
 expect_error "probability above 1" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" run "$T/bad_exit.ini" -o "$T/err"
