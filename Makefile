@@ -56,13 +56,16 @@ run: deps
 	$(MAKE) tiersim
 	./tiersim run scenarios/qingdao.ini --history data/qingdao-history.csv
 
-# The module suites, then the command-level tests, in one build directory.
+# The module suites, then the command-level tests (commands, charts), in one
+# build directory.
 test-suites: $(TEST_BINS) $(BUILD)/tiersim
 	@fail=0; for t in $(TEST_BINS); do \
 	    echo "== $$t"; $$t || fail=1; \
 	done; \
 	echo "== tests/commands.sh ($(BUILD)/tiersim)"; \
 	sh tests/commands.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/plots.sh ($(BUILD)/tiersim)"; \
+	sh tests/plots.sh $(BUILD)/tiersim || fail=1; \
 	exit $$fail
 
 test: deps

@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <time.h>
+
+#include "runner.h"
 #include "tserr.h"
 
 /* The command layer: the only code that prints and picks exit statuses
@@ -38,6 +41,16 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
+/* Draws the charts of `kinds` (PLOT_RUN, PLOT_FIT, PLOT_COMPARE of plot.h)
+ * from DIR's files into DIR/charts, then writes DIR/report.html; DIR is
+ * normally a command's temporary output directory, before outdir_commit.
+ * The gnuplot scripts come from $TIERSIM_PLOTS or beside the executable.
+ * Returns 0; PLOT_SKIPPED (1) when gnuplot is not on PATH (report.html is
+ * written all the same; with warn_missing the one-line warning is printed);
+ * PLOT_EINPUT or -1 with err.  n_charts may be NULL. */
+int cmd_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err);
 
 struct scenario;
 struct fit_result;
@@ -53,5 +66,24 @@ void cmd_line(int argc, char **argv, char *buf, size_t len);
 /* The full command line of this process, set by main for manifests. */
 #define CMD_LINE_MAX 4096
 extern char cmd_full_line[CMD_LINE_MAX];
+
+int cmd_load_scenario(const char *path, const char *history_path, int quiet, struct scenario **out,
+                      ts_err *err);
+
+/* The progress bar of long runs: on stderr when it is a terminal, not with
+ * --quiet; begin installs it in the runner options. */
+typedef struct {
+    struct timespec start, last;
+    int shown;
+} cmd_progress_state;
+void cmd_progress(void *ctx, uint64_t done, uint64_t total);
+void cmd_progress_begin(cmd_progress_state *p, int quiet, runner_opts *o);
+void cmd_progress_end(cmd_progress_state *p);
+
+/* Threads a run will use: the request, or OpenMP's default. */
+int cmd_threads(int requested);
+
+int cmd_compare(int argc, char **argv);
+int cmd_goal(int argc, char **argv);
 
 #endif

@@ -34,6 +34,8 @@ csvt *csvt_read(const char *path, ts_err *err);
 void csvt_free(csvt *t);                                   /* NULL is a no-op */
 const char *csvt_path(const csvt *t);
 size_t csvt_rows(const csvt *t);                           /* data rows (no header) */
+size_t csvt_cols(const csvt *t);                           /* columns of the header */
+const char *csvt_header(const csvt *t, long col);          /* "" beyond the header */
 /* Index of column NAME, or -1 with "FILE: missing column 'NAME'" in err. */
 long csvt_col(const csvt *t, const char *name, ts_err *err);
 /* Field of a data row; "" when the row is shorter than the header. */

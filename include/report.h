@@ -9,7 +9,8 @@
 #include "tserr.h"
 
 /* What a run says about each target, and the files of a run's output
- * directory (projection.csv, targets.csv, p_met_by_year.csv, manifest.txt). */
+ * directory (projection.csv, targets.csv, p_met_by_year.csv, tiers.csv,
+ * distribution.csv, manifest.txt). */
 
 #define REPORT_Z95 1.959963984540054
 
@@ -44,5 +45,18 @@ typedef struct {
 
 int report_write_run(outdir *o, const scenario *s, const runner_result *r,
                      const run_manifest *m, ts_err *err);
+
+/* tiers.csv: tier,label,baseline_stock (the mean of the stock as written), so
+ * that charts drawn later from the directory alone can use the labels.  Part
+ * of report_write_run; other commands whose outputs name tiers call it too. */
+int report_write_tiers(outdir *o, const scenario *s, ts_err *err);
+
+/* Equal bins over the values a histogram holds, for distribution.csv: at most
+ * max_bins bins of a width 1, 2 or 5 times a power of 10, the first starting
+ * at *lo (a multiple of the width at or below the minimum).  Bin b holds the
+ * whole numbers lo + b*width ... lo + (b+1)*width - 1.  Returns the number of
+ * bins (0 for an empty histogram). */
+size_t report_bins(const hist *h, size_t max_bins, int64_t *lo, int64_t *width);
+#define REPORT_DIST_BINS 50
 
 #endif

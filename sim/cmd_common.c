@@ -1,8 +1,15 @@
 /* cmd_common.c -- pieces every command shares. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "cmd.h"
+#include "fit.h"
+#include "scenario.h"
 
 char cmd_full_line[CMD_LINE_MAX];
 
@@ -18,4 +25,87 @@ void cmd_line(int argc, char **argv, char *buf, size_t len)
             break;
         used += (size_t)n;
     }
+}
+
+/* Loads a scenario for a command that simulates it: fitted first when a
+ * history is given, then refused if a `fit` is left. */
+int cmd_load_scenario(const char *path, const char *history_path, int quiet, struct scenario **out,
+                      ts_err *err)
+{
+    scenario *s = NULL;
+    *out = NULL;
+    if (scenario_load(&s, path, err) < 0)
+        return -1;
+    if (history_path) {
+        fit_result *fr = NULL;
+        if (cmd_fit_scenario(s, history_path, quiet ? NULL : stdout, &fr, NULL, err) < 0) {
+            scenario_free(s);
+            return -1;
+        }
+        int rc = fit_apply(s, fr, err);
+        fit_result_free(fr);
+        if (rc < 0) {
+            scenario_free(s);
+            return -1;
+        }
+    }
+    size_t first;
+    if (scenario_unfitted(s, &first) > 0) {
+        const ts_param *p = &s->params[first];
+        ts_errf(err, "%s:%d: %s is written 'fit': run `tiersim fit %s HISTORY.csv` and then its "
+                "fitted.ini, or pass --history HISTORY.csv", p->file, p->line, p->name, path);
+        scenario_free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+/* A progress line on stderr, at most four times a second. */
+void cmd_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    cmd_progress_state *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since = (double)(now.tv_sec - p->last.tv_sec) + 1e-9 * (double)(now.tv_nsec - p->last.tv_nsec);
+    if (done < total && p->shown && since < 0.25)
+        return;
+    p->last = now;
+    double el = (double)(now.tv_sec - p->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
+    double frac = total ? (double)done / (double)total : 1.0;
+    char b[31];
+    for (int i = 0; i < 30; i++)
+        b[i] = i < (int)(frac * 30.0) ? '#' : '.';
+    b[30] = '\0';
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r[%s] %llu/%llu  %.1fs elapsed, ETA %.1fs ", b, (unsigned long long)done,
+            (unsigned long long)total, el, eta);
+    p->shown = 1;
+}
+
+void cmd_progress_begin(cmd_progress_state *p, int quiet, runner_opts *o)
+{
+    memset(p, 0, sizeof *p);
+    if (quiet || !isatty(STDERR_FILENO))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    o->progress = cmd_progress;
+    o->progress_ctx = p;
+}
+
+void cmd_progress_end(cmd_progress_state *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
+}
+
+int cmd_threads(int requested)
+{
+#ifdef _OPENMP
+    return requested > 0 ? requested : omp_get_max_threads();
+#else
+    (void)requested;
+    return 1;
+#endif
 }

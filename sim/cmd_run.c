@@ -12,6 +12,7 @@
 #include "fit.h"
 #include "num.h"
 #include "outdir.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -278,6 +279,10 @@ int cmd_run(int argc, char **argv)
                       res->threads, a.precision, res->precision_reached,
                       "xoshiro256++ (tiersim rng.c, seeded by splitmix64 of seed and stream)"};
     if (report_write_run(od, s, res, &m, &err) < 0)
+        goto fail;
+    /* The charts and report.html go into the temporary directory too, so
+     * that the output still appears whole or not at all. */
+    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_RUN, 1, NULL, &err) < 0 && !interrupted)
         goto fail;
     if (interrupted) {
         ts_errf(&err, "interrupted");

@@ -410,6 +410,16 @@ size_t csvt_rows(const csvt *t)
     return t->n_rows - 1;
 }
 
+size_t csvt_cols(const csvt *t)
+{
+    return t->rows[0].n;
+}
+
+const char *csvt_header(const csvt *t, long col)
+{
+    return col >= 0 && (size_t)col < t->rows[0].n ? t->rows[0].f[col] : "";
+}
+
 long csvt_col(const csvt *t, const char *name, ts_err *err)
 {
     for (size_t j = 0; j < t->rows[0].n; j++)
@@ -439,6 +449,6 @@ int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, 
     }
     if (num_parse_double(s, out) < 0)
         return ts_errf(err, "%s:%d: column '%s': expected a number, got '%s'", t->path,
-                       csvt_line(t, row), csvt_field(t, (size_t)-1, col), s);
+                       csvt_line(t, row), csvt_header(t, col), s);
     return 0;
 }

@@ -372,6 +372,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     gsl_vector *z0 = NULL;
     gsl_matrix *covar = NULL, *A = NULL, *V = NULL;
     gsl_vector *S = NULL, *work = NULL;
+    char *undetermined = NULL;      /* per free parameter: in a null direction of J */
     int rc = -1;
     if (!res) {
         ts_errf(err, "out of memory");
@@ -386,7 +387,26 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     }
     for (size_t j = 0; j < m.nf; j++) {
         const ts_param *p = &s->params[m.fidx[j]];
-        if (!p->has_prior && !moves_data(&m, j)) {
+        /* The prior's residual divides by its sd. */
+        if (p->has_prior && !(dist_sd(&p->value) > 0)) {
+            char prior[128];
+            dist_format(&p->value, prior, sizeof prior);
+            ts_errf(err, "%s:%d: %s: the prior of fit(%s) has no spread: write the value itself, "
+                    "or a distribution", p->file, p->line, p->name, prior);
+            goto done;
+        }
+        /* A rate behind a quota that binds at the starting point moves no
+         * row (min(expected promotions, quota) is flat there) and the
+         * optimiser could not leave it: start it lower until the rows move. */
+        int moved = moves_data(&m, j);
+        double x0 = m.theta[m.fidx[j]];
+        for (int half = 0; !moved && m.tr[j] == T_PROB && half < 40; half++) {
+            m.theta[m.fidx[j]] *= 0.5;
+            moved = moves_data(&m, j);
+        }
+        if (!moved)
+            m.theta[m.fidx[j]] = x0;
+        if (!p->has_prior && !moved) {
             ts_errf(err, "%s:%d: %s: nothing to fit it to (no fitted history row depends on it); "
                     "add history rows or a prior: fit(PRIOR)", p->file, p->line, p->name);
             goto done;
@@ -426,6 +446,11 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     if (status == GSL_SUCCESS)
         status = gsl_multifit_nlinear_driver(max_iter, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
     res->iterations = gsl_multifit_nlinear_niter(w);
+    /* The driver reports a first iteration without progress as EMAXITER with
+     * info = ENOPROG: the same case as below (e.g. a start already at the
+     * optimum, where no step can reduce the cost). */
+    if (status == GSL_EMAXITER && info == GSL_ENOPROG)
+        status = GSL_ENOPROG;
     if (status == GSL_ENOPROG) {
         /* The trust region could not shrink further: an optimum reached to
          * rounding when the gradient J'f vanishes there, a failure if not. */
@@ -465,7 +490,8 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     V = gsl_matrix_alloc(p, p);
     S = gsl_vector_alloc(p);
     work = gsl_vector_alloc(p);
-    if (!A || !V || !S || !work) {
+    undetermined = calloc(p, 1);
+    if (!A || !V || !S || !work || !undetermined) {
         ts_errf(err, "out of memory");
         goto done;
     }
@@ -475,9 +501,18 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
         double smax = gsl_vector_get(S, 0), smin = gsl_vector_get(S, p - 1);
         if (!(smin > 1e-8 * smax)) {
             singular = 1;
+            /* Every parameter in a direction the data do not see is
+             * undetermined: the covariance below (a pivoted QR that drops
+             * columns) would give the others of that direction the se they
+             * would have with the dropped ones fixed. */
+            for (size_t i = 0; i < p; i++)
+                if (!(gsl_vector_get(S, i) > 1e-8 * smax))
+                    for (size_t j = 0; j < p; j++)
+                        if (fabs(gsl_matrix_get(V, j, i)) > 0.3)
+                            undetermined[j] = 1;
             char names[256] = "";
             for (size_t j = 0; j < p; j++)
-                if (fabs(gsl_matrix_get(V, j, p - 1)) > 0.3) {
+                if (undetermined[j]) {
                     size_t used = strlen(names);
                     snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
                              s->params[m.fidx[j]].name);
@@ -506,7 +541,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
             e->prior_mean = dist_mean(&pp->value);
             e->prior_sd = dist_sd(&pp->value);
         }
-        if (singular && vz == 0.0) {
+        if (singular && (vz == 0.0 || undetermined[j])) {
             e->se = e->lo95 = e->hi95 = NAN;
         } else {
             double sz = sqrt(vz);
@@ -548,6 +583,7 @@ done:
     gsl_matrix_free(V);
     gsl_vector_free(S);
     gsl_vector_free(work);
+    free(undetermined);
     model_free(&m);
     if (rc < 0) {
         fit_result_free(res);

@@ -61,10 +61,14 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
     const char *path = c->h->path;
     if (!c->have_header)
         return read_header(c, line, fields, n, err);
+    /* The row needs every required column: say how many that is, not just
+     * where the first one missing sits. */
+    int need = 0;
     for (int k = 0; k < COL_SD; k++)
-        if ((size_t)c->col[k] >= n)
-            return ts_errf(err, "%s:%d: expected at least %d fields, got %zu", path, line,
-                           c->col[k] + 1, n);
+        if (c->col[k] + 1 > need)
+            need = c->col[k] + 1;
+    if ((size_t)need > n)
+        return ts_errf(err, "%s:%d: expected at least %d fields, got %zu", path, line, need, n);
     history_row r;
     memset(&r, 0, sizeof r);
     r.line = line;

@@ -25,6 +25,16 @@ static const command commands[] = {
      "simulate the scenario and report how likely each target is to be met"},
     {"fit", cmd_fit, "SCENARIO HISTORY.csv [-o DIR] [--no-plots]",
      "estimate the scenario's `fit` parameters from an observed history (GSL least squares)"},
+    {"plot", cmd_plot, "DIR",
+     "redraw the charts and report.html of a finished output directory (gnuplot)"},
+    {"compare", cmd_compare,
+     "SCENARIO [--policy NAME | --policy A+B]... [--all-policies] [--scenario OTHER.ini]... "
+     "[-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--history HISTORY.csv] [--no-plots] [--quiet]",
+     "policies and scenario variants against the baseline, paired on common random numbers"},
+    {"goal", cmd_goal,
+     "SCENARIO --target TIER --prob Q --lever NAME [--range LO:HI] [--policy NAME]... [-n REPS] "
+     "[-s SEED] [-j THREADS] [-o DIR] [--history HISTORY.csv] [--no-plots] [--quiet]",
+     "the smallest value of a lever at which a target is met with probability Q"},
     {"check", cmd_check, "SCENARIO [--params]",
      "validate a scenario; with --params list every parameter and its distribution"},
     {"help", cmd_help, "", "this list"},

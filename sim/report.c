@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_version.h>
 
@@ -156,6 +157,89 @@ static int write_p_met_by_year(outdir *o, const scenario *s, const runner_result
     return csvw_close(w, err);
 }
 
+int report_write_tiers(outdir *o, const scenario *s, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "tiers.csv"), err);
+    if (!w)
+        return -1;
+    double *mean = malloc((s->n_params ? s->n_params : 1) * sizeof *mean);
+    if (!mean) {
+        csvw_close(w, NULL);
+        return ts_errf(err, "out of memory");
+    }
+    scenario_param_means(s, mean);
+    csvw_str(w, "tier");
+    csvw_str(w, "label");
+    csvw_str(w, "baseline_stock");
+    csvw_end_row(w);
+    for (size_t k = 0; k < s->n_tiers; k++) {
+        csvw_str(w, s->tiers[k].name);
+        csvw_str(w, s->tiers[k].label);
+        csvw_num(w, mean[s->tiers[k].p_stock]);
+        csvw_end_row(w);
+    }
+    free(mean);
+    return csvw_close(w, err);
+}
+
+size_t report_bins(const hist *h, size_t max_bins, int64_t *lo, int64_t *width)
+{
+    *lo = 0;
+    *width = 1;
+    if (hist_count(h) == 0 || max_bins == 0)
+        return 0;
+    int64_t min = hist_min(h), max = hist_max(h);
+    int64_t w = 1;
+    /* The smallest of 1, 2, 5, 10, 20, 50, ... that needs at most max_bins
+     * bins once the first bin is aligned to a multiple of it (counts are
+     * never negative, and a width above max always fits in one bin). */
+    for (int64_t decade = 1; decade <= INT64_MAX / 10; decade *= 10) {
+        static const int64_t steps[] = {1, 2, 5};
+        int found = 0;
+        for (size_t i = 0; i < 3 && !found; i++) {
+            w = steps[i] * decade;
+            int64_t first = min / w * w;
+            found = (uint64_t)(max - first) / (uint64_t)w + 1 <= max_bins;
+        }
+        if (found)
+            break;
+    }
+    *lo = min / w * w;
+    *width = w;
+    return (size_t)((uint64_t)(max - *lo) / (uint64_t)w + 1);
+}
+
+/* distribution.csv: the histogram of each targeted measure in end_year, in
+ * REPORT_DIST_BINS equal bins; the counts sum to the replications. */
+static int write_distribution(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "distribution.csv"), err);
+    if (!w)
+        return -1;
+    static const char *const head[] = {"year", "tier", "measure", "lo", "hi", "count"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csvw_str(w, head[i]);
+    csvw_end_row(w);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        const ts_target *tg = &s->targets[j];
+        const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
+                                    tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK);
+        int64_t lo, width;
+        size_t n = report_bins(h, REPORT_DIST_BINS, &lo, &width);
+        for (size_t b = 0; b < n; b++) {
+            int64_t a = lo + (int64_t)b * width, z = a + width - 1;
+            csvw_int(w, s->end_year);
+            csvw_str(w, s->tiers[tg->tier].name);
+            csvw_str(w, report_target_measure(tg));
+            csvw_int(w, a);
+            csvw_int(w, z);
+            csvw_int(w, (int64_t)(hist_count_at_least(h, a) - hist_count_at_least(h, z + 1)));
+            csvw_end_row(w);
+        }
+    }
+    return csvw_close(w, err);
+}
+
 static int write_manifest(outdir *o, const scenario *s, const runner_result *r,
                           const run_manifest *m, ts_err *err)
 {
@@ -167,6 +251,7 @@ static int write_manifest(outdir *o, const scenario *s, const runner_result *r,
     fprintf(f, "command: %s\n", m->command_line);
     fprintf(f, "scenario: %s\n", m->scenario_path);
     fprintf(f, "scenario_name: %s\n", s->name);
+    fprintf(f, "scenario_label: %s\n", s->label);
     fprintf(f, "years: %d-%d\n", s->start_year, s->end_year);
     fprintf(f, "policies: %s\n", m->policies[0] ? m->policies : "(none)");
     fprintf(f, "seed: %llu\n", (unsigned long long)m->seed);
@@ -190,7 +275,8 @@ int report_write_run(outdir *o, const scenario *s, const runner_result *r,
                      const run_manifest *m, ts_err *err)
 {
     if (write_projection(o, s, r, err) < 0 || write_targets(o, s, r, err) < 0 ||
-        write_p_met_by_year(o, s, r, err) < 0 || write_manifest(o, s, r, m, err) < 0)
+        write_p_met_by_year(o, s, r, err) < 0 || report_write_tiers(o, s, err) < 0 ||
+        write_distribution(o, s, r, err) < 0 || write_manifest(o, s, r, m, err) < 0)
         return -1;
     return 0;
 }

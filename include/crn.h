@@ -1,0 +1,63 @@
+#ifndef TIERSIM_CRN_H
+#define TIERSIM_CRN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runner.h"
+#include "scenario.h"
+#include "tserr.h"
+
+/* Many parameter settings, or scenario variants, on the same replications:
+ * common random numbers.  Replication i always draws its parameters from
+ * stream 2i and its chance events from stream 2i + 1 of the seed, as in
+ * runner_run, and every parameter is drawn before the fixed ones are
+ * overwritten, so two settings differ only where their parameters differ.
+ * This is the building block of sensitivity analysis, sweeps, policy
+ * comparison and goal seeking.  Pure: no I/O.  Results are identical for any
+ * number of threads. */
+
+typedef struct {
+    const double *fixed;    /* s->n_params values; NAN means "drawn as usual"; NULL: all drawn */
+    uint64_t first_rep;     /* index of the point's first replication: the same for CRN */
+} crn_point;
+
+typedef struct {
+    uint64_t reps;
+    uint64_t *met;          /* [target]: threshold reached in end_year */
+    double *mean;           /* [target]: mean of the targeted measure in end_year */
+    double *var;            /* [target]: its sample variance */
+} crn_result;
+
+/* Evaluates n points with `reps` replications each; out[n] is filled (free
+ * with crn_results_free). */
+int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
+             uint64_t reps, crn_result *out, ts_err *err);
+void crn_results_free(crn_result *r, size_t n);
+
+/* Per-replication records of an ordinary run (replications 0 .. reps-1):
+ * theta[rep * n_params + i] the drawn parameters, value[rep * n_targets + j]
+ * the targeted measure in end_year (met when >= the target's threshold). */
+int crn_records(const scenario *s, const runner_opts *o, uint64_t reps, double *theta,
+                int64_t *value, ts_err *err);
+
+/* Arms against a baseline (arm 0) on the same replications.  target_map[a *
+ * n0 + j] is the index in arm a's scenario of arm 0's target j (SIZE_MAX when
+ * the arm lacks it); n0 is arm 0's number of targets. */
+typedef struct {
+    uint64_t reps;
+    uint64_t *met;          /* [a * n0 + j] */
+    uint64_t *gain;         /* [a * n0 + j]: met in arm a, missed in the baseline */
+    uint64_t *loss;         /* [a * n0 + j]: missed in arm a, met in the baseline */
+    uint64_t *met_all;      /* [a]: every target met */
+} crn_compare_result;
+
+int crn_compare(const scenario *const *arms, size_t n_arms, const size_t *target_map,
+                const runner_opts *o, uint64_t reps, crn_compare_result *out, ts_err *err);
+void crn_compare_free(crn_compare_result *r);
+
+/* Paired difference of proportions from the discordant counts: delta =
+ * (gain - loss) / n, se = sqrt(((gain + loss) / n - delta^2) / n). */
+void crn_paired_delta(uint64_t gain, uint64_t loss, uint64_t n, double *delta, double *se);
+
+#endif

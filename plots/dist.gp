@@ -1,0 +1,63 @@
+# dist.gp -- for each target, the distribution of its measure in the end
+# year over the replications, with the target's threshold and the median.
+#
+# Run by tiersim (sim/plot.c) in a directory holding
+#   meta  n (targets); arrays name, label, measure ('new' or 'stock'), year,
+#         thr (threshold), tgt (target as written), p_met, median
+#   data  one block per target (index i-1), tab separated:
+#         centre width count percent   (a bin of whole numbers)
+# and writes dist_NAME.png (1600x1000) and dist_NAME.svg (1200x750).
+
+load meta
+set datafile separator "\t"
+set termoption noenhanced
+
+cbar = '#6baed6'; cthr = '#d62728'; cmed = '#08519c'
+set style fill solid 0.9 border lc '#ffffff'
+set border 3
+set xtics nomirror format '%.0f'
+set ytics nomirror
+set yrange [0:*]
+set grid ytics lc '#e3e3e3' dt 1
+set key outside bottom center horizontal samplen 2 width 2
+set ylabel 'share of replications (%)'
+
+do for [i = 1:n] {
+    # the bins' extent, widened to show the threshold wherever it lies
+    # (stats honours the ranges the previous chart set)
+    set autoscale x
+    set yrange [*:*]
+    stats data index (i - 1) using ($1 - $2 / 2):($1 + $2 / 2) nooutput
+    lo = STATS_min_x < thr[i] ? STATS_min_x : thr[i]
+    hi = STATS_max_y > thr[i] ? STATS_max_y : thr[i]
+    pad = (hi - lo) * 0.04 + 0.5
+    set xrange [lo - pad : hi + pad]
+    set yrange [0:*]
+    what = measure[i] eq 'stock' ? sprintf('firms in the tier at the end of %d', year[i]) \
+                                 : sprintf('new firms since the start, by the end of %d', year[i])
+    set xlabel what
+    set arrow 1 from thr[i], graph 0 to thr[i], graph 1 nohead lw 3 dt 2 lc rgb cthr front
+    set arrow 2 from median[i], graph 0 to median[i], graph 0.92 nohead lw 2 lc rgb cmed front
+    thr_text = thr[i] == tgt[i] ? sprintf('target %g: P(met) = %.3f', tgt[i], p_met[i]) \
+             : sprintf('threshold %g (target %g): P(met) = %.3f', thr[i], tgt[i], p_met[i])
+    do for [fmt = 1:2] {
+        if (fmt == 1) {
+            set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5
+            set output sprintf('dist_%s.png', name[i])
+            fbig = ',24'; fmid = ',16'; fsmall = ',14'
+        } else {
+            set terminal svg size 1200,750 dynamic font "Noto Sans CJK SC,12" noenhanced linewidth 1.2
+            set output sprintf('dist_%s.svg', name[i])
+            fbig = ',19'; fmid = ',13'; fsmall = ',12'
+        }
+        set title sprintf('%s: %s', label[i], measure[i] eq 'stock' ? 'stock' : 'new firms') font fbig
+        set tics font fmid
+        set key font fsmall
+        set xlabel font fmid
+        set ylabel font fmid
+        plot data index (i - 1) using 1:4:2 with boxes fc rgb cbar title 'replications', \
+             keyentry with lines lw 3 dt 2 lc rgb cthr title thr_text, \
+             keyentry with lines lw 2 lc rgb cmed title sprintf('median %g', median[i])
+        set output
+    }
+}

@@ -1,0 +1,69 @@
+# fan.gp -- one fan chart per tier: its stock at the end of each year and its
+# cumulative new firms (median, 50 % and 90 % bands), the baseline stock and
+# the target's threshold.
+#
+# Run by tiersim (sim/plot.c) in a directory holding
+#   meta  gnuplot assignments: n (tiers), y0, y1 (first and last year) and
+#         arrays name, label, baseline, thr_new, tgt_new, thr_stock, tgt_stock
+#         (NaN: no such target)
+#   data  one block per tier (index i-1), tab separated:
+#         year s05 s25 s50 s75 s95 n05 n25 n50 n75 n95
+# and writes fan_NAME.png (1600x1000) and fan_NAME.svg (1200x750) per tier.
+
+load meta
+set datafile separator "\t"
+set termoption noenhanced
+
+c90 = '#c6dbef'; c50 = '#6baed6'; cmed = '#08519c'; cthr = '#d62728'
+span = y1 - y0 + 2
+xstep = span <= 14 ? 1 : ceil(span / 12.0)
+set xrange [y0 - 1.45 : y1 + 0.45]
+set xtics y0 - 1, xstep format '%.0f'
+set yrange [0:*]
+set offsets 0, 0, graph 0.06, 0   # room above a threshold at the top
+set ytics format '%.0f'
+set grid ytics lc '#dddddd' dt 1
+set border 3
+set xtics nomirror
+set ytics nomirror
+set key outside bottom center horizontal Left reverse maxrows 2 samplen 2 spacing 1.1 width 2
+set style fill solid 1.0 noborder
+set samples 2
+
+# thr_text(t, g): the threshold line's key entry
+thr_text(t, g) = (t == g) ? sprintf('target %g', g) : sprintf('target %g (met at %g)', g, t)
+has(t) = (t == t) ? 1 : 0
+
+do for [i = 1:n] {
+    do for [fmt = 1:2] {
+        if (fmt == 1) {
+            set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5
+            set output sprintf('fan_%s.png', name[i])
+            fbig = ',24'; fmid = ',17'; fsmall = ',14'
+        } else {
+            set terminal svg size 1200,750 dynamic font "Noto Sans CJK SC,12" noenhanced linewidth 1.2
+            set output sprintf('fan_%s.svg', name[i])
+            fbig = ',19'; fmid = ',14'; fsmall = ',12'
+        }
+        set key font fsmall
+        set tics font fsmall
+        set multiplot layout 1,2 title label[i] font fbig margins 0.07, 0.98, 0.2, 0.88 spacing 0.07
+        ts = thr_stock[i]; gs = tgt_stock[i]; tn = thr_new[i]; gn = tgt_new[i]; b = baseline[i]
+
+        set title 'firms in the tier at the end of each year (stock)' font fmid
+        plot data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', \
+             '' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', \
+             '' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
+             for [j = 1:has(b)] '+' using (y0 - 1):(b) every ::0::0 with points pt 7 ps 2.2 lc rgb 'black' \
+                 title sprintf('start: %g', b), \
+             for [j = 1:has(ts)] '+' using 1:(ts) with lines dt 2 lw 3 lc rgb cthr title thr_text(ts, gs)
+
+        set title sprintf('new firms since the start of %d (cumulative)', y0) font fmid
+        plot data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', \
+             '' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', \
+             '' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
+             for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)
+        unset multiplot
+        set output
+    }
+}

@@ -1,0 +1,422 @@
+/* crn.c -- design points and arms on common random numbers (see crn.h). */
+#include "crn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "engine.h"
+#include "rng.h"
+
+/* Per-thread workspace, allocated before the first task. */
+typedef struct {
+    engine_ws **eng;        /* one per arm */
+    size_t n_eng;
+    gsl_rng *rp, *rc;
+    double *theta;
+    int64_t *out;
+    char pad[128];          /* keep threads' workspaces on separate cache lines */
+} crn_ws;
+
+static void ws_free(crn_ws *w)
+{
+    for (size_t a = 0; a < w->n_eng; a++)
+        engine_free(w->eng ? w->eng[a] : NULL);
+    free(w->eng);
+    gsl_rng_free(w->rp);
+    gsl_rng_free(w->rc);
+    free(w->theta);
+    free(w->out);
+    memset(w, 0, sizeof *w);
+}
+
+static int ws_init(crn_ws *w, const scenario *const *arms, size_t n_arms, const runner_opts *o)
+{
+    memset(w, 0, sizeof *w);
+    size_t np = 1, nout = 1;
+    for (size_t a = 0; a < n_arms; a++) {
+        if (arms[a]->n_params > np)
+            np = arms[a]->n_params;
+        if (engine_out_len(arms[a]) > nout)
+            nout = engine_out_len(arms[a]);
+    }
+    const gsl_rng_type *type = o->samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp;
+    w->eng = calloc(n_arms, sizeof *w->eng);
+    w->n_eng = w->eng ? n_arms : 0;
+    w->rp = gsl_rng_alloc(type);
+    w->rc = gsl_rng_alloc(type);
+    w->theta = calloc(np, sizeof *w->theta);
+    w->out = calloc(nout, sizeof *w->out);
+    if (!w->eng || !w->rp || !w->rc || !w->theta || !w->out) {
+        ws_free(w);
+        return -1;
+    }
+    for (size_t a = 0; a < n_arms; a++)
+        if (!(w->eng[a] = engine_alloc(arms[a], o->samplers))) {
+            ws_free(w);
+            return -1;
+        }
+    return 0;
+}
+
+static int nthreads_of(const runner_opts *o)
+{
+#ifdef _OPENMP
+    return o->threads > 0 ? o->threads : omp_get_max_threads();
+#else
+    (void)o;
+    return 1;
+#endif
+}
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* One replication of scenario s: parameters from stream 2i (then the fixed
+ * ones), chance from stream 2i + 1. */
+static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
+                     const double *fixed, ts_err *err)
+{
+    int capped;
+    rng_seed_stream(w->rp, o->seed, 2 * i);
+    engine_draw(s, w->rp, w->theta);
+    if (fixed)
+        for (size_t p = 0; p < s->n_params; p++)
+            if (!isnan(fixed[p]))
+                w->theta[p] = fixed[p];
+    rng_seed_stream(w->rc, o->seed, 2 * i + 1);
+    return engine_run(w->eng[arm], s, w->theta, w->rc, w->out, &capped, err);
+}
+
+static int64_t target_value(const scenario *s, const int64_t *out, size_t j)
+{
+    const ts_target *t = &s->targets[j];
+    size_t y = scenario_years(s) - 1;
+    ts_measure m = t->kind == TS_TARGET_NEW ? M_NEW : M_STOCK;
+    return out[(y * s->n_tiers + t->tier) * M_COUNT + m];
+}
+
+/* The shared frame of every function here: tasks spread over threads, each
+ * with its workspace; the first failing task (lowest index) names the error. */
+typedef struct {
+    const scenario *const *arms;
+    size_t n_arms;
+    const runner_opts *o;
+    uint64_t n_tasks;
+    int (*task)(void *ctx, crn_ws *w, uint64_t t, ts_err *err);
+    void *ctx;
+    uint64_t progress_per_task;
+    uint64_t progress_total;
+} frame;
+
+static int run_frame(const frame *f, ts_err *err)
+{
+    int nth = nthreads_of(f->o);
+    if (nth < 1)
+        nth = 1;
+    crn_ws *ws = calloc((size_t)nth, sizeof *ws);
+    if (!ws)
+        return ts_errf(err, "out of memory");
+    int rc = 0;
+    for (int i = 0; i < nth && rc == 0; i++)
+        if (ws_init(&ws[i], f->arms, f->n_arms, f->o) < 0)
+            rc = ts_errf(err, "out of memory");
+    uint64_t fail_task = UINT64_MAX, done = 0;
+    ts_err fail_err = {{0}};
+    if (rc == 0) {
+#pragma omp parallel for num_threads(nth) schedule(dynamic, 1)
+        for (uint64_t t = 0; t < f->n_tasks; t++) {
+            if (f->o->cancel && *f->o->cancel)
+                continue;
+            ts_err e;
+            if (f->task(f->ctx, &ws[thread_id()], t, &e) < 0) {
+#pragma omp critical(crn_fail)
+                if (t < fail_task) {
+                    fail_task = t;
+                    fail_err = e;
+                }
+            }
+            if (f->o->progress) {
+#pragma omp critical(crn_progress)
+                {
+                    done += f->progress_per_task;
+                    f->o->progress(f->o->progress_ctx, done, f->progress_total);
+                }
+            }
+        }
+        if (fail_task != UINT64_MAX) {
+            *err = fail_err;
+            rc = -1;
+        } else if (f->o->cancel && *f->o->cancel) {
+            rc = ts_errf(err, "interrupted");
+        }
+    }
+    for (int i = 0; i < nth; i++)
+        ws_free(&ws[i]);
+    free(ws);
+    return rc;
+}
+
+/* ------------------------------------------------------------ crn_eval */
+
+typedef struct {
+    const scenario *s;
+    const runner_opts *o;
+    const crn_point *pts;
+    uint64_t reps, chunks;
+    double *n, *mean, *m2;      /* [task * T + j]: Welford partials, merged in task order */
+    uint64_t *met;              /* [task * T + j] */
+} eval_ctx;
+
+static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
+{
+    eval_ctx *c = vctx;
+    const scenario *s = c->s;
+    size_t T = s->n_targets;
+    const crn_point *pt = &c->pts[t / c->chunks];
+    uint64_t chunk = t % c->chunks;
+    uint64_t lo = chunk * RUNNER_CHUNK;
+    uint64_t hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
+    double *n = c->n + t * T, *mean = c->mean + t * T, *m2 = c->m2 + t * T;
+    uint64_t *met = c->met + t * T;
+    for (uint64_t r = lo; r < hi; r++) {
+        if (replicate(w, 0, s, c->o, pt->first_rep + r, pt->fixed, err) < 0)
+            return -1;
+        for (size_t j = 0; j < T; j++) {
+            int64_t v = target_value(s, w->out, j);
+            met[j] += (uint64_t)(v >= s->targets[j].threshold);
+            n[j] += 1.0;
+            double d = (double)v - mean[j];
+            mean[j] += d / n[j];
+            m2[j] += d * ((double)v - mean[j]);
+        }
+    }
+    return 0;
+}
+
+void crn_results_free(crn_result *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++) {
+        free(r[i].met);
+        free(r[i].mean);
+        free(r[i].var);
+        memset(&r[i], 0, sizeof r[i]);
+    }
+}
+
+int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
+             uint64_t reps, crn_result *out, ts_err *err)
+{
+    size_t T = s->n_targets;
+    memset(out, 0, n * sizeof *out);
+    if (reps == 0)
+        return ts_errf(err, "no replications to run");
+    eval_ctx c = {s, o, pts, reps, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, NULL, NULL, NULL, NULL};
+    uint64_t tasks = (uint64_t)n * c.chunks;
+    size_t cells = (size_t)tasks * T + 1;
+    c.n = calloc(cells, sizeof *c.n);
+    c.mean = calloc(cells, sizeof *c.mean);
+    c.m2 = calloc(cells, sizeof *c.m2);
+    c.met = calloc(cells, sizeof *c.met);
+    int rc = 0;
+    if (!c.n || !c.mean || !c.m2 || !c.met)
+        rc = ts_errf(err, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        out[i].met = calloc(T + 1, sizeof *out[i].met);
+        out[i].mean = calloc(T + 1, sizeof *out[i].mean);
+        out[i].var = calloc(T + 1, sizeof *out[i].var);
+        if (!out[i].met || !out[i].mean || !out[i].var)
+            rc = ts_errf(err, "out of memory");
+    }
+    if (rc == 0) {
+        const scenario *arms[1] = {s};
+        frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, (uint64_t)n * reps};
+        rc = run_frame(&f, err);
+    }
+    /* Chan et al.'s pairwise merge, in task order: deterministic. */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        out[i].reps = reps;
+        for (size_t j = 0; j < T; j++) {
+            double nn = 0.0, mm = 0.0, m2 = 0.0;
+            uint64_t met = 0;
+            for (uint64_t ch = 0; ch < c.chunks; ch++) {
+                size_t k = (size_t)(i * c.chunks + ch) * T + j;
+                double nb = c.n[k];
+                if (nb == 0)
+                    continue;
+                double d = c.mean[k] - mm, tot = nn + nb;
+                mm += d * nb / tot;
+                m2 += c.m2[k] + d * d * nn * nb / tot;
+                nn = tot;
+                met += c.met[k];
+            }
+            out[i].met[j] = met;
+            out[i].mean[j] = mm;
+            out[i].var[j] = nn > 1 ? m2 / (nn - 1) : 0.0;
+        }
+    }
+    free(c.n);
+    free(c.mean);
+    free(c.m2);
+    free(c.met);
+    if (rc < 0)
+        crn_results_free(out, n);
+    return rc;
+}
+
+/* --------------------------------------------------------- crn_records */
+
+typedef struct {
+    const scenario *s;
+    const runner_opts *o;
+    uint64_t reps;
+    double *theta;
+    int64_t *value;
+} records_ctx;
+
+static int records_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
+{
+    records_ctx *c = vctx;
+    const scenario *s = c->s;
+    uint64_t lo = t * RUNNER_CHUNK, hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
+    for (uint64_t r = lo; r < hi; r++) {
+        if (replicate(w, 0, s, c->o, r, NULL, err) < 0)
+            return -1;
+        memcpy(c->theta + r * s->n_params, w->theta, s->n_params * sizeof *w->theta);
+        for (size_t j = 0; j < s->n_targets; j++)
+            c->value[r * s->n_targets + j] = target_value(s, w->out, j);
+    }
+    return 0;
+}
+
+int crn_records(const scenario *s, const runner_opts *o, uint64_t reps, double *theta,
+                int64_t *value, ts_err *err)
+{
+    if (reps == 0)
+        return ts_errf(err, "no replications to run");
+    records_ctx c = {s, o, reps, theta, value};
+    const scenario *arms[1] = {s};
+    frame f = {arms, 1, o, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, records_task, &c,
+               RUNNER_CHUNK, reps};
+    return run_frame(&f, err);
+}
+
+/* ---------------------------------------------------------- crn_compare */
+
+typedef struct {
+    const scenario *const *arms;
+    size_t n_arms, n0;
+    const size_t *map;
+    const runner_opts *o;
+    uint64_t reps;
+    uint64_t *met, *gain, *loss, *all;   /* [task][arm][target] and [task][arm] */
+    unsigned char *base_met;             /* [task][target]: the baseline's outcome of the current rep */
+} compare_ctx;
+
+static int compare_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
+{
+    compare_ctx *c = vctx;
+    size_t A = c->n_arms, n0 = c->n0;
+    uint64_t lo = t * RUNNER_CHUNK, hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
+    uint64_t *met = c->met + t * A * n0, *gain = c->gain + t * A * n0, *loss = c->loss + t * A * n0;
+    uint64_t *all = c->all + t * A;
+    unsigned char *base = c->base_met + t * n0;
+    for (uint64_t r = lo; r < hi; r++)
+        for (size_t a = 0; a < A; a++) {
+            const scenario *s = c->arms[a];
+            if (replicate(w, a, s, c->o, r, NULL, err) < 0)
+                return -1;
+            int every = 1;
+            for (size_t j = 0; j < n0; j++) {
+                size_t k = c->map[a * n0 + j];
+                int m = k != (size_t)-1 && target_value(s, w->out, k) >= s->targets[k].threshold;
+                every &= m;
+                if (a == 0)
+                    base[j] = (unsigned char)m;
+                met[a * n0 + j] += (uint64_t)m;
+                gain[a * n0 + j] += (uint64_t)(m && !base[j]);
+                loss[a * n0 + j] += (uint64_t)(!m && base[j]);
+            }
+            all[a] += (uint64_t)every;
+        }
+    return 0;
+}
+
+void crn_compare_free(crn_compare_result *r)
+{
+    if (!r)
+        return;
+    free(r->met);
+    free(r->gain);
+    free(r->loss);
+    free(r->met_all);
+    memset(r, 0, sizeof *r);
+}
+
+int crn_compare(const scenario *const *arms, size_t n_arms, const size_t *target_map,
+                const runner_opts *o, uint64_t reps, crn_compare_result *out, ts_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (reps == 0)
+        return ts_errf(err, "no replications to run");
+    size_t n0 = arms[0]->n_targets, A = n_arms;
+    uint64_t tasks = (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
+    compare_ctx c = {arms, A, n0, target_map, o, reps, NULL, NULL, NULL, NULL, NULL};
+    size_t cells = (size_t)tasks * A * n0 + 1;
+    c.met = calloc(cells, sizeof *c.met);
+    c.gain = calloc(cells, sizeof *c.gain);
+    c.loss = calloc(cells, sizeof *c.loss);
+    c.all = calloc((size_t)tasks * A + 1, sizeof *c.all);
+    c.base_met = calloc((size_t)tasks * n0 + 1, 1);
+    out->met = calloc(A * n0 + 1, sizeof *out->met);
+    out->gain = calloc(A * n0 + 1, sizeof *out->gain);
+    out->loss = calloc(A * n0 + 1, sizeof *out->loss);
+    out->met_all = calloc(A + 1, sizeof *out->met_all);
+    int rc = 0;
+    if (!c.met || !c.gain || !c.loss || !c.all || !c.base_met || !out->met || !out->gain ||
+        !out->loss || !out->met_all)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0) {
+        frame f = {arms, A, o, tasks, compare_task, &c, RUNNER_CHUNK, reps};
+        rc = run_frame(&f, err);
+    }
+    for (uint64_t t = 0; t < tasks && rc == 0; t++) {
+        for (size_t k = 0; k < A * n0; k++) {
+            out->met[k] += c.met[t * A * n0 + k];
+            out->gain[k] += c.gain[t * A * n0 + k];
+            out->loss[k] += c.loss[t * A * n0 + k];
+        }
+        for (size_t a = 0; a < A; a++)
+            out->met_all[a] += c.all[t * A + a];
+    }
+    out->reps = reps;
+    free(c.met);
+    free(c.gain);
+    free(c.loss);
+    free(c.all);
+    free(c.base_met);
+    if (rc < 0)
+        crn_compare_free(out);
+    return rc;
+}
+
+void crn_paired_delta(uint64_t gain, uint64_t loss, uint64_t n, double *delta, double *se)
+{
+    if (n == 0) {
+        *delta = *se = NAN;
+        return;
+    }
+    double d = ((double)gain - (double)loss) / (double)n;
+    double v = ((double)(gain + loss) / (double)n - d * d) / (double)n;
+    *delta = d;
+    *se = sqrt(v > 0 ? v : 0.0);
+}

@@ -1,0 +1,433 @@
+/* html.c -- report.html: one self-contained page from an output directory. */
+#include "html.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "num.h"
+#include "report.h"
+#include "version.h"
+
+#define PATH_MAX_LEN 4096
+
+void html_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static int starts(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+int html_inline_svg(FILE *f, const char *svg, const char *prefix)
+{
+    const char *p = strstr(svg, "<svg");
+    if (!p)
+        return -1;
+    /* The attributes that name an id or refer to one, and the characters one
+     * of which must come before each ("" for any); rewritten inside tags
+     * only, so that text drawn on a chart is never changed (gnuplot escapes
+     * '<' in text, so a '<' always opens a tag). */
+    static const struct {
+        const char *text, *after;
+    } refs[] = {{"id='", " \t\n"}, {"id=\"", " \t\n"}, {"href='#", ": \t\n"},
+                {"href=\"#", ": \t\n"}, {"url(#", ""}};
+    const size_t n_refs = sizeof refs / sizeof refs[0];
+    int in_tag = 0, root = 1;
+    unsigned serial = 0;
+    while (*p) {
+        if (*p == '<') {
+            in_tag = 1;
+        } else if (*p == '>') {
+            in_tag = 0;
+            root = 0;
+        }
+        /* The root's xmlns declarations are for XML; HTML knows SVG without
+         * them (and the page then names no address at all). */
+        if (root && starts(p, "xmlns") && strchr(" \t\n", p[-1])) {
+            const char *q = strchr(p, '=');
+            char quote = q ? q[1] : '\0';
+            const char *close = (quote == '"' || quote == '\'') ? strchr(q + 2, quote) : NULL;
+            if (close) {
+                p = close + 1;
+                continue;
+            }
+        }
+        size_t i = n_refs;
+        if (in_tag)
+            for (i = 0; i < n_refs; i++)
+                if (starts(p, refs[i].text) &&
+                    (!refs[i].after[0] || strchr(refs[i].after, p[-1])))
+                    break;
+        if (i == n_refs) {
+            fputc(*p++, f);
+            continue;
+        }
+        fputs(refs[i].text, f);
+        fputs(prefix, f);
+        p += strlen(refs[i].text);
+        /* gnuplot repeats the (unreferenced) ids of its plot groups in a
+         * multiplot: number them to keep every id unique. */
+        if (starts(p, "gnuplot_plot_"))
+            fprintf(f, "%u-", ++serial);
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------- the inputs */
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 14, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *b = realloc(buf, 2 * cap);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* The value of "key: value" in the manifest, copied into buf ("" if absent). */
+static const char *manifest_get(const char *text, const char *key, char *buf, size_t len)
+{
+    size_t k = strlen(key);
+    buf[0] = '\0';
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        if (!strncmp(line, key, k) && line[k] == ':') {
+            const char *v = line + k + 1;
+            while (*v == ' ')
+                v++;
+            size_t n = nl ? (size_t)(nl - v) : strlen(v);
+            if (n >= len)
+                n = len - 1;
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            return buf;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return buf;
+}
+
+static int path_in(char *buf, size_t len, const char *dir, const char *name)
+{
+    return snprintf(buf, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
+}
+
+/* Labels of tiers.csv, when the directory has one. */
+static const char *tier_label(const csvt *tiers, const char *name)
+{
+    if (!tiers)
+        return name;
+    long ct = csvt_col(tiers, "tier", NULL), cl = csvt_col(tiers, "label", NULL);
+    if (ct < 0 || cl < 0)
+        return name;
+    for (size_t i = 0; i < csvt_rows(tiers); i++)
+        if (!strcmp(csvt_field(tiers, i, ct), name) && csvt_field(tiers, i, cl)[0])
+            return csvt_field(tiers, i, cl);
+    return name;
+}
+
+/* -------------------------------------------------------------- sections */
+
+static void cell(FILE *f, const char *cls, const char *text)
+{
+    fprintf(f, cls ? "<td class=\"%s\">" : "<td>", cls);
+    html_escape(f, text);
+    fputs("</td>", f);
+}
+
+static void prob_cell(FILE *f, const char *text)
+{
+    double p;
+    char buf[32];
+    if (num_parse_double(text, &p) == 0) {
+        snprintf(buf, sizeof buf, "%.3f", p);
+        cell(f, NULL, buf);
+    } else {
+        cell(f, NULL, text);
+    }
+}
+
+/* The report card: targets.csv with the tiers' labels and verdicts. */
+static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
+{
+    static const char *const names[] = {"tier", "measure", "target", "threshold", "p_met",
+                                        "ci_lo", "ci_hi", "p05", "p50", "p95"};
+    long col[10];
+    for (size_t i = 0; i < 10; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    fputs("<h2>Report card</h2>\n<table class=\"card\">\n<thead><tr><th class=\"l\">target</th>"
+          "<th class=\"l\">measure</th><th>target</th><th>threshold</th><th>P(met)</th>"
+          "<th>95&nbsp;% interval</th><th class=\"l\">verdict</th>"
+          "<th>5&nbsp;% / 50&nbsp;% / 95&nbsp;% in the end year</th></tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *tier = csvt_field(t, i, col[0]);
+        int all = !strcmp(tier, "ALL");
+        double p = NAN;
+        csvt_num(t, i, col[4], 1, &p, NULL);
+        const char *v = isfinite(p) ? report_verdict_name(report_verdict(p)) : "";
+        fprintf(f, "<tr class=\"%s%s\">", v, all ? " all" : "");
+        fputs("<td class=\"l\">", f);
+        if (all) {
+            fputs("all targets, in the same replication", f);
+        } else {
+            html_escape(f, tier_label(tiers, tier));
+            fputs(" <small>", f);
+            html_escape(f, tier);
+            fputs("</small>", f);
+        }
+        fputs("</td>", f);
+        cell(f, "l", csvt_field(t, i, col[1]));
+        cell(f, NULL, csvt_field(t, i, col[2]));
+        cell(f, NULL, csvt_field(t, i, col[3]));
+        prob_cell(f, csvt_field(t, i, col[4]));
+        double lo = NAN, hi = NAN;
+        csvt_num(t, i, col[5], 1, &lo, NULL);
+        csvt_num(t, i, col[6], 1, &hi, NULL);
+        char ci[64] = "";
+        if (isfinite(lo) && isfinite(hi))
+            snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
+        cell(f, NULL, ci);
+        cell(f, "l verdict", v);
+        char q[128] = "";
+        if (csvt_field(t, i, col[8])[0])
+            snprintf(q, sizeof q, "%.40s / %.40s / %.40s", csvt_field(t, i, col[7]),
+                     csvt_field(t, i, col[8]), csvt_field(t, i, col[9]));
+        cell(f, NULL, q);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"note\">P(met) is the share of replications that reach "
+          "the threshold (the target less its tolerance); the verdict is <em>likely</em> at "
+          "P&nbsp;&ge;&nbsp;0.8, <em>unlikely</em> at P&nbsp;&le;&nbsp;0.2, otherwise "
+          "<em>uncertain</em>.</p>\n", f);
+    return 0;
+}
+
+/* Any other table (compare.csv, fit.csv) as it is. */
+static void plain_table(FILE *f, const char *title, const csvt *t)
+{
+    fputs("<h2>", f);
+    html_escape(f, title);
+    fputs("</h2>\n<table>\n<thead><tr>", f);
+    size_t nc = csvt_cols(t);
+    for (size_t j = 0; j < nc; j++) {
+        fputs("<th>", f);
+        html_escape(f, csvt_header(t, (long)j));
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        fputs("<tr>", f);
+        for (size_t j = 0; j < nc; j++) {
+            double v;
+            const char *s = csvt_field(t, i, (long)j);
+            cell(f, num_parse_double(s, &v) == 0 || !s[0] ? NULL : "l", s);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static int charts_section(FILE *f, const char *dir, ts_err *err)
+{
+    char path[PATH_MAX_LEN];
+    if (path_in(path, sizeof path, dir, "charts/index.csv") < 0)
+        return ts_errf(err, "%s: path too long", dir);
+    if (access(path, F_OK) != 0) {
+        fputs("<h2>Charts</h2>\n<p class=\"note\">No charts were drawn (gnuplot was not found); "
+              "<code>tiersim plot DIR</code> draws them from this directory.</p>\n", f);
+        return 0;
+    }
+    csvt *idx = csvt_read(path, err);
+    if (!idx)
+        return -1;
+    long cf = csvt_col(idx, "file", err), cc = cf >= 0 ? csvt_col(idx, "caption", err) : -1;
+    if (cf < 0 || cc < 0) {
+        csvt_free(idx);
+        return -1;
+    }
+    fputs("<h2>Charts</h2>\n", f);
+    for (size_t i = 0; i < csvt_rows(idx); i++) {
+        const char *name = csvt_field(idx, i, cf);
+        char svg_path[PATH_MAX_LEN + 80], prefix[32];
+        if (strchr(name, '/') || snprintf(svg_path, sizeof svg_path, "%s/charts/%s.svg", dir,
+                                          name) >= (int)sizeof svg_path) {
+            csvt_free(idx);
+            return ts_errf(err, "%s:%d: bad chart name '%s'", path, csvt_line(idx, i), name);
+        }
+        char *svg = read_text(svg_path);
+        if (!svg) {
+            csvt_free(idx);
+            return ts_errf(err, "%s: cannot read: %s", svg_path, strerror(errno ? errno : EIO));
+        }
+        snprintf(prefix, sizeof prefix, "c%zu-", i + 1);
+        fputs("<figure id=\"", f);
+        html_escape(f, name);
+        fputs("\">\n", f);
+        int rc = html_inline_svg(f, svg, prefix);
+        free(svg);
+        if (rc < 0) {
+            csvt_free(idx);
+            return ts_errf(err, "%s: not an SVG file", svg_path);
+        }
+        fputs("<figcaption>", f);
+        html_escape(f, csvt_field(idx, i, cc));
+        fputs("</figcaption>\n</figure>\n", f);
+    }
+    csvt_free(idx);
+    return 0;
+}
+
+static const char style[] =
+    "body{font-family:\"Noto Sans CJK SC\",\"Noto Sans\",\"PingFang SC\",\"Microsoft YaHei\","
+    "system-ui,sans-serif;color:#222;max-width:1240px;margin:2em auto;padding:0 1em;"
+    "line-height:1.45}\n"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd}\n"
+    ".sub{color:#555;margin-top:0}\n"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
+    "th,td{padding:.35em .7em;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}\n"
+    "th{background:#f3f3f3}.l{text-align:left}small{color:#777}\n"
+    "tr.likely td.verdict{background:#cfe8c9}tr.uncertain td.verdict{background:#fbe7b5}\n"
+    "tr.unlikely td.verdict{background:#f4c7c3}tr.all td{border-top:2px solid #999;"
+    "font-weight:bold}\n"
+    "figure{margin:2em 0}figure svg{width:100%;height:auto;display:block}\n"
+    "figcaption{color:#444;font-size:.95em;margin-top:.3em}\n"
+    "pre{background:#f6f6f6;padding:1em;overflow-x:auto;white-space:pre-wrap}\n"
+    ".note{color:#555;font-size:.95em}\n";
+
+static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
+{
+    char name[256], label[1024], years[64], policies[1024], reps[64], seed[64];
+    manifest_get(mtext, "scenario_name", name, sizeof name);
+    manifest_get(mtext, "scenario_label", label, sizeof label);
+    manifest_get(mtext, "years", years, sizeof years);
+    manifest_get(mtext, "policies", policies, sizeof policies);
+    manifest_get(mtext, "replications", reps, sizeof reps);
+    manifest_get(mtext, "seed", seed, sizeof seed);
+    if (!name[0])
+        manifest_get(mtext, "scenario", name, sizeof name);
+
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    html_escape(f, name[0] ? name : "tiersim");
+    if (label[0] && strcmp(label, name)) {
+        fputs(" \u2014 ", f);
+        html_escape(f, label);
+    }
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
+    html_escape(f, label[0] ? label : name);
+    fputs("</h1>\n<p class=\"sub\">scenario <strong>", f);
+    html_escape(f, name);
+    fputs("</strong>", f);
+    const char *const parts[][2] = {{"years", years}, {"policies", policies},
+                                    {"replications", reps}, {"seed", seed}};
+    for (size_t i = 0; i < 4; i++)
+        if (parts[i][1][0]) {
+            fprintf(f, " &middot; %s ", parts[i][0]);
+            html_escape(f, parts[i][1]);
+        }
+    fputs("</p>\n", f);
+
+    char path[PATH_MAX_LEN];
+    csvt *tiers = NULL;
+    int rc = 0;
+    if (path_in(path, sizeof path, dir, "tiers.csv") == 0 && access(path, F_OK) == 0 &&
+        !(tiers = csvt_read(path, err)))
+        return -1;
+    static const struct {
+        const char *file, *title;
+    } tables[] = {{"targets.csv", NULL},
+                  {"compare.csv", "Policy comparison (compare.csv)"},
+                  {"fit.csv", "Fitted parameters (fit.csv)"}};
+    for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
+        if (path_in(path, sizeof path, dir, tables[i].file) < 0 || access(path, F_OK) != 0)
+            continue;
+        csvt *t = csvt_read(path, err);
+        if (!t) {
+            rc = -1;
+            break;
+        }
+        if (tables[i].title)
+            plain_table(f, tables[i].title, t);
+        else
+            rc = card_table(f, t, tiers, err);
+        csvt_free(t);
+    }
+    csvt_free(tiers);
+    if (rc == 0)
+        rc = charts_section(f, dir, err);
+    if (rc < 0)
+        return -1;
+    fputs("<h2>Manifest</h2>\n<pre>", f);
+    html_escape(f, mtext);
+    fprintf(f, "</pre>\n<p class=\"note\">Written by tiersim %s from the files of this "
+            "directory; <code>tiersim plot DIR</code> redraws it.</p>\n</body>\n</html>\n",
+            TIERSIM_VERSION);
+    return 0;
+}
+
+int html_write_report(const char *dir, ts_err *err)
+{
+    char mpath[PATH_MAX_LEN], out[PATH_MAX_LEN], tmp[PATH_MAX_LEN + 32];
+    if (path_in(mpath, sizeof mpath, dir, "manifest.txt") < 0 ||
+        path_in(out, sizeof out, dir, "report.html") < 0)
+        return ts_errf(err, "%s: path too long", dir);
+    char *mtext = read_text(mpath);
+    if (!mtext)
+        return ts_errf(err, "%s: cannot read: %s", mpath, strerror(errno ? errno : EIO));
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        free(mtext);
+        return ts_errf(err, "%s: cannot write: %s", tmp, strerror(errno));
+    }
+    int rc = write_page(f, dir, mtext, err);
+    free(mtext);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        if (rc == 0)
+            rc = ts_errf(err, "%s: write failed: %s", tmp, strerror(errno));
+    }
+    if (rc == 0 && rename(tmp, out) < 0)
+        rc = ts_errf(err, "%s: cannot write: %s", out, strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
+}

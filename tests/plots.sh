@@ -1,0 +1,126 @@
+#!/bin/sh
+# Command-level tests of the charts: `tiersim run` draws them (PNG and SVG)
+# and report.html into its output directory, also under a name with spaces,
+# quotes and '$'; --no-plots draws nothing; without gnuplot on PATH one
+# warning line and exit 0; `tiersim plot DIR` redraws, keeps the old charts
+# when a script fails, and refuses a directory tiersim did not write.
+#   sh tests/plots.sh PATH/TO/tiersim
+set -u
+BIN=${1:-./tiersim}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-plots.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+bad() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       /'; }
+
+# png_ok FILE: the PNG signature, 1600x1000 in IHDR, 20 kB .. 3 MB.
+png_ok() {
+    [ -f "$1" ] || return 1
+    size=$(wc -c <"$1")
+    [ "$size" -gt 20000 ] && [ "$size" -lt 3000000 ] || return 1
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || return 1
+    [ "$(head -c 24 "$1" | tail -c 8 | od -An -tx1 | tr -d ' \n')" = 00000640000003e8 ]
+}
+
+# charts_ok DIR: every chart of DIR/charts/index.csv as PNG and SVG.
+charts_ok() {
+    [ -f "$1/charts/index.csv" ] || return 1
+    for c in $(sed 1d "$1/charts/index.csv" | cut -d, -f1); do
+        png_ok "$1/charts/$c.png" || { echo "bad PNG: $c"; return 1; }
+        grep -q '</svg>' "$1/charts/$c.svg" || { echo "bad SVG: $c"; return 1; }
+    done
+}
+
+# html_ok DIR N: report.html inlines N charts, has the report card table and
+# names nothing outside itself.
+html_ok() {
+    h="$1/report.html"
+    [ -f "$h" ] && [ "$(grep -c '<svg' "$h")" -eq "$2" ] && grep -q '<table class="card">' "$h" &&
+        ! grep -Eiq 'https?:|src=|<link|<script|@import|url\([^#]|href="[^#]|href='"'"'[^#]' "$h"
+}
+
+echo "charts of a run, in a directory named with a space, a quote and a dollar"
+D="$T/it's a \$HOME \"dir\""
+"$BIN" run tests/data/tiny.ini -n 600 -s 2385 -o "$D" -q >"$T/out" 2>"$T/err"
+status=$?
+if [ $status -ne 0 ]; then
+    bad "run exits 0 (got $status)" "$(cat "$T/err")"
+else
+    ok "run exits 0"
+    [ ! -s "$T/err" ] && ok "nothing on stderr" || bad "stderr" "$(cat "$T/err")"
+    n=$(sed 1d "$D/charts/index.csv" | wc -l)
+    [ "$n" -eq 6 ] && ok "6 charts listed in charts/index.csv" || bad "charts listed: $n"
+    msg=$(charts_ok "$D") && ok "each chart is a 1600x1000 PNG and an SVG" || bad "chart files" "$msg"
+    for f in fan_a fan_b card pmet dist_a dist_b; do
+        [ -f "$D/charts/$f.png" ] && [ -f "$D/charts/$f.svg" ] || bad "missing $f"
+    done
+    grep -q '<text>甲 (tier a)</text>' "$D/charts/fan_a.svg" && grep -q '<text>乙 (tier b)</text>' "$D/charts/fan_b.svg" &&
+        grep -q '乙 (tier b): new ≥ 22.5' "$D/charts/card.svg" && grep -q 'P(met) = ' "$D/charts/dist_b.svg" &&
+        ok "the SVGs carry the scenario's labels" || bad "labels in the SVGs"
+    html_ok "$D" 6 && ok "report.html: the table, 6 charts inline, nothing external" || bad "report.html"
+    ls "$T" | grep -q '\.tmp-' && bad "a temporary directory was left" || ok "no temporary directory left"
+fi
+
+echo "--no-plots"
+"$BIN" run tests/data/tiny.ini -n 600 -o "$T/np" -q --no-plots >/dev/null 2>&1 &&
+    [ -f "$T/np/targets.csv" ] && [ ! -e "$T/np/charts" ] && [ ! -e "$T/np/report.html" ] &&
+    ok "--no-plots writes the CSVs only" || bad "--no-plots"
+
+echo "without gnuplot on PATH"
+mkdir -p "$T/nobin"
+PATH="$T/nobin" "$BIN" run tests/data/tiny.ini -n 600 -o "$T/ng" -q >"$T/out" 2>"$T/err"
+status=$?
+[ $status -eq 0 ] && [ "$(cat "$T/err")" = "tiersim: warning: gnuplot not found; charts skipped (CSVs are complete)" ] &&
+    [ -f "$T/ng/projection.csv" ] && [ -f "$T/ng/targets.csv" ] && [ -f "$T/ng/manifest.txt" ] &&
+    [ ! -e "$T/ng/charts" ] && grep -q 'No charts were drawn' "$T/ng/report.html" &&
+    ok "one warning line, the CSVs and report.html, exit 0" || bad "no gnuplot (status $status)" "$(cat "$T/err")"
+cmp -s "$T/ng/targets.csv" "$T/np/targets.csv" && ok "the same CSVs as with charts" || bad "CSVs differ without gnuplot"
+PATH="$T/nobin" "$BIN" plot "$T/ng" >"$T/out" 2>"$T/err"
+[ $? -eq 1 ] && [ "$(cat "$T/err")" = "plot: gnuplot not found; nothing drawn (report.html has the tables)" ] &&
+    ok "plot without gnuplot: exit 1, one line" || bad "plot without gnuplot" "$(cat "$T/err")"
+
+echo "tiersim plot DIR"
+"$BIN" plot "$T/np" >"$T/out" 2>"$T/err" && charts_ok "$T/np" >/dev/null && html_ok "$T/np" 6 &&
+    [ "$(cat "$T/out")" = "charts: $T/np/charts/ (6 charts, PNG and SVG)
+report: $T/np/report.html" ] && ok "redraws a finished run from its files alone" || bad "plot DIR" "$(cat "$T/out" "$T/err")"
+cp "$T/np/charts/card.png" "$T/card.png"
+TIERSIM_PLOTS=tests/data/plot/bad "$BIN" plot "$T/np" >"$T/out" 2>"$T/err"
+status=$?
+[ $status -eq 1 ] && [ "$(cat "$T/err")" = "plot: tests/data/plot/bad/fan.gp: gnuplot exited with status 1 (line 3: undefined function: nosuchfunction)" ] &&
+    [ ! -s "$T/out" ] && ok "a failing script: its name and gnuplot's message, exit 1" ||
+    bad "failing script (status $status)" "$(cat "$T/err")"
+cmp -s "$T/card.png" "$T/np/charts/card.png" && charts_ok "$T/np" >/dev/null && ! ls "$T/np" | grep -q '\.tmp-' &&
+    ok "the earlier charts are kept whole" || bad "charts after a failure"
+TIERSIM_PLOTS=tests/data/plot/bad "$BIN" run tests/data/tiny.ini -n 600 -o "$T/badrun" -q >/dev/null 2>"$T/err"
+[ $? -eq 1 ] && [ ! -e "$T/badrun" ] && ! ls "$T" | grep -q '^badrun\.tmp-' &&
+    ok "run with a failing script: exit 1, no output directory" || bad "run with a failing script" "$(cat "$T/err")"
+TIERSIM_PLOTS="$T/nowhere" "$BIN" run tests/data/tiny.ini -n 600 -o "$T/nowhere-run" -q >/dev/null 2>"$T/err"
+[ $? -eq 1 ] && [ "$(cat "$T/err")" = "plot: $T/nowhere: not a directory of gnuplot scripts" ] &&
+    ok "TIERSIM_PLOTS naming no directory: exit 1, one line" || bad "TIERSIM_PLOTS" "$(cat "$T/err")"
+mkdir -p "$T/notours"
+"$BIN" plot "$T/notours" >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] && [ "$(cat "$T/err")" = "plot: $T/notours: not a tiersim output directory (no manifest.txt)" ] &&
+    ok "a directory tiersim did not write: exit 2" || bad "plot on a foreign directory" "$(cat "$T/err")"
+"$BIN" plot >/dev/null 2>&1
+[ $? -eq 2 ] && ok "plot without DIR: exit 2" || bad "plot without DIR"
+cp -r tests/data/plot/run "$T/broken" && printf 'tier,measure,target,threshold,p_met,se,ci_lo,ci_hi,p05,p50,p95\nb,new,25,22.5,x,0,0,0,1,2,3\n' >"$T/broken/targets.csv"
+"$BIN" plot "$T/broken" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && [ "$(cat "$T/err")" = "$T/broken/targets.csv:2: column 'p_met': expected a number, got 'x'" ] &&
+    ok "a malformed CSV: exit 2, file, line and column" || bad "malformed CSV" "$(cat "$T/err")"
+
+echo "fit and comparison charts (fixtures)"
+cp -r tests/data/plot/fit "$T/fit" && cp -r tests/data/plot/compare "$T/cmp"
+"$BIN" plot "$T/fit" >/dev/null 2>"$T/err" && png_ok "$T/fit/charts/fit_1.png" &&
+    grep -q '省级专精特新中小企业 (SRDI): stock' "$T/fit/charts/fit_1.svg" && grep -q '<figure id="fit_1">' "$T/fit/report.html" &&
+    ok "fit_1: observed, fitted, residuals" || bad "fit chart" "$(cat "$T/err")"
+"$BIN" plot "$T/cmp" >/dev/null 2>"$T/err" && png_ok "$T/cmp/charts/compare.png" &&
+    grep -q 'capital+gradient' "$T/cmp/charts/compare.svg" && grep -q '<figure id="compare">' "$T/cmp/report.html" &&
+    ok "compare: baseline beside each policy" || bad "compare chart" "$(cat "$T/err")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,171 @@
+/* Common random numbers: design points and arms share replications. */
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crn.h"
+#include "runner.h"
+#include "scenario.h"
+#include "testutil.h"
+
+static const char text[] =
+    "[scenario]\nname = c\nstart_year = 2022\nend_year = 2024\nseed = 2385\n"
+    "[tier a]\nstock = 300\ninflow = uniform(30, 50)\nexit = beta(2, 40)\n"
+    "[tier b]\nstock = 20\nexit = 0.05\n"
+    "[transition a -> b]\nrate = beta(3, 70)\n"
+    "[target b]\nnew = 40\n[target a]\nstock = 380\n"
+    "[policy one]\nscale = a -> b : 1, a.inflow : 1\n"
+    "[policy push]\nfrom = 2023\nscale = a -> b : 1.15\n";
+
+static scenario *load(void)
+{
+    scenario *s;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_parse_string(&s, text, "c.ini", &err) == 0);
+    return s;
+}
+
+static runner_opts opts(const scenario *s, int threads)
+{
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.threads = threads;
+    return o;
+}
+
+/* All parameters drawn: exactly the replications of runner_run. */
+static void test_eval_matches_runner(void)
+{
+    scenario *s = load();
+    runner_opts o = opts(s, 2);
+    o.replications = 1700;
+    runner_result *r;
+    ts_err err;
+    CU_ASSERT_FATAL(runner_run(s, &o, &r, &err) == 0);
+    crn_point pt = {NULL, 0};
+    crn_result cr;
+    CU_ASSERT_FATAL(crn_eval(s, &o, &pt, 1, 1700, &cr, &err) == 0);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        CU_ASSERT_EQUAL(cr.met[j], runner_met(r, j));
+        const hist *h = runner_hist(r, 2, s->targets[j].tier,
+                                    s->targets[j].kind == TS_TARGET_NEW ? M_NEW : M_STOCK);
+        TU_ASSERT_CLOSE(cr.mean[j], hist_mean(h), 1e-12);
+        TU_ASSERT_CLOSE(sqrt(cr.var[j]), hist_sd(h), 1e-9);
+    }
+    crn_results_free(&cr, 1);
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+/* Fixing a parameter at the value every draw has changes nothing; results
+ * do not depend on the thread count. */
+static void test_fixed_and_threads(void)
+{
+    scenario *s = load();
+    double *fixed = malloc(s->n_params * sizeof *fixed);
+    for (size_t i = 0; i < s->n_params; i++)
+        fixed[i] = NAN;
+    fixed[scenario_find_param(s, "tier.b.exit")] = 0.05;
+    crn_point pts[3] = {{NULL, 0}, {fixed, 0}, {NULL, 5000}};
+    crn_result a[3], b[3];
+    ts_err err;
+    runner_opts o1 = opts(s, 1), o3 = opts(s, 3);
+    CU_ASSERT_FATAL(crn_eval(s, &o1, pts, 3, 1234, a, &err) == 0);
+    CU_ASSERT_FATAL(crn_eval(s, &o3, pts, 3, 1234, b, &err) == 0);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        CU_ASSERT_EQUAL(a[0].met[j], a[1].met[j]);
+        CU_ASSERT(memcmp(&a[0].mean[j], &a[1].mean[j], sizeof(double)) == 0);
+        for (int p = 0; p < 3; p++) {
+            CU_ASSERT_EQUAL(a[p].met[j], b[p].met[j]);
+            CU_ASSERT(memcmp(&a[p].var[j], &b[p].var[j], sizeof(double)) == 0);
+        }
+    }
+    /* other replications (first_rep 5000) give other results */
+    CU_ASSERT(a[2].mean[0] != a[0].mean[0]);
+    crn_results_free(a, 3);
+    crn_results_free(b, 3);
+    free(fixed);
+    scenario_free(s);
+}
+
+/* A policy whose factors are all 1 has delta exactly 0; a real one has a
+ * paired se far below the se of two independent estimates. */
+static void test_compare_crn(void)
+{
+    scenario *base = load(), *one = load(), *push = load();
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_activate_policy(one, "one", &err) == 0);
+    CU_ASSERT_FATAL(scenario_activate_policy(push, "push", &err) == 0);
+    const scenario *arms[3] = {base, one, push};
+    size_t map[6] = {0, 1, 0, 1, 0, 1};
+    runner_opts o = opts(base, 2);
+    crn_compare_result r;
+    uint64_t n = 6000;
+    CU_ASSERT_FATAL(crn_compare(arms, 3, map, &o, n, &r, &err) == 0);
+    for (size_t j = 0; j < 2; j++) {
+        CU_ASSERT_EQUAL(r.met[1 * 2 + j], r.met[j]);
+        CU_ASSERT_EQUAL(r.gain[1 * 2 + j], 0);
+        CU_ASSERT_EQUAL(r.loss[1 * 2 + j], 0);
+    }
+    double d, se;
+    crn_paired_delta(r.gain[2 * 2 + 0], r.loss[2 * 2 + 0], n, &d, &se);
+    CU_ASSERT(d > 0);
+    double p0 = (double)r.met[0] / n, p1 = (double)r.met[4] / n;
+    double se_indep = sqrt(p0 * (1 - p0) / n + p1 * (1 - p1) / n);
+    CU_ASSERT(se < 0.5 * se_indep);
+    TU_ASSERT_CLOSE(d, p1 - p0, 1e-12);
+    crn_compare_free(&r);
+    scenario_free(base);
+    scenario_free(one);
+    scenario_free(push);
+}
+
+/* Records: per-replication values reproduce the runner's counts. */
+static void test_records(void)
+{
+    scenario *s = load();
+    runner_opts o = opts(s, 2);
+    o.replications = 1100;
+    runner_result *r;
+    ts_err err;
+    CU_ASSERT_FATAL(runner_run(s, &o, &r, &err) == 0);
+    double *theta = malloc(1100 * s->n_params * sizeof *theta);
+    int64_t *value = malloc(1100 * s->n_targets * sizeof *value);
+    CU_ASSERT_FATAL(crn_records(s, &o, 1100, theta, value, &err) == 0);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        uint64_t met = 0;
+        for (size_t i = 0; i < 1100; i++)
+            met += (uint64_t)(value[i * s->n_targets + j] >= s->targets[j].threshold);
+        CU_ASSERT_EQUAL(met, runner_met(r, j));
+    }
+    size_t pr = scenario_find_param(s, "transition.a->b.rate");
+    for (size_t i = 0; i < 1100; i++)
+        CU_ASSERT(theta[i * s->n_params + pr] > 0 && theta[i * s->n_params + pr] < 1);
+    free(theta);
+    free(value);
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+static void test_paired_delta(void)
+{
+    double d, se;
+    crn_paired_delta(37, 11, 1370, &d, &se);
+    TU_ASSERT_CLOSE(d, 26.0 / 1370, 1e-15);
+    TU_ASSERT_CLOSE(se, sqrt((48.0 / 1370 - d * d) / 1370), 1e-15);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    static const tu_test tests[] = {
+        {"eval matches the runner", test_eval_matches_runner},
+        {"fixed parameters and threads", test_fixed_and_threads},
+        {"compare with common random numbers", test_compare_crn},
+        {"per-replication records", test_records},
+        {"paired delta", test_paired_delta},
+        {NULL, NULL},
+    };
+    return tu_run("crn", tests);
+}
