@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <signal.h>
 #include <time.h>
 
 #include "runner.h"
@@ -82,6 +83,11 @@ void cmd_progress_end(cmd_progress_state *p);
 
 /* Threads a run will use: the request, or OpenMP's default. */
 int cmd_threads(int requested);
+
+/* SIGINT and SIGTERM set cmd_interrupted, which long runs poll (runner_opts
+ * cancel): the run stops, its temporary directory is removed, exit 1. */
+extern volatile sig_atomic_t cmd_interrupted;
+void cmd_catch_signals(void);
 
 int cmd_compare(int argc, char **argv);
 int cmd_goal(int argc, char **argv);

@@ -6,13 +6,14 @@
 #         thr (threshold), tgt (target as written), p_met, median
 #   data  one block per target (index i-1), tab separated:
 #         centre width count percent   (a bin of whole numbers)
+# The bins that meet the threshold are blue, the others grey.
 # and writes dist_NAME.png (1600x1000) and dist_NAME.svg (1200x750).
 
 load meta
 set datafile separator "\t"
 set termoption noenhanced
 
-cbar = '#6baed6'; cthr = '#d62728'; cmed = '#08519c'
+cmet = 0x6baed6; cmiss = 0xbdbdbd; cthr = '#d62728'; cmed = '#08519c'
 set style fill solid 0.9 border lc '#ffffff'
 set border 3
 set xtics nomirror format '%.0f'
@@ -20,6 +21,7 @@ set ytics nomirror
 set yrange [0:*]
 set grid ytics lc '#e3e3e3' dt 1
 set key outside bottom center horizontal samplen 2 width 2
+set bmargin 6.5
 set ylabel 'share of replications (%)'
 
 do for [i = 1:n] {
@@ -33,6 +35,7 @@ do for [i = 1:n] {
     pad = (hi - lo) * 0.04 + 0.5
     set xrange [lo - pad : hi + pad]
     set yrange [0:*]
+    if (hi - lo < 12) { set xtics 1 } else { set xtics autofreq }
     what = measure[i] eq 'stock' ? sprintf('firms in the tier at the end of %d', year[i]) \
                                  : sprintf('new firms since the start, by the end of %d', year[i])
     set xlabel what
@@ -55,7 +58,11 @@ do for [i = 1:n] {
         set key font fsmall
         set xlabel font fmid
         set ylabel font fmid
-        plot data index (i - 1) using 1:4:2 with boxes fc rgb cbar title 'replications', \
+        set label 1 sprintf('P(met) = %.3f', p_met[i]) at graph 0.98, graph 0.95 right font fbig front
+        # a bin meeting the threshold (by its centre) in blue, one missing it in grey
+        plot data index (i - 1) using 1:4:2:($1 >= thr[i] ? cmet : cmiss) with boxes fc rgb variable notitle, \
+             keyentry with boxes fc rgb sprintf('#%06x', cmet) title 'replications that meet the target', \
+             keyentry with boxes fc rgb sprintf('#%06x', cmiss) title 'that miss it', \
              keyentry with lines lw 3 dt 2 lc rgb cthr title thr_text, \
              keyentry with lines lw 2 lc rgb cmed title sprintf('median %g', median[i])
         set output

@@ -35,6 +35,17 @@ thr_text(t, g) = (t == g) ? sprintf('target %g', g) : sprintf('target %g (met at
 has(t) = (t == t) ? 1 : 0
 
 do for [i = 1:n] {
+    # whole-number tics when the counts are small (stats honours the ranges
+    # set before it: free them first)
+    set autoscale xy
+    stats data index (i - 1) using ($6 > $11 ? $6 : $11) nooutput
+    top = STATS_max
+    top = baseline[i] > top ? baseline[i] : top
+    top = thr_stock[i] > top ? thr_stock[i] : top
+    top = thr_new[i] > top ? thr_new[i] : top
+    if (top < 10) { set ytics 1 } else { set ytics autofreq }
+    set xrange [y0 - 1.45 : y1 + 0.45]
+    set yrange [0:*]
     do for [fmt = 1:2] {
         if (fmt == 1) {
             set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5

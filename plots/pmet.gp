@@ -2,7 +2,7 @@
 # threshold has been reached by the end of each year.
 #
 # Run by tiersim (sim/plot.c) in a directory holding
-#   meta  n (targets), label[n]
+#   meta  n (targets), label[n], y0, y1 (first and last year)
 #   data  one block per target (index i-1), tab separated: year p
 # and writes pmet.png (1600x1000) and pmet.svg (1200x750).
 
@@ -18,7 +18,8 @@ set linetype cycle 10
 
 set yrange [0 : 1.04]
 set ytics 0, 0.1, 1 format '%.1f' nomirror
-set xtics 1 format '%.0f' nomirror
+span = y1 - y0 + 1
+set xtics (span <= 14 ? 1 : ceil(span / 12.0)) format '%.0f' nomirror
 set autoscale xfix
 set offsets 0.25, 0.25, 0, 0
 set grid xtics ytics lc '#e3e3e3' dt 1

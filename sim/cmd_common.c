@@ -1,4 +1,5 @@
 /* cmd_common.c -- pieces every command shares. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -108,4 +109,21 @@ int cmd_threads(int requested)
     (void)requested;
     return 1;
 #endif
+}
+
+volatile sig_atomic_t cmd_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cmd_interrupted = 1;
+}
+
+void cmd_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }

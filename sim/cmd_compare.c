@@ -317,8 +317,8 @@ int cmd_compare(int argc, char **argv)
         o.seed = a.seed;
     o.threads = a.threads;
     uint64_t reps = a.reps ? a.reps : base->replications;
-    static volatile sig_atomic_t never;
-    o.cancel = &never;
+    cmd_catch_signals();
+    o.cancel = &cmd_interrupted;
     cmd_progress_state ps;
     cmd_progress_begin(&ps, a.quiet, &o);
     const scenario *arm_s[1 + 2 * MAX_ARMS + TS_MAX_POLICIES];
@@ -326,8 +326,10 @@ int cmd_compare(int argc, char **argv)
         arm_s[k] = arms[k].s;
     int rc = crn_compare(arm_s, n_arms, map, &o, reps, &res, &err);
     cmd_progress_end(&ps);
-    if (rc < 0)
+    if (rc < 0) {
+        status = cmd_interrupted ? EXIT_FAIL : EXIT_USAGE;
         goto fail;
+    }
 
     status = EXIT_FAIL;
     char dir[4096];

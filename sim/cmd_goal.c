@@ -254,6 +254,8 @@ int cmd_goal(int argc, char **argv)
     if (a.have_seed)
         o.seed = a.seed;
     o.threads = a.threads;
+    cmd_catch_signals();
+    o.cancel = &cmd_interrupted;
     fixed = malloc(s->n_params * sizeof *fixed);
     if (!fixed) {
         ts_errf(&err, "out of memory");
@@ -268,8 +270,10 @@ int cmd_goal(int argc, char **argv)
     goal_result gr;
     cmd_progress_state ps;
     cmd_progress_begin(&ps, 1, &o); /* many short evaluations: no bar */
-    if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
+    if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0) {
+        status = cmd_interrupted ? EXIT_FAIL : EXIT_USAGE;
         goto fail;
+    }
     double curve_p[CURVE_POINTS];
     for (int i = 0; i < CURVE_POINTS; i++)
         if (eval_lever(&ctx, a.lo + (a.hi - a.lo) * i / (CURVE_POINTS - 1), reps, &curve_p[i],

@@ -2,6 +2,7 @@
  * finished output directory; and cmd_draw, which the commands that write
  * an output directory share. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,14 @@ int cmd_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts
     if (html_write_report(dir, err) < 0)
         return -1;
     return rc;
+}
+
+static volatile sig_atomic_t plot_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    plot_interrupted = 1;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -77,9 +86,20 @@ int cmd_plot(int argc, char **argv)
                 dir);
         return EXIT_USAGE;
     }
+    /* Ctrl-C reaches gnuplot too; the charts then stay as they were, and the
+     * temporary directory is removed before we leave. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     ts_err err;
     size_t n = 0;
     int rc = cmd_draw(dir, kinds, 0, &n, &err);
+    if (plot_interrupted) {
+        fprintf(stderr, "plot: interrupted\n");
+        return EXIT_FAIL;
+    }
     if (rc == PLOT_SKIPPED) {
         fprintf(stderr, "plot: gnuplot not found; nothing drawn (report.html has the tables)\n");
         return EXIT_FAIL;

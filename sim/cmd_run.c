@@ -146,14 +146,6 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
 
 /* --------------------------------------------------------------- signals */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 /* ---------------------------------------------------------------- output */
 
 static void print_report(FILE *f, const scenario *s, const runner_result *r, const char *dir,
@@ -252,24 +244,20 @@ int cmd_run(int argc, char **argv)
     o.threads = a.threads;
     o.precision = a.precision;
     o.max_replications = a.max_replications;
-    o.cancel = &interrupted;
+    o.cancel = &cmd_interrupted;
     progress_state ps = {{0, 0}, {0, 0}, 0};
     if (!a.quiet && isatty(STDERR_FILENO)) {
         clock_gettime(CLOCK_MONOTONIC, &ps.start);
         o.progress = progress;
         o.progress_ctx = &ps;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cmd_catch_signals();
 
     int rc = runner_run(s, &o, &res, &err);
     if (ps.shown)
         fputc('\n', stderr);
     if (rc < 0) {
-        status = interrupted ? EXIT_FAIL : EXIT_USAGE;
+        status = cmd_interrupted ? EXIT_FAIL : EXIT_USAGE;
         goto fail;
     }
     status = EXIT_FAIL;
@@ -282,9 +270,9 @@ int cmd_run(int argc, char **argv)
         goto fail;
     /* The charts and report.html go into the temporary directory too, so
      * that the output still appears whole or not at all. */
-    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_RUN, 1, NULL, &err) < 0 && !interrupted)
+    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_RUN, 1, NULL, &err) < 0 && !cmd_interrupted)
         goto fail;
-    if (interrupted) {
+    if (cmd_interrupted) {
         ts_errf(&err, "interrupted");
         goto fail;
     }

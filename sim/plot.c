@@ -702,7 +702,17 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
         gp_open(&data, c->work, "pmet.tsv", err) < 0)
         goto out;
     begin_job(c, "pmet");
-    fprintf(meta.f, "n = %zu\n", tl->n);
+    int y0 = 9999, y1 = 1000;
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        int y;
+        if (year_at(t, i, col[0], &y, err) < 0) {
+            rc = PLOT_EINPUT;
+            goto out;
+        }
+        y0 = y < y0 ? y : y0;
+        y1 = y > y1 ? y : y1;
+    }
+    fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", tl->n, y0, y1);
     meta_array(meta.f, "label", tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];

@@ -120,6 +120,34 @@ expect_error "run refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: ti
 printf 'year,tier,measure,value\n2021,a,stock,500\n2021,zz,new,3\n' >"$T/badhist.csv"
 expect_error "history: unknown tier" 2 "$T/badhist.csv:3: unknown tier 'zz'" fit tests/data/tinyfit.ini "$T/badhist.csv" -o "$T/err"
 
+echo "policy comparison and goal seeking"
+"$BIN" compare tests/data/tiny.ini --policy push --policy noop --policy push+noop -n 3000 -o "$T/cmp" --no-plots -q >"$T/cmp.txt" 2>&1
+status=$?
+[ $status -eq 0 ] && head -1 "$T/cmp/compare.csv" | grep -qx 'arm,target,p_met,se,delta,delta_se' &&
+    ok "compare writes compare.csv" || bad "compare (status $status)" "$(cat "$T/cmp.txt")"
+grep -q '^noop,b,.*,0,0$' "$T/cmp/compare.csv" && grep -q '^noop,a,.*,0,0$' "$T/cmp/compare.csv" &&
+    ok "a policy with every factor 1 has delta exactly 0" || bad "noop delta" "$(cat "$T/cmp/compare.csv")"
+[ "$(grep '^push,' "$T/cmp/compare.csv" | cut -d, -f3-)" = "$(grep '^push+noop,' "$T/cmp/compare.csv" | cut -d, -f3-)" ] &&
+    ok "push+noop equals push" || bad "policy sets"
+"$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp2" -j 1 --no-plots -q >/dev/null 2>&1
+"$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp3" -j 3 --no-plots -q >/dev/null 2>&1
+cmp -s "$T/cmp2/compare.csv" "$T/cmp3/compare.csv" && ok "compare is identical for any -j" || bad "compare -j"
+expect_error "compare: unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push, noop)" compare tests/data/tiny.ini --policy nope -o "$T/err"
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.9 --lever policy.push.scale -n 2000 -o "$T/goal" -q >"$T/goal.txt" 2>&1
+status=$?
+[ $status -eq 0 ] && head -1 "$T/goal/goal.csv" | grep -qx 'lever,value,p_met,se,bracket_lo,bracket_hi' &&
+    grep -q '^policy.push.scale,' "$T/goal/goal.csv" && ok "goal writes goal.csv" || bad "goal (status $status)" "$(cat "$T/goal.txt")"
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.999 --lever transition.a-\>b.rate --range 0:0.01 -n 500 -o "$T/goal2" -q >"$T/goal2.txt" 2>&1 &&
+    grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
+    ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"
+expect_error "goal: unknown lever" 2 "tests/data/tiny.ini: unknown lever 'tier.zz.exit' (tiersim check tests/data/tiny.ini --params lists the parameter names)" goal tests/data/tiny.ini --target b --prob 0.8 --lever tier.zz.exit -o "$T/err"
+expect_error "goal: unknown target" 2 "tests/data/tiny.ini: no target 'zz' (the scenario's targets are [target TIER] sections)" goal tests/data/tiny.ini --target zz --prob 0.8 --lever policy.push.scale -o "$T/err"
+for args in "--prob 1" "--prob 0" "--prob 1.5" "--range 2:1" "--range 1:1"; do
+    # shellcheck disable=SC2086
+    "$BIN" goal tests/data/tiny.ini --target b --lever policy.push.scale --prob 0.8 $args -o "$T/err" >"$T/stdout" 2>"$T/stderr"
+    [ $? -eq 2 ] && [ ! -e "$T/err" ] && ok "goal $args: exit 2" || bad "goal $args" "$(cat "$T/stderr")"
+done
+
 echo "errors: one line, exit 2, no output"
 printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nexit = 1.2\n' >"$T/bad_exit.ini"
 expect_error "probability above 1" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" run "$T/bad_exit.ini" -o "$T/err"
@@ -132,7 +160,7 @@ printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\n[tra
 expect_error "unknown tier" 2 "$T/unk.ini:6: transition 'a -> zz': unknown tier 'zz'" run "$T/unk.ini" -o "$T/err"
 printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nstock 12\n' >"$T/mal.ini"
 expect_error "malformed line" 2 "$T/mal.ini:6: malformed line (expected '[section]', 'key = value' or a comment)" run "$T/mal.ini" -o "$T/err"
-expect_error "unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push)" run tests/data/tiny.ini --policy nope -o "$T/err"
+expect_error "unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push, noop)" run tests/data/tiny.ini --policy nope -o "$T/err"
 expect_error "check reports the same errors" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" check "$T/bad_exit.ini"
 
 echo "usage errors: exit 2"
