@@ -52,5 +52,10 @@ int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, 
  * returns 0 to go on or -1 (with err filled) to stop. */
 typedef int (*csvr_row_fn)(void *ctx, int line, char *const *fields, size_t n, ts_err *err);
 int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err);
+/* The same on LEN bytes in memory (they need not be NUL-terminated); `name`
+ * stands for the file in messages.  csvr_read reads the file (at most 64 MiB)
+ * and calls this. */
+int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn row, void *ctx,
+                  ts_err *err);
 
 #endif

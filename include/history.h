@@ -39,6 +39,9 @@ typedef struct history {
 /* Reads and checks PATH against the scenario's tiers and years.  Errors name
  * the file and line: "FILE:LINE: unknown tier 'x'". */
 int history_load(history **out, const char *path, const scenario *s, ts_err *err);
+/* The same from LEN bytes in memory; `name` stands for the file in messages. */
+int history_parse_mem(history **out, const char *name, const char *data, size_t len,
+                      const scenario *s, ts_err *err);
 void history_free(history *h);   /* NULL is a no-op */
 
 #endif

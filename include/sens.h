@@ -31,9 +31,10 @@ typedef struct {
 /* Saltelli's design for first-order and total indices, N (d + 2) points:
  * rows 0..N-1 are A, N..2N-1 are B, and block 2 + i (rows (2 + i) N ...) is
  * AB_i, A with column i taken from B.  A and B are the left and right halves
- * of one 2d-dimensional low-discrepancy sequence whose first point (the
- * origin) is skipped: gsl_qrng_sobol while 2d <= 40, gsl_qrng_reversehalton
- * beyond (GSL's Sobol tables stop at 40 dimensions).  *design (may be NULL)
+ * of the first N points of one 2d-dimensional low-discrepancy sequence
+ * (GSL's start after the origin): gsl_qrng_sobol while 2d <= 40,
+ * gsl_qrng_reversehalton beyond (GSL's Sobol tables stop at 40 dimensions).
+ * N a power of 2 suits Sobol best.  *design (may be NULL)
  * names the generator used.  x has N (d + 2) d elements. */
 int sens_saltelli_design(size_t n, size_t d, double *x, const char **design, ts_err *err);
 

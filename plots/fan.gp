@@ -33,6 +33,7 @@ set samples 2
 # thr_text(t, g): the threshold line's key entry
 thr_text(t, g) = (t == g) ? sprintf('target %g', g) : sprintf('target %g (met at %g)', g, t)
 has(t) = (t == t) ? 1 : 0
+one = (y1 == y0) ? 1 : 0    # a single year: its bands drawn as boxes (an area needs two)
 
 do for [i = 1:n] {
     # whole-number tics when the counts are small (stats honours the ranges
@@ -64,6 +65,8 @@ do for [i = 1:n] {
         set title 'firms in the tier at the end of each year (stock)' font fmid
         plot data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', \
              '' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', \
+             for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):2:6 with boxxyerror fc rgb c90 notitle, \
+             for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):3:5 with boxxyerror fc rgb c50 notitle, \
              '' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
              for [j = 1:has(b)] '+' using (y0 - 1):(b) every ::0::0 with points pt 7 ps 2.2 lc rgb 'black' \
                  title sprintf('start: %g', b), \
@@ -72,6 +75,8 @@ do for [i = 1:n] {
         set title sprintf('new firms since the start of %d (cumulative)', y0) font fmid
         plot data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', \
              '' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', \
+             for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):7:11 with boxxyerror fc rgb c90 notitle, \
+             for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):8:10 with boxxyerror fc rgb c50 notitle, \
              '' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
              for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)
         unset multiplot

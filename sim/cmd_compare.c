@@ -339,7 +339,8 @@ int cmd_compare(int argc, char **argv)
         snprintf(dir, sizeof dir, "out/%s-compare", base->name);
     int threads = cmd_threads(a.threads);
     if (outdir_begin(&od, dir, &err) < 0 || write_compare(od, arms, n_arms, &res, &err) < 0 ||
-        write_manifest(od, &a, arms, n_arms, reps, o.seed, threads, &err) < 0)
+        write_manifest(od, &a, arms, n_arms, reps, o.seed, threads, &err) < 0 ||
+        report_write_tiers(od, base, &err) < 0)
         goto fail;
     if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_COMPARE, 1, NULL, &err) < 0)
         goto fail;

@@ -13,6 +13,8 @@
 #include "fit.h"
 #include "history.h"
 #include "outdir.h"
+#include "plot.h"
+#include "report.h"
 #include "scenario.h"
 #include "version.h"
 
@@ -299,7 +301,10 @@ int cmd_fit(int argc, char **argv)
         snprintf(dir, sizeof dir, "out/%s-fit", s->name);
     if (outdir_begin(&od, dir, &err) < 0 || write_fit_csv(od, s, r, &err) < 0 ||
         write_fitted_csv(od, s, h, r, &err) < 0 || write_fitted_ini(od, s, r, a.history, &err) < 0 ||
-        write_manifest(od, s, h, r, &err) < 0)
+        write_manifest(od, s, h, r, &err) < 0 || report_write_tiers(od, s, &err) < 0)
+        goto fail;
+    /* The fit chart goes into the temporary directory: all or nothing. */
+    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_FIT, 1, NULL, &err) < 0)
         goto fail;
     if (outdir_commit(od, &err) < 0) {
         od = NULL;

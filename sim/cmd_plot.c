@@ -108,6 +108,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return rc == PLOT_EINPUT ? EXIT_USAGE : EXIT_FAIL;
     }
-    printf("charts: %s/charts/ (%zu charts, PNG and SVG)\nreport: %s/report.html\n", dir, n, dir);
+    printf("charts: %s/charts/ (%zu chart%s, PNG and SVG)\nreport: %s/report.html\n", dir, n,
+           n == 1 ? "" : "s", dir);
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -166,62 +166,111 @@ static void on_row(int c, void *data)
     reader_clear(st);
 }
 
-int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err)
+/* The whole of PATH in memory (at most CSV_BYTES_MAX bytes), NUL-terminated. */
+static char *read_all(const char *path, size_t *len, ts_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        fclose(f);
-        return ts_errf(err, "%s: out of memory", path);
+    if (!f) {
+        ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
     }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    int too_big = 0;
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        if (n > (size_t)CSV_BYTES_MAX) {
+            too_big = 1;
+            break;
+        }
+        char *b = realloc(buf, 2 * cap);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    int bad = ferror(f), why = errno;
+    fclose(f);
+    if (!buf) {
+        ts_errf(err, "%s: out of memory", path);
+        return NULL;
+    }
+    if (too_big) {
+        free(buf);
+        ts_errf(err, "%s: larger than %ld bytes", path, CSV_BYTES_MAX);
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        ts_errf(err, "%s: cannot read: %s", path, why ? strerror(why) : "read error");
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn row, void *ctx,
+                  ts_err *err)
+{
+    if (len > (size_t)CSV_BYTES_MAX)
+        return ts_errf(err, "%s: larger than %ld bytes", name, CSV_BYTES_MAX);
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return ts_errf(err, "%s: out of memory", name);
     reader_state st;
     memset(&st, 0, sizeof st);
     st.row = row;
     st.ctx = ctx;
     st.err = err;
-    st.path = path;
+    st.path = name;
     /* Fed one physical line at a time, so that every row knows its line. */
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long total = 0;
+    const char *s = data, *end = data + len;
     int rc = 0;
-    while (!st.failed && (len = getline(&line, &cap, f)) >= 0) {
-        st.line++;
-        total += len;
-        if (total > CSV_BYTES_MAX) {
-            rc = ts_errf(err, "%s: larger than %ld bytes", path, CSV_BYTES_MAX);
-            break;
-        }
-        const char *s = line;
-        if (st.line == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
+    while (!st.failed && s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+        const char *next = s + n;
+        st.line++; /* at most CSV_BYTES_MAX lines: no overflow */
+        if (st.line == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
             (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
             s += 3;
-            len -= 3;
+            n -= 3;
         }
-        if (memchr(s, '\0', (size_t)len)) {
-            rc = ts_errf(err, "%s:%d: NUL byte in the file", path, st.line);
+        if (memchr(s, '\0', n)) {
+            rc = ts_errf(err, "%s:%d: NUL byte in the file", name, st.line);
             break;
         }
-        if (csv_parse(&p, s, (size_t)len, on_field, on_row, &st) != (size_t)len) {
-            rc = ts_errf(err, "%s:%d: malformed CSV (%s)", path, st.line,
+        if (csv_parse(&p, s, n, on_field, on_row, &st) != n) {
+            rc = ts_errf(err, "%s:%d: malformed CSV (%s)", name, st.line,
                          csv_strerror(csv_error(&p)));
             break;
         }
+        s = next;
     }
-    if (rc == 0 && !st.failed && ferror(f))
-        rc = ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
     if (rc == 0 && !st.failed && csv_fini(&p, on_field, on_row, &st) != 0)
-        rc = ts_errf(err, "%s:%d: malformed CSV (%s)", path, st.line,
+        rc = ts_errf(err, "%s:%d: malformed CSV (%s)", name, st.line,
                      csv_strerror(csv_error(&p)));
     if (st.failed)
         rc = -1;
     reader_clear(&st);
     csv_free(&p);
-    free(line);
-    fclose(f);
+    return rc;
+}
+
+int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err)
+{
+    size_t len;
+    char *buf = read_all(path, &len, err);
+    if (!buf)
+        return -1;
+    int rc = csvr_read_mem(path, buf, len, row, ctx, err);
+    free(buf);
     return rc;
 }
 

@@ -19,6 +19,9 @@ typedef struct {
     size_t cap;
     int col[N_COLS];   /* field index of each column, -1 when absent */
     int have_header;
+    int *first_line;   /* [((year - first year) * n_tiers + tier) * HIST_MEASURES + measure]:
+                        * the line that gave it, 0 when none (a row is looked up
+                        * in constant time, so a long file cannot take quadratic time) */
 } load_ctx;
 
 static const char *trim(char *f)
@@ -110,12 +113,18 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
         /* Poisson-like: a count's sd is about its square root. */
         r.sd = sqrt(r.value > 1.0 ? r.value : 1.0);
     }
-    for (size_t i = 0; i < c->h->n_rows; i++) {
-        const history_row *o = &c->h->rows[i];
-        if (o->year == r.year && o->tier == r.tier && o->measure == r.measure)
-            return ts_errf(err, "%s:%d: %d %s %s is given twice (first at line %d)", path, line,
-                           r.year, s->tiers[r.tier].name, measure, o->line);
+    if (!c->first_line) {
+        size_t n_years = (size_t)(s->end_year - lo + 1);
+        c->first_line = calloc(n_years * s->n_tiers * HIST_MEASURES, sizeof *c->first_line);
+        if (!c->first_line)
+            return ts_errf(err, "%s: out of memory", path);
     }
+    int *first = &c->first_line[((size_t)(r.year - lo) * s->n_tiers + r.tier) * HIST_MEASURES +
+                                r.measure];
+    if (*first)
+        return ts_errf(err, "%s:%d: %d %s %s is given twice (first at line %d)", path, line,
+                       r.year, s->tiers[r.tier].name, measure, *first);
+    *first = line;
     if (c->h->n_rows == c->cap) {
         size_t ncap = c->cap ? 2 * c->cap : 32;
         history_row *p = realloc(c->h->rows, ncap * sizeof *p);
@@ -128,34 +137,51 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
     return 0;
 }
 
-int history_load(history **out, const char *path, const scenario *s, ts_err *err)
+/* Reads the table (from the file `name`, or from `data` when it is not NULL)
+ * into a new history. */
+static int history_read(history **out, const char *name, const char *data, size_t len,
+                        const scenario *s, ts_err *err)
 {
     *out = NULL;
     history *h = calloc(1, sizeof *h);
-    size_t n = strlen(path) + 1;
+    size_t n = strlen(name) + 1;
     if (!h || !(h->path = malloc(n))) {
         free(h);
-        return ts_errf(err, "%s: out of memory", path);
+        return ts_errf(err, "%s: out of memory", name);
     }
-    memcpy(h->path, path, n);
+    memcpy(h->path, name, n);
     load_ctx c;
     memset(&c, 0, sizeof c);
     c.s = s;
     c.h = h;
-    if (csvr_read(path, on_row, &c, err) < 0) {
+    int rc = data ? csvr_read_mem(name, data, len, on_row, &c, err)
+                  : csvr_read(name, on_row, &c, err);
+    free(c.first_line);
+    if (rc < 0) {
         history_free(h);
         return -1;
     }
     if (!c.have_header) {
         history_free(h);
-        return ts_errf(err, "%s: empty (expected a header year,tier,measure,value)", path);
+        return ts_errf(err, "%s: empty (expected a header year,tier,measure,value)", name);
     }
     if (h->n_rows == 0) {
         history_free(h);
-        return ts_errf(err, "%s: no data rows", path);
+        return ts_errf(err, "%s: no data rows", name);
     }
     *out = h;
     return 0;
+}
+
+int history_load(history **out, const char *path, const scenario *s, ts_err *err)
+{
+    return history_read(out, path, NULL, 0, s, err);
+}
+
+int history_parse_mem(history **out, const char *name, const char *data, size_t len,
+                      const scenario *s, ts_err *err)
+{
+    return history_read(out, name, data ? data : "", len, s, err);
 }
 
 void history_free(history *h)

@@ -235,6 +235,13 @@ static int gp_close(gpfile *g, ts_err *err)
     return 0;
 }
 
+/* Closes both (whatever happens to the first); err only when asked. */
+static int gp_close_both(gpfile *a, gpfile *b, ts_err *err)
+{
+    int ra = gp_close(a, err), rb = gp_close(b, err);
+    return ra < 0 || rb < 0 ? -1 : 0;
+}
+
 static void meta_num(FILE *f, const char *var, double v)
 {
     if (isfinite(v))
@@ -448,6 +455,10 @@ static int load_tiers(plot_ctx *c, int required, ts_err *err)
             goto out;
         }
     }
+    if (required && n == 0) {
+        ts_errf(err, "%s: no rows", path);
+        goto out;
+    }
     rc = 0;
 out:
     csvt_free(t);
@@ -568,7 +579,7 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         goto out;
     }
     size_t ny = (size_t)(y1 - y0 + 1), nk = c->n_tiers;
-    /* q[((k * ny) + y) * 10 + measure * 5 + quantile], NaN until read */
+    /* q[((k * ny) + y) * 10 + (stock ? 0 : 5) + quantile], NaN until read */
     if (!(q = malloc(nk * ny * 10 * sizeof *q))) {
         rc = ts_errf(err, "out of memory");
         goto out;
@@ -588,7 +599,8 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         }
         int y;
         year_at(t, i, col[0], &y, err);
-        double *row = &q[((size_t)k * ny + (size_t)(y - y0)) * 10 + (size_t)stock * 5];
+        /* fan.gp reads the stock quantiles first, then the new ones. */
+        double *row = &q[((size_t)k * ny + (size_t)(y - y0)) * 10 + (size_t)(stock ? 0 : 5)];
         for (size_t j = 0; j < 5; j++)
             if (csvt_num(t, i, col[3 + j], 0, &row[j], err) < 0)
                 goto out;
@@ -602,6 +614,16 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
                                          "thr_stock", "tgt_stock"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
         meta_array(meta.f, arrays[a], nk);
+    for (size_t k = 0; k < nk; k++) {
+        size_t have = 0;
+        for (size_t j = 0; j < ny * 10; j++)
+            have += isfinite(q[k * ny * 10 + j]) != 0;
+        if (have == 0) {
+            ts_errf(err, "%s: no rows for tier '%s'", csvt_path(t), c->tiers[k].name);
+            rc = PLOT_EINPUT;
+            goto out;
+        }
+    }
     for (size_t k = 0; k < nk; k++) {
         const tier_row *tr = &c->tiers[k];
         double thr[2] = {NAN, NAN}, tgt[2] = {NAN, NAN};
@@ -635,7 +657,7 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
     end_job(c);
     rc = 0;
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     free(q);
     csvt_free(t);
@@ -680,7 +702,7 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
                    "95 % interval; the joint probability apart", err, "card");
     end_job(c);
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     return rc;
 }
@@ -747,7 +769,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
                    "year", err, "pmet");
     end_job(c);
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     csvt_free(t);
     return rc;
@@ -828,7 +850,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
     end_job(c);
     rc = 0;
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     csvt_free(t);
     return rc;
@@ -976,7 +998,7 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
     end_job(c);
     rc = 0;
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     free(rows);
     free(series);
@@ -1081,7 +1103,7 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
                    "baseline beside each policy (95 % intervals)", err, "compare");
     end_job(c);
 out:
-    if (gp_close(&meta, err) < 0 || gp_close(&data, err) < 0)
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = -1;
     free(arms);
     free(targets);

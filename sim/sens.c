@@ -41,7 +41,10 @@ int sens_saltelli_design(size_t n, size_t d, double *x, const char **design, ts_
         free(pt);
         return ts_errf(err, "out of memory");
     }
-    int rc = gsl_qrng_get(q, pt); /* the origin: skipped */
+    /* GSL's sequences start after the origin (Sobol's first point is
+     * (1/2, ..., 1/2)), so no point is skipped: with N a power of 2 the A and
+     * B rows are then a complete (t, m, 2d)-net. */
+    int rc = 0;
     for (size_t j = 0; j < n && rc == 0; j++) {
         if ((rc = gsl_qrng_get(q, pt)) != 0)
             break;

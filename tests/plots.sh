@@ -122,5 +122,32 @@ cp -r tests/data/plot/fit "$T/fit" && cp -r tests/data/plot/compare "$T/cmp"
     grep -q 'capital+gradient' "$T/cmp/charts/compare.svg" && grep -q '<figure id="compare">' "$T/cmp/report.html" &&
     ok "compare: baseline beside each policy" || bad "compare chart" "$(cat "$T/err")"
 
+echo "chart data: what is drawn is what the CSVs say"
+# A probe fan.gp prints the largest median of each panel into the files the
+# real script would draw: the stock panel must show projection.csv's stock
+# quantiles and the new-firms panel its new quantiles (they were swapped once).
+mkdir -p "$T/probe" && cp plots/*.gp "$T/probe/"
+cat >"$T/probe/fan.gp" <<'GP'
+load meta
+set datafile separator "\t"
+do for [i = 1:n] {
+    stats data index (i - 1) using 4 nooutput
+    set print sprintf('fan_%s.png', name[i])
+    print sprintf('%.0f', STATS_max)
+    stats data index (i - 1) using 9 nooutput
+    set print sprintf('fan_%s.svg', name[i])
+    print sprintf('<svg xmlns="http://www.w3.org/2000/svg"><desc>%.0f</desc></svg>', STATS_max)
+    unset print
+}
+GP
+cp -r tests/data/plot/run "$T/probe_run"
+TIERSIM_PLOTS="$T/probe" "$BIN" plot "$T/probe_run" >/dev/null 2>"$T/err"
+want_stock=$(awk -F, '$2 == "a" && $3 == "stock" { if ($8 > m) m = $8 } END { print m }' "$T/probe_run/projection.csv")
+want_new=$(awk -F, '$2 == "a" && $3 == "new" { if ($8 > m) m = $8 } END { print m }' "$T/probe_run/projection.csv")
+[ "$(cat "$T/probe_run/charts/fan_a.png" 2>/dev/null)" = "$want_stock" ] &&
+    [ "$(sed -n 's/.*<desc>\([0-9]*\)<.*/\1/p' "$T/probe_run/charts/fan_a.svg" 2>/dev/null)" = "$want_new" ] &&
+    ok "fan chart: the stock panel draws the stock quantiles, the new panel the new ones" ||
+    bad "fan chart data" "stock panel $(cat "$T/probe_run/charts/fan_a.png" 2>/dev/null) (want $want_stock), new panel $(cat "$T/probe_run/charts/fan_a.svg" 2>/dev/null) (want $want_new); $(cat "$T/err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

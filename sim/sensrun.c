@@ -1,0 +1,488 @@
+/* sensrun.c -- sensitivity analysis of a scenario's targets: the designs of
+ * sens.c run on common random numbers (see sensrun.h). */
+#include "sensrun.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#include "crn.h"
+#include "dist.h"
+#include "engine.h"
+#include "rng.h"
+
+const char *const sensrun_output_names[SENSRUN_OUTPUTS] = {"mean", "p_met"};
+
+long sensrun_param_policy(const scenario *s, size_t i)
+{
+    for (size_t p = 0; p < s->n_policies; p++) {
+        const ts_policy *pol = &s->policies[p];
+        if (pol->p_strength == i)
+            return (long)p;
+        for (size_t k = 0; k < pol->n_scales; k++)
+            if (pol->scales[k].p_factor == i)
+                return (long)p;
+    }
+    return -1;
+}
+
+size_t sensrun_default_factors(const scenario *s, size_t *factors)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < s->n_params; i++) {
+        if (!dist_is_random(&s->params[i].value))
+            continue;
+        long p = sensrun_param_policy(s, i);
+        if (p >= 0 && !s->policies[p].active)
+            continue;
+        factors[d++] = i;
+    }
+    return d;
+}
+
+int sensrun_set_range(scenario *s, size_t i, double lo, double hi, ts_err *err)
+{
+    ts_param *p = &s->params[i];
+    if (!(lo < hi))
+        return ts_errf(err, "%s: the range needs LO < HI, got %.10g:%.10g", p->name, lo, hi);
+    if (sensrun_check_value(s, i, lo, err) < 0 || sensrun_check_value(s, i, hi, err) < 0)
+        return -1;
+    char text[128], why[256];
+    snprintf(text, sizeof text, "uniform(%.17g, %.17g)", lo, hi);
+    dist d;
+    if (dist_parse(text, p->value.range, &d, why, sizeof why) < 0)
+        return ts_errf(err, "%s: %s", p->name, why);
+    p->value = d;
+    return 0;
+}
+
+int sensrun_check_value(const scenario *s, size_t i, double v, ts_err *err)
+{
+    const ts_param *p = &s->params[i];
+    const dist_range *r = &p->value.range;
+    if (!isfinite(v))
+        return ts_errf(err, "%s: %.10g is not a finite number", p->name, v);
+    if (r->lo_open ? !(v > r->lo) : !(v >= r->lo))
+        return ts_errf(err, "%s: %.10g is %s %.10g", p->name, v,
+                       r->lo_open ? "not above" : "below", r->lo);
+    if (v > r->hi)
+        return ts_errf(err, "%s: %.10g is above %.10g", p->name, v, r->hi);
+    return 0;
+}
+
+int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                 const double *u, size_t n_points, const double *base, uint64_t inner, double *y,
+                 ts_err *err)
+{
+    size_t np = s->n_params, T = s->n_targets;
+    double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
+    crn_point *pts = calloc(n_points + 1, sizeof *pts);
+    crn_result *res = calloc(n_points + 1, sizeof *res);
+    if (!fixed || !pts || !res) {
+        free(fixed), free(pts), free(res);
+        return ts_errf(err, "out of memory");
+    }
+    for (size_t pt = 0; pt < n_points; pt++) {
+        double *row = fixed + pt * np;
+        for (size_t p = 0; p < np; p++)
+            row[p] = base ? base[p] : NAN;
+        for (size_t i = 0; i < d; i++)
+            row[factors[i]] = dist_quantile(&s->params[factors[i]].value, u[pt * d + i]);
+        pts[pt].fixed = row;
+        pts[pt].first_rep = 0;
+    }
+    int rc = crn_eval(s, o, pts, n_points, inner, res, err);
+    for (size_t pt = 0; pt < n_points && rc == 0; pt++)
+        for (size_t j = 0; j < T; j++) {
+            double *yy = y + (pt * T + j) * SENSRUN_OUTPUTS;
+            yy[SENSRUN_MEAN] = res[pt].mean[j];
+            yy[SENSRUN_PMET] = (double)res[pt].met[j] / (double)inner;
+        }
+    if (rc == 0)
+        crn_results_free(res, n_points);
+    free(fixed), free(pts), free(res);
+    return rc;
+}
+
+/* A generator for the bootstrap, seeded afresh for each output so that an
+ * output's intervals do not depend on how many outputs came before it. */
+static gsl_rng *boot_rng(void)
+{
+    return gsl_rng_alloc(gsl_rng_mt19937);
+}
+
+/* Column (j, o) of y, for the estimators that take one output at a time. */
+static void output_column(const double *y, size_t n_points, size_t T, size_t jo, double *col)
+{
+    for (size_t pt = 0; pt < n_points; pt++)
+        col[pt] = y[pt * T * SENSRUN_OUTPUTS + jo];
+}
+
+/* -------------------------------------------------------------- tornado */
+
+void sensrun_tornado_free(sensrun_tornado_result *r)
+{
+    if (!r)
+        return;
+    free(r->low), free(r->high), free(r->base), free(r->out_low), free(r->out_high);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_tornado(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                    uint64_t inner, sensrun_tornado_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, np = s->n_params, K = T * SENSRUN_OUTPUTS, n_points = 1 + 2 * d;
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->n_targets = T;
+    out->low = malloc((d + 1) * sizeof *out->low);
+    out->high = malloc((d + 1) * sizeof *out->high);
+    out->base = malloc((K + 1) * sizeof *out->base);
+    out->out_low = malloc((K * d + 1) * sizeof *out->out_low);
+    out->out_high = malloc((K * d + 1) * sizeof *out->out_high);
+    double *medians = malloc((np + 1) * sizeof *medians);
+    double *u = malloc((n_points * d + 1) * sizeof *u);
+    double *y = malloc((n_points * K + 1) * sizeof *y);
+    int rc = 0;
+    if (!out->low || !out->high || !out->base || !out->out_low || !out->out_high || !medians ||
+        !u || !y)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0) {
+        for (size_t p = 0; p < np; p++)
+            medians[p] = dist_quantile(&s->params[p].value, 0.5);
+        for (size_t pt = 0; pt < n_points; pt++)
+            for (size_t i = 0; i < d; i++)
+                u[pt * d + i] = 0.5;
+        for (size_t i = 0; i < d; i++) {
+            u[(1 + 2 * i) * d + i] = SENSRUN_TORNADO_LO;
+            u[(2 + 2 * i) * d + i] = SENSRUN_TORNADO_HI;
+            out->low[i] = dist_quantile(&s->params[factors[i]].value, SENSRUN_TORNADO_LO);
+            out->high[i] = dist_quantile(&s->params[factors[i]].value, SENSRUN_TORNADO_HI);
+        }
+        rc = sensrun_eval(s, o, factors, d, u, n_points, medians, inner, y, err);
+    }
+    if (rc == 0)
+        for (size_t jo = 0; jo < K; jo++) {
+            out->base[jo] = y[jo];
+            for (size_t i = 0; i < d; i++) {
+                out->out_low[jo * d + i] = y[(1 + 2 * i) * K + jo];
+                out->out_high[jo * d + i] = y[(2 + 2 * i) * K + jo];
+            }
+        }
+    free(medians), free(u), free(y);
+    if (rc < 0)
+        sensrun_tornado_free(out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- Sobol */
+
+void sensrun_sobol_free(sensrun_sobol_result *r)
+{
+    if (!r)
+        return;
+    free(r->s1), free(r->st);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                  size_t n, uint64_t inner, sensrun_sobol_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, K = T * SENSRUN_OUTPUTS, n_points = n * (d + 2);
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->n_targets = T;
+    out->n = n;
+    out->s1 = malloc((K * d + 1) * sizeof *out->s1);
+    out->st = malloc((K * d + 1) * sizeof *out->st);
+    double *x = malloc((n_points * d + 1) * sizeof *x);
+    double *y = malloc((n_points * K + 1) * sizeof *y);
+    double *col = malloc((n_points + 1) * sizeof *col);
+    gsl_rng *r = boot_rng();
+    int rc = 0;
+    if (!out->s1 || !out->st || !x || !y || !col || !r)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0)
+        rc = sens_saltelli_design(n, d, x, &out->design, err);
+    if (rc == 0)
+        rc = sensrun_eval(s, o, factors, d, x, n_points, NULL, inner, y, err);
+    for (size_t jo = 0; jo < K && rc == 0; jo++) {
+        output_column(y, n_points, T, jo, col);
+        gsl_rng_set(r, SENS_BOOT_SEED);
+        rc = sens_sobol(r, col, n, d, SENS_BOOT, out->s1 + jo * d, out->st + jo * d, err);
+    }
+    free(x), free(y), free(col);
+    gsl_rng_free(r);
+    if (rc < 0)
+        sensrun_sobol_free(out);
+    return rc;
+}
+
+/* --------------------------------------------------------------- Morris */
+
+void sensrun_morris_free(sensrun_morris_result *r)
+{
+    if (!r)
+        return;
+    free(r->mu_star), free(r->mu_star_ci), free(r->sigma), free(r->mu);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_morris(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                   size_t n_traj, uint64_t inner, sensrun_morris_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, K = T * SENSRUN_OUTPUTS, n_points = n_traj * (d + 1);
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->n_targets = T;
+    out->n_traj = n_traj;
+    out->mu_star = malloc((K * d + 1) * sizeof *out->mu_star);
+    out->mu_star_ci = malloc((K * d + 1) * sizeof *out->mu_star_ci);
+    out->sigma = malloc((K * d + 1) * sizeof *out->sigma);
+    out->mu = malloc((K * d + 1) * sizeof *out->mu);
+    double *x = calloc(n_points * d + 1, sizeof *x);
+    double *y = malloc((n_points * K + 1) * sizeof *y);
+    double *col = malloc((n_points + 1) * sizeof *col);
+    gsl_rng *r = boot_rng();
+    int rc = 0;
+    if (!out->mu_star || !out->mu_star_ci || !out->sigma || !out->mu || !x || !y || !col || !r)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0) {
+        /* The trajectories follow the run's seed (a 32-bit digest of it:
+         * mt19937 takes 32 bits), so -s changes them as it changes the
+         * replications. */
+        gsl_rng_set(r, (unsigned long)(rng_mix64(o->seed ^ 0x6d6f72726973ULL) & 0xffffffffUL));
+        sens_morris_design(r, n_traj, d, x);
+        rc = sensrun_eval(s, o, factors, d, x, n_points, NULL, inner, y, err);
+    }
+    for (size_t jo = 0; jo < K && rc == 0; jo++) {
+        output_column(y, n_points, T, jo, col);
+        gsl_rng_set(r, SENS_BOOT_SEED);
+        rc = sens_morris(r, x, col, n_traj, d, SENS_BOOT, out->mu_star + jo * d,
+                         out->mu_star_ci + jo * d, out->sigma + jo * d, out->mu + jo * d, err);
+    }
+    free(x), free(y), free(col);
+    gsl_rng_free(r);
+    if (rc < 0)
+        sensrun_morris_free(out);
+    return rc;
+}
+
+/* --------------------------------------------------------------- filter */
+
+void sensrun_filter_free(sensrun_filter_result *r)
+{
+    if (!r)
+        return;
+    free(r->ks), free(r->p_value), free(r->median_met), free(r->median_missed);
+    free(r->n_met), free(r->x), free(r->met);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_filter(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                   uint64_t reps, sensrun_filter_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, np = s->n_params, n = (size_t)reps;
+    memset(out, 0, sizeof *out);
+    out->d = d;
+    out->n_targets = T;
+    out->reps = reps;
+    out->ks = malloc((T * d + 1) * sizeof *out->ks);
+    out->p_value = malloc((T * d + 1) * sizeof *out->p_value);
+    out->median_met = malloc((T * d + 1) * sizeof *out->median_met);
+    out->median_missed = malloc((T * d + 1) * sizeof *out->median_missed);
+    out->n_met = calloc(T + 1, sizeof *out->n_met);
+    out->x = malloc((n * d + 1) * sizeof *out->x);
+    out->met = malloc(n * T + 1);
+    double *theta = malloc((n * np + 1) * sizeof *theta);
+    int64_t *value = malloc((n * T + 1) * sizeof *value);
+    unsigned char *metj = malloc(n + 1);
+    int rc = 0;
+    if (!out->ks || !out->p_value || !out->median_met || !out->median_missed || !out->n_met ||
+        !out->x || !out->met || !theta || !value || !metj)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0)
+        rc = crn_records(s, o, reps, theta, value, err);
+    if (rc == 0)
+        for (size_t r = 0; r < n; r++) {
+            for (size_t i = 0; i < d; i++)
+                out->x[r * d + i] = theta[r * np + factors[i]];
+            for (size_t j = 0; j < T; j++)
+                out->met[r * T + j] = (unsigned char)(value[r * T + j] >= s->targets[j].threshold);
+        }
+    for (size_t j = 0; j < T && rc == 0; j++) {
+        for (size_t r = 0; r < n; r++) {
+            metj[r] = out->met[r * T + j];
+            out->n_met[j] += metj[r];
+        }
+        rc = sens_filter(out->x, metj, n, d, out->ks + j * d, out->p_value + j * d,
+                         out->median_met + j * d, out->median_missed + j * d, err);
+    }
+    free(theta), free(value), free(metj);
+    if (rc < 0)
+        sensrun_filter_free(out);
+    return rc;
+}
+
+/* -------------------------------------------------------- variance split */
+
+void sensrun_split_free(sensrun_split_result *r)
+{
+    if (!r)
+        return;
+    free(r->split);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_split(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                  uint64_t outer, uint64_t inner, sensrun_split_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, np = s->n_params, M = (size_t)outer;
+    memset(out, 0, sizeof *out);
+    out->n_targets = T;
+    out->outer = outer;
+    out->inner = inner;
+    for (size_t i = 0; i < d; i++)
+        out->params_vary |= dist_is_random(&s->params[factors[i]].value);
+    out->split = calloc(T * SENSRUN_OUTPUTS + 1, sizeof *out->split);
+    double *fixed = malloc((M * np + 1) * sizeof *fixed);
+    double *theta = malloc((np + 1) * sizeof *theta);
+    crn_point *pts = calloc(M + 1, sizeof *pts);
+    crn_result *res = calloc(M + 1, sizeof *res);
+    double *mean = malloc((M + 1) * sizeof *mean), *var = malloc((M + 1) * sizeof *var);
+    gsl_rng *rp = gsl_rng_alloc(o->samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp);
+    gsl_rng *rb = boot_rng();
+    int rc = 0;
+    if (!out->split || !fixed || !theta || !pts || !res || !mean || !var || !rp || !rb)
+        rc = ts_errf(err, "out of memory");
+    if (rc == 0 && (outer < 2 || inner < 2))
+        rc = ts_errf(err, "variance split: needs at least 2 outer points and 2 inner "
+                     "replications each");
+    /* Outer point m takes the factors drawn by its first inner replication
+     * (replication m * inner, parameter stream 2 m inner): the draw that an
+     * ordinary replication would make.
+     *
+     * The inner replications are NOT common across outer points: point m
+     * runs replications m * inner .. (m + 1) * inner - 1.  The law of total
+     * variance needs the chance part of each inner mean to be independent
+     * between points: B - W / inner estimates Var(E[Y | theta]) only because
+     * E[B] = Var(E[Y | theta]) + E[Var(Y | theta)] / inner.  With common
+     * random numbers every point would carry the same chance error, which
+     * cancels out of B, so subtracting W / inner would remove chance variance
+     * that B never held and the parameter part would come out too small
+     * (negative, clipped to 0, for parameters of small effect). */
+    for (size_t m = 0; m < M && rc == 0; m++) {
+        double *row = fixed + m * np;
+        rng_seed_stream(rp, o->seed, 2 * (uint64_t)m * inner);
+        engine_draw(s, rp, theta);
+        for (size_t p = 0; p < np; p++)
+            row[p] = NAN;
+        for (size_t i = 0; i < d; i++)
+            row[factors[i]] = theta[factors[i]];
+        pts[m].fixed = row;
+        pts[m].first_rep = (uint64_t)m * inner;
+    }
+    if (rc == 0)
+        rc = crn_eval(s, o, pts, M, inner, res, err);
+    for (size_t j = 0; j < T && rc == 0; j++) {
+        for (size_t oo = 0; oo < SENSRUN_OUTPUTS && rc == 0; oo++) {
+            for (size_t m = 0; m < M; m++) {
+                if (oo == SENSRUN_MEAN) {
+                    mean[m] = res[m].mean[j];
+                    var[m] = res[m].var[j];
+                } else {
+                    /* The indicator's inner mean and sample variance. */
+                    double k = (double)res[m].met[j], nn = (double)inner;
+                    mean[m] = k / nn;
+                    var[m] = k * (nn - k) / (nn * (nn - 1.0));
+                }
+            }
+            gsl_rng_set(rb, SENS_BOOT_SEED);
+            rc = sens_var_split(rb, mean, var, M, (size_t)inner, out->params_vary, SENS_BOOT,
+                                &out->split[j * SENSRUN_OUTPUTS + oo], err);
+        }
+    }
+    if (rc == 0)
+        crn_results_free(res, M);
+    free(fixed), free(theta), free(pts), free(res), free(mean), free(var);
+    gsl_rng_free(rp);
+    gsl_rng_free(rb);
+    if (rc < 0)
+        sensrun_split_free(out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sweep */
+
+void sensrun_sweep_free(sensrun_sweep_result *r)
+{
+    if (!r)
+        return;
+    free(r->values), free(r->met), free(r->mean);
+    memset(r, 0, sizeof *r);
+}
+
+int sensrun_sweep(const scenario *s, const runner_opts *o, const size_t *params, const double *lo,
+                  const double *hi, const size_t *steps, size_t n_dims, uint64_t reps,
+                  sensrun_sweep_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, np = s->n_params;
+    memset(out, 0, sizeof *out);
+    if (n_dims < 1 || n_dims > SENSRUN_SWEEP_MAX_DIMS)
+        return ts_errf(err, "sweep: 1 or 2 parameters, got %zu", n_dims);
+    size_t n_points = 1;
+    for (size_t k = 0; k < n_dims; k++) {
+        if (steps[k] < 2)
+            return ts_errf(err, "sweep: %s: at least 2 steps", s->params[params[k]].name);
+        if (sensrun_check_value(s, params[k], lo[k], err) < 0 ||
+            sensrun_check_value(s, params[k], hi[k], err) < 0)
+            return -1;
+        n_points *= steps[k];
+    }
+    out->n_dims = n_dims;
+    out->n_points = n_points;
+    out->n_targets = T;
+    out->reps = reps;
+    out->values = malloc((n_points * n_dims + 1) * sizeof *out->values);
+    out->met = malloc((n_points * T + 1) * sizeof *out->met);
+    out->mean = malloc((n_points * T + 1) * sizeof *out->mean);
+    double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
+    crn_point *pts = calloc(n_points + 1, sizeof *pts);
+    crn_result *res = calloc(n_points + 1, sizeof *res);
+    int rc = 0;
+    if (!out->values || !out->met || !out->mean || !fixed || !pts || !res)
+        rc = ts_errf(err, "out of memory");
+    for (size_t pt = 0; pt < n_points && rc == 0; pt++) {
+        double *row = fixed + pt * np;
+        for (size_t p = 0; p < np; p++)
+            row[p] = NAN;
+        size_t rest = pt;
+        for (size_t k = n_dims; k-- > 0;) {
+            size_t step = rest % steps[k];
+            rest /= steps[k];
+            /* The last value is hi exactly, not lo + (hi - lo) * 1 rounded. */
+            double v = step + 1 == steps[k]
+                           ? hi[k]
+                           : lo[k] + (hi[k] - lo[k]) * (double)step / (double)(steps[k] - 1);
+            out->values[pt * n_dims + k] = v;
+            row[params[k]] = v;
+        }
+        pts[pt].fixed = row;
+        pts[pt].first_rep = 0;
+    }
+    if (rc == 0)
+        rc = crn_eval(s, o, pts, n_points, reps, res, err);
+    for (size_t pt = 0; pt < n_points && rc == 0; pt++)
+        for (size_t j = 0; j < T; j++) {
+            out->met[pt * T + j] = res[pt].met[j];
+            out->mean[pt * T + j] = res[pt].mean[j];
+        }
+    if (rc == 0)
+        crn_results_free(res, n_points);
+    free(fixed), free(pts), free(res);
+    if (rc < 0)
+        sensrun_sweep_free(out);
+    return rc;
+}
