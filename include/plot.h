@@ -29,7 +29,8 @@
 enum {
     PLOT_RUN = 1,       /* fan_TIER, card, pmet, dist_TIER: a run's CSVs */
     PLOT_FIT = 2,       /* fit_TIER_MEASURE: fitted.csv */
-    PLOT_COMPARE = 4    /* compare: compare.csv */
+    PLOT_COMPARE = 4,   /* compare: compare.csv */
+    PLOT_GOAL = 8       /* goal: goal.csv and goal_curve.csv */
 };
 
 #define PLOT_SKIPPED 1      /* gnuplot is not on PATH: nothing was drawn */

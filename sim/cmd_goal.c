@@ -14,6 +14,7 @@
 #include "goal.h"
 #include "num.h"
 #include "outdir.h"
+#include "plot.h"
 #include "report.h"
 #include "scenario.h"
 #include "version.h"
@@ -291,9 +292,10 @@ int cmd_goal(int argc, char **argv)
     csvw *w = csvw_open(outdir_file(od, "goal.csv"), &err);
     if (!w)
         goto fail;
+    /* The six columns, then what the chart needs to title itself. */
     static const char *const head[] = {"lever", "value", "p_met", "se", "bracket_lo",
-                                       "bracket_hi"};
-    for (size_t i = 0; i < 6; i++)
+                                       "bracket_hi", "target", "prob"};
+    for (size_t i = 0; i < 8; i++)
         csvw_str(w, head[i]);
     csvw_end_row(w);
     csvw_str(w, a.lever);
@@ -302,6 +304,8 @@ int cmd_goal(int argc, char **argv)
     csvw_prob(w, gr.se);
     csvw_num(w, gr.band_lo);
     csvw_num(w, gr.band_hi);
+    csvw_str(w, a.target);
+    csvw_num(w, a.q);
     csvw_end_row(w);
     if (csvw_close(w, &err) < 0)
         goto fail;
@@ -319,6 +323,8 @@ int cmd_goal(int argc, char **argv)
         csvw_end_row(w);
     }
     if (csvw_close(w, &err) < 0)
+        goto fail;
+    if (report_write_tiers(od, s, &err) < 0)
         goto fail;
     const char *mpath = outdir_file(od, "manifest.txt");
     FILE *f = fopen(mpath, "w");
@@ -339,6 +345,8 @@ int cmd_goal(int argc, char **argv)
         ts_errf(&err, "%s: write failed", mpath);
         goto fail;
     }
+    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_GOAL, 1, NULL, &err) < 0)
+        goto fail;
     if (outdir_commit(od, &err) < 0) {
         od = NULL;
         goto fail;
@@ -363,7 +371,6 @@ int cmd_goal(int argc, char **argv)
 fail:
     fprintf(stderr, "%s\n", err.msg);
 out:
-    (void)a.no_plots;
     outdir_abort(od);
     free(fixed);
     scenario_free(s);

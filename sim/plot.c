@@ -1111,6 +1111,65 @@ out:
     return rc;
 }
 
+/* ---------------------------------------------------------- goal charts */
+
+/* goal: goal_curve.csv (P(met) on a grid of lever values) with goal.csv's
+ * answer, its band and the probability wanted. */
+static int draw_goal_data(plot_ctx *c, ts_err *err)
+{
+    csvt *g = open_table(c, "goal.csv", err), *t = g ? open_table(c, "goal_curve.csv", err) : NULL;
+    gpfile meta = {NULL, ""}, data = {NULL, ""};
+    int rc = PLOT_EINPUT;
+    static const char *const gnames[] = {"lever", "value", "bracket_lo", "bracket_hi", "target",
+                                         "prob"};
+    static const char *const cnames[] = {"lever_value", "p_met", "se"};
+    long gcol[6], ccol[3];
+    if (!g || !t || columns(g, gnames, gcol, 6, err) < 0 || columns(t, cnames, ccol, 3, err) < 0)
+        goto out;
+    if (csvt_rows(g) != 1 || csvt_rows(t) < 2) {
+        ts_errf(err, "%s: expected one answer and a curve of two points or more", csvt_path(g));
+        goto out;
+    }
+    double value, blo, bhi, q;
+    if (csvt_num(g, 0, gcol[1], 1, &value, err) < 0 || csvt_num(g, 0, gcol[2], 1, &blo, err) < 0 ||
+        csvt_num(g, 0, gcol[3], 1, &bhi, err) < 0 || csvt_num(g, 0, gcol[5], 0, &q, err) < 0)
+        goto out;
+    rc = -1;
+    if (gp_open(&meta, c->work, "goal.meta", err) < 0 || gp_open(&data, c->work, "goal.tsv", err) < 0)
+        goto out;
+    begin_job(c, "goal");
+    fprintf(meta.f, "q = %.17g\n", q);
+    fprintf(meta.f, "answer = %s\n", isfinite(value) ? "1" : "0");
+    fprintf(meta.f, "value = %.17g\nband_lo = %.17g\nband_hi = %.17g\n", isfinite(value) ? value : 0,
+            isfinite(blo) ? blo : 0, isfinite(bhi) ? bhi : 0);
+    fprintf(meta.f, "lever_name = ");
+    plot_quote(meta.f, csvt_field(g, 0, gcol[0]));
+    fprintf(meta.f, "\ntarget_name = ");
+    plot_quote(meta.f, csvt_field(g, 0, gcol[4]));
+    fputc('\n', meta.f);
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        double x, p, se;
+        if (csvt_num(t, i, ccol[0], 0, &x, err) < 0 || csvt_num(t, i, ccol[1], 0, &p, err) < 0 ||
+            csvt_num(t, i, ccol[2], 0, &se, err) < 0) {
+            rc = PLOT_EINPUT;
+            goto out;
+        }
+        tsv_num(data.f, x, 0);
+        tsv_num(data.f, p, 0);
+        tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
+        tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 1);
+    }
+    rc = add_chart(c, "goal", "Goal seeking: P(met) against the lever, the probability wanted and "
+                   "the answer with its band", err, "goal");
+    end_job(c);
+out:
+    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
+        rc = -1;
+    csvt_free(g);
+    csvt_free(t);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- drawing */
 
 unsigned plot_kinds(const char *dir)
@@ -1118,7 +1177,8 @@ unsigned plot_kinds(const char *dir)
     static const struct {
         const char *file;
         unsigned kind;
-    } k[] = {{"targets.csv", PLOT_RUN}, {"fitted.csv", PLOT_FIT}, {"compare.csv", PLOT_COMPARE}};
+    } k[] = {{"targets.csv", PLOT_RUN}, {"fitted.csv", PLOT_FIT}, {"compare.csv", PLOT_COMPARE},
+             {"goal.csv", PLOT_GOAL}};
     unsigned kinds = 0;
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
         char path[PATH_MAX_LEN];
@@ -1222,6 +1282,8 @@ int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_
         free_tiers(&c);
         rc = draw_compare_data(&c, err);
     }
+    if (rc == 0 && (kinds & PLOT_GOAL))
+        rc = draw_goal_data(&c, err);
     for (size_t i = 0; rc == 0 && i < c.n_jobs; i++) {
         const job *j = &c.jobs[i];
         char setup[128];

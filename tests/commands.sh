@@ -135,8 +135,12 @@ cmp -s "$T/cmp2/compare.csv" "$T/cmp3/compare.csv" && ok "compare is identical f
 expect_error "compare: unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push, noop)" compare tests/data/tiny.ini --policy nope -o "$T/err"
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.9 --lever policy.push.scale -n 2000 -o "$T/goal" -q >"$T/goal.txt" 2>&1
 status=$?
-[ $status -eq 0 ] && head -1 "$T/goal/goal.csv" | grep -qx 'lever,value,p_met,se,bracket_lo,bracket_hi' &&
+[ $status -eq 0 ] && head -1 "$T/goal/goal.csv" | grep -q '^lever,value,p_met,se,bracket_lo,bracket_hi' &&
     grep -q '^policy.push.scale,' "$T/goal/goal.csv" && ok "goal writes goal.csv" || bad "goal (status $status)" "$(cat "$T/goal.txt")"
+if command -v gnuplot >/dev/null 2>&1; then
+    [ -s "$T/goal/charts/goal.png" ] && grep -q 'policy.push.scale' "$T/goal/charts/goal.svg" &&
+        ok "goal draws P(met) against the lever" || bad "goal chart" "$(ls "$T/goal" "$T/goal/charts" 2>&1)"
+fi
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.999 --lever transition.a-\>b.rate --range 0:0.01 -n 500 -o "$T/goal2" -q >"$T/goal2.txt" 2>&1 &&
     grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
     ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"

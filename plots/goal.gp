@@ -1,0 +1,50 @@
+# goal.gp -- goal seeking: P(met) against the lever (with its 95 % band), the
+# probability wanted, and the answer with the band of lever values where the
+# estimate crosses it -/+ 2 standard errors.
+#
+# Run by tiersim (sim/plot.c) in a directory holding
+#   meta  q, answer (1, or 0 when not reachable), value, band_lo, band_hi,
+#         lever_name, target_name
+#   data  one row per lever value, tab separated: x p lo hi
+# and writes goal.png (1600x1000) and goal.svg (1200x750).
+
+load meta
+set datafile separator "\t"
+set termoption noenhanced
+set yrange [0:1.02]
+set ytics 0, 0.1, 1 format '%.1f' nomirror
+set xtics nomirror
+set border 3
+set grid ytics lc '#e3e3e3' dt 1
+set key outside bottom center horizontal samplen 2
+set style fill solid 1.0 noborder
+
+do for [fmt = 1:2] {
+    if (fmt == 1) {
+        set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5
+        set output 'goal.png'
+        fbig = ',24'; fmid = ',16'
+    } else {
+        set terminal svg size 1200,750 dynamic font "Noto Sans CJK SC,12" noenhanced linewidth 1.2
+        set output 'goal.svg'
+        fbig = ',19'; fmid = ',13'
+    }
+    set title sprintf('Goal: P(met) of %s >= %g against %s', target_name, q, lever_name) font fbig
+    set xlabel (lever_name) font fmid
+    set ylabel 'probability that the target is met' font fmid
+    set key font fmid
+    unset object 1
+    unset arrow 1
+    unset label 1
+    if (answer) {
+        set object 1 rect from band_lo, graph 0 to band_hi, graph 1 fc rgb '#fde0c5' behind
+        set arrow 1 from value, graph 0 to value, graph 1 nohead lw 3 lc rgb '#d62728' front
+        set label 1 sprintf(' answer %.4g', value) at value, graph 0.95 left font fmid tc rgb '#d62728' front
+    } else {
+        set label 1 'not reachable in this range' at graph 0.5, graph 0.5 center font fbig tc rgb '#d62728' front
+    }
+    plot data using 1:3:4 with filledcurves fc rgb '#c6dbef' title '95 % band', \
+         '' using 1:2 with linespoints lw 3 pt 7 ps 1.2 lc rgb '#08519c' title 'P(met)', \
+         q with lines dt 2 lw 3 lc rgb '#2ca02c' title sprintf('wanted: %g', q)
+    set output
+}
