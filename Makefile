@@ -11,7 +11,9 @@ OMP = -fopenmp
 LDLIBS = -lgsl -lgslcblas -linih -lcsv -lm
 TEST_LDLIBS = -lcunit $(LDLIBS)
 BUILD ?= build
-SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# float-cast-overflow is not part of gcc's "undefined" (it is of clang's): asked for by name.
+SANFLAGS = -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined,float-cast-overflow
 
 LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJS := $(LIB_SRCS:sim/%.c=$(BUILD)/sim/%.o)
@@ -21,7 +23,7 @@ BENCH_SRCS := $(wildcard bench/*.c)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 
-.PHONY: all deps run test test-suites check strict bench clean
+.PHONY: all deps run test test-suites check strict bench clean fuzz fuzz-build valgrind
 # Keep object files between the steps of `make test`.
 .SECONDARY:
 MAKEFLAGS += --no-print-directory
@@ -44,10 +46,19 @@ $(BUILD)/sim/%.o: sim/%.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Itests -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
+
+# tests/test_fuzz replays tests/fuzz-regressions/ through the fuzz harnesses'
+# bodies (fuzz/targets.c), built with the ordinary compiler.
+$(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/targets.o $(BUILD)/tests/testutil.o $(BUILD)/libsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
+
+$(BUILD)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
 
 deps:
 	@sh scripts/deps.sh
@@ -66,12 +77,67 @@ test-suites: $(TEST_BINS) $(BUILD)/tiersim
 	sh tests/commands.sh $(BUILD)/tiersim || fail=1; \
 	echo "== tests/plots.sh ($(BUILD)/tiersim)"; \
 	sh tests/plots.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/errors.sh ($(BUILD)/tiersim)"; \
+	sh tests/errors.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/robust.sh ($(BUILD)/tiersim)"; \
+	sh tests/robust.sh $(BUILD)/tiersim || fail=1; \
 	exit $$fail
 
 test: deps
 	$(MAKE) strict
 	$(MAKE) test-suites
 	$(MAKE) BUILD=build/san CFLAGS="$(SANFLAGS)" OMP=-fopenmp test-suites
+	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
+	else echo "== valgrind not installed: memcheck skipped"; fi
+
+# valgrind memcheck of `tiersim run` on a tiny scenario and of `tiersim fit`:
+# any error, or a definite or indirect leak, fails.  (OpenMP's runtime keeps
+# "still reachable" blocks: not an error.)
+VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full \
+           --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+valgrind: $(BUILD)/tiersim
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	@echo "== valgrind: tiersim run tests/data/tiny.ini -n 200 -j 1 --no-plots -q"
+	$(VALGRIND) $(BUILD)/tiersim run tests/data/tiny.ini -n 200 -j 1 --no-plots -q \
+	    -o $(BUILD)/valgrind/run >/dev/null
+	@echo "== valgrind: tiersim fit tests/data/tinyfit.ini tests/data/tinyfit.csv"
+	$(VALGRIND) $(BUILD)/tiersim fit tests/data/tinyfit.ini tests/data/tinyfit.csv \
+	    -o $(BUILD)/valgrind/fit >/dev/null
+	@rm -rf $(BUILD)/valgrind
+	@echo "== valgrind: no errors, no leaks"
+
+# libFuzzer harnesses (clang): the scenario parser, the value parser and
+# the history reader, each for FUZZ_SECONDS.  The corpora grow in
+# build/fuzz/corpus/ (seeded from the scenarios, test fixtures and
+# tests/fuzz-regressions/); a crash is saved as build/fuzz/crash/HARNESS-*
+# and fails the target: keep it under tests/fuzz-regressions/HARNESS/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_BUILD = build/fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-pragmas
+FUZZ_HARNESSES = scenario dist history
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OMP= CFLAGS="$(FUZZ_CFLAGS)" \
+	    $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/targets.o $(BUILD)/libsim.a
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz: fuzz-build
+	@sh fuzz/seeds.sh $(FUZZ_BUILD)/seeds
+	@mkdir -p $(FUZZ_BUILD)/crash
+	@for h in $(FUZZ_HARNESSES); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$h tests/fuzz-regressions/$$h; \
+	    echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+	        -dict=fuzz/$$h.dict -artifact_prefix=$(FUZZ_BUILD)/crash/$$h- \
+	        $(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/seeds/$$h tests/fuzz-regressions/$$h \
+	        2>$(FUZZ_BUILD)/$$h.log || { tail -40 $(FUZZ_BUILD)/$$h.log; exit 1; }; \
+	    grep -E '^(stat::number_of_executed_units|Done )' $(FUZZ_BUILD)/$$h.log; \
+	done
 
 strict:
 	$(MAKE) EXTRA_CFLAGS=-Werror tiersim
@@ -90,4 +156,5 @@ $(BUILD)/bench/%.o: bench/%.c
 clean:
 	rm -rf build tiersim
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/sim/main.d $(TEST_BINS:=.d) $(BUILD)/tests/testutil.d
+-include $(LIB_OBJS:.o=.d) $(BUILD)/sim/main.d $(TEST_BINS:=.d) $(BUILD)/tests/testutil.d \
+    $(wildcard $(BUILD)/fuzz/*.d)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "outdir.h"
 #include "runner.h"
 #include "tserr.h"
 
@@ -15,6 +16,11 @@
  * (0 success, 1 other failure, 2 bad input or usage). */
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Everything tiersim prints on error is one line: a usage error names the
+ * mistake and ends with this pointer to the usage, e.g.
+ *     ts_errf(err, "run: -n: expected ..., got '%s'" CMD_SEE_HELP("run"), optarg); */
+#define CMD_SEE_HELP(command) " (see tiersim " command " --help)"
 
 #define CMD_MAX_POLICIES 64
 
@@ -43,6 +49,8 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);   /* cmd_sens.c */
+int cmd_sweep(int argc, char **argv);
 
 /* Draws the charts of `kinds` (PLOT_RUN, PLOT_FIT, PLOT_COMPARE of plot.h)
  * from DIR's files into DIR/charts, then writes DIR/report.html; DIR is
@@ -88,6 +96,17 @@ int cmd_threads(int requested);
  * cancel): the run stops, its temporary directory is removed, exit 1. */
 extern volatile sig_atomic_t cmd_interrupted;
 void cmd_catch_signals(void);
+
+/* The one line a failed command prints on stderr: err's message, a file in
+ * the temporary output directory od (may be NULL) named where it would have
+ * been; after SIGINT or SIGTERM "CMD: interrupted; nothing written".
+ * Returns the exit status: `status`, or EXIT_FAIL when interrupted. */
+int cmd_fail(const char *cmd, ts_err *err, const outdir *od, int status);
+
+/* The end of a command that succeeded: flushes stdout and checks that every
+ * write to it worked (`tiersim run ... > /dev/full`); EXIT_OK, or EXIT_FAIL
+ * with one line on stderr. */
+int cmd_flush_stdout(void);
 
 int cmd_compare(int argc, char **argv);
 int cmd_goal(int argc, char **argv);

@@ -61,6 +61,11 @@ typedef struct {
 
 int sweep_args_parse(int argc, char **argv, sweep_args *a, ts_err *err);
 
+struct scenario;
+/* The name of target j in the CSVs: its tier, with ":new" or ":stock" when the
+ * tier also has a target of the other kind (as compare.csv writes it). */
+void sens_target_name(const struct scenario *s, size_t j, char *buf, size_t len);
+
 /* Draws the sensitivity and sweep charts of DIR (a command's temporary
  * output directory) into DIR/charts, then DIR/report.html.  Returns 0, or
  * PLOT_SKIPPED when gnuplot is not on PATH (the one-line warning printed), or

@@ -19,6 +19,10 @@ const char *outdir_file(outdir *o, const char *name);
 int outdir_commit(outdir *o, ts_err *err);
 /* Removes the temporary directory and frees o; NULL is a no-op. */
 void outdir_abort(outdir *o);
+/* A message naming a file in the temporary directory is rewritten to name
+ * it where it would have been (DIR/x rather than DIR.tmp-XXXXXX/x): the
+ * temporary directory is gone once the command has failed.  o may be NULL. */
+void outdir_err_path(const outdir *o, ts_err *err);
 
 /* Removes a directory tree (no symlinks followed).  0 or -1. */
 int outdir_remove_tree(const char *path);

@@ -113,6 +113,10 @@ int scenario_load(scenario **out, const char *path, ts_err *err);
 /* The same from text in memory; `name` stands for the file in messages and
  * is the directory that a `base =` is relative to. */
 int scenario_parse_string(scenario **out, const char *text, const char *name, ts_err *err);
+/* The same from LEN bytes that may hold NUL bytes (refused with their line,
+ * as in a file); what the fuzzer drives. */
+int scenario_parse_mem(scenario **out, const char *text, size_t len, const char *name,
+                       ts_err *err);
 
 void scenario_free(scenario *s);        /* NULL is a no-op */
 

@@ -42,7 +42,9 @@ int sens_saltelli_design(size_t n, size_t d, double *x, const char **design, ts_
  * design.  With V the variance of the 2N outputs of A and B,
  *     S1_i = mean_j f(B)_j (f(AB_i)_j - f(A)_j) / V        (Saltelli et al. 2010)
  *     ST_i = mean_j (f(A)_j - f(AB_i)_j)^2 / (2 V)         (Jansen 1999)
- * and 95 % percentile intervals from n_boot resamples of the N rows (each
+ * (f(B) centred on the mean of the A and B outputs, which keeps the
+ * expectation and removes the mean's share of the estimator's variance), and
+ * 95 % percentile intervals from n_boot resamples of the N rows (each
  * resample recomputes V).  s1[d], st[d]. */
 int sens_sobol(gsl_rng *r, const double *y, size_t n, size_t d, size_t n_boot, sens_ci *s1,
                sens_ci *st, ts_err *err);

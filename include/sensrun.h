@@ -44,6 +44,10 @@ int sensrun_set_range(scenario *s, size_t i, double lo, double hi, ts_err *err);
 /* Refuses a value outside parameter i's valid range: "NAME: V is above 1". */
 int sensrun_check_value(const scenario *s, size_t i, double v, ts_err *err);
 
+/* Design points handed to the runner at a time (memory: n_params doubles a
+ * point); the results do not depend on it. */
+#define SENSRUN_BATCH 16384
+
 /* Evaluates n_points points u[n_points * d] (quantiles of the factors).
  * base[s->n_params] gives the other parameters (NAN: drawn; may be NULL: all
  * drawn).  y[point * T * SENSRUN_OUTPUTS + j * SENSRUN_OUTPUTS + o]. */
@@ -75,6 +79,7 @@ typedef struct {
     size_t d, n_targets, n;
     const char *design;             /* the quasi-random generator (static string) */
     sens_ci *s1, *st;               /* [(j * 2 + o) * d + i] */
+    double *mean, *sd;              /* [j * 2 + o]: the output over the 2N points of A and B */
 } sensrun_sobol_result;
 
 /* Saltelli's design of N (d + 2) points; intervals from SENS_BOOT resamples

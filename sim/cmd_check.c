@@ -25,12 +25,13 @@ int cmd_check(int argc, char **argv)
             printf("%s\n", check_usage);
             return EXIT_OK;
         } else {
-            fprintf(stderr, "check: unknown option '%s'\n%s\n", argv[optind - 1], check_usage);
+            fprintf(stderr, "check: unknown option '%s'"
+                            CMD_SEE_HELP("check") "\n", argv[optind - 1]);
             return EXIT_USAGE;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "check: expected one SCENARIO\n%s\n", check_usage);
+        fprintf(stderr, "check: expected one SCENARIO" CMD_SEE_HELP("check") "\n");
         return EXIT_USAGE;
     }
     scenario *s;
@@ -71,5 +72,5 @@ int cmd_check(int argc, char **argv)
         }
     }
     scenario_free(s);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_flush_stdout();
 }

@@ -1,4 +1,5 @@
 /* cmd_common.c -- pieces every command shares. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +127,25 @@ void cmd_catch_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+int cmd_fail(const char *cmd, ts_err *err, const outdir *od, int status)
+{
+    if (cmd_interrupted) {
+        fprintf(stderr, "%s: interrupted; nothing written\n", cmd);
+        return EXIT_FAIL;
+    }
+    outdir_err_path(od, err);
+    fprintf(stderr, "%s\n", err->msg);
+    return status;
+}
+
+int cmd_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return EXIT_OK;
+    fprintf(stderr, "tiersim: standard output: write failed: %s\n",
+            strerror(errno ? errno : EIO));
+    return EXIT_FAIL;
 }

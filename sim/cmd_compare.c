@@ -60,7 +60,7 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
         switch (c) {
         case 'p':
             if (a->n_arms == MAX_ARMS)
-                return ts_errf(err, "compare: at most %d arms\n%s", MAX_ARMS, compare_usage);
+                return ts_errf(err, "compare: at most %d arms" CMD_SEE_HELP("compare"), MAX_ARMS);
             a->arms[a->n_arms++] = optarg;
             break;
         case 'A':
@@ -68,24 +68,24 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
             break;
         case 'S':
             if (a->n_others == MAX_ARMS)
-                return ts_errf(err, "compare: at most %d arms\n%s", MAX_ARMS, compare_usage);
+                return ts_errf(err, "compare: at most %d arms" CMD_SEE_HELP("compare"), MAX_ARMS);
             a->others[a->n_others++] = optarg;
             break;
         case 'n':
             if (num_parse_uint64(optarg, 1000000000ULL, &a->reps) < 0 || a->reps == 0)
                 return ts_errf(err, "compare: -n: expected a whole number from 1 to 1000000000, "
-                               "got '%s'\n%s", optarg, compare_usage);
+                               "got '%s'" CMD_SEE_HELP("compare"), optarg);
             break;
         case 's':
             if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
                 return ts_errf(err, "compare: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'\n%s", optarg, compare_usage);
+                               "18446744073709551615, got '%s'" CMD_SEE_HELP("compare"), optarg);
             a->have_seed = 1;
             break;
         case 'j':
             if (num_parse_int64(optarg, 1, 1024, &v) < 0)
                 return ts_errf(err, "compare: -j: expected a whole number from 1 to 1024, got "
-                               "'%s'\n%s", optarg, compare_usage);
+                               "'%s'" CMD_SEE_HELP("compare"), optarg);
             a->threads = (int)v;
             break;
         case 'o':
@@ -104,19 +104,19 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
             a->help = 1;
             return 0;
         case ':':
-            return ts_errf(err, "compare: option '%s' needs a value\n%s", argv[optind - 1],
-                           compare_usage);
+            return ts_errf(err, "compare: option '%s' needs a value"
+                                CMD_SEE_HELP("compare"), argv[optind - 1]);
         default:
-            return ts_errf(err, "compare: unknown option '%s'\n%s", argv[optind - 1],
-                           compare_usage);
+            return ts_errf(err, "compare: unknown option '%s'"
+                                CMD_SEE_HELP("compare"), argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return ts_errf(err, "compare: expected one SCENARIO\n%s", compare_usage);
+        return ts_errf(err, "compare: expected one SCENARIO" CMD_SEE_HELP("compare"));
     a->scenario = argv[optind];
     if (!a->n_arms && !a->all_policies && !a->n_others)
         return ts_errf(err, "compare: nothing to compare: give --policy, --all-policies or "
-                       "--scenario\n%s", compare_usage);
+                       "--scenario" CMD_SEE_HELP("compare"));
     return 0;
 }
 
@@ -344,6 +344,8 @@ int cmd_compare(int argc, char **argv)
         goto fail;
     if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_COMPARE, 1, NULL, &err) < 0)
         goto fail;
+    if (cmd_interrupted) /* SIGINT or SIGTERM: no output */
+        goto fail;
     if (outdir_commit(od, &err) < 0) {
         od = NULL;
         goto fail;
@@ -351,10 +353,10 @@ int cmd_compare(int argc, char **argv)
     od = NULL;
     print_table(arms, n_arms, &res);
     printf("results: %s/\n", dir);
-    status = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+    status = cmd_flush_stdout();
     goto out;
 fail:
-    fprintf(stderr, "%s\n", err.msg);
+    status = cmd_fail("compare", &err, od, status);
 out:
     outdir_abort(od);
     crn_compare_free(&res);

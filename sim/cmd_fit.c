@@ -40,7 +40,7 @@ static int fit_args_parse(int argc, char **argv, fit_args *a, ts_err *err)
     while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         if (c == 'o') {
             if (!optarg[0])
-                return ts_errf(err, "fit: -o: expected a directory\n%s", fit_usage);
+                return ts_errf(err, "fit: -o: expected a directory" CMD_SEE_HELP("fit"));
             a->out_dir = optarg;
         } else if (c == 'P') {
             a->no_plots = 1;
@@ -48,13 +48,14 @@ static int fit_args_parse(int argc, char **argv, fit_args *a, ts_err *err)
             a->help = 1;
             return 0;
         } else if (c == ':') {
-            return ts_errf(err, "fit: option '%s' needs a value\n%s", argv[optind - 1], fit_usage);
+            return ts_errf(err, "fit: option '%s' needs a value"
+                                CMD_SEE_HELP("fit"), argv[optind - 1]);
         } else {
-            return ts_errf(err, "fit: unknown option '%s'\n%s", argv[optind - 1], fit_usage);
+            return ts_errf(err, "fit: unknown option '%s'" CMD_SEE_HELP("fit"), argv[optind - 1]);
         }
     }
     if (argc - optind != 2)
-        return ts_errf(err, "fit: expected SCENARIO and HISTORY.csv\n%s", fit_usage);
+        return ts_errf(err, "fit: expected SCENARIO and HISTORY.csv" CMD_SEE_HELP("fit"));
     a->scenario = argv[optind];
     a->history = argv[optind + 1];
     return 0;
@@ -290,6 +291,7 @@ int cmd_fit(int argc, char **argv)
     outdir *od = NULL;
     int status = EXIT_USAGE;
     char dir[4096];
+    cmd_catch_signals();
     if (scenario_load(&s, a.scenario, &err) < 0)
         goto fail;
     if (cmd_fit_scenario(s, a.history, stdout, &r, &h, &err) < 0)
@@ -306,6 +308,8 @@ int cmd_fit(int argc, char **argv)
     /* The fit chart goes into the temporary directory: all or nothing. */
     if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_FIT, 1, NULL, &err) < 0)
         goto fail;
+    if (cmd_interrupted) /* SIGINT or SIGTERM: no output */
+        goto fail;
     if (outdir_commit(od, &err) < 0) {
         od = NULL;
         goto fail;
@@ -314,9 +318,9 @@ int cmd_fit(int argc, char **argv)
     fit_result_free(r);
     history_free(h);
     scenario_free(s);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_flush_stdout();
 fail:
-    fprintf(stderr, "%s\n", err.msg);
+    status = cmd_fail("fit", &err, od, status);
     outdir_abort(od);
     fit_result_free(r);
     history_free(h);

@@ -77,7 +77,7 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
         case 'Q':
             if (num_parse_double(optarg, &a->q) < 0 || !(a->q > 0.0 && a->q < 1.0))
                 return ts_errf(err, "goal: --prob: expected a probability strictly between 0 and "
-                               "1, got '%s'\n%s", optarg, goal_usage);
+                               "1, got '%s'" CMD_SEE_HELP("goal"), optarg);
             a->have_q = 1;
             break;
         case 'l':
@@ -85,33 +85,34 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
             break;
         case 'r':
             if (parse_range(optarg, &a->lo, &a->hi) < 0)
-                return ts_errf(err, "goal: --range: expected LO:HI, got '%s'\n%s", optarg,
-                               goal_usage);
+                return ts_errf(err, "goal: --range: expected LO:HI, got '%s'"
+                                    CMD_SEE_HELP("goal"), optarg);
             if (!(a->lo < a->hi))
-                return ts_errf(err, "goal: --range: empty range '%s' (LO must be below HI)\n%s",
-                               optarg, goal_usage);
+                return ts_errf(err, "goal: --range: LO must be below HI, got '%s'"
+                                    CMD_SEE_HELP("goal"), optarg);
             a->have_range = 1;
             break;
         case 'p':
             if (a->n_policies == CMD_MAX_POLICIES)
-                return ts_errf(err, "goal: at most %d policies\n%s", CMD_MAX_POLICIES, goal_usage);
+                return ts_errf(err, "goal: at most %d policies"
+                                    CMD_SEE_HELP("goal"), CMD_MAX_POLICIES);
             a->policies[a->n_policies++] = optarg;
             break;
         case 'n':
             if (num_parse_uint64(optarg, 1000000000ULL, &a->reps) < 0 || a->reps == 0)
                 return ts_errf(err, "goal: -n: expected a whole number from 1 to 1000000000, got "
-                               "'%s'\n%s", optarg, goal_usage);
+                               "'%s'" CMD_SEE_HELP("goal"), optarg);
             break;
         case 's':
             if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
                 return ts_errf(err, "goal: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'\n%s", optarg, goal_usage);
+                               "18446744073709551615, got '%s'" CMD_SEE_HELP("goal"), optarg);
             a->have_seed = 1;
             break;
         case 'j':
             if (num_parse_int64(optarg, 1, 1024, &v) < 0)
                 return ts_errf(err, "goal: -j: expected a whole number from 1 to 1024, got "
-                               "'%s'\n%s", optarg, goal_usage);
+                               "'%s'" CMD_SEE_HELP("goal"), optarg);
             a->threads = (int)v;
             break;
         case 'o':
@@ -130,16 +131,17 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
             a->help = 1;
             return 0;
         case ':':
-            return ts_errf(err, "goal: option '%s' needs a value\n%s", argv[optind - 1], goal_usage);
+            return ts_errf(err, "goal: option '%s' needs a value"
+                                CMD_SEE_HELP("goal"), argv[optind - 1]);
         default:
-            return ts_errf(err, "goal: unknown option '%s'\n%s", argv[optind - 1], goal_usage);
+            return ts_errf(err, "goal: unknown option '%s'" CMD_SEE_HELP("goal"), argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return ts_errf(err, "goal: expected one SCENARIO\n%s", goal_usage);
+        return ts_errf(err, "goal: expected one SCENARIO" CMD_SEE_HELP("goal"));
     a->scenario = argv[optind];
     if (!a->target || !a->have_q || !a->lever)
-        return ts_errf(err, "goal: --target, --prob and --lever are required\n%s", goal_usage);
+        return ts_errf(err, "goal: --target, --prob and --lever are required" CMD_SEE_HELP("goal"));
     return 0;
 }
 
@@ -347,6 +349,8 @@ int cmd_goal(int argc, char **argv)
     }
     if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_GOAL, 1, NULL, &err) < 0)
         goto fail;
+    if (cmd_interrupted) /* SIGINT or SIGTERM: no output */
+        goto fail;
     if (outdir_commit(od, &err) < 0) {
         od = NULL;
         goto fail;
@@ -366,10 +370,10 @@ int cmd_goal(int argc, char **argv)
                tname, a.q, a.lever, gr.value, gr.band_lo, gr.band_hi, a.q, gr.p_met, gr.se,
                (unsigned long long)go.reps_final);
     printf("results: %s/\n", dir);
-    status = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+    status = cmd_flush_stdout();
     goto out;
 fail:
-    fprintf(stderr, "%s\n", err.msg);
+    status = cmd_fail("goal", &err, od, status);
 out:
     outdir_abort(od);
     free(fixed);

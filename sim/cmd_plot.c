@@ -61,11 +61,11 @@ int cmd_plot(int argc, char **argv)
             printf("%s\n", plot_usage);
             return EXIT_OK;
         }
-        fprintf(stderr, "plot: unknown option '%s'\n%s\n", argv[optind - 1], plot_usage);
+        fprintf(stderr, "plot: unknown option '%s'" CMD_SEE_HELP("plot") "\n", argv[optind - 1]);
         return EXIT_USAGE;
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "plot: expected one DIR\n%s\n", plot_usage);
+        fprintf(stderr, "plot: expected one DIR" CMD_SEE_HELP("plot") "\n");
         return EXIT_USAGE;
     }
     const char *dir = argv[optind];

@@ -49,42 +49,42 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
             if (num_parse_uint64(optarg, 1000000000ULL, &a->replications) < 0 ||
                 a->replications == 0)
                 return ts_errf(err, "run: -n: expected a whole number from 1 to 1000000000, got "
-                               "'%s'\n%s", optarg, run_usage);
+                               "'%s'" CMD_SEE_HELP("run"), optarg);
             break;
         case 's':
             if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
                 return ts_errf(err, "run: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'\n%s", optarg, run_usage);
+                               "18446744073709551615, got '%s'" CMD_SEE_HELP("run"), optarg);
             a->have_seed = 1;
             break;
         case 'j':
             if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "run: -j: expected a whole number from 1 to 1024, got '%s'\n%s",
-                               optarg, run_usage);
+                return ts_errf(err, "run: -j: expected a whole number from 1 to 1024, got '%s'"
+                                    CMD_SEE_HELP("run"), optarg);
             a->threads = (int)v;
             break;
         case 'o':
             if (!optarg[0])
-                return ts_errf(err, "run: -o: expected a directory\n%s", run_usage);
+                return ts_errf(err, "run: -o: expected a directory" CMD_SEE_HELP("run"));
             a->out_dir = optarg;
             break;
         case 'p':
             if (a->n_policies == CMD_MAX_POLICIES)
-                return ts_errf(err, "run: --policy: at most %d policies\n%s", CMD_MAX_POLICIES,
-                               run_usage);
+                return ts_errf(err, "run: --policy: at most %d policies"
+                                    CMD_SEE_HELP("run"), CMD_MAX_POLICIES);
             a->policies[a->n_policies++] = optarg;
             break;
         case 'e':
             if (num_parse_double(optarg, &a->precision) < 0 || !(a->precision > 0) ||
                 a->precision >= 0.5)
                 return ts_errf(err, "run: --precision: expected a standard error above 0 and "
-                               "below 0.5, got '%s'\n%s", optarg, run_usage);
+                               "below 0.5, got '%s'" CMD_SEE_HELP("run"), optarg);
             break;
         case 'm':
             if (num_parse_uint64(optarg, 1000000000ULL, &a->max_replications) < 0 ||
                 a->max_replications == 0)
                 return ts_errf(err, "run: --max-reps: expected a whole number from 1 to "
-                               "1000000000, got '%s'\n%s", optarg, run_usage);
+                               "1000000000, got '%s'" CMD_SEE_HELP("run"), optarg);
             break;
         case 'P':
             a->no_plots = 1;
@@ -99,14 +99,15 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
             a->help = 1;
             return 0;
         case ':':
-            return ts_errf(err, "run: option '%s' needs a value\n%s", argv[optind - 1], run_usage);
+            return ts_errf(err, "run: option '%s' needs a value"
+                                CMD_SEE_HELP("run"), argv[optind - 1]);
         default:
-            return ts_errf(err, "run: unknown option '%s'\n%s", argv[optind - 1], run_usage);
+            return ts_errf(err, "run: unknown option '%s'" CMD_SEE_HELP("run"), argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return ts_errf(err, optind >= argc ? "run: missing SCENARIO\n%s"
-                                           : "run: expected one SCENARIO\n%s", run_usage);
+        return ts_errf(err, optind >= argc ? "run: missing SCENARIO" CMD_SEE_HELP("run")
+                                           : "run: expected one SCENARIO" CMD_SEE_HELP("run"));
     a->scenario = argv[optind];
     return 0;
 }
@@ -272,10 +273,8 @@ int cmd_run(int argc, char **argv)
      * that the output still appears whole or not at all. */
     if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_RUN, 1, NULL, &err) < 0 && !cmd_interrupted)
         goto fail;
-    if (cmd_interrupted) {
-        ts_errf(&err, "interrupted");
+    if (cmd_interrupted) /* SIGINT or SIGTERM: no output (cmd_fail says so) */
         goto fail;
-    }
     if (outdir_commit(od, &err) < 0) {
         od = NULL;
         goto fail;
@@ -287,9 +286,9 @@ int cmd_run(int argc, char **argv)
                 a.precision, (unsigned long long)a.max_replications);
     runner_result_free(res);
     scenario_free(s);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_flush_stdout();
 fail:
-    fprintf(stderr, "%s\n", err.msg);
+    status = cmd_fail("run", &err, od, status);
     outdir_abort(od);
     runner_result_free(res);
     scenario_free(s);

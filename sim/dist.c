@@ -3,8 +3,10 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,10 @@ const dist_range DIST_RANGE_GROWTH = {-1.0, INFINITY, 1};
  * for a dist from dist_parse: with mass >= 1e-3 the chance is below e^-1000).
  * After that the draw is made by inversion, which has the same law. */
 #define DIST_MAX_REDRAWS 1000000
+
+/* Smallest a or b, largest a + b of a beta (see check_args). */
+#define DIST_BETA_MIN 1e-6
+#define DIST_BETA_MAX 1e6
 
 /* One row per distribution: the table drives parsing and formatting. */
 typedef struct {
@@ -301,6 +307,16 @@ static int check_args(const dist *d, char *why, size_t why_len)
             return fail(why, why_len, "beta needs a > 0, got %s", fmt_num(p[0]).s);
         if (!(p[1] > 0.0))
             return fail(why, why_len, "beta needs b > 0, got %s", fmt_num(p[1]).s);
+        /* Below, GSL's sampler returns NaN (its 1/a overflows), and the
+         * beta is as good as a draw of 0 or 1. */
+        if (p[0] < DIST_BETA_MIN || p[1] < DIST_BETA_MIN)
+            return fail(why, why_len, "beta needs a and b at least 1e-6, got %s",
+                        fmt_num(p[0] < DIST_BETA_MIN ? p[0] : p[1]).s);
+        /* Beyond, the beta is as good as a fixed value (sd below 5e-4), and
+         * GSL's CDF fails (NaN) for a and b both near 1e6. */
+        if (!(p[0] + p[1] <= DIST_BETA_MAX))
+            return fail(why, why_len, "beta needs a + b at most 1e6, got %s",
+                        fmt_num(p[0] + p[1]).s);
         break;
     case DIST_UNIFORM:
         if (!(p[0] < p[1]))
@@ -310,6 +326,11 @@ static int check_args(const dist *d, char *why, size_t why_len)
     case DIST_NORMAL:
         if (!(p[1] > 0.0))
             return fail(why, why_len, "normal needs sd > 0, got %s", fmt_num(p[1]).s);
+        /* An sd below the mean's precision draws the mean every time: at an
+         * open end of the range (growth > -1) redrawing would never end. */
+        if (!(p[0] + p[1] > p[0] && p[0] - p[1] < p[0]))
+            return fail(why, why_len, "normal's sd %s is too small for its mean %s "
+                        "(mean + sd is the mean)", fmt_num(p[1]).s, fmt_num(p[0]).s);
         break;
     case DIST_LOGNORMAL:
         if (!(p[1] > 0.0))
@@ -473,13 +494,18 @@ int dist_parse(const char *text, dist_range range, dist *out, char *why, size_t 
 
 /* ---- drawing ---------------------------------------------------------- */
 
+/* The inverse CDF of triangular(lo, mode, hi).  The square roots are taken
+ * factor by factor: w * (mode - lo) overflows for values near 1e154 and
+ * above.  The ranges keep hi - lo finite (lo >= -1). */
 static double triangular_inv(const double *p, double u)
 {
     double lo = p[0], mode = p[1], hi = p[2];
-    double w = hi - lo;
+    double w = hi - lo, x;
     if (u * w < mode - lo)
-        return lo + sqrt(u * w * (mode - lo));
-    return hi - sqrt((1.0 - u) * w * (hi - mode));
+        x = lo + sqrt(u) * sqrt(w) * sqrt(mode - lo);
+    else
+        x = hi - sqrt(1.0 - u) * sqrt(w) * sqrt(hi - mode);
+    return x < lo ? lo : x > hi ? hi : x;
 }
 
 double dist_sample(const dist *d, gsl_rng *r)
@@ -523,7 +549,7 @@ double dist_mean(const dist *d)
     case DIST_BETA:
         return p[0] / (p[0] + p[1]);
     case DIST_UNIFORM:
-        return 0.5 * (p[0] + p[1]);
+        return 0.5 * p[0] + 0.5 * p[1]; /* no overflow near DBL_MAX */
     case DIST_NORMAL: {
         double a, b;
         normal_ends(d, &a, &b);
@@ -531,8 +557,10 @@ double dist_mean(const dist *d)
     }
     case DIST_LOGNORMAL:
         return exp(p[0] + 0.5 * p[1] * p[1]);
-    case DIST_TRIANGULAR:
-        return (p[0] + p[1] + p[2]) / 3.0;
+    case DIST_TRIANGULAR: {
+        double m = (p[0] + p[1] + p[2]) / 3.0;
+        return isfinite(m) ? m : p[0] / 3.0 + p[1] / 3.0 + p[2] / 3.0; /* near DBL_MAX */
+    }
     case DIST_GAMMA:
         return p[0] * p[1];
     }
@@ -565,8 +593,11 @@ double dist_sd(const dist *d)
         return sqrt(expm1(s2)) * exp(p[0] + 0.5 * s2);
     }
     case DIST_TRIANGULAR: {
-        double a = p[0], c = p[1], b = p[2];
-        return sqrt((a * a + b * b + c * c - a * b - a * c - b * c) / 18.0);
+        /* Scaled by the largest magnitude, so the squares cannot overflow. */
+        double m = fmax(fabs(p[0]), fmax(fabs(p[1]), fabs(p[2])));
+        double a = p[0] / m, c = p[1] / m, b = p[2] / m;
+        double v = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+        return m * sqrt(v > 0.0 ? v : 0.0);
     }
     case DIST_GAMMA:
         return sqrt(p[0]) * p[1];
@@ -583,28 +614,40 @@ static double cdf_of(const dist *d, double x)
     return gsl_cdf_gamma_P(x, d->p[0], d->p[1]);
 }
 
-/* x in [lo, hi] with cdf(x) = u, by bisection down to adjacent doubles.
- * Used when GSL's inverse fails to converge (it returns NaN with the error
- * handler off), which happens for extreme shapes. */
+/* The smallest x in [lo, hi] (0 <= lo < hi) with cdf(x) >= u, to the
+ * double: a bisection over the bit patterns of the doubles, which are
+ * ordered like the values for x >= 0, so it ends in at most 64 steps
+ * wherever the quantile lies (1e-300 as well as 0.5).  It needs only the
+ * CDF, which GSL evaluates for every shape; GSL's beta inverse does not
+ * return for some (beta(1e6, 1e6) at u = 0.5, tiny a or b) and fails with
+ * NaN for many more, so the beta uses this always and the gamma when GSL's
+ * inverse fails. */
 static double bisect_quantile(const dist *d, double u, double lo, double hi)
 {
-    if (isinf(hi)) {
-        hi = fmax(1.0, dist_mean(d) + 10.0 * dist_sd(d));
-        for (int i = 0; i < 2100 && cdf_of(d, hi) < u; i++)
-            hi *= 2.0;
-        if (isinf(hi))
-            return hi;
-    }
-    for (int i = 0; i < 2200; i++) {
-        double mid = 0.5 * (lo + hi);
-        if (mid <= lo || mid >= hi)
-            break;
-        if (cdf_of(d, mid) < u)
-            lo = mid;
+    if (!(hi <= DBL_MAX))
+        hi = DBL_MAX;
+    if (!(lo >= 0.0))
+        lo = 0.0;
+    lo += 0.0; /* -0 -> +0: its bit pattern sorts first */
+    uint64_t a, b;
+    memcpy(&a, &lo, sizeof a);
+    memcpy(&b, &hi, sizeof b);
+    if (cdf_of(d, lo) >= u)
+        return lo;
+    /* cdf(bits a) < u <= cdf(bits b), or the CDF failed (NaN): either way
+     * the answer stays in [lo, hi]. */
+    while (b - a > 1) {
+        uint64_t m = a + (b - a) / 2;
+        double x;
+        memcpy(&x, &m, sizeof x);
+        if (cdf_of(d, x) < u)
+            a = m;
         else
-            hi = mid;
+            b = m;
     }
-    return hi;
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
 }
 
 static double normal_quantile(const dist *d, double u)
@@ -621,9 +664,11 @@ static double normal_quantile(const dist *d, double u)
         z = gsl_cdf_ugaussian_Pinv(pp < 1.0 ? pp : 1.0);
     }
     double x = d->p[0] + d->p[1] * z;
-    /* Rounding may step an ulp outside the interval; the exact quantile lies inside. */
-    if (!(x >= d->range.lo))
-        x = d->range.lo;
+    /* Rounding may step an ulp outside the interval; the exact quantile lies
+     * inside (above an open lower end). */
+    double lo = d->range.lo_open ? nextafter(d->range.lo, INFINITY) : d->range.lo;
+    if (!(x >= lo))
+        x = lo;
     if (x > d->range.hi)
         x = d->range.hi;
     return x;
@@ -664,9 +709,7 @@ double dist_quantile(const dist *d, double u)
     double x = NAN;
     switch (d->kind) {
     case DIST_BETA:
-        x = gsl_cdf_beta_Pinv(u, p[0], p[1]);
-        if (!(x >= lo && x <= hi))
-            x = bisect_quantile(d, u, lo, hi);
+        x = bisect_quantile(d, u, lo, hi);
         break;
     case DIST_UNIFORM:
         x = gsl_cdf_flat_Pinv(u, p[0], p[1]);

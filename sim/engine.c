@@ -28,6 +28,7 @@ struct engine_ws {
     double *exit;                   /* [y * n_tiers + k] effective exit probability */
     double *mu;                     /* [y * n_tiers + k] inflow mean */
     double *disp;                   /* per tier */
+    gsl_rng *sub;                   /* the (year, tier) substream, fast samplers only */
 };
 
 size_t engine_out_len(const scenario *s)
@@ -50,6 +51,7 @@ void engine_free(engine_ws *w)
     free(w->exit);
     free(w->mu);
     free(w->disp);
+    gsl_rng_free(w->sub);
     free(w);
 }
 
@@ -74,7 +76,8 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     w->exit = calloc(Y * K, sizeof *w->exit);
     w->mu = calloc(Y * K, sizeof *w->mu);
     w->disp = calloc(K, sizeof *w->disp);
-    if (!w->out_start || !w->out_list || !w->N || !w->N_next || !w->newc || !w->moved ||
+    w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
+    if ((samplers == ENGINE_FAST && !w->sub) || !w->out_start || !w->out_list || !w->N || !w->N_next || !w->newc || !w->moved ||
         !w->quota || !w->rate || !w->exit || !w->mu || !w->disp) {
         engine_free(w);
         return NULL;
@@ -143,7 +146,10 @@ static int prepare(engine_ws *w, const scenario *s, const double *theta, ts_err 
         const ts_transition *tr = &s->transitions[t];
         for (size_t y = 0; y < Y; y++)
             w->rate[y * T + t] = theta[tr->p_rate];
-        w->quota[t] = tr->p_quota == TS_NO_PARAM ? -1 : (int64_t)floor(theta[tr->p_quota]);
+        /* A quota drawn above any count caps nothing (and would not fit an
+         * int64_t: quota = uniform(0, 1e300)). */
+        double q = tr->p_quota == TS_NO_PARAM ? -1.0 : floor(theta[tr->p_quota]);
+        w->quota[t] = q < (double)ENGINE_COUNT_MAX ? (int64_t)q : ENGINE_COUNT_MAX;
     }
     for (size_t p = 0; p < s->n_policies; p++) {
         const ts_policy *pol = &s->policies[p];
@@ -215,6 +221,13 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
         w->N[k] = (int64_t)llround(n0);
         w->newc[k] = 0;
     }
+    /* Common random numbers, draw by draw: with the fast samplers every
+     * (year, tier) draws from its own substream of the replication's chance
+     * stream, so a parameter that changes how many uniforms one tier's
+     * rejection samplers use in one year leaves every other draw alone. */
+    uint64_t sub_seed = 0;
+    if (w->sub)
+        sub_seed = ((uint64_t)gsl_rng_get(r) << 32) | (uint64_t)gsl_rng_get(r);
     for (size_t y = 0; y < Y; y++) {
         int64_t *row = out + y * K * M_COUNT;
         const double *rate = w->rate + y * T;
@@ -223,8 +236,13 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             w->N_next[k] = w->N[k];
         }
         for (size_t k = 0; k < K; k++) {
+            gsl_rng *rk = r;
+            if (w->sub) {
+                rng_seed_stream(w->sub, sub_seed, (uint64_t)(y * K + k));
+                rk = w->sub;
+            }
             int64_t n = w->N[k];
-            int64_t x = (int64_t)draw_binomial(w, r, w->exit[y * K + k], n);
+            int64_t x = (int64_t)draw_binomial(w, rk, w->exit[y * K + k], n);
             int64_t left = n - x;
             double left_p = 1.0;
             w->N_next[k] -= x;
@@ -235,7 +253,7 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
                 int64_t m = 0;
                 if (left > 0 && rt > 0.0) {
                     double p = left_p > rt ? rt / left_p : 1.0;
-                    m = (int64_t)draw_binomial(w, r, p, left);
+                    m = (int64_t)draw_binomial(w, rk, p, left);
                 }
                 left -= m;
                 left_p -= rt;
@@ -247,14 +265,14 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             /* Over-dispersion: a Gamma(1/phi, phi) multiplier of mean 1 makes
              * the count negative binomial with variance mu + phi mu^2. */
             if (w->disp[k] > 0.0 && mu > 0.0) {
-                mu *= gsl_ran_gamma(r, 1.0 / w->disp[k], w->disp[k]);
+                mu *= gsl_ran_gamma(rk, 1.0 / w->disp[k], w->disp[k]);
                 if (!(mu <= ENGINE_MEAN_MAX))
                     return ts_errf(err, "%s:%d: tier '%s': inflow mean %.6g in %d is above "
                                    "2^52 (the dispersion is too large)", s->tiers[k].file,
                                    s->tiers[k].line, s->tiers[k].name, mu,
                                    s->start_year + (int)y);
             }
-            row[k * M_COUNT + M_INFLOW] = (int64_t)draw_poisson(w, r, mu);
+            row[k * M_COUNT + M_INFLOW] = (int64_t)draw_poisson(w, rk, mu);
         }
         for (size_t t = 0; t < T; t++) {
             const ts_transition *tr = &s->transitions[t];

@@ -1,5 +1,6 @@
 /* main.c -- dispatches to the commands; `tiersim help` is generated from the
  * table. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
@@ -35,6 +36,16 @@ static const command commands[] = {
      "SCENARIO --target TIER --prob Q --lever NAME [--range LO:HI] [--policy NAME]... [-n REPS] "
      "[-s SEED] [-j THREADS] [-o DIR] [--history HISTORY.csv] [--no-plots] [--quiet]",
      "the smallest value of a lever at which a target is met with probability Q"},
+    {"sensitivity", cmd_sensitivity,
+     "SCENARIO [--method tornado|morris|sobol|filter|split] [--param NAME]... "
+     "[--range NAME=LO:HI]... [-N BASE] [--inner REPS] [-s SEED] [-j THREADS] [-o DIR] "
+     "[--policy NAME]... [--history HISTORY.csv] [--no-plots] [--quiet]",
+     "which uncertain assumptions decide each target: tornado, Morris, Sobol indices, Monte "
+     "Carlo filtering, or the variance split between parameters and chance"},
+    {"sweep", cmd_sweep,
+     "SCENARIO --param NAME=LO:HI:STEPS [--param NAME2=LO:HI:STEPS] [-n REPS] [-s SEED] "
+     "[-j THREADS] [-o DIR] [--policy NAME]... [--history HISTORY.csv] [--no-plots] [--quiet]",
+     "P(met) of every target over a grid of one or two parameters, on common random numbers"},
     {"check", cmd_check, "SCENARIO [--params]",
      "validate a scenario; with --params list every parameter and its distribution"},
     {"help", cmd_help, "", "this list"},
@@ -66,6 +77,10 @@ int main(int argc, char **argv)
 {
     /* Every GSL failure becomes a status that the modules turn into a message. */
     gsl_set_error_handler_off();
+    /* Past a file size limit (ulimit -f), a write fails with EFBIG, which the
+     * commands report like a full disk, rather than the process being killed
+     * with its temporary directory left behind. */
+    signal(SIGXFSZ, SIG_IGN);
     cmd_line(argc, argv, cmd_full_line, CMD_LINE_MAX);
     if (argc < 2) {
         fprintf(stderr, "usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)\n");

@@ -182,3 +182,18 @@ void outdir_abort(outdir *o)
     outdir_remove_tree(o->tmp);
     outdir_release(o);
 }
+
+void outdir_err_path(const outdir *o, ts_err *err)
+{
+    if (!o || !err)
+        return;
+    const char *at = strstr(err->msg, o->tmp);
+    if (!at)
+        return;
+    char rest[sizeof err->msg];
+    snprintf(rest, sizeof rest, "%s", at + strlen(o->tmp));
+    int head = (int)(at - err->msg);
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%.*s", head, err->msg);
+    ts_errf(err, "%s%s%s", msg, o->final, rest);
+}

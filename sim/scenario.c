@@ -7,6 +7,7 @@
  * message can name the file and line the offending text came from. */
 #include "scenario.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "num.h"
 
@@ -21,6 +23,9 @@
 #define LINE_MAX_CHARS 4096
 #define BASE_DEPTH_MAX 16
 #define FILE_BYTES_MAX (16L << 20)
+/* Keys in one section: no section has more than seven different keys, but
+ * `scale` may repeat.  The bound keeps every check on keys linear. */
+#define SECTION_KEYS_MAX 64
 
 typedef enum { SEC_SCENARIO, SEC_TIER, SEC_TRANSITION, SEC_TARGET, SEC_POLICY } sec_kind;
 
@@ -47,6 +52,7 @@ typedef struct {
     size_t n_secs, cap_secs;
     raw_kv *kvs;
     size_t n_kvs, cap_kvs;
+    size_t n_kind[5];   /* sections of each kind, checked against the limits as they come */
 } raw_ini;
 
 /* State of one file's parse, shared by the line reader and the key handler. */
@@ -159,6 +165,29 @@ static size_t raw_find_sec(const raw_ini *raw, const char *canon)
         if (strcmp(raw->secs[i].canon, canon) == 0)
             return i;
     return (size_t)-1;
+}
+
+/* The most sections of each kind a scenario may have (after inheritance). */
+static const size_t sec_kind_max[] = {1, TS_MAX_TIERS, TS_MAX_TRANSITIONS, TS_MAX_TIERS,
+                                      TS_MAX_POLICIES};
+static const char *const sec_kind_plural[] = {"scenarios", "tiers", "transitions", "targets",
+                                              "policies"};
+
+static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n);
+
+/* Counts one more section of sec's kind in raw; -1 with the limit named at
+ * the section that goes past it.  Sections are counted while they are read,
+ * so a huge file is refused before it costs time. */
+static int count_section(raw_ini *raw, const raw_sec *sec, ts_err *err)
+{
+    if (raw->n_kind[sec->kind] >= sec_kind_max[sec->kind]) {
+        char lab[2 * TS_NAME_MAX + 32];
+        return ts_errf(err, "%s:%d: %s: more than %zu %s", sec->file, sec->line,
+                       raw_sec_label(sec, lab, sizeof lab), sec_kind_max[sec->kind],
+                       sec_kind_plural[sec->kind]);
+    }
+    raw->n_kind[sec->kind]++;
+    return 0;
 }
 
 /* ------------------------------------------------ section header parsing */
@@ -302,6 +331,13 @@ static char *reader(char *str, int num, void *stream)
             c->failed = 1;
             return NULL;
         }
+        if (sec.kind != SEC_SCENARIO && count_section(c->raw, &sec, c->err) < 0) {
+            free(sec.canon);
+            free(sec.a);
+            free(sec.b);
+            c->failed = 1;
+            return NULL;
+        }
         if (grow((void **)&c->raw->secs, &c->raw->cap_secs, c->raw->n_secs + 1,
                  sizeof *c->raw->secs) < 0) {
             free(sec.canon);
@@ -329,15 +365,32 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     }
     raw_ini *raw = c->raw;
-    /* `scale` may be given several times in a policy; any other key once. */
-    if (strcmp(name, "scale") != 0)
-        for (size_t i = 0; i < raw->n_kvs; i++)
-            if (raw->kvs[i].sec == c->cur_sec && strcmp(raw->kvs[i].key, name) == 0) {
-                c->failed = 1;
-                ts_errf(c->err, "%s:%d: duplicate key '%s' in [%s] (first at line %d)", c->file,
-                        c->line, name, raw->secs[c->cur_sec].canon, raw->kvs[i].line);
-                return 0;
-            }
+    char lab[2 * TS_NAME_MAX + 32];
+    if (strlen(name) >= TS_NAME_MAX) {
+        c->failed = 1;
+        ts_errf(c->err, "%s:%d: %s: key '%.24s...' is longer than %d characters", c->file,
+                c->line, raw_sec_label(&raw->secs[c->cur_sec], lab, sizeof lab), name,
+                TS_NAME_MAX - 1);
+        return 0;
+    }
+    /* A section appears once in a file, so its keys are the last ones read. */
+    size_t in_section = 0;
+    for (size_t i = raw->n_kvs; i-- > 0 && raw->kvs[i].sec == c->cur_sec;) {
+        in_section++;
+        /* `scale` may be given several times in a policy; any other key once. */
+        if (strcmp(raw->kvs[i].key, name) == 0 && strcmp(name, "scale") != 0) {
+            c->failed = 1;
+            ts_errf(c->err, "%s:%d: duplicate key '%s' in [%s] (first at line %d)", c->file,
+                    c->line, name, raw->secs[c->cur_sec].canon, raw->kvs[i].line);
+            return 0;
+        }
+    }
+    if (in_section >= SECTION_KEYS_MAX) {
+        c->failed = 1;
+        ts_errf(c->err, "%s:%d: %s: more than %d keys in one section", c->file, c->line,
+                raw_sec_label(&raw->secs[c->cur_sec], lab, sizeof lab), SECTION_KEYS_MAX);
+        return 0;
+    }
     if (grow((void **)&raw->kvs, &raw->cap_kvs, raw->n_kvs + 1, sizeof *raw->kvs) < 0) {
         c->failed = 1;
         ts_errf(c->err, "%s:%d: out of memory", c->file, c->line);
@@ -387,6 +440,14 @@ static int read_file(const char *path, char **text, size_t *len, ts_err *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
+    /* Only regular files: a FIFO or a device (base = /dev/stdin) could block
+     * or never end. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return ts_errf(err, "%s: cannot read: %s", path,
+                       S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    }
     char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -454,7 +515,9 @@ static char *resolve_relative(const char *from, const char *rel)
 }
 
 /* Appends `child` on top of `acc`: a child's key replaces every key of the
- * same section and name that came from the base. */
+ * same section and name that came from the base.  Keys are compared within
+ * their section only (at most SECTION_KEYS_MAX each), so merging stays
+ * linear in the number of keys. */
 static int merge_into(raw_ini *acc, raw_ini *child, ts_err *err)
 {
     size_t *secmap = malloc((child->n_secs + 1) * sizeof *secmap);
@@ -463,6 +526,11 @@ static int merge_into(raw_ini *acc, raw_ini *child, ts_err *err)
     for (size_t i = 0; i < child->n_secs; i++) {
         size_t j = raw_find_sec(acc, child->secs[i].canon);
         if (j == (size_t)-1) {
+            if (child->secs[i].kind != SEC_SCENARIO &&
+                count_section(acc, &child->secs[i], err) < 0) {
+                free(secmap);
+                return -1;
+            }
             if (grow((void **)&acc->secs, &acc->cap_secs, acc->n_secs + 1, sizeof *acc->secs) < 0) {
                 free(secmap);
                 return ts_errf(err, "out of memory");
@@ -473,13 +541,28 @@ static int merge_into(raw_ini *acc, raw_ini *child, ts_err *err)
         }
         secmap[i] = j;
     }
+    /* The child's keys of each section of acc: a list per section. */
+    size_t *first = malloc((acc->n_secs + 1) * sizeof *first);
+    size_t *next = malloc((child->n_kvs + 1) * sizeof *next);
+    if (!first || !next) {
+        free(first);
+        free(next);
+        free(secmap);
+        return ts_errf(err, "out of memory");
+    }
+    for (size_t j = 0; j < acc->n_secs; j++)
+        first[j] = (size_t)-1;
+    for (size_t k = child->n_kvs; k-- > 0;) {
+        size_t j = secmap[child->kvs[k].sec];
+        next[k] = first[j];
+        first[j] = k;
+    }
     /* Drop base keys that the child overrides. */
     size_t w = 0;
     for (size_t i = 0; i < acc->n_kvs; i++) {
         int overridden = 0;
-        for (size_t k = 0; k < child->n_kvs && !overridden; k++)
-            overridden = secmap[child->kvs[k].sec] == acc->kvs[i].sec &&
-                         strcmp(child->kvs[k].key, acc->kvs[i].key) == 0;
+        for (size_t k = first[acc->kvs[i].sec]; k != (size_t)-1 && !overridden; k = next[k])
+            overridden = strcmp(child->kvs[k].key, acc->kvs[i].key) == 0;
         if (overridden) {
             free(acc->kvs[i].key);
             free(acc->kvs[i].value);
@@ -488,6 +571,8 @@ static int merge_into(raw_ini *acc, raw_ini *child, ts_err *err)
         }
     }
     acc->n_kvs = w;
+    free(first);
+    free(next);
     for (size_t k = 0; k < child->n_kvs; k++) {
         if (grow((void **)&acc->kvs, &acc->cap_kvs, acc->n_kvs + 1, sizeof *acc->kvs) < 0) {
             free(secmap);
@@ -598,7 +683,7 @@ typedef struct {
     size_t cap_params;
 } build;
 
-static const char *sec_label(const raw_sec *sec, char *buf, size_t n)
+static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n)
 {
     switch (sec->kind) {
     case SEC_SCENARIO:
@@ -617,7 +702,7 @@ static const char *sec_label(const raw_sec *sec, char *buf, size_t n)
 static int kv_err(build *b, const raw_kv *kv, const char *why)
 {
     char lab[2 * TS_NAME_MAX + 32];
-    sec_label(&b->raw->secs[kv->sec], lab, sizeof lab);
+    raw_sec_label(&b->raw->secs[kv->sec], lab, sizeof lab);
     return ts_errf(b->err, "%s:%d: %s: %s: %s", kv->file, kv->line, lab, kv->key, why);
 }
 
@@ -811,6 +896,7 @@ static int build_tier(build *b, size_t si)
     snprintf(t->name, sizeof t->name, "%s", sec->a);
     t->file = sec->file;
     t->line = sec->line;
+    s->n_tiers++; /* counted now so that scenario_free releases its label */
     size_t *slots[5] = {&t->p_stock, &t->p_inflow, &t->p_growth, &t->p_dispersion, &t->p_exit};
     static const char *const keys[5] = {"stock", "inflow", "inflow_growth", "inflow_dispersion",
                                         "exit"};
@@ -846,7 +932,6 @@ static int build_tier(build *b, size_t si)
     }
     if (!t->label && !(t->label = xstrdup(t->name)))
         return ts_errf(b->err, "out of memory");
-    s->n_tiers++;
     for (int k = 0; k < 5; k++) {
         char pname[TS_NAME_MAX + 32];
         snprintf(pname, sizeof pname, "tier.%s.%s", t->name, keys[k]);
@@ -862,7 +947,7 @@ static int find_tier_for(build *b, const raw_sec *sec, const char *name, size_t 
     if (k < 0) {
         char lab[2 * TS_NAME_MAX + 32];
         return ts_errf(b->err, "%s:%d: %s: unknown tier '%s'", sec->file, sec->line,
-                       sec_label(sec, lab, sizeof lab), name);
+                       raw_sec_label(sec, lab, sizeof lab), name);
     }
     *out = (size_t)k;
     return 0;
@@ -1170,11 +1255,9 @@ static int interpret(scenario *s, raw_ini *raw, ts_err *err)
         return ts_errf(err, "%s: missing section [scenario]", top);
     if (n_by_kind[SEC_TIER] == 0)
         return ts_errf(err, "%s: no [tier NAME] section", top);
-    if (n_by_kind[SEC_TIER] > TS_MAX_TIERS || n_by_kind[SEC_TRANSITION] > TS_MAX_TRANSITIONS ||
-        n_by_kind[SEC_POLICY] > TS_MAX_POLICIES || n_by_kind[SEC_TARGET] > TS_MAX_TIERS)
-        return ts_errf(err, "%s: too many sections (at most %d tiers and targets, %d "
-                       "transitions, %d policies)", top, TS_MAX_TIERS, TS_MAX_TRANSITIONS,
-                       TS_MAX_POLICIES);
+    /* The limits were checked as the sections were read (count_section). */
+    for (int k = 1; k < 5; k++)
+        assert(n_by_kind[k] <= sec_kind_max[k]);
     s->tiers = calloc(n_by_kind[SEC_TIER], sizeof *s->tiers);
     s->transitions = calloc(n_by_kind[SEC_TRANSITION] + 1, sizeof *s->transitions);
     s->targets = calloc(2 * n_by_kind[SEC_TARGET] + 1, sizeof *s->targets);
@@ -1271,13 +1354,21 @@ int scenario_load(scenario **out, const char *path, ts_err *err)
     return finish(out, &ch, &raw, rc, path, err);
 }
 
-int scenario_parse_string(scenario **out, const char *text, const char *name, ts_err *err)
+int scenario_parse_mem(scenario **out, const char *text, size_t len, const char *name,
+                       ts_err *err)
 {
     chain ch = {0};
     raw_ini raw = {0};
     *out = NULL;
-    int rc = load_chain(&ch, text, strlen(text), name, &raw, err);
+    if (len > (size_t)FILE_BYTES_MAX)
+        return ts_errf(err, "%s: larger than %ld bytes", name, FILE_BYTES_MAX);
+    int rc = load_chain(&ch, text, len, name, &raw, err);
     return finish(out, &ch, &raw, rc, name, err);
+}
+
+int scenario_parse_string(scenario **out, const char *text, const char *name, ts_err *err)
+{
+    return scenario_parse_mem(out, text, strlen(text), name, err);
 }
 
 void scenario_free(scenario *s)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "crn.h"
 #include "dist.h"
@@ -72,36 +73,67 @@ int sensrun_check_value(const scenario *s, size_t i, double v, ts_err *err)
     return 0;
 }
 
+/* Progress across the batches of one evaluation: the runner reports each
+ * batch from 0; the command sees one bar. */
+typedef struct {
+    const runner_opts *o;
+    uint64_t offset, total;
+} batch_progress;
+
+static void on_batch_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    const batch_progress *b = ctx;
+    (void)total;
+    b->o->progress(b->o->progress_ctx, b->offset + done, b->total);
+}
+
 int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                  const double *u, size_t n_points, const double *base, uint64_t inner, double *y,
                  ts_err *err)
 {
+    /* Points go to the runner in batches, so that the parameter vectors
+     * (n_params doubles a point) need bounded memory; every point runs
+     * replications 0 .. inner-1 whatever its batch, so batching changes
+     * nothing in the results. */
     size_t np = s->n_params, T = s->n_targets;
-    double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
-    crn_point *pts = calloc(n_points + 1, sizeof *pts);
-    crn_result *res = calloc(n_points + 1, sizeof *res);
+    size_t batch = n_points < SENSRUN_BATCH ? n_points : SENSRUN_BATCH;
+    double *fixed = malloc((batch * np + 1) * sizeof *fixed);
+    crn_point *pts = calloc(batch + 1, sizeof *pts);
+    crn_result *res = calloc(batch + 1, sizeof *res);
     if (!fixed || !pts || !res) {
         free(fixed), free(pts), free(res);
         return ts_errf(err, "out of memory");
     }
-    for (size_t pt = 0; pt < n_points; pt++) {
-        double *row = fixed + pt * np;
-        for (size_t p = 0; p < np; p++)
-            row[p] = base ? base[p] : NAN;
-        for (size_t i = 0; i < d; i++)
-            row[factors[i]] = dist_quantile(&s->params[factors[i]].value, u[pt * d + i]);
-        pts[pt].fixed = row;
-        pts[pt].first_rep = 0;
+    batch_progress bp = {o, 0, (uint64_t)n_points * inner};
+    runner_opts ob = *o;
+    if (o->progress) {
+        ob.progress = on_batch_progress;
+        ob.progress_ctx = &bp;
     }
-    int rc = crn_eval(s, o, pts, n_points, inner, res, err);
-    for (size_t pt = 0; pt < n_points && rc == 0; pt++)
-        for (size_t j = 0; j < T; j++) {
-            double *yy = y + (pt * T + j) * SENSRUN_OUTPUTS;
-            yy[SENSRUN_MEAN] = res[pt].mean[j];
-            yy[SENSRUN_PMET] = (double)res[pt].met[j] / (double)inner;
+    int rc = 0;
+    for (size_t first = 0; first < n_points && rc == 0; first += batch) {
+        size_t n = n_points - first < batch ? n_points - first : batch;
+        for (size_t k = 0; k < n; k++) {
+            double *row = fixed + k * np;
+            for (size_t p = 0; p < np; p++)
+                row[p] = base ? base[p] : NAN;
+            for (size_t i = 0; i < d; i++)
+                row[factors[i]] = dist_quantile(&s->params[factors[i]].value,
+                                                 u[(first + k) * d + i]);
+            pts[k].fixed = row;
+            pts[k].first_rep = 0;
         }
-    if (rc == 0)
-        crn_results_free(res, n_points);
+        bp.offset = (uint64_t)first * inner;
+        if ((rc = crn_eval(s, &ob, pts, n, inner, res, err)) < 0)
+            break;
+        for (size_t k = 0; k < n; k++)
+            for (size_t j = 0; j < T; j++) {
+                double *yy = y + ((first + k) * T + j) * SENSRUN_OUTPUTS;
+                yy[SENSRUN_MEAN] = res[k].mean[j];
+                yy[SENSRUN_PMET] = (double)res[k].met[j] / (double)inner;
+            }
+        crn_results_free(res, n);
+    }
     free(fixed), free(pts), free(res);
     return rc;
 }
@@ -183,7 +215,7 @@ void sensrun_sobol_free(sensrun_sobol_result *r)
 {
     if (!r)
         return;
-    free(r->s1), free(r->st);
+    free(r->s1), free(r->st), free(r->mean), free(r->sd);
     memset(r, 0, sizeof *r);
 }
 
@@ -197,12 +229,14 @@ int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors
     out->n = n;
     out->s1 = malloc((K * d + 1) * sizeof *out->s1);
     out->st = malloc((K * d + 1) * sizeof *out->st);
+    out->mean = malloc((K + 1) * sizeof *out->mean);
+    out->sd = malloc((K + 1) * sizeof *out->sd);
     double *x = malloc((n_points * d + 1) * sizeof *x);
     double *y = malloc((n_points * K + 1) * sizeof *y);
     double *col = malloc((n_points + 1) * sizeof *col);
     gsl_rng *r = boot_rng();
     int rc = 0;
-    if (!out->s1 || !out->st || !x || !y || !col || !r)
+    if (!out->s1 || !out->st || !out->mean || !out->sd || !x || !y || !col || !r)
         rc = ts_errf(err, "out of memory");
     if (rc == 0)
         rc = sens_saltelli_design(n, d, x, &out->design, err);
@@ -210,6 +244,8 @@ int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors
         rc = sensrun_eval(s, o, factors, d, x, n_points, NULL, inner, y, err);
     for (size_t jo = 0; jo < K && rc == 0; jo++) {
         output_column(y, n_points, T, jo, col);
+        out->mean[jo] = gsl_stats_mean(col, 1, 2 * n);
+        out->sd[jo] = gsl_stats_sd_m(col, 1, 2 * n, out->mean[jo]);
         gsl_rng_set(r, SENS_BOOT_SEED);
         rc = sens_sobol(r, col, n, d, SENS_BOOT, out->s1 + jo * d, out->st + jo * d, err);
     }

@@ -167,16 +167,84 @@ expect_error "malformed line" 2 "$T/mal.ini:6: malformed line (expected '[sectio
 expect_error "unknown policy" 2 "tests/data/tiny.ini: unknown policy 'nope' (the scenario has: push, noop)" run tests/data/tiny.ini --policy nope -o "$T/err"
 expect_error "check reports the same errors" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" check "$T/bad_exit.ini"
 
-echo "usage errors: exit 2"
+echo "usage errors: exit 2, one line"
 for args in "run" "run -n 0 tests/data/tiny.ini" "run -n abc tests/data/tiny.ini" "run -j 0 tests/data/tiny.ini" \
-            "run --bogus tests/data/tiny.ini" "run tests/data/tiny.ini extra" "frobnicate" "run -o"; do
+            "run --bogus tests/data/tiny.ini" "run tests/data/tiny.ini extra" "frobnicate" "run -o" \
+            "fit tests/data/tinyfit.ini" "check" "check --bogus x.ini" "plot" "compare tests/data/tiny.ini" \
+            "goal tests/data/tiny.ini --target b"; do
+    # shellcheck disable=SC2086
+    "$BIN" $args >"$T/stdout" 2>"$T/stderr"
+    status=$?
+    [ $status -eq 2 ] && [ "$(wc -l <"$T/stderr")" -eq 1 ] && [ ! -s "$T/stdout" ] && ok "usage: tiersim $args" ||
+        bad "usage: tiersim $args (status $status)" "$(cat "$T/stderr")"
+done
+"$BIN" help >"$T/help.txt" && grep -q 'tiersim run SCENARIO' "$T/help.txt" && ok "help lists the commands" || bad "help"
+
+echo "sensitivity analysis and sweeps"
+# usage errors: exit 2, a message, nothing on stdout
+for args in "sensitivity" "sensitivity tests/data/tiny.ini --method bogus" "sensitivity tests/data/tiny.ini -N 0" \
+            "sensitivity tests/data/tiny.ini --inner 0" "sensitivity tests/data/tiny.ini --range tier.a.exit=0.5" \
+            "sensitivity tests/data/tiny.ini --range tier.a.exit=0.5:0.1" "sensitivity tests/data/tiny.ini -N 10" \
+            "sensitivity tests/data/tiny.ini --method filter --inner 5" "sensitivity tests/data/tiny.ini --method sobol -N 1" \
+            "sensitivity tests/data/tiny.ini extra" "sweep tests/data/tiny.ini" "sweep tests/data/tiny.ini --param tier.a.exit=0:1" \
+            "sweep tests/data/tiny.ini --param tier.a.exit=0:1:1" "sweep tests/data/tiny.ini --param a=0:1:3 --param b=0:1:3 --param c=0:1:3"; do
     # shellcheck disable=SC2086
     "$BIN" $args >"$T/stdout" 2>"$T/stderr"
     status=$?
     [ $status -eq 2 ] && [ -s "$T/stderr" ] && [ ! -s "$T/stdout" ] && ok "usage: tiersim $args" ||
         bad "usage: tiersim $args (status $status)" "$(cat "$T/stderr")"
 done
-"$BIN" help >"$T/help.txt" && grep -q 'tiersim run SCENARIO' "$T/help.txt" && ok "help lists the commands" || bad "help"
+expect_error "sensitivity: unknown parameter" 2 "sensitivity: --param tier.zz.exit: unknown parameter (tiersim check tests/data/tiny.ini --params lists them)" \
+    sensitivity tests/data/tiny.ini --param tier.zz.exit -o "$T/err"
+expect_error "sensitivity: a fixed parameter needs a range" 2 "sensitivity: --param tier.b.exit: fixed at 0.0385 in the scenario; give it a range with --range tier.b.exit=LO:HI" \
+    sensitivity tests/data/tiny.ini --param tier.b.exit -o "$T/err"
+expect_error "sensitivity: a range outside the valid one" 2 "sensitivity: --range tier.b.exit=0.01:1.5: tier.b.exit: 1.5 is above 1" \
+    sensitivity tests/data/tiny.ini --range tier.b.exit=0.01:1.5 -o "$T/err"
+expect_error "sensitivity: a parameter of a policy that is off" 2 "sensitivity: --param policy.push.scale.a->b: policy 'push' is off, so the parameter changes nothing (add --policy push)" \
+    sensitivity tests/data/tiny.ini --param 'policy.push.scale.a->b' -o "$T/err"
+expect_error "sweep: unknown parameter" 2 "sweep: --param tier.zz.exit: unknown parameter (tiersim check tests/data/tiny.ini --params lists them)" \
+    sweep tests/data/tiny.ini --param tier.zz.exit=0:1:3 -o "$T/err"
+expect_error "sweep: out of range" 2 "sweep: --param tier.a.exit=0:1.5:3: tier.a.exit: 1.5 is above 1" \
+    sweep tests/data/tiny.ini --param tier.a.exit=0:1.5:3 -o "$T/err"
+expect_error "sensitivity: unfitted scenario" 2 "tests/data/tinyfit.ini:11: tier.a.inflow is written 'fit': run \`tiersim fit tests/data/tinyfit.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" \
+    sensitivity tests/data/tinyfit.ini -o "$T/err"
+
+# each method: exit 0 and its CSV's header
+check_header() { # NAME FILE 'HEADER'
+    if [ -f "$2" ] && [ "$(head -1 "$2")" = "$3" ]; then ok "$1"; else bad "$1" "$(head -2 "$2" 2>&1)"; fi
+}
+"$BIN" sensitivity tests/data/tiny.ini --inner 300 -j 1 -o "$T/tornado" -q --no-plots >"$T/sens.txt" 2>"$T/sens.err" || bad "tornado exits 0" "$(cat "$T/sens.err")"
+check_header "tornado.csv header" "$T/tornado/tornado.csv" "target,output,parameter,low,high,output_low,output_high,swing"
+[ "$(grep -c . "$T/tornado/tornado.csv")" -eq 13 ] && grep -q '^b,p_met,transition.a->b.rate,' "$T/tornado/tornado.csv" &&
+    grep -q '^method: tornado$' "$T/tornado/manifest.txt" && grep -q '^seed: 4242$' "$T/tornado/manifest.txt" &&
+    ok "tornado: 2 targets x 2 outputs x 3 parameters, manifest" || bad "tornado rows" "$(cat "$T/tornado/tornado.csv")"
+"$BIN" sensitivity tests/data/tiny.ini --inner 300 -j 2 -o "$T/tornado2" -q --no-plots >/dev/null 2>&1
+cmp -s "$T/tornado/tornado.csv" "$T/tornado2/tornado.csv" && ok "tornado: -j 1 and -j 2 give identical CSVs" || bad "tornado -j"
+"$BIN" sensitivity tests/data/tiny.ini --range tier.b.exit=0.01:0.06 --param tier.a.inflow --inner 200 -o "$T/range" -q --no-plots >/dev/null 2>&1 &&
+    grep -q '^a,mean,tier.b.exit,0.0125,0.0575,' "$T/range/tornado.csv" && ! grep -q 'tier.a.exit' "$T/range/tornado.csv" &&
+    ok "--range adds a fixed parameter (uniform: 5th and 95th percentiles); --param picks" || bad "--range" "$(cat "$T/range/tornado.csv")"
+"$BIN" sensitivity tests/data/tiny.ini --method sobol -N 64 --inner 20 -j 1 -o "$T/sobol1" -q --no-plots >/dev/null 2>"$T/sens.err" || bad "sobol exits 0" "$(cat "$T/sens.err")"
+"$BIN" sensitivity tests/data/tiny.ini --method sobol -N 64 --inner 20 -j 2 -o "$T/sobol2" -q --no-plots >/dev/null 2>&1
+check_header "sobol.csv header" "$T/sobol1/sobol.csv" "target,output,parameter,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi"
+cmp -s "$T/sobol1/sobol.csv" "$T/sobol2/sobol.csv" && ok "sobol: -j 1 and -j 2 give identical CSVs" || bad "sobol -j"
+"$BIN" sensitivity tests/data/tiny.ini --method morris -N 6 --inner 20 -o "$T/morris" -q --no-plots >/dev/null 2>&1
+check_header "morris.csv header" "$T/morris/morris.csv" "target,output,parameter,mu_star,mu_star_ci,sigma"
+"$BIN" sensitivity tests/data/tiny.ini --method filter -N 500 -o "$T/filter" -q --no-plots >/dev/null 2>&1
+check_header "filter.csv header" "$T/filter/filter.csv" "target,parameter,ks,p_value,median_met,median_missed"
+"$BIN" sensitivity tests/data/tiny.ini --method split -N 50 --inner 10 -o "$T/split" -q >/dev/null 2>&1
+check_header "split.csv header" "$T/split/split.csv" "target,output,var_total,var_param,var_chance,share_param,share_param_se,share_chance"
+"$BIN" sweep tests/data/tiny.ini --param 'transition.a->b.rate=0.02:0.12:3' -n 300 -j 1 -o "$T/sweep1" -q --no-plots >/dev/null 2>&1
+"$BIN" sweep tests/data/tiny.ini --param 'transition.a->b.rate=0.02:0.12:3' -n 300 -j 2 -o "$T/sweep2" -q --no-plots >/dev/null 2>&1
+check_header "sweep.csv header" "$T/sweep1/sweep.csv" "transition.a->b.rate,b_p_met,b_se,a_p_met,a_se"
+[ "$(sed -n 4p "$T/sweep1/sweep.csv" | cut -d, -f1)" = 0.12 ] && cmp -s "$T/sweep1/sweep.csv" "$T/sweep2/sweep.csv" &&
+    ok "sweep: grid ends at HI, -j 1 and -j 2 identical" || bad "sweep" "$(cat "$T/sweep1/sweep.csv")"
+"$BIN" sweep tests/data/tiny.ini --param tier.a.exit=0:0.1:2 --param 'transition.a->b.rate=0.02:0.12:3' -n 100 -o "$T/sweep3" -q --no-plots >/dev/null 2>&1 &&
+    [ "$(grep -c . "$T/sweep3/sweep.csv")" -eq 7 ] && ok "sweep over two parameters: a 2 x 3 grid" || bad "sweep 2D"
+if command -v gnuplot >/dev/null 2>&1; then
+    "$BIN" sensitivity tests/data/tiny.ini --method morris -N 4 --inner 10 -o "$T/charts" -q >/dev/null 2>"$T/sens.err" &&
+        [ -s "$T/charts/charts/morris_b.svg" ] && [ -s "$T/charts/charts/morris_a.png" ] && [ -s "$T/charts/report.html" ] &&
+        ! ls "$T/charts/charts" | grep -q '\.tsv$' && ok "sensitivity draws its charts and report.html" || bad "sensitivity charts" "$(cat "$T/sens.err")"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

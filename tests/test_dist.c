@@ -205,6 +205,16 @@ static void test_parse_errors(void)
          "normal(-4, 1) has less than 0.1% of its mass inside [0, inf)"},
         {"normal(-1.5, 0.1)", &DIST_RANGE_GROWTH,
          "normal(-1.5, 0.1) has less than 0.1% of its mass inside (-1, inf)"},
+        /* Found by fuzzing: an sd below the mean's precision never draws
+         * above an open end; a beta past 1e9 hangs GSL's inverse CDF. */
+        {"normal(-1, 1e-320)", &DIST_RANGE_GROWTH,
+         "normal's sd 1e-320 is too small for its mean -1 (mean + sd is the mean)"},
+        {"normal(2385, 1e-13)", &DIST_RANGE_NONNEG,
+         "normal's sd 1e-13 is too small for its mean 2385 (mean + sd is the mean)"},
+        {"beta(1.5e308, 98.5)", &DIST_RANGE_PROB, "beta needs a + b at most 1e6, got 1.5e+308"},
+        {"beta(500000, 500001)", &DIST_RANGE_PROB, "beta needs a + b at most 1e6, got 1000001"},
+        {"beta(21e-321, 3e-320)", &DIST_RANGE_PROB, "beta needs a and b at least 1e-6, got 2.1e-320"},
+        {"beta(2, 9.9e-7)", &DIST_RANGE_PROB, "beta needs a and b at least 1e-6, got 9.9e-07"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bad_case *c = &cases[i];
@@ -538,6 +548,9 @@ static void test_quantile_extreme_shapes(void)
         {"gamma(0.01, 1.9)", &DIST_RANGE_NONNEG}, {"gamma(0.001, 1)", &DIST_RANGE_NONNEG},
         {"gamma(5000, 0.02)", &DIST_RANGE_NONNEG}, {"gamma(1000000, 1)", &DIST_RANGE_NONNEG},
         {"normal(-3, 1)", &DIST_RANGE_NONNEG},
+        /* GSL's beta inverse never returns for these (found by fuzzing). */
+        {"beta(500000, 500000)", &DIST_RANGE_PROB},   {"beta(999999, 1)", &DIST_RANGE_PROB},
+        {"beta(999999, 1e-6)", &DIST_RANGE_PROB},   {"beta(1e-6, 1e-6)", &DIST_RANGE_PROB},
     };
     const double us[] = {1e-12, 1e-9, 0.001, 0.2385, 0.5, 0.7615, 0.999, 1 - 1e-9};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

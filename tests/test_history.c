@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "history.h"
@@ -236,6 +237,52 @@ static void test_reader_limits(void)
     ASSERT_REFUSES(path, want);
 }
 
+/* From memory: the same rows and messages as from a file, on bytes that need
+ * not end in a NUL, and a history as long as a scenario allows (256 tiers,
+ * 230 years, 3 measures: 176640 rows) read in linear time (finding a
+ * repeated row used to compare every pair). */
+static void test_from_memory(void)
+{
+    static const char text[] = "year,tier,measure,value\n2022,a,stock,137\n2022,a,stock,138XXXX";
+    history *h = (history *)1;
+    ts_err err;
+    CU_ASSERT_EQUAL(history_parse_mem(&h, "mem.csv", text, sizeof text - 1 - 4, sc, &err), -1);
+    CU_ASSERT_PTR_NULL(h);
+    CU_ASSERT_STRING_EQUAL(err.msg, "mem.csv:3: 2022 a stock is given twice (first at line 2)");
+    CU_ASSERT_EQUAL(history_parse_mem(&h, "mem.csv", text, 41, sc, &err), 0);
+    CU_ASSERT(h && h->n_rows == 1 && h->rows[0].value == 137 && strcmp(h->path, "mem.csv") == 0);
+    history_free(h);
+
+    size_t cap = 256 * 1024;
+    char *big = malloc(cap);
+    CU_ASSERT_FATAL(big != NULL);
+    size_t n = (size_t)snprintf(big, cap, "[scenario]\nname = big\nstart_year = 2000\n"
+                                          "end_year = 2199\n");
+    for (int k = 0; k < 256; k++)
+        n += (size_t)snprintf(big + n, cap - n, "[tier t%d]\n", k);
+    scenario *s = NULL;
+    CU_ASSERT_FATAL(scenario_parse_string(&s, big, "big.ini", &err) == 0);
+    free(big);
+    cap = 8u << 20;
+    big = malloc(cap);
+    CU_ASSERT_FATAL(big != NULL);
+    n = (size_t)snprintf(big, cap, "year,tier,measure,value\n");
+    static const char *const m[] = {"stock", "new", "exits"};
+    for (int y = 1970; y <= 2199; y++)
+        for (int k = 0; k < 256; k++)
+            for (int j = 0; j < 3; j++)
+                n += (size_t)snprintf(big + n, cap - n, "%d,t%d,%s,%d\n", y, k, m[j], 137 + j);
+    CU_ASSERT_FATAL(n < cap - 1);
+    clock_t t0 = clock();
+    CU_ASSERT_EQUAL(history_parse_mem(&h, "big.csv", big, n, s, &err), 0);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CU_ASSERT(h && h->n_rows == 230 * 256 * 3);
+    CU_ASSERT(secs < 10.0);
+    history_free(h);
+    free(big);
+    scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -261,6 +308,7 @@ int main(void)
         {"duplicate row", test_duplicate_row},
         {"empty files", test_empty},
         {"reader limits", test_reader_limits},
+        {"from memory; a long history in linear time", test_from_memory},
         {NULL, NULL},
     };
     int rc = tu_run("history", tests);

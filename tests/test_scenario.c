@@ -20,6 +20,7 @@
 /* Identifiers of 63 characters (the longest) and 64. */
 #define NAME63 "abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ_012345678"
 #define NAME64 NAME63 "9"
+#define NAME63_K "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
 
 /* Lines 1-4. */
 #define HEAD "[scenario]\nname = t\nstart_year = 2022\nend_year = 2025\n"
@@ -1190,8 +1191,8 @@ static void test_limits(void)
             CU_ASSERT(s != NULL && s->n_tiers == TS_MAX_TIERS);
             scenario_free(s);
         } else {
-            CU_ASSERT(err_is(text, "t.ini: too many sections (at most 256 tiers and targets, "
-                                   "1024 transitions, 64 policies)"));
+            /* HEAD is 4 lines: tier t256 is on line 5 + 256. */
+            CU_ASSERT(err_is(text, "t.ini:261: tier 't256': more than 256 tiers"));
         }
     }
     for (int extra = 0; extra <= 1; extra++) {
@@ -1203,9 +1204,62 @@ static void test_limits(void)
             CU_ASSERT(s != NULL && s->n_policies == TS_MAX_POLICIES);
             scenario_free(s);
         } else {
-            CU_ASSERT(err_is(text, "t.ini: too many sections (at most 256 tiers and targets, "
-                                   "1024 transitions, 64 policies)"));
+            /* AB is 7 lines, two per policy: p64 is on line 8 + 2 * 64. */
+            CU_ASSERT(err_is(text, "t.ini:136: policy 'p64': more than 64 policies"));
         }
+    }
+    /* 1024 transitions: 33 tiers have 33 * 32 = 1056 pairs. */
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t n = (size_t)snprintf(text, cap, "%s", HEAD);
+        for (int k = 0; k < 33; k++)
+            n += (size_t)snprintf(text + n, cap - n, "[tier t%d]\n", k);
+        int made = 0;
+        for (int a = 0; a < 33 && made < TS_MAX_TRANSITIONS + extra; a++)
+            for (int b = 0; b < 33 && made < TS_MAX_TRANSITIONS + extra; b++)
+                if (a != b) {
+                    n += (size_t)snprintf(text + n, cap - n, "[transition t%d -> t%d]\nrate = 0.01\n",
+                                          a, b);
+                    made++;
+                }
+        CU_ASSERT_FATAL(n < cap - 1);
+        if (!extra) {
+            scenario *s = parse_ok(text);
+            CU_ASSERT(s != NULL && s->n_transitions == TS_MAX_TRANSITIONS);
+            scenario_free(s);
+        } else {
+            /* the 1025th: tiers on lines 5-37, two lines per transition */
+            CU_ASSERT(err_is(text, "t.ini:2086: transition 't32 -> t0': more than 1024 "
+                                   "transitions"));
+        }
+    }
+    /* A base and its child count together: the child's section past the
+     * limit is named. */
+    {
+        size_t n = (size_t)snprintf(text, cap, "[scenario]\nbase = base.ini\n");
+        for (int k = 0; k < TS_MAX_POLICIES; k++)
+            n += (size_t)snprintf(text + n, cap - n, "[policy c%d]\nscale = a.inflow : 1.1\n", k);
+        scenario *s = NULL;
+        ts_err err;
+        CU_ASSERT_EQUAL(scenario_parse_string(&s, text, DATA "mem.ini", &err), -1);
+        /* base.ini has policy p; c63 is the 65th, on line 3 + 2 * 63 */
+        CU_ASSERT_STRING_EQUAL(err.msg, DATA "mem.ini:129: policy 'c63': more than 64 policies");
+    }
+    /* Keys: at most 63 characters, at most 64 in one section. */
+    {
+        char key[128];
+        memset(key, 'k', 64);
+        key[64] = '\0';
+        snprintf(text, cap, HEAD "[tier a]\n%s = 1\n", key);
+        CU_ASSERT(err_is(text, "t.ini:6: tier 'a': key 'kkkkkkkkkkkkkkkkkkkkkkkk...' is longer "
+                               "than 63 characters"));
+        key[63] = '\0';
+        snprintf(text, cap, HEAD "[tier a]\n%s = 1\n", key);
+        CU_ASSERT(err_is(text, "t.ini:6: tier 'a': " NAME63_K ": unknown key (expected label, "
+                               "stock, inflow, inflow_growth, inflow_dispersion, exit)"));
+        size_t n = (size_t)snprintf(text, cap, "%s", AB "[policy p]\n");
+        for (int k = 0; k < 65; k++)
+            n += (size_t)snprintf(text + n, cap - n, "scale = a.inflow : 1.1\n");
+        CU_ASSERT(err_is(text, "t.ini:73: policy 'p': more than 64 keys in one section"));
     }
 
     /* The longest names make whole parameter names. */
@@ -1229,6 +1283,47 @@ static void test_limits(void)
     CU_ASSERT(fixed_at(s, want, 2, "t.ini", 11));
     scenario_free(s);
     free(text);
+}
+
+/* Numbers at the edges: -0 is 0 (never a negative zero in the struct), the
+ * largest and smallest doubles are accepted where the range allows, hex
+ * floats and non-numbers are refused; labels keep any UTF-8 text. */
+static void test_numbers_at_the_edges(void)
+{
+    scenario *s = parse_ok(HEAD "[tier b]\nstock = -0\nexit = -0%\ninflow = 1.7976931348623157e308\n"
+                                "inflow_growth = -0.0\ninflow_dispersion = 4.9e-324\n"
+                                "label = 专精特新“小巨人” é ü \xF0\x9F\x8F\xAD\n");
+    CU_ASSERT_FATAL(s != NULL);
+    const ts_param *p = param(s, "tier.b.stock");
+    CU_ASSERT(p && p->value.p[0] == 0.0 && !signbit(p->value.p[0]));
+    p = param(s, "tier.b.exit");
+    CU_ASSERT(p && p->value.p[0] == 0.0 && !signbit(p->value.p[0]));
+    p = param(s, "tier.b.inflow_growth");
+    CU_ASSERT(p && p->value.p[0] == 0.0 && !signbit(p->value.p[0]));
+    CU_ASSERT(fixed_at(s, "tier.b.inflow", 1.7976931348623157e308, "t.ini", 8));
+    CU_ASSERT(fixed_at(s, "tier.b.inflow_dispersion", 4.9e-324, "t.ini", 10));
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "专精特新“小巨人” é ü \xF0\x9F\x8F\xAD");
+    scenario_free(s);
+
+    ERR(HEAD "[tier b]\ninflow = 0x1p3\n", "t.ini:6: tier 'b': inflow: expected a number, got '0x1p3'");
+    ERR(HEAD "[tier b]\ninflow = 1.8e308\n", "t.ini:6: tier 'b': inflow: number '1.8e308' is too large");
+    ERR(HEAD "[tier b]\ninflow = infinity\n",
+        "t.ini:6: tier 'b': inflow: expected a number, got 'infinity'");
+    ERR(HEAD "[tier b]\ninflow = 1,000\n", "t.ini:6: tier 'b': inflow: expected a number, got '1,000'");
+    /* 2^62 firms is the most; the next double above is refused. */
+    s = parse_ok(HEAD "[tier b]\nstock = 4611686018427387904\n");
+    CU_ASSERT(s != NULL);
+    scenario_free(s);
+    ERR(HEAD "[tier b]\nstock = 4611686018427388928\n",
+        "t.ini:6: tier 'b': stock: 4.611686018e+18 is above 2^62");
+    /* A name in another script is refused with its bytes quoted whole. */
+    ERR(HEAD "[tier 青岛]\n",
+        "t.ini:5: [tier 青岛]: names are letters, digits and '_' (not starting with a digit, at "
+        "most 63 characters)");
+    /* Control characters in a value are quoted as escapes: the message stays one line. */
+    ERR(HEAD "[tier b]\ninflow = 1\x01" "2\n",
+        "t.ini:6: tier 'b': inflow: expected a number, got '1\\x012'");
+    ERR(HEAD "[tier b]\ninflow = 1\r2\n", "t.ini:6: tier 'b': inflow: expected a number, got '1\\r2'");
 }
 
 /* ---------------------------------------------------------- files */
@@ -1527,6 +1622,7 @@ int main(void)
         {"errors: [target] values", test_errors_target_values},
         {"errors: [policy] values", test_errors_policy_values},
         {"limits: sections and name lengths", test_limits},
+        {"numbers at the edges, UTF-8, control characters", test_numbers_at_the_edges},
         {"errors: files, bases, cycles", test_errors_files},
         {"base chains up to 16 levels", test_base_depth},
         {"inheritance: the base alone", test_inherit_base_alone},

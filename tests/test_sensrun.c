@@ -256,6 +256,28 @@ static void test_sweep(void)
     scenario_free(s);
 }
 
+/* More points than a batch: the same values as evaluating them alone. */
+static void test_eval_batches(void)
+{
+    scenario *s = load(tiny);
+    runner_opts o = opts(s, 2);
+    size_t f[2] = {param(s, "tier.a.inflow"), param(s, "tier.b.exit")};
+    size_t n = SENSRUN_BATCH + 5, K = s->n_targets * SENSRUN_OUTPUTS;
+    double *u = malloc(n * 2 * sizeof *u), *y = malloc(n * K * sizeof *y), y2[10 * 2];
+    for (size_t k = 0; k < n; k++) {
+        u[2 * k] = (k % 997 + 0.5) / 997.0;
+        u[2 * k + 1] = (k % 13 + 0.5) / 13.0;
+    }
+    ts_err err;
+    CU_ASSERT_FATAL(sensrun_eval(s, &o, f, 2, u, n, NULL, 2, y, &err) == 0);
+    size_t first = SENSRUN_BATCH - 5;
+    CU_ASSERT_FATAL(sensrun_eval(s, &o, f, 2, u + first * 2, 10, NULL, 2, y2, &err) == 0);
+    CU_ASSERT(memcmp(y + first * K, y2, 10 * K * sizeof *y) == 0);
+    free(u);
+    free(y);
+    scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -267,6 +289,7 @@ int main(void)
         {"filtering on a scenario", test_filter_scenario},
         {"variance split with known parts", test_split_known},
         {"sweep", test_sweep},
+        {"evaluation in batches", test_eval_batches},
         {NULL, NULL},
     };
     return tu_run("sensrun", tests);

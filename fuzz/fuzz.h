@@ -1,0 +1,29 @@
+#ifndef TIERSIM_FUZZ_H
+#define TIERSIM_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The bodies of the fuzz harnesses, shared by the libFuzzer entry points
+ * (fuzz/fuzz_*.c, built with clang -fsanitize=fuzzer) and by
+ * tests/test_fuzz.c, which replays tests/fuzz-regressions/ with any
+ * compiler.  Each takes one input, drives a parser (and what follows a
+ * successful parse) and returns 0; a bug shows as a crash, a sanitizer
+ * report, a leak or a hang.  Paths are relative to the project root. */
+
+/* The input as a scenario file, parsed with scenario_parse_mem under the
+ * name tests/data/scenario/fuzz.ini (so `base = base.ini` reaches the
+ * fixtures); when it parses, every policy is turned on, each parameter's
+ * text form is read back, and a few replications are run. */
+int fuzz_scenario(const uint8_t *data, size_t size);
+
+/* The input as a value (dist_parse) in each of the three ranges; when it
+ * parses: the mean, sd, quantiles, draws, and the formatted text read back
+ * to the same value. */
+int fuzz_dist(const uint8_t *data, size_t size);
+
+/* The input as a history CSV (history_parse_mem) against a fixed scenario
+ * with three tiers. */
+int fuzz_history(const uint8_t *data, size_t size);
+
+#endif

@@ -1,0 +1,236 @@
+/* targets.c -- the bodies of the fuzz harnesses (see fuzz.h).
+ *
+ * Besides "no crash, no sanitizer report, no leak, no hang", each harness
+ * checks properties that must hold for every input that parses, and aborts
+ * when one fails, so that the fuzzer reports it like a crash:
+ *  - a value's draws lie in its range and are never NaN;
+ *  - a value written with dist_format reads back as the same value (fitted.ini
+ *    and `check --params` rely on it);
+ *  - an error message is one line (no control characters but the tab). */
+#include "fuzz.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+
+#include "dist.h"
+#include "engine.h"
+#include "fit.h"
+#include "history.h"
+#include "rng.h"
+#include "runner.h"
+#include "scenario.h"
+
+#define FUZZ_SCENARIO_NAME "tests/data/scenario/fuzz.ini"
+
+static void property(int ok, const char *what, const char *detail)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz: property violated: %s (%s)\n", what, detail);
+        abort();
+    }
+}
+
+static void check_message(const ts_err *err)
+{
+    for (const unsigned char *p = (const unsigned char *)err->msg; *p; p++)
+        property(*p >= 0x20 || *p == '\t', "an error message is one line", err->msg);
+    property(err->msg[0] != '\0', "an error has a message", "(empty)");
+}
+
+static void setup(void)
+{
+    static int done;
+    if (!done) {
+        gsl_set_error_handler_off();
+        done = 1;
+    }
+}
+
+/* ------------------------------------------------------------ values */
+
+static int in_range(double x, dist_range r)
+{
+    if (isnan(x))
+        return 0;
+    if (r.lo_open ? !(x > r.lo) : !(x >= r.lo))
+        return 0;
+    return x <= r.hi;
+}
+
+/* Same value: same kind and bit-identical arguments (after -0 -> 0). */
+static int same_dist(const dist *a, const dist *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    for (int i = 0; i < 3; i++)
+        if (a->p[i] + 0.0 != b->p[i] + 0.0)
+            return 0;
+    return 1;
+}
+
+static void exercise_dist(const dist *d, gsl_rng *r, const char *text)
+{
+    char buf[256], why[300];
+    dist_format(d, buf, sizeof buf);
+    dist back;
+    int rc = dist_parse(buf, d->range, &back, why, sizeof why);
+    property(rc == 0, "a formatted value reads back", buf);
+    property(same_dist(d, &back), "a formatted value reads back as the same value", buf);
+    (void)dist_mean(d);
+    (void)dist_sd(d);
+    (void)dist_is_random(d);
+    static const double us[] = {0.0, 1e-300, 0.001, 0.2385, 0.5, 0.999, 1.0};
+    for (size_t i = 0; i < sizeof us / sizeof us[0]; i++) {
+        double q = dist_quantile(d, us[i]);
+        /* The ends may be infinite (a gamma's 1), and the inverse CDF of an
+         * extreme shape may step an ulp out; inside the range otherwise. */
+        property(!isnan(q), "a quantile is a number", text);
+    }
+    for (int i = 0; i < 16; i++) {
+        double x = dist_sample(d, r);
+        char detail[400];
+        snprintf(detail, sizeof detail, "%.200s -> %.17g", text, x);
+        property(in_range(x, d->range), "a draw lies in the parameter's range", detail);
+    }
+}
+
+int fuzz_dist(const uint8_t *data, size_t size)
+{
+    setup();
+    if (size > 4096)
+        return 0;
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    if (r) {
+        const dist_range ranges[3] = {DIST_RANGE_PROB, DIST_RANGE_NONNEG, DIST_RANGE_GROWTH};
+        for (int k = 0; k < 3; k++) {
+            dist d;
+            char why[300];
+            rng_seed_stream(r, 2385, (uint64_t)k);
+            if (dist_parse(text, ranges[k], &d, why, sizeof why) == 0)
+                exercise_dist(&d, r, text);
+        }
+        gsl_rng_free(r);
+    }
+    free(text);
+    return 0;
+}
+
+/* ---------------------------------------------------------- scenarios */
+
+/* A few replications of the engine, and of the runner when the scenario
+ * is small enough for its histograms to be cheap. */
+static void run_scenario(scenario *s)
+{
+    for (size_t p = 0; p < s->n_policies; p++) {
+        ts_err err;
+        property(scenario_activate_policy(s, s->policies[p].name, &err) == 0,
+                 "a policy of the scenario can be turned on", s->policies[p].name);
+    }
+    double *means = malloc((s->n_params + 1) * sizeof *means);
+    if (means) {
+        scenario_param_means(s, means);
+        free(means);
+    }
+    if (scenario_unfitted(s, NULL) > 0)
+        return;
+    engine_ws *w = engine_alloc(s, ENGINE_FAST);
+    double *theta = malloc((s->n_params + 1) * sizeof *theta);
+    int64_t *out = malloc((engine_out_len(s) + 1) * sizeof *out);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    if (w && theta && out && r) {
+        for (uint64_t rep = 0; rep < 2; rep++) {
+            rng_seed_stream(r, 4242, 2 * rep);
+            engine_draw(s, r, theta);
+            rng_seed_stream(r, 4242, 2 * rep + 1);
+            int capped;
+            ts_err err;
+            if (engine_run(w, s, theta, r, out, &capped, &err) < 0)
+                check_message(&err);
+        }
+    }
+    gsl_rng_free(r);
+    free(out);
+    free(theta);
+    engine_free(w);
+
+    if (engine_out_len(s) <= 2000) {
+        runner_opts o;
+        runner_opts_init(&o, s);
+        o.replications = 3;
+        o.threads = 1;
+        runner_result *res = NULL;
+        ts_err err;
+        if (runner_run(s, &o, &res, &err) < 0)
+            check_message(&err);
+        runner_result_free(res);
+    }
+}
+
+int fuzz_scenario(const uint8_t *data, size_t size)
+{
+    setup();
+    scenario *s = NULL;
+    ts_err err;
+    if (scenario_parse_mem(&s, (const char *)data, size, FUZZ_SCENARIO_NAME, &err) < 0) {
+        property(s == NULL, "a refused scenario is not returned", err.msg);
+        check_message(&err);
+        return 0;
+    }
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    if (r) {
+        rng_seed_stream(r, 137, 0);
+        for (size_t i = 0; i < s->n_params; i++)
+            if (!s->params[i].fit || s->params[i].has_prior)
+                exercise_dist(&s->params[i].value, r, s->params[i].name);
+        gsl_rng_free(r);
+    }
+    run_scenario(s);
+    scenario_free(s);
+    return 0;
+}
+
+/* ------------------------------------------------------------ history */
+
+/* Three tiers over 2022-2025 (history years 1992-2025), with parameters to
+ * fit so that an accepted history is also fitted. */
+static const char history_scenario[] =
+    "[scenario]\nname = fuzzh\nstart_year = 2022\nend_year = 2025\n"
+    "[tier a]\nstock = 500\ninflow = fit\nexit = fit(beta(2, 30))\n"
+    "[tier b]\nstock = 41\n"
+    "[tier srdi]\nstock = 320\ninflow = fit(uniform(0, 50))\n"
+    "[transition a -> b]\nrate = fit(beta(2, 50))\n"
+    "[transition b -> srdi]\nrate = 0.0385\nquota = 7\n";
+
+int fuzz_history(const uint8_t *data, size_t size)
+{
+    setup();
+    static scenario *s;
+    ts_err err;
+    if (!s && scenario_parse_string(&s, history_scenario, "fuzzh.ini", &err) < 0) {
+        fprintf(stderr, "fuzz: the history harness's scenario: %s\n", err.msg);
+        abort();
+    }
+    history *h = NULL;
+    if (history_parse_mem(&h, "fuzz.csv", (const char *)data, size, s, &err) < 0) {
+        property(h == NULL, "a refused history is not returned", err.msg);
+        check_message(&err);
+        return 0;
+    }
+    fit_options fo = {50};
+    fit_result *fr = NULL;
+    if (fit_run(s, h, &fo, &fr, &err) < 0)
+        check_message(&err);
+    fit_result_free(fr);
+    history_free(h);
+    return 0;
+}

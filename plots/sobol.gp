@@ -1,0 +1,63 @@
+# sobol.gp -- Sobol indices: for each target, the first-order (S1) and total
+# (ST) indices of each parameter with 95 % bootstrap intervals, for the mean of
+# the targeted count (top) and P(met) (bottom); the largest ST on top.
+#
+# Run by tiersim (sim/sensplot.c) in a directory holding
+#   meta  nt, tname[nt], tlabel[nt], n_mean[nt], n_p_met[nt]
+#   sobol_T_mean.tsv, sobol_T_p_met.tsv, tab separated:
+#         position S1 S1_lo S1_hi ST ST_lo ST_hi parameter
+# and writes sobol_NAME.png (1600x1000) and sobol_NAME.svg (1200x750).
+
+load meta
+set datafile separator "\t"
+set termoption noenhanced
+
+cs1 = '#1f77b4'
+cst = '#ff7f0e'
+set style fill solid 0.85 noborder
+set border 3
+set grid xtics lc '#e3e3e3' dt 1
+set key outside bottom center horizontal samplen 1.5
+set ytics nomirror scale 0
+set xtics nomirror format '%.1f'
+set xrange [-0.05 : 1.05]
+
+do for [t = 1:nt] {
+    do for [fmt = 1:2] {
+        if (fmt == 1) {
+            set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5
+            set output sprintf('sobol_%s.png', tname[t])
+            fbig = ',20'; fmid = ',14'; fsmall = ',12'
+        } else {
+            set terminal svg size 1200,750 dynamic font "Noto Sans CJK SC,12" noenhanced linewidth 1.2
+            set output sprintf('sobol_%s.svg', tname[t])
+            fbig = ',16'; fmid = ',12'; fsmall = ',10'
+        }
+        set multiplot layout 2,1 title sprintf('Sobol indices of %s', tlabel[t]) font fbig
+        do for [o = 1:2] {
+            n = (o == 1) ? n_mean[t] : n_p_met[t]
+            file = sprintf('sobol_%d_%s.tsv', t, o == 1 ? 'mean' : 'p_met')
+            set yrange [-(n > 0 ? n : 1) - 0.6 : -0.4]
+            set ytics font fsmall
+            set xtics font fsmall
+            set key font fsmall
+            set xlabel (o == 1 ? 'share of the variance of the mean of the targeted count' : 'share of the variance of P(met)') font fmid
+            if (n > 0) {
+                plot file using ($5 / 2):($1 + 0.19):(abs($5) / 2):(0.17):ytic(8) \
+                         with boxxyerror fc rgb cst title 'total (ST)', \
+                     '' using 5:($1 + 0.19):6:7 with xerrorbars lc 'black' pt 7 ps 0.4 notitle, \
+                     '' using ($2 / 2):($1 - 0.19):(abs($2) / 2):(0.17) \
+                         with boxxyerror fc rgb cs1 title 'first order (S1)', \
+                     '' using 2:($1 - 0.19):3:4 with xerrorbars lc 'black' pt 7 ps 0.4 notitle
+            } else {
+                set label 10 'the output does not vary' at graph 0.5, graph 0.5 center font fmid
+                unset ytics
+                plot 2 notitle
+                unset label 10
+                set ytics nomirror scale 0
+            }
+        }
+        unset multiplot
+        set output
+    }
+}
