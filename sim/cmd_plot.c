@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "html.h"
 #include "plot.h"
+#include "sensplot.h"
 
 static const char plot_usage[] = "usage: tiersim plot DIR";
 
@@ -29,7 +30,9 @@ int cmd_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts
         ts_err_prefix(err, "plot");
         return -1;
     }
-    int rc = plot_draw(dir, plots, kinds, n_charts, err);
+    /* A run, fit, compare or goal directory, else a sensitivity or sweep one. */
+    int rc = kinds ? plot_draw(dir, plots, kinds, n_charts, err)
+                   : sensplot_draw(dir, plots, n_charts, err);
     if (rc == PLOT_SKIPPED && warn_missing)
         fprintf(stderr, "tiersim: warning: gnuplot not found; charts skipped (CSVs are complete)\n");
     if (rc < 0)
@@ -81,7 +84,15 @@ int cmd_plot(int argc, char **argv)
         return EXIT_USAGE;
     }
     unsigned kinds = plot_kinds(dir);
-    if (!kinds) {
+    static const char *const sens_files[] = {"tornado.csv", "morris.csv", "sobol.csv",
+                                             "filter.csv", "sweep.csv"};
+    int sens = 0;
+    for (size_t i = 0; i < sizeof sens_files / sizeof sens_files[0]; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, sens_files[i]);
+        sens |= access(path, F_OK) == 0;
+    }
+    if (!kinds && !sens) {
         fprintf(stderr, "plot: %s: nothing to draw (no targets.csv, fitted.csv or compare.csv)\n",
                 dir);
         return EXIT_USAGE;

@@ -149,5 +149,11 @@ want_new=$(awk -F, '$2 == "a" && $3 == "new" { if ($8 > m) m = $8 } END { print 
     ok "fan chart: the stock panel draws the stock quantiles, the new panel the new ones" ||
     bad "fan chart data" "stock panel $(cat "$T/probe_run/charts/fan_a.png" 2>/dev/null) (want $want_stock), new panel $(cat "$T/probe_run/charts/fan_a.svg" 2>/dev/null) (want $want_new); $(cat "$T/err")"
 
+echo "tiersim plot redraws a sensitivity directory"
+"$BIN" sensitivity tests/data/tiny.ini --method tornado --inner 300 -o "$T/sens" -q >/dev/null 2>"$T/err" &&
+    rm -rf "$T/sens/charts" && "$BIN" plot "$T/sens" >/dev/null 2>>"$T/err" &&
+    [ -s "$T/sens/charts/tornado_a.png" ] && [ -s "$T/sens/charts/tornado_b.svg" ] &&
+    ok "tornado charts redrawn from tornado.csv" || bad "plot on a sensitivity directory" "$(cat "$T/err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
