@@ -89,6 +89,18 @@ void cmd_progress(void *ctx, uint64_t done, uint64_t total);
 void cmd_progress_begin(cmd_progress_state *p, int quiet, runner_opts *o);
 void cmd_progress_end(cmd_progress_state *p);
 
+/* The options every simulating command shares, parsed strictly; errors are
+ * one line naming the command: "CMD: -n: expected ..., got 'X' (see tiersim
+ * CMD --help)". */
+int cmd_opt_reps(const char *cmd, const char *arg, uint64_t *out, ts_err *err);
+int cmd_opt_seed(const char *cmd, const char *arg, uint64_t *out, ts_err *err);
+int cmd_opt_threads(const char *cmd, const char *arg, int *out, ts_err *err);
+/* getopt's ':' (a value is missing) or '?' (an unknown option) for option `opt`. */
+int cmd_opt_bad(const char *cmd, int c, const char *opt, ts_err *err);
+/* Turns on the named policies and writes them comma-separated into list. */
+int cmd_activate_policies(struct scenario *s, const char *const *names, size_t n, char *list,
+                          size_t len, ts_err *err);
+
 /* Threads a run will use: the request, or OpenMP's default. */
 int cmd_threads(int requested);
 

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "fit.h"
+#include "num.h"
 #include "scenario.h"
 
 char cmd_full_line[CMD_LINE_MAX];
@@ -148,4 +149,55 @@ int cmd_flush_stdout(void)
     fprintf(stderr, "tiersim: standard output: write failed: %s\n",
             strerror(errno ? errno : EIO));
     return EXIT_FAIL;
+}
+
+/* ------------------------------------------------- options every command shares */
+
+int cmd_opt_reps(const char *cmd, const char *arg, uint64_t *out, ts_err *err)
+{
+    if (num_parse_uint64(arg, 1000000000ULL, out) < 0 || *out == 0)
+        return ts_errf(err, "%s: -n: expected a whole number from 1 to 1000000000, got '%s' "
+                       "(see tiersim %s --help)", cmd, arg, cmd);
+    return 0;
+}
+
+int cmd_opt_seed(const char *cmd, const char *arg, uint64_t *out, ts_err *err)
+{
+    if (num_parse_uint64(arg, UINT64_MAX, out) < 0)
+        return ts_errf(err, "%s: -s: expected a whole number from 0 to 18446744073709551615, "
+                       "got '%s' (see tiersim %s --help)", cmd, arg, cmd);
+    return 0;
+}
+
+int cmd_opt_threads(const char *cmd, const char *arg, int *out, ts_err *err)
+{
+    int64_t v;
+    if (num_parse_int64(arg, 1, 1024, &v) < 0)
+        return ts_errf(err, "%s: -j: expected a whole number from 1 to 1024, got '%s' "
+                       "(see tiersim %s --help)", cmd, arg, cmd);
+    *out = (int)v;
+    return 0;
+}
+
+int cmd_opt_bad(const char *cmd, int c, const char *opt, ts_err *err)
+{
+    if (c == ':')
+        return ts_errf(err, "%s: option '%s' needs a value (see tiersim %s --help)", cmd, opt, cmd);
+    return ts_errf(err, "%s: unknown option '%s' (see tiersim %s --help)", cmd, opt, cmd);
+}
+
+int cmd_activate_policies(scenario *s, const char *const *names, size_t n, char *list,
+                          size_t len, ts_err *err)
+{
+    size_t used = 0;
+    if (len)
+        list[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (scenario_activate_policy(s, names[i], err) < 0)
+            return -1;
+        int w = snprintf(list + used, len - used, "%s%s", i ? "," : "", names[i]);
+        if (w > 0 && (size_t)w < len - used)
+            used += (size_t)w;
+    }
+    return 0;
 }

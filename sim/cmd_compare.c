@@ -56,7 +56,6 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        int64_t v;
         switch (c) {
         case 'p':
             if (a->n_arms == MAX_ARMS)
@@ -72,21 +71,17 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
             a->others[a->n_others++] = optarg;
             break;
         case 'n':
-            if (num_parse_uint64(optarg, 1000000000ULL, &a->reps) < 0 || a->reps == 0)
-                return ts_errf(err, "compare: -n: expected a whole number from 1 to 1000000000, "
-                               "got '%s'" CMD_SEE_HELP("compare"), optarg);
+            if (cmd_opt_reps("compare", optarg, &a->reps, err) < 0)
+                return -1;
             break;
         case 's':
-            if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
-                return ts_errf(err, "compare: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'" CMD_SEE_HELP("compare"), optarg);
+            if (cmd_opt_seed("compare", optarg, &a->seed, err) < 0)
+                return -1;
             a->have_seed = 1;
             break;
         case 'j':
-            if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "compare: -j: expected a whole number from 1 to 1024, got "
-                               "'%s'" CMD_SEE_HELP("compare"), optarg);
-            a->threads = (int)v;
+            if (cmd_opt_threads("compare", optarg, &a->threads, err) < 0)
+                return -1;
             break;
         case 'o':
             a->out_dir = optarg;
@@ -103,12 +98,8 @@ static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *er
         case 'h':
             a->help = 1;
             return 0;
-        case ':':
-            return ts_errf(err, "compare: option '%s' needs a value"
-                                CMD_SEE_HELP("compare"), argv[optind - 1]);
         default:
-            return ts_errf(err, "compare: unknown option '%s'"
-                                CMD_SEE_HELP("compare"), argv[optind - 1]);
+            return cmd_opt_bad("compare", c, argv[optind - 1], err);
         }
     }
     if (optind != argc - 1)

@@ -69,7 +69,6 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        int64_t v;
         switch (c) {
         case 't':
             a->target = optarg;
@@ -99,21 +98,17 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
             a->policies[a->n_policies++] = optarg;
             break;
         case 'n':
-            if (num_parse_uint64(optarg, 1000000000ULL, &a->reps) < 0 || a->reps == 0)
-                return ts_errf(err, "goal: -n: expected a whole number from 1 to 1000000000, got "
-                               "'%s'" CMD_SEE_HELP("goal"), optarg);
+            if (cmd_opt_reps("goal", optarg, &a->reps, err) < 0)
+                return -1;
             break;
         case 's':
-            if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
-                return ts_errf(err, "goal: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'" CMD_SEE_HELP("goal"), optarg);
+            if (cmd_opt_seed("goal", optarg, &a->seed, err) < 0)
+                return -1;
             a->have_seed = 1;
             break;
         case 'j':
-            if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "goal: -j: expected a whole number from 1 to 1024, got "
-                               "'%s'" CMD_SEE_HELP("goal"), optarg);
-            a->threads = (int)v;
+            if (cmd_opt_threads("goal", optarg, &a->threads, err) < 0)
+                return -1;
             break;
         case 'o':
             a->out_dir = optarg;
@@ -130,11 +125,8 @@ static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
         case 'h':
             a->help = 1;
             return 0;
-        case ':':
-            return ts_errf(err, "goal: option '%s' needs a value"
-                                CMD_SEE_HELP("goal"), argv[optind - 1]);
         default:
-            return ts_errf(err, "goal: unknown option '%s'" CMD_SEE_HELP("goal"), argv[optind - 1]);
+            return cmd_opt_bad("goal", c, argv[optind - 1], err);
         }
     }
     if (optind != argc - 1)

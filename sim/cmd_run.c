@@ -43,25 +43,19 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        int64_t v;
         switch (c) {
         case 'n':
-            if (num_parse_uint64(optarg, 1000000000ULL, &a->replications) < 0 ||
-                a->replications == 0)
-                return ts_errf(err, "run: -n: expected a whole number from 1 to 1000000000, got "
-                               "'%s'" CMD_SEE_HELP("run"), optarg);
+            if (cmd_opt_reps("run", optarg, &a->replications, err) < 0)
+                return -1;
             break;
         case 's':
-            if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
-                return ts_errf(err, "run: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'" CMD_SEE_HELP("run"), optarg);
+            if (cmd_opt_seed("run", optarg, &a->seed, err) < 0)
+                return -1;
             a->have_seed = 1;
             break;
         case 'j':
-            if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "run: -j: expected a whole number from 1 to 1024, got '%s'"
-                                    CMD_SEE_HELP("run"), optarg);
-            a->threads = (int)v;
+            if (cmd_opt_threads("run", optarg, &a->threads, err) < 0)
+                return -1;
             break;
         case 'o':
             if (!optarg[0])
@@ -98,11 +92,8 @@ int run_args_parse(int argc, char **argv, run_args *a, ts_err *err)
         case 'h':
             a->help = 1;
             return 0;
-        case ':':
-            return ts_errf(err, "run: option '%s' needs a value"
-                                CMD_SEE_HELP("run"), argv[optind - 1]);
         default:
-            return ts_errf(err, "run: unknown option '%s'" CMD_SEE_HELP("run"), argv[optind - 1]);
+            return cmd_opt_bad("run", c, argv[optind - 1], err);
         }
     }
     if (optind != argc - 1)
@@ -225,12 +216,8 @@ int cmd_run(int argc, char **argv)
                 "fitted.ini, or pass --history HISTORY.csv", p->file, p->line, p->name, a.scenario);
         goto fail;
     }
-    for (size_t i = 0; i < a.n_policies; i++) {
-        if (scenario_activate_policy(s, a.policies[i], &err) < 0)
-            goto fail;
-        strcat(policies, i ? "," : "");
-        strncat(policies, a.policies[i], TS_NAME_MAX);
-    }
+    if (cmd_activate_policies(s, a.policies, a.n_policies, policies, sizeof policies, &err) < 0)
+        goto fail;
     if (a.have_seed)
         s->seed = a.seed;
     if (a.out_dir)

@@ -107,7 +107,6 @@ int sens_args_parse(int argc, char **argv, sens_args *a, ts_err *err)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":N:s:j:o:qh", longopts, NULL)) != -1) {
-        int64_t v;
         switch (c) {
         case 'm': {
             size_t k = 0;
@@ -146,16 +145,13 @@ int sens_args_parse(int argc, char **argv, sens_args *a, ts_err *err)
                                "10000000, got '%s'" CMD_SEE_HELP("sensitivity"), optarg);
             break;
         case 's':
-            if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
-                return ts_errf(err, "sensitivity: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'" CMD_SEE_HELP("sensitivity"), optarg);
+            if (cmd_opt_seed("sensitivity", optarg, &a->seed, err) < 0)
+                return -1;
             a->have_seed = 1;
             break;
         case 'j':
-            if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "sensitivity: -j: expected a whole number from 1 to 1024, "
-                               "got '%s'" CMD_SEE_HELP("sensitivity"), optarg);
-            a->threads = (int)v;
+            if (cmd_opt_threads("sensitivity", optarg, &a->threads, err) < 0)
+                return -1;
             break;
         case 'o':
             if (!optarg[0])
@@ -180,10 +176,8 @@ int sens_args_parse(int argc, char **argv, sens_args *a, ts_err *err)
         case 'h':
             a->help = 1;
             return 0;
-        case ':':
-            return ts_errf(err, "sensitivity: option '%s' needs a value" CMD_SEE_HELP("sensitivity"), argv[optind - 1]);
         default:
-            return ts_errf(err, "sensitivity: unknown option '%s'" CMD_SEE_HELP("sensitivity"), argv[optind - 1]);
+            return cmd_opt_bad("sensitivity", c, argv[optind - 1], err);
         }
     }
     if (optind != argc - 1)
@@ -850,12 +844,8 @@ int cmd_sensitivity(int argc, char **argv)
     if (cmd_load_scenario(a.scenario, a.history, a.quiet, &s, &err) < 0)
         goto fail;
     an.s = s;
-    for (size_t i = 0; i < a.n_policies; i++) {
-        if (scenario_activate_policy(s, a.policies[i], &err) < 0)
-            goto fail;
-        strcat(an.policies, i ? "," : "");
-        strncat(an.policies, a.policies[i], TS_NAME_MAX);
-    }
+    if (cmd_activate_policies(s, a.policies, a.n_policies, an.policies, sizeof an.policies, &err) < 0)
+        goto fail;
     if (!(factors = calloc(s->n_params + 1, sizeof *factors))) {
         ts_errf(&err, "out of memory");
         status = EXIT_FAIL;

@@ -46,7 +46,6 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, ts_err *err)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        int64_t v;
         switch (c) {
         case 'p': {
             char name[256];
@@ -61,22 +60,17 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, ts_err *err)
             break;
         }
         case 'n':
-            if (num_parse_uint64(optarg, 1000000000ULL, &a->replications) < 0 ||
-                a->replications == 0)
-                return ts_errf(err, "sweep: -n: expected a whole number from 1 to 1000000000, "
-                               "got '%s'" CMD_SEE_HELP("sweep"), optarg);
+            if (cmd_opt_reps("sweep", optarg, &a->replications, err) < 0)
+                return -1;
             break;
         case 's':
-            if (num_parse_uint64(optarg, UINT64_MAX, &a->seed) < 0)
-                return ts_errf(err, "sweep: -s: expected a whole number from 0 to "
-                               "18446744073709551615, got '%s'" CMD_SEE_HELP("sweep"), optarg);
+            if (cmd_opt_seed("sweep", optarg, &a->seed, err) < 0)
+                return -1;
             a->have_seed = 1;
             break;
         case 'j':
-            if (num_parse_int64(optarg, 1, 1024, &v) < 0)
-                return ts_errf(err, "sweep: -j: expected a whole number from 1 to 1024, got "
-                               "'%s'" CMD_SEE_HELP("sweep"), optarg);
-            a->threads = (int)v;
+            if (cmd_opt_threads("sweep", optarg, &a->threads, err) < 0)
+                return -1;
             break;
         case 'o':
             if (!optarg[0])
@@ -100,10 +94,8 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, ts_err *err)
         case 'h':
             a->help = 1;
             return 0;
-        case ':':
-            return ts_errf(err, "sweep: option '%s' needs a value" CMD_SEE_HELP("sweep"), argv[optind - 1]);
         default:
-            return ts_errf(err, "sweep: unknown option '%s'" CMD_SEE_HELP("sweep"), argv[optind - 1]);
+            return cmd_opt_bad("sweep", c, argv[optind - 1], err);
         }
     }
     if (optind != argc - 1)
@@ -264,12 +256,8 @@ int cmd_sweep(int argc, char **argv)
     if (cmd_load_scenario(a.scenario, a.history, a.quiet, &s, &err) < 0)
         goto fail;
     sw.s = s;
-    for (size_t i = 0; i < a.n_policies; i++) {
-        if (scenario_activate_policy(s, a.policies[i], &err) < 0)
-            goto fail;
-        strcat(sw.policies, i ? "," : "");
-        strncat(sw.policies, a.policies[i], TS_NAME_MAX);
-    }
+    if (cmd_activate_policies(s, a.policies, a.n_policies, sw.policies, sizeof sw.policies, &err) < 0)
+        goto fail;
     size_t points = 1;
     for (size_t k = 0; k < a.n_specs; k++) {
         char name[256];
