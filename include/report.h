@@ -10,7 +10,7 @@
 
 /* What a run says about each target, and the files of a run's output
  * directory (projection.csv, targets.csv, p_met_by_year.csv, tiers.csv,
- * distribution.csv, manifest.txt). */
+ * distribution.csv). */
 
 #define REPORT_Z95 1.959963984540054
 
@@ -31,20 +31,13 @@ verdict report_verdict(double p);
 const char *report_verdict_name(verdict v);
 const char *report_target_measure(const ts_target *t);   /* "new" or "stock" */
 
-typedef struct {
-    const char *command_line;
-    const char *scenario_path;
-    const char *policies;           /* comma-separated active policies, "" for none */
-    uint64_t seed;
-    uint64_t replications;
-    int threads;
-    double precision;               /* 0: none */
-    int precision_reached;
-    const char *generator;
-} run_manifest;
+/* projection.csv, targets.csv, p_met_by_year.csv, tiers.csv and
+ * distribution.csv of a run (the manifest is the command layer's). */
+int report_write_run(outdir *o, const scenario *s, const runner_result *r, ts_err *err);
 
-int report_write_run(outdir *o, const scenario *s, const runner_result *r,
-                     const run_manifest *m, ts_err *err);
+/* The name of target j in every CSV and table: its tier, with ":new" or
+ * ":stock" when the tier also has a target of the other kind. */
+void report_target_name(const scenario *s, size_t j, char *buf, size_t len);
 
 /* tiers.csv: tier,label,baseline_stock (the mean of the stock as written), so
  * that charts drawn later from the directory alone can use the labels.  Part

@@ -1,126 +1,82 @@
 /* cmd_compare.c -- `tiersim compare`: policies and scenario variants against
  * the baseline on common random numbers, with paired differences. */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_version.h>
 
 #include "cmd.h"
 #include "crn.h"
-#include "csvio.h"
-#include "num.h"
-#include "outdir.h"
 #include "plot.h"
 #include "report.h"
+#include "rng.h"
 #include "scenario.h"
-#include "version.h"
 
-#define MAX_ARMS 64
+#define MAX_ARMS (1 + 2 * CLI_MAX_POLICIES + TS_MAX_POLICIES)
 
-static const char compare_usage[] =
-    "usage: tiersim compare SCENARIO [--policy NAME | --policy A+B]... [--all-policies] "
-    "[--scenario OTHER.ini]... [-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--history HISTORY.csv] "
-    "[--no-plots] [--quiet]";
+enum { OPT_ARM = 256, OPT_ALL, OPT_OTHER };
 
+static const cli_option compare_options[] = {
+    {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy (A+B: both) turned on; "
+                                       "repeatable", CLI_REPEAT},
+    {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario", 0},
+    {"scenario", OPT_OTHER, 1, "OTHER.ini", "an arm of another scenario (its targets matched "
+                                            "by tier and kind); repeatable", CLI_REPEAT},
+};
+
+/* The arms are kept in cli_args' policy list: --policy means an arm here. */
 typedef struct {
-    const char *scenario, *out_dir, *history;
-    const char *arms[MAX_ARMS];     /* "A+B" policy sets */
-    size_t n_arms;
-    const char *others[MAX_ARMS];   /* --scenario files */
-    size_t n_others;
-    int all_policies, no_plots, quiet, help, have_seed, threads;
-    uint64_t reps, seed;
-} compare_args;
+    compare_flags *c;
+    cli_args *a;
+} compare_ctx;
 
-static int compare_args_parse(int argc, char **argv, compare_args *a, ts_err *err)
+static int compare_option(void *own, int key, const char *v, ts_err *err)
 {
-    static const struct option longopts[] = {
-        {"policy", required_argument, NULL, 'p'},
-        {"all-policies", no_argument, NULL, 'A'},
-        {"scenario", required_argument, NULL, 'S'},
-        {"replications", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},
-        {"history", required_argument, NULL, 'H'},
-        {"no-plots", no_argument, NULL, 'P'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    memset(a, 0, sizeof *a);
-    optind = 0;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            if (a->n_arms == MAX_ARMS)
-                return ts_errf(err, "compare: at most %d arms" CMD_SEE_HELP("compare"), MAX_ARMS);
-            a->arms[a->n_arms++] = optarg;
-            break;
-        case 'A':
-            a->all_policies = 1;
-            break;
-        case 'S':
-            if (a->n_others == MAX_ARMS)
-                return ts_errf(err, "compare: at most %d arms" CMD_SEE_HELP("compare"), MAX_ARMS);
-            a->others[a->n_others++] = optarg;
-            break;
-        case 'n':
-            if (cmd_opt_reps("compare", optarg, &a->reps, err) < 0)
-                return -1;
-            break;
-        case 's':
-            if (cmd_opt_seed("compare", optarg, &a->seed, err) < 0)
-                return -1;
-            a->have_seed = 1;
-            break;
-        case 'j':
-            if (cmd_opt_threads("compare", optarg, &a->threads, err) < 0)
-                return -1;
-            break;
-        case 'o':
-            a->out_dir = optarg;
-            break;
-        case 'H':
-            a->history = optarg;
-            break;
-        case 'P':
-            a->no_plots = 1;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            a->help = 1;
-            return 0;
-        default:
-            return cmd_opt_bad("compare", c, argv[optind - 1], err);
-        }
+    compare_ctx *x = own;
+    if (key == OPT_ALL) {
+        x->c->all_policies = 1;
+        return 0;
     }
-    if (optind != argc - 1)
-        return ts_errf(err, "compare: expected one SCENARIO" CMD_SEE_HELP("compare"));
-    a->scenario = argv[optind];
-    if (!a->n_arms && !a->all_policies && !a->n_others)
-        return ts_errf(err, "compare: nothing to compare: give --policy, --all-policies or "
-                       "--scenario" CMD_SEE_HELP("compare"));
+    const char **list = key == OPT_ARM ? x->a->policies : x->c->others;
+    size_t *n = key == OPT_ARM ? &x->a->n_policies : &x->c->n_others;
+    if (*n == CLI_MAX_POLICIES)
+        return cli_usagef(err, "compare", "%s: at most %d", key == OPT_ARM ? "--policy"
+                                                                           : "--scenario",
+                          CLI_MAX_POLICIES);
+    list[(*n)++] = v;
     return 0;
 }
 
-/* One arm: its scenario (owned) and its name. */
-typedef struct {
-    scenario *s;
-    char name[256];
-} arm;
+static const char *const compare_examples[] = {
+    "tiersim compare scenarios/qingdao.ini --history data/qingdao-history.csv --all-policies",
+    "tiersim compare scenarios/qingdao.ini --policy capital+gradient --scenario "
+    "scenarios/qingdao-pessimistic.ini",
+    NULL,
+};
+
+const cli_spec cmd_compare_spec = {
+    "compare", "policies and scenario variants against the baseline, paired on common random "
+               "numbers",
+    CLI_SIMULATE & ~(unsigned)CLI_POLICY, "SCENARIO", 1, 1, compare_options,
+    sizeof compare_options / sizeof compare_options[0], compare_option, compare_examples,
+};
+
+int compare_args_parse(int argc, char **argv, cli_args *a, compare_flags *c, ts_err *err)
+{
+    memset(c, 0, sizeof *c);
+    compare_ctx x = {c, a};
+    /* cli_parse clears a first: the arms it collects land in it afterwards. */
+    if (cli_parse(&cmd_compare_spec, argc, argv, a, &x, err) < 0)
+        return -1;
+    if (!a->help && !a->n_policies && !c->all_policies && !c->n_others)
+        return cli_usagef(err, "compare", "nothing to compare: give --policy, --all-policies or "
+                          "--scenario");
+    return 0;
+}
 
 /* Turns on every policy of "A+B+C". */
 static int activate_set(scenario *s, const char *set, ts_err *err)
 {
-    char buf[256];
+    char buf[CLI_MAX_POLICIES * (TS_NAME_MAX + 1) + 1];
     snprintf(buf, sizeof buf, "%s", set);
     for (char *tok = strtok(buf, "+"); tok; tok = strtok(NULL, "+"))
         if (scenario_activate_policy(s, tok, err) < 0)
@@ -128,103 +84,65 @@ static int activate_set(scenario *s, const char *set, ts_err *err)
     return 0;
 }
 
-/* The name of a target as compare.csv writes it: the tier, with the measure
- * when the tier also has a target of the other kind. */
-static void target_name(const scenario *s, size_t j, char *buf, size_t len)
+/* Loads the arms after the baseline (arms[0], the session's): policy arms
+ * reuse the baseline's file and fit, other scenarios load as they are. */
+static int load_arms(const cli_session *cs, const compare_flags *c, scenario **arms,
+                     const char **names, size_t *n_arms, ts_err *err)
 {
-    const ts_target *t = &s->targets[j];
-    int twin = 0;
-    for (size_t k = 0; k < s->n_targets; k++)
-        twin |= k != j && s->targets[k].tier == t->tier;
-    if (twin)
-        snprintf(buf, len, "%s:%s", s->tiers[t->tier].name, report_target_measure(t));
-    else
-        snprintf(buf, len, "%s", s->tiers[t->tier].name);
-}
-
-static int write_compare(outdir *od, const arm *arms, size_t n_arms, const crn_compare_result *r,
-                         ts_err *err)
-{
-    const scenario *s0 = arms[0].s;
-    size_t n0 = s0->n_targets;
-    csvw *w = csvw_open(outdir_file(od, "compare.csv"), err);
-    if (!w)
-        return -1;
-    static const char *const head[] = {"arm", "target", "p_met", "se", "delta", "delta_se"};
-    for (size_t i = 0; i < 6; i++)
-        csvw_str(w, head[i]);
-    csvw_end_row(w);
-    double n = (double)r->reps;
-    for (size_t a = 0; a < n_arms; a++) {
-        for (size_t j = 0; j <= n0; j++) {
-            char name[160];
-            uint64_t met;
-            double d = 0.0, dse = 0.0;
-            if (j < n0) {
-                target_name(s0, j, name, sizeof name);
-                met = r->met[a * n0 + j];
-                crn_paired_delta(r->gain[a * n0 + j], r->loss[a * n0 + j], r->reps, &d, &dse);
-            } else {
-                snprintf(name, sizeof name, "ALL");
-                met = r->met_all[a];
-                /* The joint outcome's pairs are not counted: its delta is the
-                 * plain difference and its se the conservative unpaired one. */
-                double p0 = (double)r->met_all[0] / n, p1 = (double)met / n;
-                d = p1 - p0;
-                dse = a ? sqrt(p0 * (1 - p0) / n + p1 * (1 - p1) / n) : 0.0;
-            }
-            csvw_str(w, arms[a].name);
-            csvw_str(w, name);
-            csvw_prob(w, (double)met / n);
-            csvw_prob(w, proportion_se(met, r->reps));
-            csvw_num(w, d);
-            csvw_num(w, dse);
-            csvw_end_row(w);
+    const scenario *base = cs->s;
+    size_t n_sets = cs->a->n_policies + (c->all_policies ? base->n_policies : 0);
+    for (size_t i = 0; i < n_sets + c->n_others; i++) {
+        int other = i >= n_sets;
+        const char *path = other ? c->others[i - n_sets] : cs->scenario_path;
+        if (cli_load_scenario(path, other ? NULL : cs->a->history, 1, &arms[*n_arms], err) < 0)
+            return -1;
+        scenario *s = arms[(*n_arms)++];
+        if (other) {
+            names[*n_arms - 1] = s->name;
+            continue;
         }
+        const char *set = i < cs->a->n_policies ? cs->a->policies[i]
+                                                : base->policies[i - cs->a->n_policies].name;
+        names[*n_arms - 1] = set;
+        if (activate_set(s, set, err) < 0)
+            return -1;
     }
-    return csvw_close(w, err);
-}
-
-static int write_manifest(outdir *od, const compare_args *a, const arm *arms, size_t n_arms,
-                          uint64_t reps, uint64_t seed, int threads, ts_err *err)
-{
-    const char *path = outdir_file(od, "manifest.txt");
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "tiersim_version: %s\ncommand: %s\nscenario: %s\n", TIERSIM_VERSION,
-            cmd_full_line, a->scenario);
-    if (a->history)
-        fprintf(f, "history: %s\n", a->history);
-    fprintf(f, "arms:");
-    for (size_t i = 0; i < n_arms; i++)
-        fprintf(f, " %s", arms[i].name);
-    fprintf(f, "\nseed: %llu\nreplications: %llu\nthreads: %d\ngsl_version: %s\n",
-            (unsigned long long)seed, (unsigned long long)reps, threads, gsl_version);
-    fprintf(f, "common_random_numbers: every arm runs replications 0..n-1 on the same streams "
-               "(parameters 2i, chance 2i+1); delta and delta_se are paired\n");
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return ts_errf(err, "%s: write failed: %s", path, strerror(errno));
     return 0;
 }
 
-static void print_table(const arm *arms, size_t n_arms, const crn_compare_result *r)
+/* map[k * T + j]: the target of arm k that is the baseline's target j. */
+static void match_targets(const scenario *const *arms, size_t n_arms, size_t *map)
 {
-    const scenario *s0 = arms[0].s;
-    size_t n0 = s0->n_targets;
+    const scenario *base = arms[0];
+    size_t T = base->n_targets;
+    for (size_t k = 0; k < n_arms; k++)
+        for (size_t j = 0; j < T; j++) {
+            const ts_target *t = &base->targets[j];
+            map[k * T + j] = (size_t)-1;
+            for (size_t i = 0; i < arms[k]->n_targets; i++)
+                if (arms[k]->targets[i].kind == t->kind &&
+                    !strcmp(arms[k]->tiers[arms[k]->targets[i].tier].name,
+                            base->tiers[t->tier].name))
+                    map[k * T + j] = i;
+        }
+}
+
+static void print_table(const scenario *base, const char *const *names, size_t n_arms,
+                        const crn_compare_result *r)
+{
+    size_t T = base->n_targets;
     printf("P(met) by arm, and the change against the baseline (paired, +/- its se), %llu "
            "replications on common random numbers\n\n%-20s", (unsigned long long)r->reps, "target");
     for (size_t a = 0; a < n_arms; a++)
-        printf(" %22.22s", arms[a].name);
+        printf(" %22.22s", names[a]);
     printf("\n");
-    for (size_t j = 0; j < n0; j++) {
+    for (size_t j = 0; j < T; j++) {
         char name[160];
-        target_name(s0, j, name, sizeof name);
+        report_target_name(base, j, name, sizeof name);
         printf("%-20.20s", name);
         for (size_t a = 0; a < n_arms; a++) {
-            double d, se, p = (double)r->met[a * n0 + j] / (double)r->reps;
-            crn_paired_delta(r->gain[a * n0 + j], r->loss[a * n0 + j], r->reps, &d, &se);
+            double d, se, p = (double)r->met[a * T + j] / (double)r->reps;
+            crn_paired_delta(r->gain[a * T + j], r->loss[a * T + j], r->reps, &d, &se);
             char cell[64];
             if (a == 0)
                 snprintf(cell, sizeof cell, "%.3f", p);
@@ -242,117 +160,65 @@ static void print_table(const arm *arms, size_t n_arms, const crn_compare_result
 
 int cmd_compare(int argc, char **argv)
 {
-    compare_args a;
+    cli_args a;
+    compare_flags c;
     ts_err err;
-    if (compare_args_parse(argc, argv, &a, &err) < 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    if (a.help) {
-        printf("%s\n", compare_usage);
-        return EXIT_OK;
-    }
-    arm arms[1 + 2 * MAX_ARMS + TS_MAX_POLICIES];
-    size_t n_arms = 0;
-    size_t *map = NULL;
+    if (compare_args_parse(argc, argv, &a, &c, &err) < 0)
+        return cli_usage_error(&err);
+    if (a.help)
+        return cli_help(&cmd_compare_spec);
+    scenario *arms[MAX_ARMS] = {NULL};
+    const char *names[MAX_ARMS] = {"baseline"};
+    size_t n_arms = 1, *map = NULL;
+    int status;
     crn_compare_result res;
     memset(&res, 0, sizeof res);
-    outdir *od = NULL;
-    int status = EXIT_USAGE;
-    memset(arms, 0, sizeof arms);
-
-    if (cmd_load_scenario(a.scenario, a.history, a.quiet, &arms[0].s, &err) < 0)
+    cli_session cs;
+    /* The arms are the command's, not policies of the baseline: open without them. */
+    cli_args base_args = a;
+    base_args.n_policies = 0;
+    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], "-compare", 0, &err) < 0)
         goto fail;
-    snprintf(arms[0].name, sizeof arms[0].name, "baseline");
-    n_arms = 1;
-    const scenario *base = arms[0].s;
-    /* Policy arms reuse the baseline's (fitted) parameters: a copy of the
-     * loaded scenario differs only in which policies are on. */
-    size_t n_policy_arms = a.n_arms + (a.all_policies ? base->n_policies : 0);
-    for (size_t i = 0; i < n_policy_arms; i++) {
-        const char *set = i < a.n_arms ? a.arms[i] : base->policies[i - a.n_arms].name;
-        if (cmd_load_scenario(a.scenario, a.history, 1, &arms[n_arms].s, &err) < 0)
-            goto fail;
-        snprintf(arms[n_arms].name, sizeof arms[n_arms].name, "%s", set);
-        n_arms++;
-        if (activate_set(arms[n_arms - 1].s, set, &err) < 0)
-            goto fail;
-    }
-    for (size_t i = 0; i < a.n_others; i++) {
-        if (cmd_load_scenario(a.others[i], NULL, 1, &arms[n_arms].s, &err) < 0)
-            goto fail;
-        snprintf(arms[n_arms].name, sizeof arms[n_arms].name, "%s", arms[n_arms].s->name);
-        n_arms++;
-    }
-    size_t n0 = base->n_targets;
-    map = calloc(n_arms * n0 + 1, sizeof *map);
-    if (!map) {
+    cs.a = &a;
+    arms[0] = cs.s;
+    if (load_arms(&cs, &c, arms, names, &n_arms, &err) < 0)
+        goto fail;
+    if (!(map = calloc(n_arms * cs.s->n_targets + 1, sizeof *map))) {
         ts_errf(&err, "out of memory");
-        status = EXIT_FAIL;
+        cs.status = EXIT_FAIL;
         goto fail;
     }
-    for (size_t k = 0; k < n_arms; k++)
-        for (size_t j = 0; j < n0; j++) {
-            const ts_target *t = &base->targets[j];
-            map[k * n0 + j] = (size_t)-1;
-            const scenario *s = arms[k].s;
-            for (size_t i = 0; i < s->n_targets; i++)
-                if (s->targets[i].kind == t->kind &&
-                    !strcmp(s->tiers[s->targets[i].tier].name, base->tiers[t->tier].name))
-                    map[k * n0 + j] = i;
-        }
-
+    match_targets((const scenario *const *)arms, n_arms, map);
     runner_opts o;
-    runner_opts_init(&o, base);
-    if (a.have_seed)
-        o.seed = a.seed;
-    o.threads = a.threads;
-    uint64_t reps = a.reps ? a.reps : base->replications;
-    cmd_catch_signals();
-    o.cancel = &cmd_interrupted;
-    cmd_progress_state ps;
-    cmd_progress_begin(&ps, a.quiet, &o);
-    const scenario *arm_s[1 + 2 * MAX_ARMS + TS_MAX_POLICIES];
-    for (size_t k = 0; k < n_arms; k++)
-        arm_s[k] = arms[k].s;
-    int rc = crn_compare(arm_s, n_arms, map, &o, reps, &res, &err);
-    cmd_progress_end(&ps);
-    if (rc < 0) {
-        status = cmd_interrupted ? EXIT_FAIL : EXIT_USAGE;
+    cli_runner_opts(&cs, &o, 0);
+    uint64_t reps = a.replications ? a.replications : cs.s->replications;
+    if (crn_compare((const scenario *const *)arms, n_arms, map, &o, reps, &res, &err) < 0)
         goto fail;
-    }
-
-    status = EXIT_FAIL;
-    char dir[4096];
-    if (a.out_dir)
-        snprintf(dir, sizeof dir, "%s", a.out_dir);
-    else
-        snprintf(dir, sizeof dir, "out/%s-compare", base->name);
-    int threads = cmd_threads(a.threads);
-    if (outdir_begin(&od, dir, &err) < 0 || write_compare(od, arms, n_arms, &res, &err) < 0 ||
-        write_manifest(od, &a, arms, n_arms, reps, o.seed, threads, &err) < 0 ||
-        report_write_tiers(od, base, &err) < 0)
+    cli_computed(&cs);
+    if (output_compare(cs.od, (const scenario *const *)arms, names, n_arms, &res, &err) < 0)
         goto fail;
-    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_COMPARE, 1, NULL, &err) < 0)
+    manifest m;
+    cli_manifest_begin(&cs, &m);
+    char list[MAX_ARMS * 64] = "";
+    for (size_t k = 0, used = 0; k < n_arms && used < sizeof list; k++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k ? " " : "", names[k]);
+    manifest_add(&m, "arms", "%s", list);
+    manifest_add(&m, "replications", "%llu", (unsigned long long)reps);
+    cli_manifest_end(&cs, &m, o.seed);
+    manifest_add(&m, "common_random_numbers", "every arm runs replications 0..n-1 on the same "
+                 "streams (%s); delta and delta_se are paired", RNG_STREAM_RULE);
+    if (cli_close(&cs, &m, PLOT_COMPARE, &err) < 0)
         goto fail;
-    if (cmd_interrupted) /* SIGINT or SIGTERM: no output */
-        goto fail;
-    if (outdir_commit(od, &err) < 0) {
-        od = NULL;
-        goto fail;
-    }
-    od = NULL;
-    print_table(arms, n_arms, &res);
-    printf("results: %s/\n", dir);
-    status = cmd_flush_stdout();
+    print_table(cs.s, names, n_arms, &res);
+    printf("results: %s/\n", cs.dir);
+    status = cli_end(&cs);
     goto out;
 fail:
-    status = cmd_fail("compare", &err, od, status);
+    status = cli_fail(&cs, &err);
 out:
-    outdir_abort(od);
     crn_compare_free(&res);
     free(map);
-    for (size_t k = 0; k < n_arms + 1 && k < sizeof arms / sizeof arms[0]; k++)
-        scenario_free(arms[k].s);
+    for (size_t k = 1; k < n_arms; k++)
+        scenario_free(arms[k]);
     return status;
 }

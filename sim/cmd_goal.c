@@ -1,39 +1,33 @@
 /* cmd_goal.c -- `tiersim goal`: the smallest value of a lever at which a
  * target is met with probability Q. */
-#include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_version.h>
 
 #include "cmd.h"
 #include "crn.h"
-#include "csvio.h"
 #include "goal.h"
 #include "num.h"
-#include "outdir.h"
 #include "plot.h"
 #include "report.h"
+#include "rng.h"
 #include "scenario.h"
-#include "version.h"
 
 #define CURVE_POINTS 21
 
-static const char goal_usage[] =
-    "usage: tiersim goal SCENARIO --target TIER --prob Q --lever NAME [--range LO:HI] "
-    "[--policy NAME]... [-n REPS] [-s SEED] [-j THREADS] [-o DIR] [--history HISTORY.csv] "
-    "[--no-plots] [--quiet]";
+enum { OPT_TARGET = 256, OPT_PROB, OPT_LEVER, OPT_RANGE };
 
-typedef struct {
-    const char *scenario, *target, *lever, *out_dir, *history;
-    const char *policies[CMD_MAX_POLICIES];
-    size_t n_policies;
-    double q, lo, hi;
-    int have_range, have_q, have_seed, threads, no_plots, quiet, help;
-    uint64_t reps, seed;
-} goal_args;
+static const cli_option goal_options[] = {
+    {"target", OPT_TARGET, 1, "TIER", "the target (TIER:new or TIER:stock where the tier has "
+                                      "both); required", CLI_REQUIRED},
+    {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1; required",
+     CLI_REQUIRED},
+    {"lever", OPT_LEVER, 1, "NAME", "the parameter to move (tiersim check SCENARIO --params "
+                                    "lists them); required", CLI_REQUIRED},
+    {"range", OPT_RANGE, 1, "LO:HI", "where to look (default [0, 1] for rates, [0, 5] for a "
+                                     "policy's scale)", 0},
+};
 
 static int parse_range(const char *text, double *lo, double *hi)
 {
@@ -46,94 +40,51 @@ static int parse_range(const char *text, double *lo, double *hi)
     return num_parse_double(a, lo) < 0 || num_parse_double(b, hi) < 0 ? -1 : 0;
 }
 
-static int goal_args_parse(int argc, char **argv, goal_args *a, ts_err *err)
+static int goal_option(void *own, int key, const char *v, ts_err *err)
 {
-    static const struct option longopts[] = {
-        {"target", required_argument, NULL, 't'},
-        {"prob", required_argument, NULL, 'Q'},
-        {"lever", required_argument, NULL, 'l'},
-        {"range", required_argument, NULL, 'r'},
-        {"policy", required_argument, NULL, 'p'},
-        {"replications", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},
-        {"history", required_argument, NULL, 'H'},
-        {"no-plots", no_argument, NULL, 'P'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    memset(a, 0, sizeof *a);
-    optind = 0;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:s:j:o:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            a->target = optarg;
-            break;
-        case 'Q':
-            if (num_parse_double(optarg, &a->q) < 0 || !(a->q > 0.0 && a->q < 1.0))
-                return ts_errf(err, "goal: --prob: expected a probability strictly between 0 and "
-                               "1, got '%s'" CMD_SEE_HELP("goal"), optarg);
-            a->have_q = 1;
-            break;
-        case 'l':
-            a->lever = optarg;
-            break;
-        case 'r':
-            if (parse_range(optarg, &a->lo, &a->hi) < 0)
-                return ts_errf(err, "goal: --range: expected LO:HI, got '%s'"
-                                    CMD_SEE_HELP("goal"), optarg);
-            if (!(a->lo < a->hi))
-                return ts_errf(err, "goal: --range: LO must be below HI, got '%s'"
-                                    CMD_SEE_HELP("goal"), optarg);
-            a->have_range = 1;
-            break;
-        case 'p':
-            if (a->n_policies == CMD_MAX_POLICIES)
-                return ts_errf(err, "goal: at most %d policies"
-                                    CMD_SEE_HELP("goal"), CMD_MAX_POLICIES);
-            a->policies[a->n_policies++] = optarg;
-            break;
-        case 'n':
-            if (cmd_opt_reps("goal", optarg, &a->reps, err) < 0)
-                return -1;
-            break;
-        case 's':
-            if (cmd_opt_seed("goal", optarg, &a->seed, err) < 0)
-                return -1;
-            a->have_seed = 1;
-            break;
-        case 'j':
-            if (cmd_opt_threads("goal", optarg, &a->threads, err) < 0)
-                return -1;
-            break;
-        case 'o':
-            a->out_dir = optarg;
-            break;
-        case 'H':
-            a->history = optarg;
-            break;
-        case 'P':
-            a->no_plots = 1;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            a->help = 1;
-            return 0;
-        default:
-            return cmd_opt_bad("goal", c, argv[optind - 1], err);
-        }
+    goal_flags *g = own;
+    switch (key) {
+    case OPT_TARGET:
+        g->target = v;
+        break;
+    case OPT_PROB:
+        if (num_parse_double(v, &g->q) < 0 || !(g->q > 0.0 && g->q < 1.0))
+            return cli_usagef(err, "goal", "--prob: expected a probability strictly between 0 "
+                              "and 1, got '%s'", v);
+        break;
+    case OPT_LEVER:
+        g->lever = v;
+        break;
+    default:
+        if (parse_range(v, &g->lo, &g->hi) < 0)
+            return cli_usagef(err, "goal", "--range: expected LO:HI, got '%s'", v);
+        if (!(g->lo < g->hi))
+            return cli_usagef(err, "goal", "--range: LO must be below HI, got '%s'", v);
+        g->have_range = 1;
+        break;
     }
-    if (optind != argc - 1)
-        return ts_errf(err, "goal: expected one SCENARIO" CMD_SEE_HELP("goal"));
-    a->scenario = argv[optind];
-    if (!a->target || !a->have_q || !a->lever)
-        return ts_errf(err, "goal: --target, --prob and --lever are required" CMD_SEE_HELP("goal"));
+    return 0;
+}
+
+static const char *const goal_examples[] = {
+    "tiersim goal scenarios/qingdao.ini --history data/qingdao-history.csv --target little_giant "
+    "--prob 0.8 --lever policy.capital.scale",
+    NULL,
+};
+
+const cli_spec cmd_goal_spec = {
+    "goal", "the smallest value of a lever at which a target is met with probability Q",
+    CLI_SIMULATE, "SCENARIO", 1, 1, goal_options, sizeof goal_options / sizeof goal_options[0],
+    goal_option, goal_examples,
+};
+
+int goal_args_parse(int argc, char **argv, cli_args *a, goal_flags *g, ts_err *err)
+{
+    memset(g, 0, sizeof *g);
+    if (cli_parse(&cmd_goal_spec, argc, argv, a, g, err) < 0)
+        return -1;
+    if (!a->help && (!g->target || !(g->q > 0) || !g->lever))
+        return cli_usagef(err, "goal", "--target, --prob and --lever are required");
     return 0;
 }
 
@@ -188,187 +139,123 @@ static int find_target(const scenario *s, const char *name, size_t *out, ts_err 
     return 0;
 }
 
-int cmd_goal(int argc, char **argv)
+/* The lever, its policy turned on (a policy's lever means nothing while the
+ * policy is off), and the range to search: -1 with err when it is unknown or
+ * the range leaves its valid values. */
+static int find_lever(scenario *s, goal_flags *g, size_t *out, ts_err *err)
 {
-    goal_args a;
-    ts_err err;
-    if (goal_args_parse(argc, argv, &a, &err) < 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    if (a.help) {
-        printf("%s\n", goal_usage);
-        return EXIT_OK;
-    }
-    scenario *s = NULL;
-    outdir *od = NULL;
-    double *fixed = NULL;
-    int status = EXIT_USAGE;
-    if (cmd_load_scenario(a.scenario, a.history, a.quiet, &s, &err) < 0)
-        goto fail;
-    for (size_t i = 0; i < a.n_policies; i++)
-        if (scenario_activate_policy(s, a.policies[i], &err) < 0)
-            goto fail;
-    size_t target = 0, lever = scenario_find_param(s, a.lever);
-    if (find_target(s, a.target, &target, &err) < 0)
-        goto fail;
-    if (lever == TS_NO_PARAM) {
-        ts_errf(&err, "%s: unknown lever '%s' (tiersim check %s --params lists the parameter "
-                "names)", s->path, a.lever, s->path);
-        goto fail;
-    }
+    size_t lever = scenario_find_param(s, g->lever);
+    if (lever == TS_NO_PARAM)
+        return ts_errf(err, "%s: unknown lever '%s' (tiersim check %s --params lists the "
+                       "parameter names)", s->path, g->lever, s->path);
     const ts_param *lp = &s->params[lever];
-    /* A policy's lever means nothing while the policy is off. */
-    if (!strncmp(a.lever, "policy.", 7))
+    int is_policy = !strncmp(g->lever, "policy.", 7);
+    if (is_policy)
         for (size_t i = 0; i < s->n_policies; i++) {
             size_t n = strlen(s->policies[i].name);
-            if (!strncmp(a.lever + 7, s->policies[i].name, n) && a.lever[7 + n] == '.')
+            if (!strncmp(g->lever + 7, s->policies[i].name, n) && g->lever[7 + n] == '.')
                 s->policies[i].active = 1;
         }
-    if (!a.have_range) {
+    size_t len = strlen(g->lever);
+    if (!g->have_range) {
         if (lp->value.range.hi == 1.0) {
-            a.lo = 0.0;
-            a.hi = 1.0;
-        } else if (!strncmp(a.lever, "policy.", 7) && strlen(a.lever) > 6 &&
-                   !strcmp(a.lever + strlen(a.lever) - 6, ".scale")) {
-            a.lo = 0.0;
-            a.hi = 5.0;
+            g->lo = 0.0;
+            g->hi = 1.0;
+        } else if (is_policy && len > 6 && !strcmp(g->lever + len - 6, ".scale")) {
+            g->lo = 0.0;
+            g->hi = 5.0;
         } else {
-            ts_errf(&err, "goal: give --range LO:HI for the lever '%s'", a.lever);
-            goto fail;
+            return ts_errf(err, "goal: give --range LO:HI for the lever '%s'", g->lever);
         }
     }
-    if (a.lo < lp->value.range.lo || (lp->value.range.lo_open && a.lo <= lp->value.range.lo) ||
-        a.hi > lp->value.range.hi) {
-        ts_errf(&err, "goal: --range %g:%g leaves the valid range of %s", a.lo, a.hi, a.lever);
-        goto fail;
-    }
+    if (g->lo < lp->value.range.lo || (lp->value.range.lo_open && g->lo <= lp->value.range.lo) ||
+        g->hi > lp->value.range.hi)
+        return ts_errf(err, "goal: --range %g:%g leaves the valid range of %s", g->lo, g->hi,
+                       g->lever);
+    *out = lever;
+    return 0;
+}
 
-    runner_opts o;
-    runner_opts_init(&o, s);
-    if (a.have_seed)
-        o.seed = a.seed;
-    o.threads = a.threads;
-    cmd_catch_signals();
-    o.cancel = &cmd_interrupted;
-    fixed = malloc(s->n_params * sizeof *fixed);
-    if (!fixed) {
-        ts_errf(&err, "out of memory");
-        status = EXIT_FAIL;
-        goto fail;
-    }
-    for (size_t i = 0; i < s->n_params; i++)
-        fixed[i] = NAN;
-    eval_ctx ctx = {s, &o, lever, target, fixed};
-    uint64_t reps = a.reps ? a.reps : s->replications;
-    goal_opts go = {a.lo, a.hi, a.q, reps, 4 * reps, 1e-4 * (a.hi - a.lo)};
-    goal_result gr;
-    cmd_progress_state ps;
-    cmd_progress_begin(&ps, 1, &o); /* many short evaluations: no bar */
-    if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0) {
-        status = cmd_interrupted ? EXIT_FAIL : EXIT_USAGE;
-        goto fail;
-    }
-    double curve_p[CURVE_POINTS];
-    for (int i = 0; i < CURVE_POINTS; i++)
-        if (eval_lever(&ctx, a.lo + (a.hi - a.lo) * i / (CURVE_POINTS - 1), reps, &curve_p[i],
-                       &err) < 0)
-            goto fail;
-
-    status = EXIT_FAIL;
-    char dir[4096];
-    if (a.out_dir)
-        snprintf(dir, sizeof dir, "%s", a.out_dir);
-    else
-        snprintf(dir, sizeof dir, "out/%s-goal", s->name);
-    if (outdir_begin(&od, dir, &err) < 0)
-        goto fail;
-    csvw *w = csvw_open(outdir_file(od, "goal.csv"), &err);
-    if (!w)
-        goto fail;
-    /* The six columns, then what the chart needs to title itself. */
-    static const char *const head[] = {"lever", "value", "p_met", "se", "bracket_lo",
-                                       "bracket_hi", "target", "prob"};
-    for (size_t i = 0; i < 8; i++)
-        csvw_str(w, head[i]);
-    csvw_end_row(w);
-    csvw_str(w, a.lever);
-    csvw_num(w, gr.value);
-    csvw_prob(w, gr.p_met);
-    csvw_prob(w, gr.se);
-    csvw_num(w, gr.band_lo);
-    csvw_num(w, gr.band_hi);
-    csvw_str(w, a.target);
-    csvw_num(w, a.q);
-    csvw_end_row(w);
-    if (csvw_close(w, &err) < 0)
-        goto fail;
-    w = csvw_open(outdir_file(od, "goal_curve.csv"), &err);
-    if (!w)
-        goto fail;
-    csvw_str(w, "lever_value");
-    csvw_str(w, "p_met");
-    csvw_str(w, "se");
-    csvw_end_row(w);
-    for (int i = 0; i < CURVE_POINTS; i++) {
-        csvw_num(w, a.lo + (a.hi - a.lo) * i / (CURVE_POINTS - 1));
-        csvw_prob(w, curve_p[i]);
-        csvw_prob(w, sqrt(curve_p[i] * (1 - curve_p[i]) / (double)reps));
-        csvw_end_row(w);
-    }
-    if (csvw_close(w, &err) < 0)
-        goto fail;
-    if (report_write_tiers(od, s, &err) < 0)
-        goto fail;
-    const char *mpath = outdir_file(od, "manifest.txt");
-    FILE *f = fopen(mpath, "w");
-    if (!f) {
-        ts_errf(&err, "%s: cannot write: %s", mpath, strerror(errno));
-        goto fail;
-    }
-    fprintf(f, "tiersim_version: %s\ncommand: %s\nscenario: %s\ntarget: %s\nprob: %g\n"
-               "lever: %s\nrange: %g:%g\nseed: %llu\nreplications: %llu per evaluation, %llu at "
-               "the answer\nevaluations: %zu\nthreads: %d\ngsl_version: %s\nmethod: Brent "
-               "(gsl_root_fsolver_brent) on the common-random-number estimate of P(met)\n",
-            TIERSIM_VERSION, cmd_full_line, a.scenario, a.target, a.q, a.lever, a.lo, a.hi,
-            (unsigned long long)o.seed, (unsigned long long)reps,
-            (unsigned long long)go.reps_final, gr.evaluations, cmd_threads(a.threads),
-            gsl_version);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        ts_errf(&err, "%s: write failed", mpath);
-        goto fail;
-    }
-    if (!a.no_plots && cmd_draw(outdir_tmp(od), PLOT_GOAL, 1, NULL, &err) < 0)
-        goto fail;
-    if (cmd_interrupted) /* SIGINT or SIGTERM: no output */
-        goto fail;
-    if (outdir_commit(od, &err) < 0) {
-        od = NULL;
-        goto fail;
-    }
-    od = NULL;
-    const char *tname = s->tiers[s->targets[target].tier].name;
-    if (!gr.reachable)
+static void print_answer(const char *tname, const goal_flags *g, const goal_result *gr,
+                         const goal_opts *go, const char *dir)
+{
+    if (!gr->reachable)
         printf("%s: P(met) >= %g is not reachable with %s in [%g, %g]: P(met) is %.3f at %g "
-               "(and %.3f at %g)\n", tname, a.q, a.lever, a.lo, a.hi, gr.p_hi, a.hi, gr.p_lo,
-               a.lo);
-    else if (gr.value == a.lo)
+               "(and %.3f at %g)\n", tname, g->q, g->lever, g->lo, g->hi, gr->p_hi, g->hi,
+               gr->p_lo, g->lo);
+    else if (gr->value == g->lo)
         printf("%s: P(met) >= %g already at the low end: %s = %g gives P(met) = %.3f (se %.3f)\n",
-               tname, a.q, a.lever, a.lo, gr.p_met, gr.se);
+               tname, g->q, g->lever, g->lo, gr->p_met, gr->se);
     else
         printf("%s: P(met) >= %g needs %s >= %.4g (between %.4g and %.4g, the values where "
                "P(met) crosses %g -/+ 2 se); there P(met) = %.3f (se %.3f, %llu replications)\n",
-               tname, a.q, a.lever, gr.value, gr.band_lo, gr.band_hi, a.q, gr.p_met, gr.se,
-               (unsigned long long)go.reps_final);
+               tname, g->q, g->lever, gr->value, gr->band_lo, gr->band_hi, g->q, gr->p_met,
+               gr->se, (unsigned long long)go->reps_final);
     printf("results: %s/\n", dir);
-    status = cmd_flush_stdout();
+}
+
+int cmd_goal(int argc, char **argv)
+{
+    cli_args a;
+    goal_flags g;
+    ts_err err;
+    if (goal_args_parse(argc, argv, &a, &g, &err) < 0)
+        return cli_usage_error(&err);
+    if (a.help)
+        return cli_help(&cmd_goal_spec);
+    cli_session cs;
+    double *fixed = NULL;
+    int status;
+    size_t target = 0, lever = 0;
+    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], "-goal", 0, &err) < 0 ||
+        find_target(cs.s, g.target, &target, &err) < 0 || find_lever(cs.s, &g, &lever, &err) < 0)
+        goto fail;
+    runner_opts o;
+    cli_runner_opts(&cs, &o, 1); /* many short evaluations: no bar */
+    if (!(fixed = malloc(cs.s->n_params * sizeof *fixed))) {
+        ts_errf(&err, "out of memory");
+        cs.status = EXIT_FAIL;
+        goto fail;
+    }
+    for (size_t i = 0; i < cs.s->n_params; i++)
+        fixed[i] = NAN;
+    eval_ctx ctx = {cs.s, &o, lever, target, fixed};
+    uint64_t reps = a.replications ? a.replications : cs.s->replications;
+    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo)};
+    goal_result gr;
+    double curve_x[CURVE_POINTS], curve_p[CURVE_POINTS];
+    if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
+        goto fail;
+    for (int i = 0; i < CURVE_POINTS; i++) {
+        curve_x[i] = g.lo + (g.hi - g.lo) * i / (CURVE_POINTS - 1);
+        if (eval_lever(&ctx, curve_x[i], reps, &curve_p[i], &err) < 0)
+            goto fail;
+    }
+    cli_computed(&cs);
+    goal_output out = {g.lever, g.target, g.q, &gr, curve_x, curve_p, CURVE_POINTS, reps};
+    if (output_goal(cs.od, cs.s, &out, &err) < 0)
+        goto fail;
+    manifest m;
+    cli_manifest_begin(&cs, &m);
+    manifest_add(&m, "target", "%s", g.target);
+    manifest_add(&m, "prob", "%g", g.q);
+    manifest_add(&m, "lever", "%s", g.lever);
+    manifest_add(&m, "range", "%g:%g", g.lo, g.hi);
+    manifest_add(&m, "replications", "%llu per evaluation, %llu at the answer",
+                 (unsigned long long)reps, (unsigned long long)go.reps_final);
+    manifest_add(&m, "evaluations", "%zu", gr.evaluations);
+    manifest_add(&m, "method", "Brent (gsl_root_fsolver_brent) on the common-random-number "
+                 "estimate of P(met)");
+    cli_manifest_end(&cs, &m, o.seed);
+    manifest_add(&m, "streams", "%s", RNG_STREAM_RULE);
+    if (cli_close(&cs, &m, PLOT_GOAL, &err) < 0)
+        goto fail;
+    print_answer(cs.s->tiers[cs.s->targets[target].tier].name, &g, &gr, &go, cs.dir);
+    status = cli_end(&cs);
     goto out;
 fail:
-    status = cmd_fail("goal", &err, od, status);
+    status = cli_fail(&cs, &err);
 out:
-    outdir_abort(od);
     free(fixed);
-    scenario_free(s);
     return status;
 }

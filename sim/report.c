@@ -240,43 +240,23 @@ static int write_distribution(outdir *o, const scenario *s, const runner_result 
     return csvw_close(w, err);
 }
 
-static int write_manifest(outdir *o, const scenario *s, const runner_result *r,
-                          const run_manifest *m, ts_err *err)
-{
-    const char *path = outdir_file(o, "manifest.txt");
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
-    fprintf(f, "tiersim_version: %s\n", TIERSIM_VERSION);
-    fprintf(f, "command: %s\n", m->command_line);
-    fprintf(f, "scenario: %s\n", m->scenario_path);
-    fprintf(f, "scenario_name: %s\n", s->name);
-    fprintf(f, "scenario_label: %s\n", s->label);
-    fprintf(f, "years: %d-%d\n", s->start_year, s->end_year);
-    fprintf(f, "policies: %s\n", m->policies[0] ? m->policies : "(none)");
-    fprintf(f, "seed: %llu\n", (unsigned long long)m->seed);
-    fprintf(f, "replications: %llu\n", (unsigned long long)m->replications);
-    if (m->precision > 0)
-        fprintf(f, "precision: %g (%s)\n", m->precision,
-                m->precision_reached ? "reached" : "not reached: stopped at the cap");
-    fprintf(f, "threads: %d\n", m->threads);
-    fprintf(f, "gsl_version: %s\n", gsl_version);
-    fprintf(f, "generator: %s\n", m->generator);
-    fprintf(f, "streams: replication i draws parameters from stream 2i and chance from stream "
-               "2i+1 (rng_seed_stream)\n");
-    fprintf(f, "capped_replications: %llu\n", (unsigned long long)r->capped);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return ts_errf(err, "%s: write failed: %s", path, strerror(errno));
-    return 0;
-}
-
-int report_write_run(outdir *o, const scenario *s, const runner_result *r,
-                     const run_manifest *m, ts_err *err)
+int report_write_run(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
 {
     if (write_projection(o, s, r, err) < 0 || write_targets(o, s, r, err) < 0 ||
         write_p_met_by_year(o, s, r, err) < 0 || report_write_tiers(o, s, err) < 0 ||
-        write_distribution(o, s, r, err) < 0 || write_manifest(o, s, r, m, err) < 0)
+        write_distribution(o, s, r, err) < 0)
         return -1;
     return 0;
+}
+
+void report_target_name(const scenario *s, size_t j, char *buf, size_t len)
+{
+    const ts_target *t = &s->targets[j];
+    int twin = 0;
+    for (size_t k = 0; k < s->n_targets; k++)
+        twin |= k != j && s->targets[k].tier == t->tier;
+    if (twin)
+        snprintf(buf, len, "%s:%s", s->tiers[t->tier].name, report_target_measure(t));
+    else
+        snprintf(buf, len, "%s", s->tiers[t->tier].name);
 }

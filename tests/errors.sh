@@ -298,7 +298,7 @@ scen '[tier b]\n[transition a -> b]\nrate = 0.1\n[target b]\nnew = 10\n[policy p
 ec 2 'usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)'
 ec 2 "tiersim: unknown command 'simulate' (tiersim help lists the commands)" simulate s.ini
 ec 2 'run: missing SCENARIO (see tiersim run --help)' run
-ec 2 'run: expected one SCENARIO (see tiersim run --help)' run s.ini t.ini
+ec 2 'run: unexpected operand '\''t.ini'\'' after SCENARIO (see tiersim run --help)' run s.ini t.ini
 ec 2 "run: unknown option '--reps' (see tiersim run --help)" run s.ini --reps 100
 ec 2 "run: option '--replications' needs a value (see tiersim run --help)" run s.ini --replications
 ec 2 "run: -n: expected a whole number from 1 to 1000000000, got '1e4' (see tiersim run --help)" run s.ini -n 1e4
@@ -308,8 +308,8 @@ ec 2 "run: --precision: expected a standard error above 0 and below 0.5, got '1%
 ec 2 "run: --max-reps: expected a whole number from 1 to 1000000000, got '0' (see tiersim run --help)" run s.ini --precision 0.01 --max-reps 0
 ec 2 'run: -o: expected a directory (see tiersim run --help)' run s.ini -o ''
 ec 2 "s.ini: unknown policy 'capital' (the scenario has: p)" run s.ini --policy capital -o out
-ec 2 'fit: expected SCENARIO and HISTORY.csv (see tiersim fit --help)' fit s.ini
-ec 2 'check: expected one SCENARIO (see tiersim check --help)' check
+ec 2 'fit: missing SCENARIO HISTORY.csv (see tiersim fit --help)' fit s.ini
+ec 2 'check: missing SCENARIO (see tiersim check --help)' check
 ec 2 "check: unknown option '--verbose' (see tiersim check --help)" check s.ini --verbose
 ec 2 'compare: nothing to compare: give --policy, --all-policies or --scenario (see tiersim compare --help)' compare s.ini
 ec 2 'goal: --target, --prob and --lever are required (see tiersim goal --help)' goal s.ini --target b --prob 0.8
@@ -317,7 +317,7 @@ ec 2 "goal: --prob: expected a probability strictly between 0 and 1, got '80%' (
 ec 2 "goal: --range: LO must be below HI, got '2:1' (see tiersim goal --help)" goal s.ini --target b --prob 0.8 --lever policy.p.scale --range 2:1
 ec 2 "s.ini: no target 'a' (the scenario's targets are [target TIER] sections)" goal s.ini --target a --prob 0.8 --lever policy.p.scale -o out
 ec 2 "s.ini: unknown lever 'policy.q.scale' (tiersim check s.ini --params lists the parameter names)" goal s.ini --target b --prob 0.8 --lever policy.q.scale -o out
-ec 2 'plot: expected one DIR (see tiersim plot --help)' plot
+ec 2 'plot: missing DIR (see tiersim plot --help)' plot
 mkdir notout
 ec 2 'plot: notout: not a tiersim output directory (no manifest.txt)' plot notout
 rmdir notout

@@ -91,6 +91,23 @@ status=$?
 [ $status -eq 1 ] && [ "$(cat "$T/err")" = "compare: interrupted; nothing written" ] && [ ! -e "$T/cmpint" ] &&
     no_tmp "$T/cmpint" && ok "SIGINT stops compare: exit 1, no output" || bad "compare SIGINT (status $status)" "$(cat "$T/err")"
 
+# Every command says the same on SIGINT (one handler, one message).
+for cmdline in "sensitivity $TINY --inner 10000000" "sweep $TINY --param tier.a.inflow=5:15:3 -n 1000000000" \
+               "goal $TINY --target b --prob 0.9 --lever policy.push.scale -n 1000000000"; do
+    name=${cmdline%% *}
+    # shellcheck disable=SC2086
+    "$BIN" $cmdline -j 2 --no-plots -q -o "$T/int-$name" >/dev/null 2>"$T/err" &
+    pid=$!
+    sleep 1
+    kill -INT $pid
+    wait $pid
+    status=$?
+    [ $status -eq 1 ] && [ "$(cat "$T/err")" = "$name: interrupted; nothing written" ] &&
+        [ ! -e "$T/int-$name" ] && no_tmp "$T/int-$name" &&
+        ok "SIGINT stops $name: exit 1, the same one line, no output" ||
+        bad "$name SIGINT (status $status)" "$(cat "$T/err")"
+done
+
 echo "no file outside DIR"
 mkdir -p "$T/cwd" "$T/home" "$T/tmp"
 cp $TINY "$T/cwd/tiny.ini"

@@ -1,29 +1,69 @@
-/* Option parsing of `tiersim run`, on its own. */
+/* The command layer on its own: every command's option parser (the shared
+ * options through cli_parse, each command's own), exact usage messages, the
+ * help generated from the option tables, the command line, the manifest. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "manifest.h"
 #include "testutil.h"
 
-static int parse(run_args *a, ts_err *err, int argc, const char *const *argv)
+static char *copy[40];
+
+static char **args(int argc, const char *const *argv)
 {
-    char *copy[32];
     for (int i = 0; i < argc; i++)
         copy[i] = (char *)argv[i];
     copy[argc] = NULL;
-    return run_args_parse(argc, copy, a, err);
+    return copy;
 }
 
-static void test_all_options(void)
+#define ARGC(v) ((int)(sizeof(v) / sizeof(v)[0]))
+
+/* A parser under test: argv (argv[0] is the command) -> 0 or -1 with err. */
+typedef int (*parser)(int argc, char **argv, cli_args *a, ts_err *err);
+
+static run_flags run_f;
+static compare_flags compare_f;
+static goal_flags goal_f;
+static check_flags check_f;
+static int p_run(int c, char **v, cli_args *a, ts_err *e) { return run_args_parse(c, v, a, &run_f, e); }
+static int p_fit(int c, char **v, cli_args *a, ts_err *e) { return fit_args_parse(c, v, a, e); }
+static int p_plot(int c, char **v, cli_args *a, ts_err *e) { return plot_args_parse(c, v, a, e); }
+static int p_check(int c, char **v, cli_args *a, ts_err *e) { return check_args_parse(c, v, a, &check_f, e); }
+static int p_compare(int c, char **v, cli_args *a, ts_err *e)
+{
+    return compare_args_parse(c, v, a, &compare_f, e);
+}
+static int p_goal(int c, char **v, cli_args *a, ts_err *e) { return goal_args_parse(c, v, a, &goal_f, e); }
+
+/* A usage error is one line: the mistake, then where the usage is. */
+static void expect_error(parser p, int argc, const char *const *argv, const char *mistake)
+{
+    cli_args a;
+    ts_err err;
+    char want[600];
+    snprintf(want, sizeof want, "%s (see tiersim %s --help)", mistake, argv[0]);
+    CU_ASSERT_EQUAL(p(argc, args(argc, argv), &a, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    if (strcmp(err.msg, want) != 0)
+        fprintf(stderr, "\n  got:  %s\n  want: %s\n", err.msg, want);
+    CU_ASSERT(strchr(err.msg, '\n') == NULL);
+}
+
+static void test_run_all_options(void)
 {
     static const char *const argv[] = {"run", "-n", "137", "-s", "2385", "-j", "3", "-o", "out dir",
                                        "--policy", "capital", "--policy", "gradient",
                                        "--precision", "0.005", "--max-reps", "90000", "--no-plots",
-                                       "--quiet", "scenarios/q.ini"};
-    run_args a;
+                                       "--quiet", "scenarios/q.ini", "--history", "h.csv"};
+    cli_args a;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(parse(&a, &err, 20, argv), 0);
-    CU_ASSERT_STRING_EQUAL(a.scenario, "scenarios/q.ini");
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(argv), args(ARGC(argv), argv), &a, &err), 0);
+    CU_ASSERT_EQUAL(a.n_operands, 1);
+    CU_ASSERT_STRING_EQUAL(a.operands[0], "scenarios/q.ini");
     CU_ASSERT_EQUAL(a.replications, 137);
     CU_ASSERT(a.have_seed);
     CU_ASSERT_EQUAL(a.seed, 2385);
@@ -32,93 +72,251 @@ static void test_all_options(void)
     CU_ASSERT_EQUAL(a.n_policies, 2);
     CU_ASSERT_STRING_EQUAL(a.policies[0], "capital");
     CU_ASSERT_STRING_EQUAL(a.policies[1], "gradient");
-    CU_ASSERT_DOUBLE_EQUAL(a.precision, 0.005, 0);
-    CU_ASSERT_EQUAL(a.max_replications, 90000);
+    CU_ASSERT_STRING_EQUAL(a.history, "h.csv");
+    CU_ASSERT_DOUBLE_EQUAL(run_f.precision, 0.005, 0);
+    CU_ASSERT_EQUAL(run_f.max_replications, 90000);
     CU_ASSERT(a.no_plots);
     CU_ASSERT(a.quiet);
+    CU_ASSERT(!a.help);
 }
 
-static void test_defaults(void)
+static void test_run_defaults(void)
 {
     static const char *const argv[] = {"run", "x.ini"};
-    run_args a;
+    cli_args a;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(parse(&a, &err, 2, argv), 0);
+    CU_ASSERT_EQUAL_FATAL(p_run(2, args(2, argv), &a, &err), 0);
     CU_ASSERT_EQUAL(a.replications, 0);
     CU_ASSERT(!a.have_seed);
     CU_ASSERT_EQUAL(a.threads, 0);
     CU_ASSERT_PTR_NULL(a.out_dir);
+    CU_ASSERT_PTR_NULL(a.history);
     CU_ASSERT_EQUAL(a.n_policies, 0);
-    CU_ASSERT_EQUAL(a.max_replications, 10000000);
-    CU_ASSERT_DOUBLE_EQUAL(a.precision, 0, 0);
+    CU_ASSERT_EQUAL(run_f.max_replications, 10000000);
+    CU_ASSERT_DOUBLE_EQUAL(run_f.precision, 0, 0);
 }
 
-/* A usage error is one line: the mistake, then where the usage is. */
-static void expect_error(int argc, const char *const *argv, const char *mistake)
-{
-    run_args a;
-    ts_err err;
-    char want[600];
-    snprintf(want, sizeof want, "%s (see tiersim run --help)", mistake);
-    CU_ASSERT_EQUAL(parse(&a, &err, argc, argv), -1);
-    CU_ASSERT_STRING_EQUAL(err.msg, want);
-    if (strcmp(err.msg, want) != 0)
-        fprintf(stderr, "\n  got:  %s\n  want: %s\n", err.msg, want);
-    CU_ASSERT(strchr(err.msg, '\n') == NULL);
-}
-
-static void test_errors(void)
+static void test_run_errors(void)
 {
     static const char *const a1[] = {"run"};
-    expect_error(1, a1, "run: missing SCENARIO");
+    expect_error(p_run, 1, a1, "run: missing SCENARIO");
     static const char *const a2[] = {"run", "-n", "0", "x.ini"};
-    expect_error(4, a2, "run: -n: expected a whole number from 1 to 1000000000, got '0'");
+    expect_error(p_run, 4, a2, "run: -n: expected a whole number from 1 to 1000000000, got '0'");
     static const char *const a3[] = {"run", "-n", "12abc", "x.ini"};
-    expect_error(4, a3, "run: -n: expected a whole number from 1 to 1000000000, got '12abc'");
+    expect_error(p_run, 4, a3, "run: -n: expected a whole number from 1 to 1000000000, got '12abc'");
     static const char *const a4[] = {"run", "-j", "0", "x.ini"};
-    expect_error(4, a4, "run: -j: expected a whole number from 1 to 1024, got '0'");
+    expect_error(p_run, 4, a4, "run: -j: expected a whole number from 1 to 1024, got '0'");
     static const char *const a5[] = {"run", "-s", "-1", "x.ini"};
-    expect_error(4, a5, "run: -s: expected a whole number from 0 to 18446744073709551615, got '-1'");
+    expect_error(p_run, 4, a5, "run: -s: expected a whole number from 0 to 18446744073709551615, "
+                               "got '-1'");
     static const char *const a6[] = {"run", "--precision", "0.5", "x.ini"};
-    expect_error(4, a6, "run: --precision: expected a standard error above 0 and below 0.5, got '0.5'");
+    expect_error(p_run, 4, a6, "run: --precision: expected a standard error above 0 and below 0.5, "
+                               "got '0.5'");
     static const char *const a7[] = {"run", "--precision", "nan", "x.ini"};
-    expect_error(4, a7, "run: --precision: expected a standard error above 0 and below 0.5, got 'nan'");
+    expect_error(p_run, 4, a7, "run: --precision: expected a standard error above 0 and below 0.5, "
+                               "got 'nan'");
     static const char *const a8[] = {"run", "--frob", "x.ini"};
-    expect_error(3, a8, "run: unknown option '--frob'");
+    expect_error(p_run, 3, a8, "run: unknown option '--frob'");
     static const char *const a9[] = {"run", "x.ini", "-o"};
-    expect_error(3, a9, "run: option '-o' needs a value");
+    expect_error(p_run, 3, a9, "run: option '-o' needs a value");
     static const char *const a10[] = {"run", "x.ini", "y.ini"};
-    expect_error(3, a10, "run: expected one SCENARIO");
+    expect_error(p_run, 3, a10, "run: unexpected operand 'y.ini' after SCENARIO");
+    static const char *const a11[] = {"run", "-o", "", "x.ini"};
+    expect_error(p_run, 4, a11, "run: -o: expected a directory");
+    static const char *const a12[] = {"run", "--max-reps", "0", "x.ini"};
+    expect_error(p_run, 4, a12, "run: --max-reps: expected a whole number from 1 to 1000000000, "
+                                "got '0'");
+    static const char *const a13[] = {"run", "--history", "", "x.ini"};
+    expect_error(p_run, 4, a13, "run: --history: expected a file");
+    static const char *const a14[] = {"run", "--seed", "x.ini"};
+    expect_error(p_run, 3, a14, "run: -s: expected a whole number from 0 to 18446744073709551615, "
+                                "got 'x.ini'");
+    static const char *const a15[] = {"run", "x.ini", "--seed"};
+    expect_error(p_run, 3, a15, "run: option '--seed' needs a value");
+}
+
+/* The same shared option means the same, with the same message, in every
+ * command that takes it; a command that does not take it refuses it. */
+static void test_shared_options_alike(void)
+{
+    static const char *const c1[] = {"compare", "x.ini", "--policy", "p", "-o", ""};
+    expect_error(p_compare, ARGC(c1), c1, "compare: -o: expected a directory");
+    static const char *const c2[] = {"goal", "x.ini", "-n", "-3"};
+    expect_error(p_goal, ARGC(c2), c2, "goal: -n: expected a whole number from 1 to 1000000000, "
+                                       "got '-3'");
+    static const char *const c3[] = {"fit", "x.ini", "h.csv", "-n", "5"};
+    expect_error(p_fit, ARGC(c3), c3, "fit: unknown option '-n'");
+    static const char *const c4[] = {"fit", "x.ini", "h.csv", "-o", ""};
+    expect_error(p_fit, ARGC(c4), c4, "fit: -o: expected a directory");
+    static const char *const c5[] = {"plot", "--no-plots", "d"};
+    expect_error(p_plot, ARGC(c5), c5, "plot: unknown option '--no-plots'");
+    static const char *const c6[] = {"check", "x.ini", "-q"};
+    expect_error(p_check, ARGC(c6), c6, "check: unknown option '-q'");
+}
+
+static void test_fit_plot_check(void)
+{
+    cli_args a;
+    ts_err err;
+    static const char *const f1[] = {"fit", "--no-plots", "x.ini", "h.csv", "-o", "d"};
+    CU_ASSERT_EQUAL_FATAL(p_fit(ARGC(f1), args(ARGC(f1), f1), &a, &err), 0);
+    CU_ASSERT_STRING_EQUAL(a.operands[0], "x.ini");
+    CU_ASSERT_STRING_EQUAL(a.history, "h.csv");
+    CU_ASSERT(a.no_plots);
+    static const char *const f2[] = {"fit", "x.ini"};
+    expect_error(p_fit, 2, f2, "fit: missing SCENARIO HISTORY.csv");
+    static const char *const f3[] = {"fit", "x.ini", "h.csv", "more.csv"};
+    expect_error(p_fit, 4, f3, "fit: unexpected operand 'more.csv' after SCENARIO HISTORY.csv");
+    static const char *const p1[] = {"plot"};
+    expect_error(p_plot, 1, p1, "plot: missing DIR");
+    static const char *const k1[] = {"check", "--params", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_check(3, args(3, k1), &a, &err), 0);
+    CU_ASSERT(check_f.params && !check_f.keys);
+    static const char *const k2[] = {"check", "--keys"};
+    CU_ASSERT_EQUAL_FATAL(p_check(2, args(2, k2), &a, &err), 0);
+    CU_ASSERT(check_f.keys && a.n_operands == 0);
+    static const char *const k3[] = {"check", "--keys", "x.ini"};
+    expect_error(p_check, 3, k3, "check: --keys takes no SCENARIO");
+    static const char *const k4[] = {"check"};
+    expect_error(p_check, 1, k4, "check: missing SCENARIO");
+    static const char *const k5[] = {"check", "--keys", "--params"};
+    expect_error(p_check, 3, k5, "check: --keys and --params go one at a time");
+}
+
+static void test_compare_goal(void)
+{
+    cli_args a;
+    ts_err err;
+    static const char *const c1[] = {"compare", "x.ini", "--policy", "a+b", "--policy", "c",
+                                     "--all-policies", "--scenario", "y.ini", "-n", "77"};
+    CU_ASSERT_EQUAL_FATAL(p_compare(ARGC(c1), args(ARGC(c1), c1), &a, &err), 0);
+    CU_ASSERT_EQUAL(a.n_policies, 2);
+    CU_ASSERT_STRING_EQUAL(a.policies[0], "a+b");
+    CU_ASSERT(compare_f.all_policies);
+    CU_ASSERT_EQUAL(compare_f.n_others, 1);
+    CU_ASSERT_STRING_EQUAL(compare_f.others[0], "y.ini");
+    CU_ASSERT_EQUAL(a.replications, 77);
+    static const char *const c2[] = {"compare", "x.ini"};
+    expect_error(p_compare, 2, c2, "compare: nothing to compare: give --policy, --all-policies or "
+                                   "--scenario");
+    static const char *const g1[] = {"goal", "x.ini", "--target", "b:new", "--prob", "0.8",
+                                     "--lever", "policy.push.scale", "--range", "0.5:2.5"};
+    CU_ASSERT_EQUAL_FATAL(p_goal(ARGC(g1), args(ARGC(g1), g1), &a, &err), 0);
+    CU_ASSERT_STRING_EQUAL(goal_f.target, "b:new");
+    CU_ASSERT_STRING_EQUAL(goal_f.lever, "policy.push.scale");
+    CU_ASSERT_DOUBLE_EQUAL(goal_f.q, 0.8, 0);
+    CU_ASSERT(goal_f.have_range && goal_f.lo == 0.5 && goal_f.hi == 2.5);
+    static const char *const g2[] = {"goal", "x.ini", "--target", "b", "--lever", "l"};
+    expect_error(p_goal, ARGC(g2), g2, "goal: --target, --prob and --lever are required");
+    static const char *const g3[] = {"goal", "x.ini", "--prob", "1"};
+    expect_error(p_goal, ARGC(g3), g3, "goal: --prob: expected a probability strictly between 0 "
+                                       "and 1, got '1'");
+    static const char *const g4[] = {"goal", "x.ini", "--range", "2:1"};
+    expect_error(p_goal, ARGC(g4), g4, "goal: --range: LO must be below HI, got '2:1'");
+    static const char *const g5[] = {"goal", "x.ini", "--range", "2"};
+    expect_error(p_goal, ARGC(g5), g5, "goal: --range: expected LO:HI, got '2'");
 }
 
 /* The parser can run more than once in a process (getopt state is reset). */
 static void test_reentrant(void)
 {
     static const char *const argv[] = {"run", "-n", "5", "x.ini"};
-    run_args a;
+    cli_args a;
     ts_err err;
-    CU_ASSERT_EQUAL(parse(&a, &err, 4, argv), 0);
-    CU_ASSERT_EQUAL(parse(&a, &err, 4, argv), 0);
+    CU_ASSERT_EQUAL(p_run(4, args(4, argv), &a, &err), 0);
+    CU_ASSERT_EQUAL(p_run(4, args(4, argv), &a, &err), 0);
     CU_ASSERT_EQUAL(a.replications, 5);
+    CU_ASSERT_STRING_EQUAL(a.operands[0], "x.ini");
 }
 
-static void test_cmd_line_quotes(void)
+/* The help is made from the same tables the parser reads: every option the
+ * parser takes appears in it, and only those. */
+static void test_help_from_tables(void)
 {
-    char a0[] = "tiersim", a1[] = "run", a2[] = "my file.ini", a3[] = "-o", a4[] = "a$b";
-    char *argv[] = {a0, a1, a2, a3, a4, NULL};
-    char buf[256];
-    cmd_line(5, argv, buf, sizeof buf);
-    CU_ASSERT_STRING_EQUAL(buf, "tiersim run 'my file.ini' -o 'a$b'");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    cli_print_usage(f, &cmd_goal_spec);
+    fclose(f);
+    CU_ASSERT(strstr(buf, "usage: tiersim goal SCENARIO [-n REPS] [-s SEED] [-j THREADS] [-o DIR] "
+                          "[--policy NAME]... [--history HISTORY.csv] [--no-plots] [-q] "
+                          "--target TIER --prob Q --lever NAME [--range LO:HI]\n") == buf);
+    CU_ASSERT(strstr(buf, "\n  -n, --replications REPS     replications (default: the "
+                          "scenario's)\n") != NULL);
+    CU_ASSERT(strstr(buf, "\n  --range LO:HI               where to look") != NULL);
+    CU_ASSERT(strstr(buf, "\nexamples:\n  tiersim goal ") != NULL);
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    cli_print_synopsis(f, &cmd_sens_spec);
+    fclose(f);
+    /* -N is short-only; sensitivity takes no -n. */
+    CU_ASSERT(strstr(buf, " [-N BASE] ") != NULL);
+    CU_ASSERT(strstr(buf, "[-n REPS]") == NULL);
+    free(buf);
+}
+
+static void test_command_line_quotes(void)
+{
+    char a0[] = "tiersim", a1[] = "run", a2[] = "my file.ini", a3[] = "-o", a4[] = "a$b", a5[] = "";
+    char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
+    cli_set_command_line(6, argv);
+    CU_ASSERT_STRING_EQUAL(cli_command_line, "tiersim run 'my file.ini' -o 'a$b' ''");
+}
+
+static void test_manifest(void)
+{
+    manifest m;
+    manifest_init(&m);
+    manifest_add(&m, "seed", "%llu", 2385ULL);
+    manifest_add(&m, "distribution", "%s %s", "tier.a.exit", "beta(2, 98)");
+    manifest_add(&m, "distribution", "%s", "second");
+    CU_ASSERT_STRING_EQUAL(manifest_get(&m, "distribution"), "tier.a.exit beta(2, 98)");
+    CU_ASSERT_PTR_NULL(manifest_get(&m, "nothing"));
+    char path[] = "/tmp/tiersim-manifest-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    ts_err err;
+    CU_ASSERT_EQUAL(manifest_write(&m, path, &err), 0);
+    char text[256] = "";
+    FILE *f = fopen(path, "r");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    CU_ASSERT_STRING_EQUAL(text, "seed: 2385\ndistribution: tier.a.exit beta(2, 98)\n"
+                                 "distribution: second\n");
+    /* Past MANIFEST_MAX lines the manifest refuses to be written short. */
+    for (int i = 0; i < MANIFEST_MAX; i++)
+        manifest_add(&m, "k", "%d", i);
+    CU_ASSERT_EQUAL(manifest_write(&m, path, &err), -1);
+    char want[256];
+    snprintf(want, sizeof want, "%s: cannot write: out of memory or more than %d lines", path,
+             MANIFEST_MAX);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    manifest_free(&m);
+    CU_ASSERT_EQUAL(m.n, 0);
+    CU_ASSERT_EQUAL(manifest_write(&m, "/nonexistent-dir/manifest.txt", &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "/nonexistent-dir/manifest.txt: cannot write: No such file or "
+                                    "directory");
+    manifest_free(NULL);
+    unlink(path);
 }
 
 int main(void)
 {
     static const tu_test tests[] = {
-        {"all options", test_all_options},
-        {"defaults", test_defaults},
-        {"errors", test_errors},
+        {"run: every option", test_run_all_options},
+        {"run: defaults", test_run_defaults},
+        {"run: usage errors", test_run_errors},
+        {"shared options alike in every command", test_shared_options_alike},
+        {"fit, plot, check", test_fit_plot_check},
+        {"compare, goal", test_compare_goal},
         {"reentrant", test_reentrant},
-        {"command line quoting", test_cmd_line_quotes},
+        {"help from the option tables", test_help_from_tables},
+        {"command line quoting", test_command_line_quotes},
+        {"manifest", test_manifest},
         {NULL, NULL},
     };
     return tu_run("cmd", tests);

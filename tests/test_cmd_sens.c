@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_sens.h"
+#include "cmd.h"
 #include "testutil.h"
 
 static char *copy[40];
@@ -22,35 +22,38 @@ static void test_sens_all_options(void)
         "transition.a->b.rate", "--range", "tier.b.exit=0.01:0.2385", "-N", "512", "--inner", "137",
         "-s", "2385", "-j", "3", "-o", "out dir", "--policy", "push", "--history", "h.csv",
         "--no-plots", "--quiet", "x.ini"};
-    sens_args a;
+    cli_args a;
+    sens_flags f;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(sens_args_parse(26, args(26, argv), &a, &err), 0);
-    CU_ASSERT_EQUAL(a.method, SENS_SOBOL);
-    CU_ASSERT_EQUAL(a.n_params, 2);
-    CU_ASSERT_STRING_EQUAL(a.params[1], "transition.a->b.rate");
-    CU_ASSERT_EQUAL(a.n_ranges, 1);
-    CU_ASSERT_STRING_EQUAL(a.ranges[0], "tier.b.exit=0.01:0.2385");
-    CU_ASSERT_EQUAL(a.base, 512);
-    CU_ASSERT_EQUAL(a.inner, 137);
+    CU_ASSERT_EQUAL_FATAL(sens_args_parse(26, args(26, argv), &a, &f, &err), 0);
+    CU_ASSERT_EQUAL(f.method, SENS_SOBOL);
+    CU_ASSERT_EQUAL(f.n_params, 2);
+    CU_ASSERT_STRING_EQUAL(f.params[1], "transition.a->b.rate");
+    CU_ASSERT_EQUAL(f.n_ranges, 1);
+    CU_ASSERT_STRING_EQUAL(f.ranges[0], "tier.b.exit=0.01:0.2385");
+    CU_ASSERT_EQUAL(f.base, 512);
+    CU_ASSERT_EQUAL(f.inner, 137);
     CU_ASSERT(a.have_seed && a.seed == 2385);
     CU_ASSERT_EQUAL(a.threads, 3);
     CU_ASSERT_STRING_EQUAL(a.out_dir, "out dir");
     CU_ASSERT_EQUAL(a.n_policies, 1);
     CU_ASSERT_STRING_EQUAL(a.history, "h.csv");
     CU_ASSERT(a.no_plots && a.quiet);
-    CU_ASSERT_STRING_EQUAL(a.scenario, "x.ini");
+    CU_ASSERT_EQUAL(a.n_operands, 1);
+    CU_ASSERT_STRING_EQUAL(a.operands[0], "x.ini");
 }
 
 static void test_sens_defaults(void)
 {
     static const char *const argv[] = {"sensitivity", "x.ini"};
-    sens_args a;
+    cli_args a;
+    sens_flags f;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(sens_args_parse(2, args(2, argv), &a, &err), 0);
-    CU_ASSERT_EQUAL(a.method, SENS_TORNADO);
-    CU_ASSERT_EQUAL(a.base, 0);
-    CU_ASSERT_EQUAL(a.inner, 0);
-    CU_ASSERT_EQUAL(a.n_params, 0);
+    CU_ASSERT_EQUAL_FATAL(sens_args_parse(2, args(2, argv), &a, &f, &err), 0);
+    CU_ASSERT_EQUAL(f.method, SENS_TORNADO);
+    CU_ASSERT_EQUAL(f.base, 0);
+    CU_ASSERT_EQUAL(f.inner, 0);
+    CU_ASSERT_EQUAL(f.n_params, 0);
     CU_ASSERT_PTR_NULL(a.out_dir);
 }
 
@@ -69,9 +72,10 @@ static int first_line_is(const char *msg, const char *want)
 
 static void expect_sens_error(int argc, const char *const *argv, const char *first_line)
 {
-    sens_args a;
+    cli_args a;
+    sens_flags f;
     ts_err err;
-    CU_ASSERT_EQUAL(sens_args_parse(argc, args(argc, argv), &a, &err), -1);
+    CU_ASSERT_EQUAL(sens_args_parse(argc, args(argc, argv), &a, &f, &err), -1);
     CU_ASSERT(first_line_is(err.msg, first_line));
 }
 
@@ -102,39 +106,41 @@ static void test_spec(void)
     double lo, hi;
     uint64_t steps;
     ts_err err;
-    CU_ASSERT_EQUAL(sens_parse_spec("transition.a->b.rate=0.02:0.15:8", name, sizeof name, &lo, &hi,
+    CU_ASSERT_EQUAL(cli_parse_spec("transition.a->b.rate=0.02:0.15:8", name, sizeof name, &lo, &hi,
                                     &steps, &err), 0);
     CU_ASSERT_STRING_EQUAL(name, "transition.a->b.rate");
     CU_ASSERT_EQUAL(lo, 0.02);
     CU_ASSERT_EQUAL(hi, 0.15);
     CU_ASSERT_EQUAL(steps, 8);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=-0.5:1e3", name, sizeof name, &lo, &hi, NULL, &err), 0);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=-0.5:1e3", name, sizeof name, &lo, &hi, NULL, &err), 0);
     CU_ASSERT(lo == -0.5 && hi == 1000);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=1:2:3", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=1:2", name, sizeof name, &lo, &hi, &steps, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("=1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=0x1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=2:1", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=1:2:1", name, sizeof name, &lo, &hi, &steps, &err), -1);
-    CU_ASSERT_EQUAL(sens_parse_spec("x=1:2:2.5", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:3", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("=1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=0x1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=2:1", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:1", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:2.5", name, sizeof name, &lo, &hi, &steps, &err), -1);
 }
 
 static void test_sweep_args(void)
 {
     static const char *const ok[] = {"sweep", "--param", "tier.a.exit=0:0.2:5", "--param",
                                      "tier.a.inflow=10:30:3", "-n", "777", "x.ini"};
-    sweep_args a;
+    cli_args a;
+    sweep_flags f;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(sweep_args_parse(8, args(8, ok), &a, &err), 0);
-    CU_ASSERT_EQUAL(a.n_specs, 2);
+    CU_ASSERT_EQUAL_FATAL(sweep_args_parse(8, args(8, ok), &a, &f, &err), 0);
+    CU_ASSERT_EQUAL(f.n_specs, 2);
     CU_ASSERT_EQUAL(a.replications, 777);
     static const char *const none[] = {"sweep", "x.ini"};
-    CU_ASSERT_EQUAL(sweep_args_parse(2, args(2, none), &a, &err), -1);
+    CU_ASSERT_EQUAL(sweep_args_parse(2, args(2, none), &a, &f, &err), -1);
     CU_ASSERT(first_line_is(err.msg, "sweep: give the parameter to sweep with --param "
                                      "NAME=LO:HI:STEPS"));
     static const char *const three[] = {"sweep", "--param", "a=0:1:2", "--param", "b=0:1:2",
                                         "--param", "c=0:1:2", "x.ini"};
-    CU_ASSERT_EQUAL(sweep_args_parse(8, args(8, three), &a, &err), -1);
+    CU_ASSERT_EQUAL(sweep_args_parse(8, args(8, three), &a, &f, &err), -1);
+    CU_ASSERT(first_line_is(err.msg, "sweep: --param: at most 2 parameters"));
 }
 
 int main(void)

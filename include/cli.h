@@ -1,0 +1,243 @@
+#ifndef TIERSIM_CLI_H
+#define TIERSIM_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "manifest.h"
+#include "outdir.h"
+#include "runner.h"
+#include "tserr.h"
+#include "rng.h"
+#ifndef RNG_GENERATOR /* TEMPORARY until rngfit is merged */
+#define RNG_GENERATOR "xoshiro256++ (tiersim rng.c, seeded by splitmix64 of seed and stream)"
+#define RNG_STREAM_RULE "replication i draws parameters from stream 2i and chance from stream 2i+1"
+#endif
+
+/* The command layer's one set of helpers: the only code that prints and picks
+ * exit statuses (0 success, 1 other failure, 2 bad input or usage).  Every
+ * command is  parse -> cli_open -> compute -> write -> cli_close -> print ->
+ * cli_end,  with cli_fail on any error:
+ *
+ *     cli_args a;  (own options in a struct of the command's)
+ *     if (cmd_x_parse(argc, argv, &a, &own, &err) < 0) return cli_usage_error(&err);
+ *     if (a.help) return cli_help(&cmd_x_spec);
+ *     cli_session cs;
+ *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], "-x", 0, &err) < 0) goto fail;
+ *     ...compute with cs.s and cli_runner_opts(&cs, &o)...
+ *     ...write into cs.od (outdir_file)...
+ *     if (cli_close(&cs, &manifest, PLOT_X, &err) < 0) goto fail;
+ *     ...print the summary...
+ *     return cli_end(&cs);
+ *   fail:
+ *     return cli_fail(&cs, &err);
+ */
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#define CLI_MAX_POLICIES 64
+#define CLI_MAX_OPERANDS 4
+#define CLI_DIR_MAX 4096
+
+/* The options that several commands share, as a mask: each command names the
+ * ones it takes, and cli_parse handles, checks and documents them alike. */
+enum {
+    CLI_REPS = 1u << 0,         /* -n, --replications REPS */
+    CLI_SEED = 1u << 1,         /* -s, --seed SEED */
+    CLI_THREADS = 1u << 2,      /* -j, --threads THREADS */
+    CLI_OUT = 1u << 3,          /* -o, --out DIR */
+    CLI_POLICY = 1u << 4,       /* --policy NAME, repeatable */
+    CLI_HISTORY = 1u << 5,      /* --history HISTORY.csv */
+    CLI_NO_PLOTS = 1u << 6,     /* --no-plots */
+    CLI_QUIET = 1u << 7,        /* -q, --quiet */
+    /* What every command that simulates a scenario takes. */
+    CLI_SIMULATE = CLI_REPS | CLI_SEED | CLI_THREADS | CLI_OUT | CLI_POLICY | CLI_HISTORY |
+                   CLI_NO_PLOTS | CLI_QUIET
+};
+
+/* One option of a command's own: getopt_long's fields plus its help. */
+typedef struct {
+    const char *name;           /* long name, without "--"; NULL: the short letter only */
+    int key;                    /* its short letter, or a code >= 256 for a long-only option */
+    int has_arg;                /* 0 or 1 */
+    const char *arg;            /* the value's name in the usage ("NAME=LO:HI"), NULL without */
+    const char *help;           /* one line: what it means, its default */
+    unsigned flags;             /* CLI_REQUIRED, CLI_REPEAT */
+} cli_option;
+
+enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1 };
+
+typedef struct cli_args cli_args;
+
+/* A command: its name, what it takes, and the usage line and help built
+ * from that (cli_help).  on_option receives each of the command's own options
+ * (key and value; `own` is the command's struct) and returns 0 or -1 with a
+ * message made by cli_optf. */
+typedef struct {
+    const char *name;               /* "run" */
+    const char *summary;            /* one line for `tiersim help` */
+    unsigned common;                /* CLI_* */
+    const char *operands;           /* "SCENARIO HISTORY.csv", for the usage */
+    size_t min_operands, max_operands;
+    const cli_option *options;      /* the command's own, in usage order */
+    size_t n_options;
+    int (*on_option)(void *own, int key, const char *value, ts_err *err);
+    const char *const *examples;    /* NULL-terminated command lines, for the help */
+} cli_spec;
+
+/* What the shared options and the operands say; zero where not given. */
+struct cli_args {
+    const char *cmd;                /* the spec's name */
+    uint64_t replications;          /* -n; 0: the scenario's */
+    int have_seed;
+    uint64_t seed;                  /* -s */
+    int threads;                    /* -j; 0: OpenMP's default */
+    const char *out_dir;            /* -o; NULL: out/<scenario name><suffix> */
+    const char *policies[CLI_MAX_POLICIES];
+    size_t n_policies;
+    const char *history;            /* --history */
+    int no_plots, quiet, help;
+    const char *operands[CLI_MAX_OPERANDS];
+    size_t n_operands;
+};
+
+/* Parses argv (argv[0] is the command's name): options and operands in any
+ * order.  -1 with the one-line message in err, always of the form
+ * "CMD: ... (see tiersim CMD --help)". */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *own, ts_err *err);
+
+/* A usage message "CMD: MESSAGE (see tiersim CMD --help)" in err; returns -1.
+ * For the checks a command's parser makes after cli_parse. */
+int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...) TS_PRINTF(3, 4);
+
+/* "tiersim CMD OPERANDS [OPTIONS]" on one line, with its newline. */
+void cli_print_synopsis(FILE *f, const cli_spec *spec);
+/* What `tiersim CMD --help` prints: "usage: " and the synopsis, the summary,
+ * every option with its meaning and default, and the examples. */
+void cli_print_usage(FILE *f, const cli_spec *spec);
+
+/* `--help`: the full usage on stdout; EXIT_OK. */
+int cli_help(const cli_spec *spec);
+/* A parse error: its line on stderr; EXIT_USAGE. */
+int cli_usage_error(const ts_err *err);
+
+/* ----------------------------------------------------------------- session */
+
+/* The progress bar of long runs: on stderr when it is a terminal, not with
+ * --quiet. */
+typedef struct {
+    struct timespec start, last;
+    int shown;
+} cli_progress;
+
+struct fit_result;
+struct history;
+
+/* cli_open's flags. */
+enum {
+    CLI_KEEP_FIT = 1u << 0,     /* fit: keep the fit's result, do not apply it, allow `fit` */
+    CLI_NO_OUTPUT = 1u << 1     /* open no output directory (check, for instance) */
+};
+
+typedef struct {
+    const cli_spec *spec;
+    const cli_args *a;
+    const char *scenario_path;
+    scenario *s;                 /* loaded; fitted when --history; policies on; seed set */
+    struct fit_result *fit;         /* with --history: the fit (CLI_KEEP_FIT: not applied) */
+    struct history *hist;           /* with --history: its rows */
+    char policies[CLI_MAX_POLICIES * (TS_NAME_MAX + 1) + 1];   /* the active policies, "a,b"; "" for none */
+    char dir[CLI_DIR_MAX];          /* where the output will be */
+    outdir *od;                     /* the open output transaction */
+    int threads;                    /* the threads the run will use */
+    cli_progress progress;
+    int status;                     /* the exit status a failure now means */
+} cli_session;
+
+/* A session that loads nothing (plot, check): enough for cli_fail and cli_end. */
+void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a);
+
+/* Loads SCENARIO_PATH, fits it when --history (the table on stdout unless
+ * --quiet), refuses a `fit` left unfitted, turns on --policy, applies -s,
+ * catches SIGINT and SIGTERM, and opens the output transaction for
+ * -o DIR or out/<scenario name><dir_suffix>.  -1 with err (cli_fail then
+ * reports it). */
+int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
+             const char *dir_suffix, unsigned flags, ts_err *err);
+
+/* Runner options for cs: the scenario's defaults with -n, -j, the seed, the
+ * interrupt flag and the progress bar (unless quiet: many short runs pass 1). */
+void cli_runner_opts(cli_session *cs, runner_opts *o, int quiet);
+
+/* The computation is done: ends the progress bar; a failure from now on is
+ * the output's (EXIT_FAIL), no longer the inputs' (EXIT_USAGE). */
+void cli_computed(cli_session *cs);
+
+/* Writes the manifest (the shared header of cli_manifest_begin, then m's
+ * lines), draws the charts of `chart_kinds` (plot.h's PLOT_*, or
+ * CLI_CHARTS_ANALYSIS for sensitivity and sweep; 0 for none) and report.html
+ * unless --no-plots, and commits the output.  -1 with err. */
+#define CLI_CHARTS_ANALYSIS 0x100u
+int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err);   /* frees m */
+
+/* The end of a command that succeeded: frees cs, flushes stdout and checks
+ * that every write to it worked (`tiersim run ... > /dev/full`); EXIT_OK, or
+ * EXIT_FAIL with one line on stderr. */
+int cli_end(cli_session *cs);
+
+/* The end of a command that failed: one line on stderr -- err's message, a
+ * file of the temporary output named where it would have been, or after
+ * SIGINT or SIGTERM "CMD: interrupted; nothing written" -- removes the
+ * temporary output, frees cs; returns the exit status. */
+int cli_fail(cli_session *cs, ts_err *err);
+
+/* The manifest's first lines, the same in every command: tiersim_version,
+ * command, scenario, scenario_name, scenario_label, years, history (when
+ * given), policies ("none" when none). */
+void cli_manifest_begin(const cli_session *cs, manifest *m);
+/* Its last lines: seed, threads, gsl_version, generator. */
+void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed);
+
+/* ----------------------------------------------------------- lower level */
+
+/* Loads a scenario as cli_open does (fitted when history_path, refused with
+ * a `fit` left), for commands that load several (compare's arms). */
+int cli_load_scenario(const char *path, const char *history_path, int quiet,
+                      scenario **out, ts_err *err);
+
+/* Draws the charts of `kinds` from DIR's files into DIR/charts, then writes
+ * DIR/report.html.  0; PLOT_SKIPPED (1) when gnuplot is not on PATH
+ * (report.html is written all the same; with warn_missing the one-line
+ * warning is printed); PLOT_EINPUT or -1 with err.  n_charts may be NULL. */
+int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err);
+
+/* SIGINT and SIGTERM set cli_interrupted, which long runs poll (runner_opts
+ * cancel).  The one place the program installs signal handlers. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_signals(void);
+
+/* The full command line of this process, quoted so that it can be re-run;
+ * set by main, written into every manifest. */
+#define CLI_LINE_MAX 4096
+extern char cli_command_line[CLI_LINE_MAX];
+void cli_set_command_line(int argc, char **argv);
+
+/* Splits "NAME=LO:HI" (steps == NULL) or "NAME=LO:HI:STEPS", the grammar of
+ * sensitivity's --range and sweep's --param; name is cut to name_len.  -1
+ * with "expected NAME=LO:HI..., got '...'". */
+int cli_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
+                   uint64_t *steps, ts_err *err);
+
+/* The parameter NAME of s for option OPT of command CMD: -1 with "CMD: OPT
+ * NAME: unknown parameter (...)" or when it belongs to a policy that is off
+ * (it would change nothing). */
+int cli_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
+                   size_t *out, ts_err *err);
+
+/* Threads a run will use: the request, or OpenMP's default. */
+int cli_threads(int requested);
+
+#endif

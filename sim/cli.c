@@ -1,0 +1,642 @@
+/* cli.c -- the command layer's shared set-up and tear-down: the common
+ * options, the output transaction, the manifest's shared lines, the charts,
+ * the one error printer and the one signal handler. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include <gsl/gsl_version.h>
+
+#include "cli.h"
+#include "fit.h"
+#include "history.h"
+#include "html.h"
+#include "num.h"
+#include "plot.h"
+#include "rng.h"
+#include "scenario.h"
+#include "sensplot.h"
+#include "sensrun.h"
+#include "version.h"
+
+/* ------------------------------------------------------- the command line */
+
+char cli_command_line[CLI_LINE_MAX];
+
+void cli_set_command_line(int argc, char **argv)
+{
+    size_t used = 0;
+    cli_command_line[0] = '\0';
+    for (int i = 0; i < argc && used + 1 < CLI_LINE_MAX; i++) {
+        /* Quote arguments a shell would split, so the line can be re-run. */
+        int plain = argv[i][0] != '\0' && strcspn(argv[i], " \t\n'\"$\\;&|<>()*?`") == strlen(argv[i]);
+        int n = snprintf(cli_command_line + used, CLI_LINE_MAX - used, plain ? "%s%s" : "%s'%s'",
+                         i ? " " : "", argv[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* ---------------------------------------------------------------- signals */
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_threads(int requested)
+{
+#ifdef _OPENMP
+    return requested > 0 ? requested : omp_get_max_threads();
+#else
+    (void)requested;
+    return 1;
+#endif
+}
+
+/* ---------------------------------------------------------------- options */
+
+/* Codes of the shared long-only options: above any short letter and any
+ * command's own code (which start at 256). */
+enum { OPT_POLICY = 0x10000, OPT_HISTORY, OPT_NO_PLOTS, OPT_HELP };
+
+typedef struct {
+    unsigned mask;
+    cli_option opt;
+} common_option;
+
+static const common_option common_options[] = {
+    {CLI_REPS, {"replications", 'n', 1, "REPS", "replications (default: the scenario's)", 0}},
+    {CLI_SEED, {"seed", 's', 1, "SEED", "the random seed (default: the scenario's)", 0}},
+    {CLI_THREADS, {"threads", 'j', 1, "THREADS", "threads (default: every core); any number "
+                                                  "gives the same bytes", 0}},
+    {CLI_OUT, {"out", 'o', 1, "DIR", "the output directory (default: out/NAME...); replaced "
+                                      "whole, only when it is a tiersim output", 0}},
+    {CLI_POLICY, {"policy", OPT_POLICY, 1, "NAME", "turn on a policy of the scenario; "
+                                                    "repeatable", CLI_REPEAT}},
+    {CLI_HISTORY, {"history", OPT_HISTORY, 1, "HISTORY.csv", "fit the scenario's `fit` values "
+                                                              "to this history first", 0}},
+    {CLI_NO_PLOTS, {"no-plots", OPT_NO_PLOTS, 0, NULL, "write the CSVs only: no charts, no "
+                                                        "report.html", 0}},
+    {CLI_QUIET, {"quiet", 'q', 0, NULL, "no progress bar, no fit table", 0}},
+};
+#define N_COMMON (sizeof common_options / sizeof common_options[0])
+
+int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...)
+{
+    char msg[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ts_errf(err, "%s: %s (see tiersim %s --help)", cmd, msg, cmd);
+}
+
+static int common_value(const cli_spec *spec, int key, const char *v, cli_args *a, ts_err *err)
+{
+    const char *cmd = spec->name;
+    int64_t j;
+    switch (key) {
+    case 'n':
+        if (num_parse_uint64(v, 1000000000ULL, &a->replications) < 0 || a->replications == 0)
+            return cli_usagef(err, cmd, "-n: expected a whole number from 1 to 1000000000, got "
+                              "'%s'", v);
+        return 0;
+    case 's':
+        if (num_parse_uint64(v, UINT64_MAX, &a->seed) < 0)
+            return cli_usagef(err, cmd, "-s: expected a whole number from 0 to "
+                              "18446744073709551615, got '%s'", v);
+        a->have_seed = 1;
+        return 0;
+    case 'j':
+        if (num_parse_int64(v, 1, 1024, &j) < 0)
+            return cli_usagef(err, cmd, "-j: expected a whole number from 1 to 1024, got '%s'", v);
+        a->threads = (int)j;
+        return 0;
+    case 'o':
+        if (!v[0])
+            return cli_usagef(err, cmd, "-o: expected a directory");
+        a->out_dir = v;
+        return 0;
+    case OPT_POLICY:
+        if (a->n_policies == CLI_MAX_POLICIES)
+            return cli_usagef(err, cmd, "--policy: at most %d policies", CLI_MAX_POLICIES);
+        a->policies[a->n_policies++] = v;
+        return 0;
+    case OPT_HISTORY:
+        if (!v[0])
+            return cli_usagef(err, cmd, "--history: expected a file");
+        a->history = v;
+        return 0;
+    case OPT_NO_PLOTS:
+        a->no_plots = 1;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* Runs f over every option spec takes: the shared ones it names, its own,
+ * then --help. */
+static void each_option(const cli_spec *spec, void (*f)(const cli_option *o, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < N_COMMON; i++)
+        if (spec->common & common_options[i].mask)
+            f(&common_options[i].opt, ctx);
+    for (size_t i = 0; i < spec->n_options; i++)
+        f(&spec->options[i], ctx);
+    static const cli_option help = {"help", 'h', 0, NULL, "this help", 0};
+    f(&help, ctx);
+}
+
+typedef struct {
+    struct option *longopts;
+    size_t n;
+    char *shortopts;
+    size_t n_short;
+} getopt_tables;
+
+static void add_getopt(const cli_option *o, void *ctx)
+{
+    getopt_tables *t = ctx;
+    if (o->name)
+        t->longopts[t->n++] = (struct option){o->name, o->has_arg ? required_argument : no_argument,
+                                              NULL, o->key};
+    if (o->key > 0 && o->key < 128) {
+        t->shortopts[t->n_short++] = (char)o->key;
+        if (o->has_arg)
+            t->shortopts[t->n_short++] = ':';
+    }
+}
+
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *own, ts_err *err)
+{
+    memset(a, 0, sizeof *a);
+    a->cmd = spec->name;
+    size_t n_max = N_COMMON + spec->n_options + 2;
+    getopt_tables t = {calloc(n_max, sizeof(struct option)), 0, calloc(2 * n_max + 2, 1), 1};
+    if (!t.longopts || !t.shortopts) {
+        free(t.longopts);
+        free(t.shortopts);
+        return ts_errf(err, "%s: out of memory", spec->name);
+    }
+    t.shortopts[0] = ':';   /* a missing value is reported as ':', not printed by getopt */
+    each_option(spec, add_getopt, &t);
+    optind = 0; /* glibc: a full reset, so the parser can run more than once */
+    opterr = 0;
+    int c, rc = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
+        int mine = 0;
+        for (size_t i = 0; i < N_COMMON; i++)
+            mine |= (spec->common & common_options[i].mask) && common_options[i].opt.key == c;
+        if (c == 'h') {
+            a->help = 1;
+            break;
+        } else if (c == ':') {
+            rc = cli_usagef(err, spec->name, "option '%s' needs a value", argv[optind - 1]);
+        } else if (c == '?') {
+            rc = cli_usagef(err, spec->name, "unknown option '%s'", argv[optind - 1]);
+        } else if (mine) {
+            rc = common_value(spec, c, optarg, a, err);
+        } else {
+            rc = spec->on_option(own, c, optarg, err);
+        }
+    }
+    free(t.longopts);
+    free(t.shortopts);
+    if (rc < 0 || a->help)
+        return rc;
+    for (int i = optind; i < argc; i++) {
+        if (a->n_operands == spec->max_operands || a->n_operands == CLI_MAX_OPERANDS)
+            return cli_usagef(err, spec->name, "unexpected operand '%s' after %s", argv[i],
+                              spec->operands);
+        a->operands[a->n_operands++] = argv[i];
+    }
+    if (a->n_operands < spec->min_operands)
+        return cli_usagef(err, spec->name, "missing %s", spec->operands);
+    return 0;
+}
+
+/* "-n REPS" or "--policy NAME": how the option is typed. */
+static void option_text(const cli_option *o, int both, char *buf, size_t len)
+{
+    const char *v = o->arg ? o->arg : "";
+    const char *sep = o->arg ? " " : "";
+    if (o->key > 0 && o->key < 128 && o->name && both)
+        snprintf(buf, len, "-%c, --%s%s%s", o->key, o->name, sep, v);
+    else if (o->key > 0 && o->key < 128)
+        snprintf(buf, len, "-%c%s%s", o->key, sep, v);
+    else
+        snprintf(buf, len, "--%s%s%s", o->name, sep, v);
+}
+
+static void print_usage_item(const cli_option *o, void *ctx)
+{
+    FILE *f = ctx;
+    char text[128];
+    if (o->key == 'h')
+        return;
+    option_text(o, 0, text, sizeof text);
+    fprintf(f, o->flags & CLI_REQUIRED ? " %s%s" : " [%s]%s", text,
+            o->flags & CLI_REPEAT ? "..." : "");
+}
+
+static void print_option_help(const cli_option *o, void *ctx)
+{
+    FILE *f = ctx;
+    char text[128];
+    option_text(o, 1, text, sizeof text);
+    /* A long flag puts its meaning on the next line, so the meanings align. */
+    if (strlen(text) > 26)
+        fprintf(f, "  %s\n  %-26s  %s\n", text, "", o->help);
+    else
+        fprintf(f, "  %-26s  %s\n", text, o->help);
+}
+
+void cli_print_synopsis(FILE *f, const cli_spec *spec)
+{
+    fprintf(f, "tiersim %s%s%s", spec->name, spec->operands[0] ? " " : "", spec->operands);
+    each_option(spec, print_usage_item, f);
+    fputc('\n', f);
+}
+
+void cli_print_usage(FILE *f, const cli_spec *spec)
+{
+    fprintf(f, "usage: ");
+    cli_print_synopsis(f, spec);
+    fprintf(f, "\n%s\n\noptions:\n", spec->summary);
+    each_option(spec, print_option_help, f);
+    if (spec->examples && spec->examples[0]) {
+        fprintf(f, "\nexamples:\n");
+        for (const char *const *e = spec->examples; *e; e++)
+            fprintf(f, "  %s\n", *e);
+    }
+}
+
+int cli_help(const cli_spec *spec)
+{
+    cli_print_usage(stdout, spec);
+    return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAIL;
+}
+
+int cli_usage_error(const ts_err *err)
+{
+    fprintf(stderr, "%s\n", err->msg);
+    return EXIT_USAGE;
+}
+
+/* ----------------------------------------------------- parameter arguments */
+
+int cli_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
+                    uint64_t *steps, ts_err *err)
+{
+    const char *want = steps ? "NAME=LO:HI:STEPS" : "NAME=LO:HI";
+    const char *eq = strchr(spec, '=');
+    char buf[256];
+    if (!eq || eq == spec || strlen(eq + 1) >= sizeof buf)
+        return ts_errf(err, "expected %s, got '%s'", want, spec);
+    snprintf(name, name_len, "%.*s", (int)(eq - spec), spec);
+    snprintf(buf, sizeof buf, "%s", eq + 1);
+    char *parts[4] = {buf, NULL, NULL, NULL};
+    size_t n = 1;
+    for (char *p = buf; *p; p++)
+        if (*p == ':') {
+            if (n == 4)
+                return ts_errf(err, "expected %s, got '%s'", want, spec);
+            *p = '\0';
+            parts[n++] = p + 1;
+        }
+    if (n != (steps ? 3u : 2u) || num_parse_double(parts[0], lo) < 0 ||
+        num_parse_double(parts[1], hi) < 0)
+        return ts_errf(err, "expected %s, got '%s'", want, spec);
+    if (steps && (num_parse_uint64(parts[2], 1000, steps) < 0 || *steps < 2))
+        return ts_errf(err, "expected %s with STEPS a whole number from 2 to 1000, got '%s'", want,
+                       spec);
+    if (!(*lo < *hi))
+        return ts_errf(err, "expected %s with LO < HI, got '%s'", want, spec);
+    return 0;
+}
+
+int cli_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
+                   size_t *out, ts_err *err)
+{
+    size_t i = scenario_find_param(s, name);
+    if (i == TS_NO_PARAM)
+        return ts_errf(err, "%s: %s %s: unknown parameter (tiersim check %s --params lists "
+                       "them)", cmd, opt, name, s->path);
+    long p = sensrun_param_policy(s, i);
+    if (p >= 0 && !s->policies[p].active)
+        return ts_errf(err, "%s: %s %s: policy '%s' is off, so the parameter changes nothing "
+                       "(add --policy %s)", cmd, opt, name, s->policies[p].name,
+                       s->policies[p].name);
+    *out = i;
+    return 0;
+}
+
+/* --------------------------------------------------------------- progress */
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
+}
+
+/* A progress line on stderr, at most four times a second. */
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+    cli_progress *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (done < total && p->shown && seconds_between(&p->last, &now) < 0.25)
+        return;
+    p->last = now;
+    double el = seconds_between(&p->start, &now);
+    double frac = total ? (double)done / (double)total : 1.0;
+    char b[31];
+    for (int i = 0; i < 30; i++)
+        b[i] = i < (int)(frac * 30.0) ? '#' : '.';
+    b[30] = '\0';
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r[%s] %llu/%llu  %.1fs elapsed, ETA %.1fs ", b, (unsigned long long)done,
+            (unsigned long long)total, el, eta);
+    p->shown = 1;
+}
+
+static void progress_end(cli_progress *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
+}
+
+/* -------------------------------------------------------------------- fit */
+
+static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
+{
+    fprintf(out, "%-40s %12s %10s %23s  %s\n", "parameter", "estimate", "se", "95% interval",
+            "prior");
+    size_t priors = 0;
+    for (size_t j = 0; j < r->n_est; j++) {
+        const fit_estimate *e = &r->est[j];
+        const ts_param *p = &s->params[e->param];
+        char prior[128] = "(none)", ci[64];
+        if (p->has_prior)
+            dist_format(&p->value, prior, sizeof prior);
+        snprintf(ci, sizeof ci, "[%.4g, %.4g]", e->lo95, e->hi95);
+        fprintf(out, "%-40s %12.5g %10.3g %23s  %s\n", p->name, e->estimate, e->se, ci, prior);
+        priors += (size_t)e->has_prior;
+    }
+    fprintf(out, "\nresidual chi-square %.3f on %d degrees of freedom (%zu fitted rows, %zu "
+                 "priors, %zu parameters)\n", r->chi2, r->dof, r->n_pts, priors, r->n_est);
+    if (r->n_ignored)
+        fprintf(out, "%zu history rows are not fitted (the levels they depend on are not known "
+                     "at the start of their year); their stocks still serve as starting "
+                     "levels\n", r->n_ignored);
+}
+
+/* Fits s to the history at path: the table on `report` (may be NULL), the
+ * fit's warnings on stderr; with `apply` the estimates replace the `fit`
+ * values.  The result and the history go to *fr and *h. */
+static int fit_history(scenario *s, const char *path, FILE *report, int apply, fit_result **fr,
+                       history **h, ts_err *err)
+{
+    if (history_load(h, path, s, err) < 0 || fit_run(s, *h, NULL, fr, err) < 0)
+        return -1;
+    if (report)
+        print_fit_table(report, s, *fr);
+    for (size_t i = 0; i < (*fr)->n_warnings; i++)
+        fprintf(stderr, "tiersim: warning: %s\n", (*fr)->warnings[i]);
+    return apply ? fit_apply(s, *fr, err) : 0;
+}
+
+static int refuse_unfitted(const scenario *s, const char *path, ts_err *err)
+{
+    size_t first;
+    if (scenario_unfitted(s, &first) == 0)
+        return 0;
+    const ts_param *p = &s->params[first];
+    return ts_errf(err, "%s:%d: %s is written 'fit': run `tiersim fit %s HISTORY.csv` and then "
+                   "its fitted.ini, or pass --history HISTORY.csv", p->file, p->line, p->name,
+                   path);
+}
+
+int cli_load_scenario(const char *path, const char *history_path, int quiet, scenario **out,
+                      ts_err *err)
+{
+    scenario *s = NULL;
+    fit_result *fr = NULL;
+    history *h = NULL;
+    int rc = scenario_load(&s, path, err);
+    if (rc == 0 && history_path)
+        rc = fit_history(s, history_path, quiet ? NULL : stdout, 1, &fr, &h, err);
+    if (rc == 0)
+        rc = refuse_unfitted(s, path, err);
+    fit_result_free(fr);
+    history_free(h);
+    if (rc < 0) {
+        scenario_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- session */
+
+void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->spec = spec;
+    cs->a = a;
+    cs->status = EXIT_USAGE;
+}
+
+int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
+             const char *dir_suffix, unsigned flags, ts_err *err)
+{
+    cli_init(cs, spec, a);
+    cs->scenario_path = scenario_path;
+    cli_catch_signals();
+    if (scenario_load(&cs->s, scenario_path, err) < 0)
+        return -1;
+    if (a->history) {
+        int keep = (flags & CLI_KEEP_FIT) != 0;
+        if (fit_history(cs->s, a->history, a->quiet ? NULL : stdout, !keep, &cs->fit, &cs->hist,
+                        err) < 0)
+            return -1;
+        if (!keep && !a->quiet)
+            putchar('\n');
+    }
+    if (!(flags & CLI_KEEP_FIT) && refuse_unfitted(cs->s, scenario_path, err) < 0)
+        return -1;
+    size_t used = 0;
+    for (size_t i = 0; i < a->n_policies; i++) {
+        if (scenario_activate_policy(cs->s, a->policies[i], err) < 0)
+            return -1;
+        int w = snprintf(cs->policies + used, sizeof cs->policies - used, "%s%s", i ? "," : "",
+                         a->policies[i]);
+        if (w > 0 && (size_t)w < sizeof cs->policies - used)
+            used += (size_t)w;
+    }
+    if (a->have_seed)
+        cs->s->seed = a->seed;
+    cs->threads = cli_threads(a->threads);
+    if (a->out_dir)
+        snprintf(cs->dir, sizeof cs->dir, "%s", a->out_dir);
+    else
+        snprintf(cs->dir, sizeof cs->dir, "out/%s%s", cs->s->name, dir_suffix);
+    if (flags & CLI_NO_OUTPUT)
+        return 0;
+    cs->status = EXIT_FAIL;
+    if (outdir_begin(&cs->od, cs->dir, err) < 0)
+        return -1;
+    cs->status = EXIT_USAGE;
+    return 0;
+}
+
+void cli_runner_opts(cli_session *cs, runner_opts *o, int quiet)
+{
+    runner_opts_init(o, cs->s);
+    if (cs->a->replications)
+        o->replications = cs->a->replications;
+    o->threads = cs->a->threads;
+    o->cancel = &cli_interrupted;
+    memset(&cs->progress, 0, sizeof cs->progress);
+    if (quiet || cs->a->quiet || !isatty(STDERR_FILENO))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &cs->progress.start);
+    o->progress = progress;
+    o->progress_ctx = &cs->progress;
+}
+
+void cli_computed(cli_session *cs)
+{
+    progress_end(&cs->progress);
+    cs->status = EXIT_FAIL;
+}
+
+void cli_manifest_begin(const cli_session *cs, manifest *m)
+{
+    const scenario *s = cs->s;
+    manifest_init(m);
+    manifest_add(m, "tiersim_version", "%s", TIERSIM_VERSION);
+    manifest_add(m, "command", "%s", cli_command_line);
+    manifest_add(m, "scenario", "%s", cs->scenario_path);
+    manifest_add(m, "scenario_name", "%s", s->name);
+    manifest_add(m, "scenario_label", "%s", s->label);
+    manifest_add(m, "years", "%d-%d", s->start_year, s->end_year);
+    if (cs->a->history)
+        manifest_add(m, "history", "%s", cs->a->history);
+    manifest_add(m, "policies", "%s", cs->policies[0] ? cs->policies : "none");
+}
+
+void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed)
+{
+    manifest_add(m, "seed", "%llu", (unsigned long long)seed);
+    manifest_add(m, "threads", "%d", cs->threads);
+    manifest_add(m, "gsl_version", "%s", gsl_version);
+    manifest_add(m, "generator", "%s", RNG_GENERATOR);
+}
+
+int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err)
+{
+    char plots[4096];
+    /* The one place TIERSIM_PLOTS is read: the library takes the directory. */
+    const char *override = getenv("TIERSIM_PLOTS");
+    if (plot_find_dir(override, plots, sizeof plots, err) < 0) {
+        if (!override || !override[0]) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%.400s; set TIERSIM_PLOTS to their directory", err->msg);
+            ts_errf(err, "%s", msg);
+        }
+        ts_err_prefix(err, "plot");
+        return -1;
+    }
+    int rc = kinds & CLI_CHARTS_ANALYSIS ? sensplot_draw(dir, plots, n_charts, err)
+                                         : plot_draw(dir, plots, kinds, n_charts, err);
+    if (rc == PLOT_SKIPPED && warn_missing)
+        fprintf(stderr, "tiersim: warning: gnuplot not found; charts skipped (CSVs are complete)\n");
+    if (rc < 0)
+        return rc;
+    if (html_write_report(dir, err) < 0)
+        return -1;
+    return rc;
+}
+
+int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
+{
+    int rc = manifest_write(m, outdir_file(cs->od, "manifest.txt"), err);
+    manifest_free(m);
+    if (rc < 0)
+        return -1;
+    /* The charts and report.html go into the temporary directory too, so
+     * that the output still appears whole or not at all. */
+    if (!cs->a->no_plots && chart_kinds && cli_draw(outdir_tmp(cs->od), chart_kinds, 1, NULL, err) < 0 &&
+        !cli_interrupted)
+        return -1;
+    if (cli_interrupted) /* SIGINT or SIGTERM: no output (cli_fail says so) */
+        return -1;
+    rc = outdir_commit(cs->od, err);
+    cs->od = NULL;
+    return rc;
+}
+
+static void session_free(cli_session *cs)
+{
+    outdir_abort(cs->od);
+    cs->od = NULL;
+    fit_result_free(cs->fit);
+    history_free(cs->hist);
+    scenario_free(cs->s);
+    cs->fit = NULL;
+    cs->hist = NULL;
+    cs->s = NULL;
+}
+
+int cli_end(cli_session *cs)
+{
+    session_free(cs);
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return EXIT_OK;
+    fprintf(stderr, "tiersim: standard output: write failed: %s\n", strerror(errno ? errno : EIO));
+    return EXIT_FAIL;
+}
+
+int cli_fail(cli_session *cs, ts_err *err)
+{
+    int status = cs->status;
+    progress_end(&cs->progress);
+    if (cli_interrupted) {
+        fprintf(stderr, "%s: interrupted; nothing written\n", cs->spec->name);
+        status = EXIT_FAIL;
+    } else {
+        outdir_err_path(cs->od, err);
+        fprintf(stderr, "%s\n", err->msg);
+    }
+    session_free(cs);
+    return status;
+}

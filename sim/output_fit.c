@@ -1,0 +1,147 @@
+/* output_fit.c -- the files of `tiersim fit`: fit.csv, fitted.csv, fitted.ini. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "output.h"
+#include "report.h"
+#include "version.h"
+
+/* `to` relative to directory `from` (both absolute and canonical). */
+static void relative_path(const char *from, const char *to, char *buf, size_t len)
+{
+    size_t common = 0, i = 0;
+    while (from[i] && to[i] && from[i] == to[i]) {
+        if (from[i] == '/')
+            common = i;
+        i++;
+    }
+    if (from[i] == '\0' && to[i] == '/')
+        common = i;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *p = from + common; *p; p++)
+        if (*p == '/' && used + 4 < len) {
+            memcpy(buf + used, "../", 4);
+            used += 3;
+        }
+    snprintf(buf + used, len - used, "%s", to + common + 1);
+}
+
+static int write_fit_csv(outdir *o, const scenario *s, const fit_result *r, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "fit.csv"), err);
+    if (!w)
+        return -1;
+    static const char *const head[] = {"parameter", "estimate", "se", "lo95", "hi95", "prior"};
+    for (size_t i = 0; i < 6; i++)
+        csvw_str(w, head[i]);
+    csvw_end_row(w);
+    for (size_t j = 0; j < r->n_est; j++) {
+        const fit_estimate *e = &r->est[j];
+        const ts_param *p = &s->params[e->param];
+        char prior[128] = "";
+        if (p->has_prior)
+            dist_format(&p->value, prior, sizeof prior);
+        csvw_str(w, p->name);
+        csvw_num(w, e->estimate);
+        csvw_num(w, e->se); /* NaN: an empty field */
+        csvw_num(w, e->lo95);
+        csvw_num(w, e->hi95);
+        csvw_str(w, prior);
+        csvw_end_row(w);
+    }
+    return csvw_close(w, err);
+}
+
+static int write_fitted_csv(outdir *o, const scenario *s, const history *h, const fit_result *r,
+                            ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "fitted.csv"), err);
+    if (!w)
+        return -1;
+    static const char *const head[] = {"year", "tier", "measure", "observed", "fitted",
+                                       "residual", "standardized_residual"};
+    for (size_t i = 0; i < 7; i++)
+        csvw_str(w, head[i]);
+    csvw_end_row(w);
+    for (size_t i = 0; i < r->n_pts; i++) {
+        const fit_point *pt = &r->pts[i];
+        const history_row *row = &h->rows[pt->row];
+        csvw_int(w, row->year);
+        csvw_str(w, s->tiers[row->tier].name);
+        csvw_str(w, history_measure_names[row->measure]);
+        csvw_num(w, row->value);
+        csvw_num(w, pt->fitted);
+        csvw_num(w, pt->residual);
+        csvw_num(w, pt->standardized);
+        csvw_end_row(w);
+    }
+    return csvw_close(w, err);
+}
+
+/* fitted.ini inherits the scenario (`base =`) and overrides each fitted key,
+ * so everything else stays exactly as the planner wrote it. */
+static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
+                            const fit_result *r, ts_err *err)
+{
+    const char *path = outdir_file(o, "fitted.ini");
+    char *dir = realpath(outdir_tmp(o), NULL), *scen = realpath(s->path, NULL);
+    if (!dir || !scen) {
+        free(dir);
+        free(scen);
+        return ts_errf(err, "%s: cannot resolve its path: %s", s->path, strerror(errno));
+    }
+    char base[4096];
+    relative_path(dir, scen, base, sizeof base);
+    free(dir);
+    free(scen);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
+    fprintf(f, "; fitted by tiersim %s: `tiersim fit %s %s`\n", TIERSIM_VERSION, s->path,
+            h->path);
+    fprintf(f, "; Every `fit` of the scenario is replaced by normal(estimate, se), truncated to "
+               "the parameter's range\n; (a fixed value where the se is 0 or undetermined). "
+               "Everything else comes from the base.\n\n");
+    fprintf(f, "[scenario]\nbase = %s\n", base);
+    /* One section per tier or transition, holding all of its fitted keys. */
+    for (size_t j = 0; j < r->n_est; j++) {
+        const char *name = s->params[r->est[j].param].name;
+        size_t sec_len = (size_t)(strrchr(name, '.') - name);
+        int seen = 0;
+        for (size_t i = 0; i < j && !seen; i++)
+            seen = !strncmp(s->params[r->est[i].param].name, name, sec_len + 1);
+        if (seen)
+            continue;
+        const char *dot1 = strchr(name, '.');
+        fprintf(f, "\n[%.*s %.*s]\n", (int)(dot1 - name), name, (int)(sec_len - (size_t)(dot1 - name) - 1),
+                dot1 + 1);
+        for (size_t i = j; i < r->n_est; i++) {
+            const fit_estimate *e = &r->est[i];
+            const char *other = s->params[e->param].name;
+            if (strncmp(other, name, sec_len + 1) != 0)
+                continue;
+            char value[160];
+            fit_format_fitted(s, e, value, sizeof value);
+            fprintf(f, "%s = %s    ; estimate %.6g, se %.3g\n", other + sec_len + 1, value,
+                    e->estimate, e->se);
+        }
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return ts_errf(err, "%s: write failed: %s", path, strerror(errno));
+    return 0;
+}
+
+int output_fit(outdir *o, const scenario *s, const history *h, const fit_result *r,
+               ts_err *err)
+{
+    if (write_fit_csv(o, s, r, err) < 0 || write_fitted_csv(o, s, h, r, err) < 0 ||
+        write_fitted_ini(o, s, h, r, err) < 0)
+        return -1;
+    return report_write_tiers(o, s, err);
+}
