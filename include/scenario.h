@@ -136,4 +136,30 @@ size_t scenario_years(const scenario *s);
 /* The mean of each parameter as written (a distribution counts with its mean). */
 void scenario_param_means(const scenario *s, double *theta);
 
+/* One key of the scenario format.  scenario.c reads every file through the
+ * table of these, so the six strings are both the documentation (`tiersim
+ * check --keys`, the key table of README.md) and what the parser does: a key
+ * whose default is "required" must be given, a default in parentheses says
+ * what a section without the key gets, and any other default is read as if
+ * it had been written. */
+typedef struct {
+    const char *section;    /* "[tier NAME]" */
+    const char *name;       /* "exit" */
+    const char *kind;       /* what may be written: "value, distribution or fit", "year", ... */
+    const char *range;      /* "[0, 1]", ">= 0", "1 .. 1000000000" */
+    const char *deflt;      /* "0", "required", "(none)" */
+    const char *meaning;    /* one line */
+    const struct scenario_key_rule *rule; /* how scenario.c reads it: private to scenario.c */
+} scenario_key;
+
+/* The table, in its documented order (the order of the README and of the
+ * lists in messages); *n gets the number of keys. */
+const scenario_key *scenario_keys(size_t *n);
+
+/* Writes k's row of the README key table, without a newline:
+ *   | [tier NAME] | exit | value, distribution or fit | [0, 1] | 0 | yearly ... |
+ * Returns the length snprintf would have written (a row is shorter than
+ * 512 bytes). */
+int scenario_key_markdown(const scenario_key *k, char *buf, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
@@ -23,13 +24,37 @@
 #define LINE_MAX_CHARS 4096
 #define BASE_DEPTH_MAX 16
 #define FILE_BYTES_MAX (16L << 20)
-/* Keys in one section: no section has more than seven different keys, but
- * `scale` may repeat.  The bound keeps every check on keys linear. */
+/* Keys in one section: no section of the key table has more than seven
+ * different keys, but `scale` may repeat.  The bound keeps every check on
+ * keys linear. */
 #define SECTION_KEYS_MAX 64
 
-typedef enum { SEC_SCENARIO, SEC_TIER, SEC_TRANSITION, SEC_TARGET, SEC_POLICY } sec_kind;
+/* The kinds of section.  Their written forms are macros because the key
+ * table below needs them as constants. */
+typedef enum { SEC_SCENARIO, SEC_TIER, SEC_TRANSITION, SEC_TARGET, SEC_POLICY, SEC_KINDS } sec_kind;
 
-static const char *const sec_kind_names[] = {"scenario", "tier", "transition", "target", "policy"};
+#define SEC_FORM_SCENARIO "[scenario]"
+#define SEC_FORM_TIER "[tier NAME]"
+#define SEC_FORM_TRANSITION "[transition A -> B]"
+#define SEC_FORM_TARGET "[target TIER]"
+#define SEC_FORM_POLICY "[policy NAME]"
+
+/* Each kind: the word that opens its header, how many names follow the word
+ * (none, NAME, or A -> B), its form, and how many a scenario may have once
+ * inheritance has merged its files. */
+static const struct {
+    const char *word;
+    int names;
+    const char *form;
+    const char *plural;
+    size_t max;
+} sec_kinds[SEC_KINDS] = {
+    [SEC_SCENARIO] = {"scenario", 0, SEC_FORM_SCENARIO, "scenarios", 1},
+    [SEC_TIER] = {"tier", 1, SEC_FORM_TIER, "tiers", TS_MAX_TIERS},
+    [SEC_TRANSITION] = {"transition", 2, SEC_FORM_TRANSITION, "transitions", TS_MAX_TRANSITIONS},
+    [SEC_TARGET] = {"target", 1, SEC_FORM_TARGET, "targets", TS_MAX_TIERS},
+    [SEC_POLICY] = {"policy", 1, SEC_FORM_POLICY, "policies", TS_MAX_POLICIES},
+};
 
 typedef struct {
     sec_kind kind;
@@ -52,7 +77,7 @@ typedef struct {
     size_t n_secs, cap_secs;
     raw_kv *kvs;
     size_t n_kvs, cap_kvs;
-    size_t n_kind[5];   /* sections of each kind, checked against the limits as they come */
+    size_t n_kind[SEC_KINDS]; /* sections of each kind, checked against the limits as they come */
 } raw_ini;
 
 /* State of one file's parse, shared by the line reader and the key handler. */
@@ -167,30 +192,41 @@ static size_t raw_find_sec(const raw_ini *raw, const char *canon)
     return (size_t)-1;
 }
 
-/* The most sections of each kind a scenario may have (after inheritance). */
-static const size_t sec_kind_max[] = {1, TS_MAX_TIERS, TS_MAX_TRANSITIONS, TS_MAX_TIERS,
-                                      TS_MAX_POLICIES};
-static const char *const sec_kind_plural[] = {"scenarios", "tiers", "transitions", "targets",
-                                              "policies"};
-
 static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n);
+static int key_may_repeat(const char *name);
 
 /* Counts one more section of sec's kind in raw; -1 with the limit named at
  * the section that goes past it.  Sections are counted while they are read,
  * so a huge file is refused before it costs time. */
 static int count_section(raw_ini *raw, const raw_sec *sec, ts_err *err)
 {
-    if (raw->n_kind[sec->kind] >= sec_kind_max[sec->kind]) {
+    if (raw->n_kind[sec->kind] >= sec_kinds[sec->kind].max) {
         char lab[2 * TS_NAME_MAX + 32];
         return ts_errf(err, "%s:%d: %s: more than %zu %s", sec->file, sec->line,
-                       raw_sec_label(sec, lab, sizeof lab), sec_kind_max[sec->kind],
-                       sec_kind_plural[sec->kind]);
+                       raw_sec_label(sec, lab, sizeof lab), sec_kinds[sec->kind].max,
+                       sec_kinds[sec->kind].plural);
     }
     raw->n_kind[sec->kind]++;
     return 0;
 }
 
 /* ------------------------------------------------ section header parsing */
+
+/* "expected scenario, tier NAME, ... or policy NAME": the forms without
+ * their brackets. */
+static void list_sections(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < SEC_KINDS && used < len; k++) {
+        const char *form = sec_kinds[k].form;
+        int n = snprintf(buf + used, len - used, "%s%.*s",
+                         k == 0 ? "" : k == SEC_KINDS - 1 ? " or " : ", ",
+                         (int)strlen(form) - 2, form + 1);
+        if (n > 0)
+            used += (size_t)n;
+    }
+}
 
 /* Parses the text between '[' and ']' into a raw_sec (kind, names, canon). */
 static int parse_section_header(const char *text, const char *file, int line, raw_sec *sec,
@@ -202,28 +238,32 @@ static int parse_section_header(const char *text, const char *file, int line, ra
         p++;
     size_t kwlen = (size_t)(p - kw);
     int kind = -1;
-    for (int i = 0; i < 5; i++)
-        if (strlen(sec_kind_names[i]) == kwlen && strncmp(kw, sec_kind_names[i], kwlen) == 0)
+    for (int i = 0; i < SEC_KINDS; i++)
+        if (strlen(sec_kinds[i].word) == kwlen && strncmp(kw, sec_kinds[i].word, kwlen) == 0)
             kind = i;
-    if (kind < 0)
-        return ts_errf(err, "%s:%d: unknown section [%s] (expected scenario, tier NAME, "
-                       "transition A -> B, target TIER or policy NAME)", file, line, text);
+    if (kind < 0) {
+        char forms[256];
+        list_sections(forms, sizeof forms);
+        return ts_errf(err, "%s:%d: unknown section [%s] (expected %s)", file, line, text, forms);
+    }
     memset(sec, 0, sizeof *sec);
     sec->kind = (sec_kind)kind;
     sec->file = file;
     sec->line = line;
     p = skip_blanks(p);
+    const char *word = sec_kinds[kind].word;
 
-    if (kind == SEC_SCENARIO) {
+    if (sec_kinds[kind].names == 0) {
         if (*p)
-            return ts_errf(err, "%s:%d: [scenario] takes no name, got '%s'", file, line, p);
-        sec->canon = xstrdup("scenario");
+            return ts_errf(err, "%s:%d: %s takes no name, got '%s'", file, line,
+                           sec_kinds[kind].form, p);
+        sec->canon = xstrdup(word);
         return sec->canon ? 0 : ts_errf(err, "%s:%d: out of memory", file, line);
     }
-    if (kind == SEC_TRANSITION) {
+    if (sec_kinds[kind].names == 2) {
         const char *arrow = strstr(p, "->");
         if (!arrow)
-            return ts_errf(err, "%s:%d: [%s]: expected 'transition FROM -> TO'", file, line, text);
+            return ts_errf(err, "%s:%d: [%s]: expected '%s FROM -> TO'", file, line, text, word);
         const char *a_end = arrow;
         while (a_end > p && is_blank((unsigned char)a_end[-1]))
             a_end--;
@@ -239,11 +279,11 @@ static int parse_section_header(const char *text, const char *file, int line, ra
         sec->b = xstrndup(q, (size_t)(b_end - q));
         if (!sec->a || !sec->b)
             return ts_errf(err, "%s:%d: out of memory", file, line);
-        size_t n = strlen(sec->a) + strlen(sec->b) + 16;
+        size_t n = strlen(word) + strlen(sec->a) + strlen(sec->b) + 8;
         sec->canon = malloc(n);
         if (!sec->canon)
             return ts_errf(err, "%s:%d: out of memory", file, line);
-        snprintf(sec->canon, n, "transition %s->%s", sec->a, sec->b);
+        snprintf(sec->canon, n, "%s %s->%s", word, sec->a, sec->b);
         return 0;
     }
     const char *end = p + strlen(p);
@@ -257,11 +297,11 @@ static int parse_section_header(const char *text, const char *file, int line, ra
     sec->a = xstrndup(p, (size_t)(end - p));
     if (!sec->a)
         return ts_errf(err, "%s:%d: out of memory", file, line);
-    size_t n = strlen(sec->a) + 16;
+    size_t n = strlen(word) + strlen(sec->a) + 8;
     sec->canon = malloc(n);
     if (!sec->canon)
         return ts_errf(err, "%s:%d: out of memory", file, line);
-    snprintf(sec->canon, n, "%s %s", sec_kind_names[kind], sec->a);
+    snprintf(sec->canon, n, "%s %s", word, sec->a);
     return 0;
 }
 
@@ -331,7 +371,7 @@ static char *reader(char *str, int num, void *stream)
             c->failed = 1;
             return NULL;
         }
-        if (sec.kind != SEC_SCENARIO && count_section(c->raw, &sec, c->err) < 0) {
+        if (count_section(c->raw, &sec, c->err) < 0) {
             free(sec.canon);
             free(sec.a);
             free(sec.b);
@@ -377,8 +417,11 @@ static int handler(void *user, const char *section, const char *name, const char
     size_t in_section = 0;
     for (size_t i = raw->n_kvs; i-- > 0 && raw->kvs[i].sec == c->cur_sec;) {
         in_section++;
-        /* `scale` may be given several times in a policy; any other key once. */
-        if (strcmp(raw->kvs[i].key, name) == 0 && strcmp(name, "scale") != 0) {
+        /* Only a key the table lets repeat ([policy] scale) may come twice.
+         * Keys are matched to their sections later, so such a key passes
+         * here in any section; a section that does not know it then calls
+         * it unknown, which says more than "duplicate". */
+        if (strcmp(raw->kvs[i].key, name) == 0 && !key_may_repeat(name)) {
             c->failed = 1;
             ts_errf(c->err, "%s:%d: duplicate key '%s' in [%s] (first at line %d)", c->file,
                     c->line, name, raw->secs[c->cur_sec].canon, raw->kvs[i].line);
@@ -526,8 +569,7 @@ static int merge_into(raw_ini *acc, raw_ini *child, ts_err *err)
     for (size_t i = 0; i < child->n_secs; i++) {
         size_t j = raw_find_sec(acc, child->secs[i].canon);
         if (j == (size_t)-1) {
-            if (child->secs[i].kind != SEC_SCENARIO &&
-                count_section(acc, &child->secs[i], err) < 0) {
+            if (count_section(acc, &child->secs[i], err) < 0) {
                 free(secmap);
                 return -1;
             }
@@ -685,15 +727,16 @@ typedef struct {
 
 static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n)
 {
-    switch (sec->kind) {
-    case SEC_SCENARIO:
-        snprintf(buf, n, "[scenario]");
+    const char *word = sec_kinds[sec->kind].word;
+    switch (sec_kinds[sec->kind].names) {
+    case 0:
+        snprintf(buf, n, "%s", sec_kinds[sec->kind].form);
         break;
-    case SEC_TRANSITION:
-        snprintf(buf, n, "transition '%s -> %s'", sec->a, sec->b);
+    case 2:
+        snprintf(buf, n, "%s '%s -> %s'", word, sec->a, sec->b);
         break;
     default:
-        snprintf(buf, n, "%s '%s'", sec_kind_names[sec->kind], sec->a);
+        snprintf(buf, n, "%s '%s'", word, sec->a);
         break;
     }
     return buf;
@@ -731,10 +774,442 @@ typedef struct {
     int has_prior;
 } pvalue;
 
-static pvalue pvalue_fixed(double v, dist_range range)
+/* Registers an already parsed value (kv NULL: a default) as parameter pname. */
+static int param_add(build *b, const raw_kv *kv, const char *pname, pvalue v, int integer,
+                     size_t *idx)
 {
-    pvalue pv = {dist_fixed(v, range), 0, 0};
-    return pv;
+    *idx = add_param(b, pname, v.d, integer, kv);
+    if (*idx == TS_NO_PARAM)
+        return ts_errf(b->err, "out of memory");
+    b->s->params[*idx].fit = v.fit;
+    b->s->params[*idx].has_prior = v.has_prior;
+    return 0;
+}
+
+/* ---------------------------------------------------- the table of keys
+ *
+ * Every key of every section is one row of key_table: what `tiersim check
+ * --keys` and README.md show (section, name, kind, range, default, meaning)
+ * and how it is read (its rule).  One loop, read_section, reads a section
+ * through the table, so the parser, its checks, the lists in its messages
+ * and the documentation cannot drift apart; a new key is a new row.
+ *
+ * The default column is behaviour too: "required" keys must be given; a
+ * default in parentheses ("(none)", "(the name)") says what the section's
+ * builder does without the key; any other default is read by the key's own
+ * reader, as if it had been written, before the section's keys are. */
+
+/* One section being read through the table (defined below the table, whose
+ * size it needs). */
+typedef struct section_read section_read;
+
+/* Checks one key's text and stores its value.  kv is the line it was
+ * written on, NULL when the text is the key's default. */
+typedef int key_reader(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text);
+
+static key_reader read_scenario_name, read_text, read_year, read_whole, read_base, read_param,
+    read_yesno, read_number, read_target, read_scale;
+
+/* What a key may hold beyond its range, as flag bits of its rule (named,
+ * because a row of bare 0s and 1s would not say which is which). */
+enum {
+    /* Counts firms: a fixed value must be whole, and the engine rounds draws
+     * (a stock) or floors them (a quota). */
+    KEY_WHOLE = 1u << 0,
+    /* May be written `fit`: fit estimates parameters from the mean path of
+     * the counts, which a dispersion does not move and a quota only clips. */
+    KEY_FIT = 1u << 1,
+    /* May be given several times in one section. */
+    KEY_REPEATS = 1u << 2,
+    /* Read after the section's other keys, in table order, because its value
+     * needs theirs (a target needs the tolerance written after it). */
+    KEY_LATER = 1u << 3,
+    /* A plain number may be written as a percentage. */
+    KEY_PERCENT = 1u << 4,
+    /* A plain number's bounds lo and hi are exclusive. */
+    KEY_ABOVE_LO = 1u << 5,
+    KEY_BELOW_HI = 1u << 6,
+};
+
+/* A [target TIER] section while it is read: each measure given (new, stock)
+ * becomes a ts_target with the section's tolerance. */
+typedef struct {
+    size_t tier;
+    double tolerance;
+} target_keys;
+
+/* How scenario.c reads a key.  A row's value lands in the struct its
+ * section is read into (scenario, ts_tier, ts_transition, target_keys or
+ * ts_policy) at `field`; a parameter's value is held until the section is
+ * read, then registered in table order and its index stored at `field`. */
+struct scenario_key_rule {
+    sec_kind sec;
+    key_reader *read;
+    size_t field;
+    unsigned flags;                 /* KEY_* */
+    const dist_range *range;        /* a value or distribution (read_param, read_scale) */
+    uint64_t min, max;              /* a whole number (read_year, read_whole) */
+    double lo, hi;                  /* a plain number (read_number, read_target) */
+    const char *expect, *outside;   /* a plain number's messages: not a number, out of range */
+    ts_target_kind measure;         /* read_target */
+};
+
+/* One row: the section kind (SCENARIO, TIER, ...), the five other strings of
+ * its documentation, then its rule's fields by name.  The rule is a compound
+ * literal, which at file scope is a static object: a key stays one row, and
+ * what the rule holds stays inside this file. */
+#define KEY(SEC, name, kind, range, deflt, meaning, ...)                                       \
+    {SEC_FORM_##SEC, name, kind, range, deflt, meaning,                                        \
+     &(const struct scenario_key_rule){.sec = SEC_##SEC, __VA_ARGS__}}
+
+/* The largest count of firms: the engine counts in int64 and its samplers
+ * are exact up to 2^62 (rng.h). */
+#define COUNT_MAX 4611686018427387904.0
+
+static const scenario_key key_table[] = {
+    KEY(SCENARIO, "name", "name",
+        "letters, digits, _ - . (not starting with . or -), at most 63 characters", "required",
+        "identifies the scenario; outputs go to out/NAME",
+        .read = read_scenario_name, .field = offsetof(scenario, name)),
+    KEY(SCENARIO, "label", "text", "any, UTF-8", "(the name)", "free text for reports and charts",
+        .read = read_text, .field = offsetof(scenario, label)),
+    KEY(SCENARIO, "start_year", "year", "1000 .. 9999", "required", "first year simulated",
+        .read = read_year, .field = offsetof(scenario, start_year), .min = 1000, .max = 9999),
+    KEY(SCENARIO, "end_year", "year", "start_year .. 9999, at most 200 years", "required",
+        "last year simulated (inclusive)",
+        .read = read_year, .field = offsetof(scenario, end_year), .min = 1000, .max = 9999),
+    KEY(SCENARIO, "replications", "integer", "1 .. 1000000000", "10000",
+        "replications of tiersim run (-n overrides it)",
+        .read = read_whole, .field = offsetof(scenario, replications), .min = 1,
+        .max = 1000000000),
+    KEY(SCENARIO, "seed", "integer", "0 .. 18446744073709551615", "1",
+        "seed of the random streams (-s overrides it)",
+        .read = read_whole, .field = offsetof(scenario, seed), .min = 0, .max = UINT64_MAX),
+    KEY(SCENARIO, "base", "file name", "relative to this file; no cycles, at most 16 levels",
+        "(none)", "a scenario whose sections and keys this one inherits and overrides key by key",
+        .read = read_base),
+
+    KEY(TIER, "label", "text", "any, UTF-8", "(the name)", "free text for reports and charts",
+        .read = read_text, .field = offsetof(ts_tier, label)),
+    KEY(TIER, "stock", "whole number, distribution or fit", ">= 0", "0",
+        "firms in the tier at the start of start_year (a draw is rounded)",
+        .read = read_param, .field = offsetof(ts_tier, p_stock), .range = &DIST_RANGE_NONNEG,
+        .flags = KEY_WHOLE | KEY_FIT),
+    KEY(TIER, "inflow", "value, distribution or fit", ">= 0", "0",
+        "mean yearly entries from outside the modelled tiers (Poisson)",
+        .read = read_param, .field = offsetof(ts_tier, p_inflow), .range = &DIST_RANGE_NONNEG,
+        .flags = KEY_FIT),
+    KEY(TIER, "inflow_growth", "value, distribution or fit", "> -1", "0",
+        "yearly growth of the mean inflow (32.7% or 0.327)",
+        .read = read_param, .field = offsetof(ts_tier, p_growth), .range = &DIST_RANGE_GROWTH,
+        .flags = KEY_FIT),
+    KEY(TIER, "inflow_dispersion", "value or distribution", ">= 0", "0",
+        "φ: 0 Poisson inflow, > 0 negative binomial (variance μ + φμ²)",
+        .read = read_param, .field = offsetof(ts_tier, p_dispersion),
+        .range = &DIST_RANGE_NONNEG),
+    KEY(TIER, "exit", "value, distribution or fit", "[0, 1]", "0",
+        "yearly probability that a firm leaves the tier",
+        .read = read_param, .field = offsetof(ts_tier, p_exit), .range = &DIST_RANGE_PROB,
+        .flags = KEY_FIT),
+
+    KEY(TRANSITION, "rate", "value, distribution or fit",
+        "[0, 1]; the rates out of A sum to <= 1 at their means", "required",
+        "yearly probability that a surviving firm of A is promoted to B",
+        .read = read_param, .field = offsetof(ts_transition, p_rate), .range = &DIST_RANGE_PROB,
+        .flags = KEY_FIT),
+    KEY(TRANSITION, "keep", "yes/no", "yes, no, true, false, 1, 0", "no",
+        "yes: nested certification, the promoted firm also stays in A",
+        .read = read_yesno, .field = offsetof(ts_transition, keep)),
+    KEY(TRANSITION, "quota", "whole number or distribution", ">= 0 (a draw is rounded down)",
+        "(none)", "at most this many promotions a year; the rest stay in A",
+        .read = read_param, .field = offsetof(ts_transition, p_quota),
+        .range = &DIST_RANGE_NONNEG, .flags = KEY_WHOLE),
+
+    KEY(TARGET, "new", "number", "> 0, <= 2^62", "(new or stock is required)",
+        "firms newly entering TIER from start_year to end_year (inflow and promotions)",
+        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
+        .expect = "expected a number of firms",
+        .outside = "a target is a number of firms above 0 (and below 2^62)",
+        .measure = TS_TARGET_NEW),
+    KEY(TARGET, "stock", "number", "> 0, <= 2^62", "(new or stock is required)",
+        "firms in TIER at the end of end_year",
+        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
+        .expect = "expected a number of firms",
+        .outside = "a target is a number of firms above 0 (and below 2^62)",
+        .measure = TS_TARGET_STOCK),
+    KEY(TARGET, "tolerance", "number or percentage", "[0, 1)", "0",
+        "an \"about\" target is met at target * (1 - tolerance)",
+        .read = read_number, .field = offsetof(target_keys, tolerance),
+        .flags = KEY_PERCENT | KEY_BELOW_HI, .lo = 0.0, .hi = 1.0,
+        .expect = "expected a number or a percentage",
+        .outside = "a tolerance is at least 0 and below 100%"),
+
+    KEY(POLICY, "label", "text", "any, UTF-8", "(the name)", "free text for reports and charts",
+        .read = read_text, .field = offsetof(ts_policy, label)),
+    KEY(POLICY, "from", "year", "start_year .. end_year", "(start_year)",
+        "first year the policy acts",
+        .read = read_year, .field = offsetof(ts_policy, from), .min = 1000, .max = 9999),
+    KEY(POLICY, "until", "year", "from .. end_year", "(end_year)",
+        "last year the policy acts (inclusive)",
+        .read = read_year, .field = offsetof(ts_policy, until), .min = 1000, .max = 9999),
+    KEY(POLICY, "scale", "scale list", "factors >= 0; the key may repeat", "required",
+        "what the policy multiplies: A -> B : f, TIER.inflow : f, TIER.exit : f, "
+        "comma-separated (f a value or distribution)",
+        .read = read_scale, .range = &DIST_RANGE_NONNEG, .flags = KEY_REPEATS),
+};
+
+#define N_KEYS (sizeof key_table / sizeof key_table[0])
+
+struct section_read {
+    build *b;
+    size_t si;                      /* index of the section in b->raw */
+    const raw_sec *sec;
+    void *obj;                      /* the struct the rows' fields are in */
+    const raw_kv *given[N_KEYS];    /* by row: where it was written, NULL when it was not */
+    pvalue value[N_KEYS];           /* by row: a parameter's value until it is registered */
+};
+
+static int default_is_value(const scenario_key *k)
+{
+    return strcmp(k->deflt, "required") != 0 && k->deflt[0] != '(';
+}
+
+static void *key_field(const section_read *r, const scenario_key *k)
+{
+    return (char *)r->obj + k->rule->field;
+}
+
+static const scenario_key *key_find(sec_kind sec, const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (key_table[i].rule->sec == sec && strcmp(key_table[i].name, name) == 0)
+            return &key_table[i];
+    return NULL;
+}
+
+static int key_may_repeat(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if ((key_table[i].rule->flags & KEY_REPEATS) && strcmp(key_table[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Where a key of the section was written (NULL when it was not). */
+static const raw_kv *key_given(const section_read *r, const char *name)
+{
+    const scenario_key *k = key_find(r->sec->kind, name);
+    assert(k != NULL);
+    return r->given[k - key_table];
+}
+
+/* The names of the rows `pick` accepts, in table order, joined by ", " and
+ * by `last` before the final one, each in quotes when `quote`: the lists of
+ * the messages are made here, never typed. */
+static void list_keys(char *buf, size_t len, int (*pick)(const scenario_key *, sec_kind),
+                      sec_kind sec, const char *last, int quote)
+{
+    size_t n = 0, used = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        n += (size_t)pick(&key_table[i], sec);
+    buf[0] = '\0';
+    for (size_t i = 0, j = 0; i < N_KEYS && used < len; i++) {
+        if (!pick(&key_table[i], sec))
+            continue;
+        const char *sep = j == 0 ? "" : j == n - 1 ? last : ", ";
+        int w = snprintf(buf + used, len - used, "%s%s%s%s", sep, quote ? "'" : "",
+                         key_table[i].name, quote ? "'" : "");
+        if (w > 0)
+            used += (size_t)w;
+        j++;
+    }
+}
+
+static int pick_section(const scenario_key *k, sec_kind sec)
+{
+    return k->rule->sec == sec;
+}
+
+static int pick_fit(const scenario_key *k, sec_kind sec)
+{
+    (void)sec;
+    return (k->rule->flags & KEY_FIT) != 0;
+}
+
+static int pick_measure(const scenario_key *k, sec_kind sec)
+{
+    return k->rule->sec == sec && k->rule->read == read_target;
+}
+
+/* A reader's complaint about kv's text, or about a default the table gives
+ * (which only a broken table can bring about). */
+static int read_err(const section_read *r, const scenario_key *k, const raw_kv *kv,
+                    const char *why)
+{
+    if (kv)
+        return kv_err(r->b, kv, why);
+    char lab[2 * TS_NAME_MAX + 32];
+    return ts_errf(r->b->err, "%s:%d: %s: %s: the default '%s': %s", r->sec->file, r->sec->line,
+                   raw_sec_label(r->sec, lab, sizeof lab), k->name, k->deflt, why);
+}
+
+/* Reads section r->si through the table: first the defaults, then the
+ * section's keys in the order they were written (so that the first mistake
+ * in the file is the one reported), then the check for required keys, then
+ * the keys that wait for the others. */
+static int read_section(section_read *r)
+{
+    build *b = r->b;
+    sec_kind sec = r->sec->kind;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const scenario_key *k = &key_table[i];
+        if (k->rule->sec == sec && default_is_value(k) && k->rule->read(r, k, NULL, k->deflt) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < b->raw->n_kvs; i++) {
+        const raw_kv *kv = &b->raw->kvs[i];
+        if (kv->sec != r->si)
+            continue;
+        const scenario_key *k = key_find(sec, kv->key);
+        if (!k) {
+            char names[400], why[450];
+            list_keys(names, sizeof names, pick_section, sec, ", ", 0);
+            snprintf(why, sizeof why, "unknown key (expected %s)", names);
+            return kv_err(b, kv, why);
+        }
+        r->given[k - key_table] = kv;
+        if (!(k->rule->flags & KEY_LATER) && k->rule->read(r, k, kv, kv->value) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const scenario_key *k = &key_table[i];
+        if (k->rule->sec == sec && !r->given[i] && strcmp(k->deflt, "required") == 0) {
+            char lab[2 * TS_NAME_MAX + 32];
+            return ts_errf(b->err, "%s:%d: %s: missing key '%s'", r->sec->file, r->sec->line,
+                           raw_sec_label(r->sec, lab, sizeof lab), k->name);
+        }
+    }
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const scenario_key *k = &key_table[i];
+        const raw_kv *kv = r->given[i];
+        if (k->rule->sec == sec && (k->rule->flags & KEY_LATER) && kv &&
+            k->rule->read(r, k, kv, kv->value) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Registers the section's parameters in table order, named PREFIX.KEY, so
+ * that the order of the parameters (and of the draws) does not depend on
+ * the order of the lines.  A parameter without a value and without a
+ * default gets no index (a transition without a quota). */
+static int register_params(section_read *r, const char *prefix)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const scenario_key *k = &key_table[i];
+        if (k->rule->sec != r->sec->kind || k->rule->read != read_param)
+            continue;
+        size_t *slot = key_field(r, k);
+        if (!r->given[i] && !default_is_value(k)) {
+            *slot = TS_NO_PARAM;
+            continue;
+        }
+        char pname[2 * TS_NAME_MAX + 64];
+        snprintf(pname, sizeof pname, "%s.%s", prefix, k->name);
+        if (param_add(r->b, r->given[i], pname, r->value[i], (k->rule->flags & KEY_WHOLE) != 0,
+                      slot) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- the readers */
+
+static int read_scenario_name(section_read *r, const scenario_key *k, const raw_kv *kv,
+                              const char *text)
+{
+    if (!valid_scenario_name(text))
+        return read_err(r, k, kv, "a name is letters, digits, '_', '-' and '.' (not starting "
+                        "with '.' or '-'), at most 63 characters");
+    snprintf(key_field(r, k), TS_NAME_MAX, "%s", text);
+    return 0;
+}
+
+static int read_text(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    (void)kv;
+    char **dst = key_field(r, k);
+    free(*dst);
+    if (!(*dst = xstrdup(text)))
+        return ts_errf(r->b->err, "out of memory");
+    return 0;
+}
+
+static int read_year(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    int64_t v;
+    if (num_parse_int64(text, (int64_t)k->rule->min, (int64_t)k->rule->max, &v) < 0) {
+        char why[128];
+        snprintf(why, sizeof why, "expected a year (a whole number from %" PRIu64 " to %" PRIu64
+                 ")", k->rule->min, k->rule->max);
+        return read_err(r, k, kv, why);
+    }
+    *(int *)key_field(r, k) = (int)v;
+    return 0;
+}
+
+static int read_whole(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    uint64_t v;
+    if (num_parse_uint64(text, k->rule->max, &v) < 0 || v < k->rule->min) {
+        char why[128];
+        snprintf(why, sizeof why, "expected a whole number from %" PRIu64 " to %" PRIu64,
+                 k->rule->min, k->rule->max);
+        return read_err(r, k, kv, why);
+    }
+    *(uint64_t *)key_field(r, k) = v;
+    return 0;
+}
+
+/* `base =` was followed while the files were read (load_chain). */
+static int read_base(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    (void)r, (void)k, (void)kv, (void)text;
+    return 0;
+}
+
+static int read_yesno(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    int *dst = key_field(r, k);
+    if (!strcmp(text, "yes") || !strcmp(text, "true") || !strcmp(text, "1"))
+        *dst = 1;
+    else if (!strcmp(text, "no") || !strcmp(text, "false") || !strcmp(text, "0"))
+        *dst = 0;
+    else
+        return read_err(r, k, kv, "expected yes or no");
+    return 0;
+}
+
+/* A plain number within the row's bounds. */
+static int number_in_bounds(section_read *r, const scenario_key *k, const raw_kv *kv,
+                            const char *text, double *out)
+{
+    const struct scenario_key_rule *u = k->rule;
+    double v;
+    if ((u->flags & KEY_PERCENT ? num_parse_percent(text, &v, NULL)
+                                : num_parse_double(text, &v)) < 0)
+        return read_err(r, k, kv, u->expect);
+    if ((u->flags & KEY_ABOVE_LO ? v <= u->lo : v < u->lo) ||
+        (u->flags & KEY_BELOW_HI ? v >= u->hi : v > u->hi))
+        return read_err(r, k, kv, u->outside);
+    *out = v;
+    return 0;
+}
+
+static int read_number(section_read *r, const scenario_key *k, const raw_kv *kv,
+                       const char *text)
+{
+    return number_in_bounds(r, k, kv, text, key_field(r, k));
 }
 
 /* "fit" or "fit(PRIOR)": *inner gets PRIOR's text (empty for a bare fit).
@@ -759,131 +1234,207 @@ static int split_fit(const char *v, char *inner, size_t n)
     return 1;
 }
 
-/* Parses kv's value as a parameter value in `range`; `fit` and `fit(PRIOR)`
- * are accepted where allow_fit is set. */
-static int parse_value(build *b, const raw_kv *kv, dist_range range, int integer, int allow_fit,
-                       pvalue *out)
+/* A value or distribution in the row's range, or `fit` / `fit(PRIOR)` where
+ * the row allows it; held in r->value until register_params. */
+static int read_param(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
 {
+    const struct scenario_key_rule *u = k->rule;
+    pvalue *out = &r->value[k - key_table];
     dist d;
     char why[300], inner[LINE_MAX_CHARS];
-    int fit = split_fit(kv->value, inner, sizeof inner);
+    int fit = split_fit(text, inner, sizeof inner);
     if (fit < 0)
-        return kv_err(b, kv, "expected 'fit' or 'fit(PRIOR)'");
-    if (fit && !allow_fit)
-        return kv_err(b, kv, "only stock, inflow, inflow_growth, exit and rate can be fitted");
+        return read_err(r, k, kv, "expected 'fit' or 'fit(PRIOR)'");
+    if (fit && !(u->flags & KEY_FIT)) {
+        char names[200];
+        list_keys(names, sizeof names, pick_fit, u->sec, " and ", 0);
+        snprintf(why, sizeof why, "only %s can be fitted", names);
+        return read_err(r, k, kv, why);
+    }
     if (fit) {
         out->fit = 1;
         out->has_prior = inner[0] != '\0';
-        out->d = dist_fixed(0.0, range);
-        if (out->has_prior && dist_parse(inner, range, &out->d, why, sizeof why) < 0) {
+        out->d = dist_fixed(0.0, *u->range);
+        if (out->has_prior && dist_parse(inner, *u->range, &out->d, why, sizeof why) < 0) {
             char msg[400];
             snprintf(msg, sizeof msg, "prior: %s", why);
-            return kv_err(b, kv, msg);
+            return read_err(r, k, kv, msg);
         }
         return 0;
     }
-    if (dist_parse(kv->value, range, &d, why, sizeof why) < 0)
-        return kv_err(b, kv, why);
-    if (integer && d.kind == DIST_FIXED && d.p[0] != floor(d.p[0])) {
+    if (dist_parse(text, *u->range, &d, why, sizeof why) < 0)
+        return read_err(r, k, kv, why);
+    if ((u->flags & KEY_WHOLE) && d.kind == DIST_FIXED && d.p[0] != floor(d.p[0])) {
         snprintf(why, sizeof why, "%.10g is not a whole number of firms", d.p[0]);
-        return kv_err(b, kv, why);
+        return read_err(r, k, kv, why);
     }
-    if (integer && d.kind == DIST_FIXED && d.p[0] > 4611686018427387904.0) {
+    if ((u->flags & KEY_WHOLE) && d.kind == DIST_FIXED && d.p[0] > COUNT_MAX) {
         snprintf(why, sizeof why, "%.10g is above 2^62", d.p[0]);
-        return kv_err(b, kv, why);
+        return read_err(r, k, kv, why);
     }
     out->d = d;
     out->fit = out->has_prior = 0;
     return 0;
 }
 
-/* Registers an already parsed value (kv NULL: a default) as parameter pname. */
-static int param_add(build *b, const raw_kv *kv, const char *pname, pvalue v, int integer,
-                     size_t *idx)
+/* One target per measure given, made once the tolerance is known. */
+static int read_target(section_read *r, const scenario_key *k, const raw_kv *kv,
+                       const char *text)
 {
-    *idx = add_param(b, pname, v.d, integer, kv);
-    if (*idx == TS_NO_PARAM)
-        return ts_errf(b->err, "out of memory");
-    b->s->params[*idx].fit = v.fit;
-    b->s->params[*idx].has_prior = v.has_prior;
+    scenario *s = r->b->s;
+    const target_keys *tk = r->obj;
+    double v;
+    if (number_in_bounds(r, k, kv, text, &v) < 0)
+        return -1;
+    ts_target *t = &s->targets[s->n_targets++];
+    t->tier = tk->tier;
+    t->kind = k->rule->measure;
+    t->value = v;
+    t->tolerance = tk->tolerance;
+    /* The bar is target * (1 - tolerance), met by any whole count at or
+     * above it.  A bar within the product's rounding error (2 ulps) of a
+     * whole number is that number: 100 * (1 - 45%) is 55.000000000000007
+     * in doubles and must not ask for 56 firms. */
+    double bar = v * (1.0 - tk->tolerance);
+    double whole = nearbyint(bar), ulp = nextafter(bar, INFINITY) - bar;
+    t->threshold = (int64_t)(fabs(bar - whole) < 2.0 * ulp ? whole : ceil(bar));
+    if (t->threshold < 1)
+        t->threshold = 1;
+    t->file = kv ? kv->file : r->sec->file;
+    t->line = kv ? kv->line : r->sec->line;
     return 0;
 }
 
-static int parse_year(build *b, const raw_kv *kv, int *out)
+/* A scale list: split at top-level commas (commas inside parentheses belong
+ * to a distribution), each item `WHAT : FACTOR` with the factor in the
+ * row's range. */
+static int read_scale(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
 {
-    int64_t v;
-    if (num_parse_int64(kv->value, 1000, 9999, &v) < 0)
-        return kv_err(b, kv, "expected a year (a whole number from 1000 to 9999)");
-    *out = (int)v;
+    build *b = r->b;
+    scenario *s = b->s;
+    ts_policy *p = r->obj;
+    size_t len = strlen(text);
+    size_t start = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = text[i];
+        if (ch == '(')
+            depth++;
+        else if (ch == ')')
+            depth--;
+        if (!(ch == '\0' || (ch == ',' && depth == 0)))
+            continue;
+        char item[LINE_MAX_CHARS];
+        snprintf(item, sizeof item, "%.*s", (int)(i - start), text + start);
+        start = i + 1;
+        size_t il = strlen(item), lead = strspn(item, " \t");
+        while (il > lead && is_blank((unsigned char)item[il - 1]))
+            item[--il] = '\0';
+        memmove(item, item + lead, il - lead + 1);
+        char *colon = strchr(item, ':');
+        char why[512];
+        if (!colon) {
+            snprintf(why, sizeof why, "'%.200s': expected 'FROM -> TO : factor', "
+                     "'TIER.inflow : factor' or 'TIER.exit : factor'", item);
+            return read_err(r, k, kv, why);
+        }
+        *colon = '\0';
+        const char *what = skip_blanks(item);
+        char *we = colon;
+        while (we > what && is_blank((unsigned char)we[-1]))
+            *--we = '\0';
+        ts_scale sc;
+        char pname[3 * TS_NAME_MAX + 64];
+        const char *arrow = strstr(what, "->");
+        if (arrow) {
+            char a[TS_NAME_MAX + 1], bname[TS_NAME_MAX + 1];
+            const char *ae = arrow;
+            while (ae > what && is_blank((unsigned char)ae[-1]))
+                ae--;
+            const char *bs = skip_blanks(arrow + 2);
+            if (!valid_ident(what, (size_t)(ae - what)) || !valid_ident(bs, strlen(bs))) {
+                snprintf(why, sizeof why, "'%s': expected 'FROM -> TO'", what);
+                return read_err(r, k, kv, why);
+            }
+            snprintf(a, sizeof a, "%.*s", (int)(ae - what), what);
+            snprintf(bname, sizeof bname, "%s", bs);
+            size_t t;
+            for (t = 0; t < s->n_transitions; t++)
+                if (!strcmp(s->tiers[s->transitions[t].from].name, a) &&
+                    !strcmp(s->tiers[s->transitions[t].to].name, bname))
+                    break;
+            if (t == s->n_transitions) {
+                snprintf(why, sizeof why, "no transition '%s -> %s' in the scenario", a, bname);
+                return read_err(r, k, kv, why);
+            }
+            sc.kind = TS_SCALE_RATE;
+            sc.index = t;
+            snprintf(pname, sizeof pname, "policy.%s.scale.%s->%s", p->name, a, bname);
+        } else {
+            const char *dot = strrchr(what, '.');
+            if (!dot || (strcmp(dot, ".inflow") && strcmp(dot, ".exit"))) {
+                snprintf(why, sizeof why, "'%s': expected 'FROM -> TO', 'TIER.inflow' or "
+                         "'TIER.exit'", what);
+                return read_err(r, k, kv, why);
+            }
+            char tname[TS_NAME_MAX + 1];
+            if (!valid_ident(what, (size_t)(dot - what))) {
+                snprintf(why, sizeof why, "'%s': expected a tier name before '%s'", what, dot);
+                return read_err(r, k, kv, why);
+            }
+            snprintf(tname, sizeof tname, "%.*s", (int)(dot - what), what);
+            long t = scenario_find_tier(s, tname);
+            if (t < 0) {
+                snprintf(why, sizeof why, "unknown tier '%s'", tname);
+                return read_err(r, k, kv, why);
+            }
+            sc.kind = strcmp(dot, ".inflow") ? TS_SCALE_EXIT : TS_SCALE_INFLOW;
+            sc.index = (size_t)t;
+            snprintf(pname, sizeof pname, "policy.%s.scale.%s%s", p->name, tname, dot);
+        }
+        for (size_t j = 0; j < p->n_scales; j++)
+            if (p->scales[j].kind == sc.kind && p->scales[j].index == sc.index) {
+                snprintf(why, sizeof why, "'%s' is scaled twice", what);
+                return read_err(r, k, kv, why);
+            }
+        dist d;
+        char dwhy[256];
+        if (dist_parse(colon + 1, *k->rule->range, &d, dwhy, sizeof dwhy) < 0) {
+            snprintf(why, sizeof why, "'%s': %s", what, dwhy);
+            return read_err(r, k, kv, why);
+        }
+        /* One more each time: a policy scales each tier's inflow and exit
+         * and each transition at most once (checked above), so the list
+         * stays short. */
+        ts_scale *grown = realloc(p->scales, (p->n_scales + 1) * sizeof *p->scales);
+        if (!grown)
+            return ts_errf(b->err, "out of memory");
+        p->scales = grown;
+        sc.p_factor = add_param(b, pname, d, 0, kv);
+        if (sc.p_factor == TS_NO_PARAM)
+            return ts_errf(b->err, "out of memory");
+        p->scales[p->n_scales++] = sc;
+    }
     return 0;
 }
 
-static int parse_yesno(build *b, const raw_kv *kv, int *out)
-{
-    const char *v = kv->value;
-    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-        *out = 1;
-    else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-        *out = 0;
-    else
-        return kv_err(b, kv, "expected yes or no");
-    return 0;
-}
+/* -------------------------------------------------- the section builders */
 
-static char *dup_label(build *b, const raw_kv *kv)
-{
-    char *l = xstrdup(kv->value);
-    if (!l)
-        ts_errf(b->err, "out of memory");
-    return l;
-}
-
-static int unknown_key(build *b, const raw_kv *kv, const char *expected)
-{
-    char why[256];
-    snprintf(why, sizeof why, "unknown key (expected %s)", expected);
-    return kv_err(b, kv, why);
-}
-
-static int build_scenario_section(build *b, size_t si, const raw_kv **have_start,
-                                  const raw_kv **have_end)
+static int build_scenario_section(build *b, size_t si)
 {
     scenario *s = b->s;
-    for (size_t i = 0; i < b->raw->n_kvs; i++) {
-        const raw_kv *kv = &b->raw->kvs[i];
-        if (kv->sec != si)
-            continue;
-        const char *k = kv->key;
-        if (!strcmp(k, "name")) {
-            if (!valid_scenario_name(kv->value))
-                return kv_err(b, kv, "a name is letters, digits, '_', '-' and '.' (not "
-                              "starting with '.' or '-'), at most 63 characters");
-            snprintf(s->name, sizeof s->name, "%s", kv->value);
-        } else if (!strcmp(k, "label")) {
-            free(s->label);
-            if (!(s->label = dup_label(b, kv)))
-                return -1;
-        } else if (!strcmp(k, "start_year")) {
-            if (parse_year(b, kv, &s->start_year) < 0)
-                return -1;
-            *have_start = kv;
-        } else if (!strcmp(k, "end_year")) {
-            if (parse_year(b, kv, &s->end_year) < 0)
-                return -1;
-            *have_end = kv;
-        } else if (!strcmp(k, "replications")) {
-            if (num_parse_uint64(kv->value, 1000000000ULL, &s->replications) < 0 ||
-                s->replications == 0)
-                return kv_err(b, kv, "expected a whole number from 1 to 1000000000");
-        } else if (!strcmp(k, "seed")) {
-            if (num_parse_uint64(kv->value, UINT64_MAX, &s->seed) < 0)
-                return kv_err(b, kv, "expected a whole number from 0 to 18446744073709551615");
-        } else if (!strcmp(k, "base")) {
-            /* already followed while reading */
-        } else {
-            return unknown_key(b, kv, "name, label, start_year, end_year, replications, seed, base");
-        }
-    }
+    section_read r = {.b = b, .si = si, .sec = &b->raw->secs[si], .obj = s};
+    if (read_section(&r) < 0)
+        return -1;
+    const raw_kv *end = key_given(&r, "end_year");
+    if (s->end_year < s->start_year)
+        return ts_errf(b->err, "%s:%d: [scenario]: end_year %d is before start_year %d",
+                       end->file, end->line, s->end_year, s->start_year);
+    if (s->end_year - s->start_year + 1 > TS_MAX_YEARS)
+        return ts_errf(b->err, "%s:%d: [scenario]: more than %d years from start_year to end_year",
+                       end->file, end->line, TS_MAX_YEARS);
+    if (!s->label && !(s->label = xstrdup(s->name)))
+        return ts_errf(b->err, "out of memory");
     return 0;
 }
 
@@ -897,48 +1448,14 @@ static int build_tier(build *b, size_t si)
     t->file = sec->file;
     t->line = sec->line;
     s->n_tiers++; /* counted now so that scenario_free releases its label */
-    size_t *slots[5] = {&t->p_stock, &t->p_inflow, &t->p_growth, &t->p_dispersion, &t->p_exit};
-    static const char *const keys[5] = {"stock", "inflow", "inflow_growth", "inflow_dispersion",
-                                        "exit"};
-    const dist_range *ranges[5] = {&DIST_RANGE_NONNEG, &DIST_RANGE_NONNEG, &DIST_RANGE_GROWTH,
-                                   &DIST_RANGE_NONNEG, &DIST_RANGE_PROB};
-    const raw_kv *given[5] = {NULL, NULL, NULL, NULL, NULL};
-    pvalue values[5];
-    for (int k = 0; k < 5; k++)
-        values[k] = pvalue_fixed(0.0, *ranges[k]);
-    /* Values are checked in the order they were written, so the first
-     * mistake in the file is the one reported. */
-    for (size_t i = 0; i < b->raw->n_kvs; i++) {
-        const raw_kv *kv = &b->raw->kvs[i];
-        if (kv->sec != si)
-            continue;
-        int found = 0;
-        for (int k = 0; k < 5; k++)
-            if (!strcmp(kv->key, keys[k])) {
-                if (parse_value(b, kv, *ranges[k], k == 0, k != 3, &values[k]) < 0)
-                    return -1;
-                given[k] = kv;
-                found = 1;
-            }
-        if (found)
-            continue;
-        if (!strcmp(kv->key, "label")) {
-            free(t->label);
-            if (!(t->label = dup_label(b, kv)))
-                return -1;
-        } else {
-            return unknown_key(b, kv, "label, stock, inflow, inflow_growth, inflow_dispersion, exit");
-        }
-    }
+    section_read r = {.b = b, .si = si, .sec = sec, .obj = t};
+    if (read_section(&r) < 0)
+        return -1;
     if (!t->label && !(t->label = xstrdup(t->name)))
         return ts_errf(b->err, "out of memory");
-    for (int k = 0; k < 5; k++) {
-        char pname[TS_NAME_MAX + 32];
-        snprintf(pname, sizeof pname, "tier.%s.%s", t->name, keys[k]);
-        if (param_add(b, given[k], pname, values[k], k == 0, slots[k]) < 0)
-            return -1;
-    }
-    return 0;
+    char prefix[TS_NAME_MAX + 8];
+    snprintf(prefix, sizeof prefix, "tier.%s", t->name);
+    return register_params(&r, prefix);
 }
 
 static int find_tier_for(build *b, const raw_sec *sec, const char *name, size_t *out)
@@ -961,42 +1478,17 @@ static int build_transition(build *b, size_t si)
     memset(t, 0, sizeof *t);
     t->file = sec->file;
     t->line = sec->line;
-    t->p_quota = TS_NO_PARAM;
     if (find_tier_for(b, sec, sec->a, &t->from) < 0 || find_tier_for(b, sec, sec->b, &t->to) < 0)
         return -1;
     if (t->from == t->to)
         return ts_errf(b->err, "%s:%d: transition '%s -> %s': a tier cannot be promoted into "
                        "itself", sec->file, sec->line, sec->a, sec->b);
-    const raw_kv *rate = NULL, *quota = NULL;
-    pvalue rate_d, quota_d;
-    char pname[2 * TS_NAME_MAX + 32];
-    for (size_t i = 0; i < b->raw->n_kvs; i++) {
-        const raw_kv *kv = &b->raw->kvs[i];
-        if (kv->sec != si)
-            continue;
-        if (!strcmp(kv->key, "rate")) {
-            if (parse_value(b, kv, DIST_RANGE_PROB, 0, 1, &rate_d) < 0)
-                return -1;
-            rate = kv;
-        } else if (!strcmp(kv->key, "keep")) {
-            if (parse_yesno(b, kv, &t->keep) < 0)
-                return -1;
-        } else if (!strcmp(kv->key, "quota")) {
-            if (parse_value(b, kv, DIST_RANGE_NONNEG, 1, 0, &quota_d) < 0)
-                return -1;
-            quota = kv;
-        } else {
-            return unknown_key(b, kv, "rate, keep, quota");
-        }
-    }
-    if (!rate)
-        return ts_errf(b->err, "%s:%d: transition '%s -> %s': missing key 'rate'", sec->file,
-                       sec->line, sec->a, sec->b);
-    snprintf(pname, sizeof pname, "transition.%s->%s.rate", sec->a, sec->b);
-    if (param_add(b, rate, pname, rate_d, 0, &t->p_rate) < 0)
+    section_read r = {.b = b, .si = si, .sec = sec, .obj = t};
+    if (read_section(&r) < 0)
         return -1;
-    snprintf(pname, sizeof pname, "transition.%s->%s.quota", sec->a, sec->b);
-    if (quota && param_add(b, quota, pname, quota_d, 1, &t->p_quota) < 0)
+    char prefix[2 * TS_NAME_MAX + 16];
+    snprintf(prefix, sizeof prefix, "transition.%s->%s", sec->a, sec->b);
+    if (register_params(&r, prefix) < 0)
         return -1;
     s->n_transitions++;
     return 0;
@@ -1006,162 +1498,18 @@ static int build_target(build *b, size_t si)
 {
     scenario *s = b->s;
     const raw_sec *sec = &b->raw->secs[si];
-    size_t tier;
-    if (find_tier_for(b, sec, sec->a, &tier) < 0)
+    target_keys tk = {0, 0.0};
+    if (find_tier_for(b, sec, sec->a, &tk.tier) < 0)
         return -1;
-    double tol = 0.0;
-    const raw_kv *kinds[2] = {NULL, NULL};
-    for (size_t i = 0; i < b->raw->n_kvs; i++) {
-        const raw_kv *kv = &b->raw->kvs[i];
-        if (kv->sec != si)
-            continue;
-        if (!strcmp(kv->key, "new")) {
-            kinds[TS_TARGET_NEW] = kv;
-        } else if (!strcmp(kv->key, "stock")) {
-            kinds[TS_TARGET_STOCK] = kv;
-        } else if (!strcmp(kv->key, "tolerance")) {
-            if (num_parse_percent(kv->value, &tol, NULL) < 0)
-                return kv_err(b, kv, "expected a number or a percentage");
-            if (tol < 0.0 || tol >= 1.0)
-                return kv_err(b, kv, "a tolerance is at least 0 and below 100%");
-        } else {
-            return unknown_key(b, kv, "new, stock, tolerance");
-        }
-    }
-    if (!kinds[0] && !kinds[1])
-        return ts_errf(b->err, "%s:%d: target '%s': missing key 'new' or 'stock'", sec->file,
-                       sec->line, sec->a);
-    for (int k = 0; k < 2; k++) {
-        const raw_kv *kv = kinds[k];
-        if (!kv)
-            continue;
-        double v;
-        if (num_parse_double(kv->value, &v) < 0)
-            return kv_err(b, kv, "expected a number of firms");
-        if (v <= 0.0 || v > 4611686018427387904.0)
-            return kv_err(b, kv, "a target is a number of firms above 0 (and below 2^62)");
-        ts_target *t = &s->targets[s->n_targets++];
-        t->tier = tier;
-        t->kind = (ts_target_kind)k;
-        t->value = v;
-        t->tolerance = tol;
-        /* The bar is target * (1 - tolerance), met by any whole count at or
-         * above it.  A bar within the product's rounding error (2 ulps) of a
-         * whole number is that number: 100 * (1 - 45%) is 55.000000000000007
-         * in doubles and must not ask for 56 firms. */
-        double bar = v * (1.0 - tol);
-        double whole = nearbyint(bar), ulp = nextafter(bar, INFINITY) - bar;
-        t->threshold = (int64_t)(fabs(bar - whole) < 2.0 * ulp ? whole : ceil(bar));
-        if (t->threshold < 1)
-            t->threshold = 1;
-        t->file = kv->file;
-        t->line = kv->line;
-    }
-    return 0;
-}
-
-/* Splits a scale list at top-level commas (commas inside parentheses belong
- * to a distribution) and parses each `WHAT : FACTOR`. */
-static int build_scale_items(build *b, ts_policy *p, const raw_kv *kv, size_t *cap)
-{
-    scenario *s = b->s;
-    const char *v = kv->value;
-    size_t len = strlen(v);
-    size_t start = 0;
-    int depth = 0;
-    for (size_t i = 0; i <= len; i++) {
-        char ch = v[i];
-        if (ch == '(')
-            depth++;
-        else if (ch == ')')
-            depth--;
-        if (!(ch == '\0' || (ch == ',' && depth == 0)))
-            continue;
-        char item[LINE_MAX_CHARS];
-        snprintf(item, sizeof item, "%.*s", (int)(i - start), v + start);
-        start = i + 1;
-        size_t il = strlen(item), lead = strspn(item, " \t");
-        while (il > lead && is_blank((unsigned char)item[il - 1]))
-            item[--il] = '\0';
-        memmove(item, item + lead, il - lead + 1);
-        char *colon = strchr(item, ':');
-        char why[512];
-        if (!colon) {
-            snprintf(why, sizeof why, "'%.200s': expected 'FROM -> TO : factor', "
-                     "'TIER.inflow : factor' or 'TIER.exit : factor'", item);
-            return kv_err(b, kv, why);
-        }
-        *colon = '\0';
-        const char *what = skip_blanks(item);
-        char *we = colon;
-        while (we > what && is_blank((unsigned char)we[-1]))
-            *--we = '\0';
-        ts_scale sc;
-        char pname[3 * TS_NAME_MAX + 64];
-        const char *arrow = strstr(what, "->");
-        if (arrow) {
-            char a[TS_NAME_MAX + 1], bname[TS_NAME_MAX + 1];
-            const char *ae = arrow;
-            while (ae > what && is_blank((unsigned char)ae[-1]))
-                ae--;
-            const char *bs = skip_blanks(arrow + 2);
-            if (!valid_ident(what, (size_t)(ae - what)) || !valid_ident(bs, strlen(bs))) {
-                snprintf(why, sizeof why, "'%s': expected 'FROM -> TO'", what);
-                return kv_err(b, kv, why);
-            }
-            snprintf(a, sizeof a, "%.*s", (int)(ae - what), what);
-            snprintf(bname, sizeof bname, "%s", bs);
-            size_t t;
-            for (t = 0; t < s->n_transitions; t++)
-                if (!strcmp(s->tiers[s->transitions[t].from].name, a) &&
-                    !strcmp(s->tiers[s->transitions[t].to].name, bname))
-                    break;
-            if (t == s->n_transitions) {
-                snprintf(why, sizeof why, "no transition '%s -> %s' in the scenario", a, bname);
-                return kv_err(b, kv, why);
-            }
-            sc.kind = TS_SCALE_RATE;
-            sc.index = t;
-            snprintf(pname, sizeof pname, "policy.%s.scale.%s->%s", p->name, a, bname);
-        } else {
-            const char *dot = strrchr(what, '.');
-            if (!dot || (strcmp(dot, ".inflow") && strcmp(dot, ".exit"))) {
-                snprintf(why, sizeof why, "'%s': expected 'FROM -> TO', 'TIER.inflow' or "
-                         "'TIER.exit'", what);
-                return kv_err(b, kv, why);
-            }
-            char tname[TS_NAME_MAX + 1];
-            if (!valid_ident(what, (size_t)(dot - what))) {
-                snprintf(why, sizeof why, "'%s': expected a tier name before '%s'", what, dot);
-                return kv_err(b, kv, why);
-            }
-            snprintf(tname, sizeof tname, "%.*s", (int)(dot - what), what);
-            long k = scenario_find_tier(s, tname);
-            if (k < 0) {
-                snprintf(why, sizeof why, "unknown tier '%s'", tname);
-                return kv_err(b, kv, why);
-            }
-            sc.kind = strcmp(dot, ".inflow") ? TS_SCALE_EXIT : TS_SCALE_INFLOW;
-            sc.index = (size_t)k;
-            snprintf(pname, sizeof pname, "policy.%s.scale.%s%s", p->name, tname, dot);
-        }
-        for (size_t j = 0; j < p->n_scales; j++)
-            if (p->scales[j].kind == sc.kind && p->scales[j].index == sc.index) {
-                snprintf(why, sizeof why, "'%s' is scaled twice", what);
-                return kv_err(b, kv, why);
-            }
-        dist d;
-        char dwhy[256];
-        if (dist_parse(colon + 1, DIST_RANGE_NONNEG, &d, dwhy, sizeof dwhy) < 0) {
-            snprintf(why, sizeof why, "'%s': %s", what, dwhy);
-            return kv_err(b, kv, why);
-        }
-        if (grow((void **)&p->scales, cap, p->n_scales + 1, sizeof *p->scales) < 0)
-            return ts_errf(b->err, "out of memory");
-        sc.p_factor = add_param(b, pname, d, 0, kv);
-        if (sc.p_factor == TS_NO_PARAM)
-            return ts_errf(b->err, "out of memory");
-        p->scales[p->n_scales++] = sc;
+    size_t before = s->n_targets;
+    section_read r = {.b = b, .si = si, .sec = sec, .obj = &tk};
+    if (read_section(&r) < 0)
+        return -1;
+    if (s->n_targets == before) {
+        char names[200];
+        list_keys(names, sizeof names, pick_measure, SEC_TARGET, " or ", 1);
+        return ts_errf(b->err, "%s:%d: target '%s': missing key %s", sec->file, sec->line,
+                       sec->a, names);
     }
     return 0;
 }
@@ -1178,41 +1526,17 @@ static int build_policy(build *b, size_t si)
     p->from = s->start_year;
     p->until = s->end_year;
     s->n_policies++; /* counted now so that scenario_free releases its parts */
-    const raw_kv *from = NULL, *until = NULL;
-    size_t cap = 0;
     char pname[TS_NAME_MAX + 32];
     snprintf(pname, sizeof pname, "policy.%s.scale", p->name);
     p->p_strength = add_param(b, pname, dist_fixed(1.0, DIST_RANGE_NONNEG), 0, NULL);
     if (p->p_strength == TS_NO_PARAM)
         return ts_errf(b->err, "out of memory");
-    for (size_t i = 0; i < b->raw->n_kvs; i++) {
-        const raw_kv *kv = &b->raw->kvs[i];
-        if (kv->sec != si)
-            continue;
-        if (!strcmp(kv->key, "label")) {
-            free(p->label);
-            if (!(p->label = dup_label(b, kv)))
-                return -1;
-        } else if (!strcmp(kv->key, "from")) {
-            if (parse_year(b, kv, &p->from) < 0)
-                return -1;
-            from = kv;
-        } else if (!strcmp(kv->key, "until")) {
-            if (parse_year(b, kv, &p->until) < 0)
-                return -1;
-            until = kv;
-        } else if (!strcmp(kv->key, "scale")) {
-            if (build_scale_items(b, p, kv, &cap) < 0)
-                return -1;
-        } else {
-            return unknown_key(b, kv, "label, from, until, scale");
-        }
-    }
+    section_read r = {.b = b, .si = si, .sec = sec, .obj = p};
+    if (read_section(&r) < 0)
+        return -1;
     if (!p->label && !(p->label = xstrdup(p->name)))
         return ts_errf(b->err, "out of memory");
-    if (p->n_scales == 0)
-        return ts_errf(b->err, "%s:%d: policy '%s': missing key 'scale'", sec->file, sec->line,
-                       p->name);
+    const raw_kv *from = key_given(&r, "from"), *until = key_given(&r, "until");
     if (from && (p->from < s->start_year || p->from > s->end_year))
         return kv_err(b, from, "the year is outside start_year .. end_year");
     if (until && (p->until < s->start_year || p->until > s->end_year))
@@ -1247,48 +1571,33 @@ static int check_outgoing_sums(build *b)
 static int interpret(scenario *s, raw_ini *raw, ts_err *err)
 {
     build b = {s, raw, err, 0};
-    size_t n_by_kind[5] = {0};
+    size_t n_by_kind[SEC_KINDS] = {0};
     for (size_t i = 0; i < raw->n_secs; i++)
         n_by_kind[raw->secs[i].kind]++;
     const char *top = s->path;
     if (n_by_kind[SEC_SCENARIO] == 0)
-        return ts_errf(err, "%s: missing section [scenario]", top);
+        return ts_errf(err, "%s: missing section " SEC_FORM_SCENARIO, top);
     if (n_by_kind[SEC_TIER] == 0)
-        return ts_errf(err, "%s: no [tier NAME] section", top);
+        return ts_errf(err, "%s: no " SEC_FORM_TIER " section", top);
     /* The limits were checked as the sections were read (count_section). */
-    for (int k = 1; k < 5; k++)
-        assert(n_by_kind[k] <= sec_kind_max[k]);
+    for (int k = 0; k < SEC_KINDS; k++)
+        assert(n_by_kind[k] <= sec_kinds[k].max);
+    size_t n_measures = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        n_measures += (size_t)pick_measure(&key_table[i], SEC_TARGET);
     s->tiers = calloc(n_by_kind[SEC_TIER], sizeof *s->tiers);
     s->transitions = calloc(n_by_kind[SEC_TRANSITION] + 1, sizeof *s->transitions);
-    s->targets = calloc(2 * n_by_kind[SEC_TARGET] + 1, sizeof *s->targets);
+    s->targets = calloc(n_measures * n_by_kind[SEC_TARGET] + 1, sizeof *s->targets);
     s->policies = calloc(n_by_kind[SEC_POLICY] + 1, sizeof *s->policies);
     if (!s->tiers || !s->transitions || !s->targets || !s->policies)
         return ts_errf(err, "out of memory");
 
-    s->replications = 10000;
-    s->seed = 1;
     size_t scen = 0;
     for (size_t i = 0; i < raw->n_secs; i++)
         if (raw->secs[i].kind == SEC_SCENARIO)
             scen = i;
-    const raw_kv *have_start = NULL, *have_end = NULL;
-    if (build_scenario_section(&b, scen, &have_start, &have_end) < 0)
+    if (build_scenario_section(&b, scen) < 0)
         return -1;
-    const raw_sec *ss = &raw->secs[scen];
-    if (!s->name[0])
-        return ts_errf(err, "%s:%d: [scenario]: missing key 'name'", ss->file, ss->line);
-    if (!have_start)
-        return ts_errf(err, "%s:%d: [scenario]: missing key 'start_year'", ss->file, ss->line);
-    if (!have_end)
-        return ts_errf(err, "%s:%d: [scenario]: missing key 'end_year'", ss->file, ss->line);
-    if (s->end_year < s->start_year)
-        return ts_errf(err, "%s:%d: [scenario]: end_year %d is before start_year %d",
-                       have_end->file, have_end->line, s->end_year, s->start_year);
-    if (s->end_year - s->start_year + 1 > TS_MAX_YEARS)
-        return ts_errf(err, "%s:%d: [scenario]: more than %d years from start_year to end_year",
-                       have_end->file, have_end->line, TS_MAX_YEARS);
-    if (!s->label && !(s->label = xstrdup(s->name)))
-        return ts_errf(err, "out of memory");
 
     /* Tiers first: the other sections refer to them in any order. */
     for (size_t i = 0; i < raw->n_secs; i++)
@@ -1454,4 +1763,16 @@ size_t scenario_unfitted(const scenario *s, size_t *first)
             n++;
         }
     return n;
+}
+
+const scenario_key *scenario_keys(size_t *n)
+{
+    *n = N_KEYS;
+    return key_table;
+}
+
+int scenario_key_markdown(const scenario_key *k, char *buf, size_t len)
+{
+    return snprintf(buf, len, "| %s | %s | %s | %s | %s | %s |", k->section, k->name, k->kind,
+                    k->range, k->deflt, k->meaning);
 }

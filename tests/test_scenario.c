@@ -1597,6 +1597,270 @@ static void test_long_header_at_eof(void)
     free(text);
 }
 
+/* ------------------------------------------------------- the key table */
+
+/* The five section forms; a row naming any other would belong to no
+ * section the parser reads. */
+static const char *const FORMS[] = {"[scenario]", "[tier NAME]", "[transition A -> B]",
+                                    "[target TIER]", "[policy NAME]"};
+
+static int is_form(const char *s)
+{
+    for (size_t i = 0; i < sizeof FORMS / sizeof FORMS[0]; i++)
+        if (strcmp(s, FORMS[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every cell present, on one line and free of '|' (it would split a cell of
+ * the markdown table); each section's keys unique and together; every row
+ * shorter than the 512 bytes scenario.h promises. */
+static void test_key_table(void)
+{
+    size_t n = 0;
+    const scenario_key *k = scenario_keys(&n);
+    CU_ASSERT_FATAL(k != NULL);
+    CU_ASSERT(n >= 23);
+    for (size_t i = 0; i < n; i++) {
+        const char *cells[] = {k[i].section, k[i].name, k[i].kind, k[i].range, k[i].deflt,
+                               k[i].meaning};
+        for (size_t c = 0; c < 6; c++) {
+            CU_ASSERT_FATAL(cells[c] != NULL);
+            if (cells[c][0] == '\0' || strpbrk(cells[c], "|\n\r")) {
+                fprintf(stderr, "\n  row %zu (%s): cell %zu is '%s'\n", i, k[i].name, c, cells[c]);
+                CU_FAIL("a cell is empty or holds '|' or a line end");
+            }
+        }
+        if (!is_form(k[i].section)) {
+            fprintf(stderr, "\n  row %zu (%s): section '%s'\n", i, k[i].name, k[i].section);
+            CU_FAIL("a row names an unknown section");
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(k[i].section, k[j].section) != 0)
+                continue;
+            CU_ASSERT(strcmp(k[i].name, k[j].name) != 0);
+            /* A section's rows are together: the row before i is of its section. */
+            CU_ASSERT(strcmp(k[i - 1].section, k[i].section) == 0);
+        }
+        char row[600];
+        int len = scenario_key_markdown(&k[i], row, sizeof row);
+        CU_ASSERT(len > 0 && len < 512);
+    }
+    /* The one row the format was specified by, cell by cell. */
+    char row[600];
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(k[i].section, "[tier NAME]") && !strcmp(k[i].name, "exit")) {
+            scenario_key_markdown(&k[i], row, sizeof row);
+            CU_ASSERT_STRING_EQUAL(row, "| [tier NAME] | exit | value, distribution or fit | "
+                                        "[0, 1] | 0 | yearly probability that a firm leaves "
+                                        "the tier |");
+        }
+    /* Truncation: snprintf's contract. */
+    char small[8];
+    CU_ASSERT(scenario_key_markdown(&k[0], small, sizeof small) > 7);
+    CU_ASSERT_STRING_EQUAL(small, "| [scen");
+}
+
+/* README.md's key table, between <!-- keys:begin --> and <!-- keys:end -->,
+ * is exactly what `tiersim check --keys` prints: the header, the rule, then
+ * one row per key in table order.  (Tests run from the project root.) */
+static void test_key_table_in_readme(void)
+{
+    FILE *f = fopen("README.md", "r");
+    CU_ASSERT_FATAL(f != NULL);
+    size_t n = 0;
+    const scenario_key *k = scenario_keys(&n);
+    char line[2048], want[2048];
+    int inside = 0, ended = 0, lineno = 0;
+    size_t row = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strcmp(line, "<!-- keys:begin -->")) {
+            CU_ASSERT(!inside && !ended);
+            inside = 1;
+            continue;
+        }
+        if (!strcmp(line, "<!-- keys:end -->")) {
+            CU_ASSERT(inside);
+            inside = 0;
+            ended = 1;
+            continue;
+        }
+        if (!inside)
+            continue;
+        if (row == 0)
+            snprintf(want, sizeof want, "| section | key | kind | range | default | meaning |");
+        else if (row == 1)
+            snprintf(want, sizeof want, "| --- | --- | --- | --- | --- | --- |");
+        else if (row - 2 < n)
+            scenario_key_markdown(&k[row - 2], want, sizeof want);
+        else
+            snprintf(want, sizeof want, "(no more rows: the table has %zu keys)", n);
+        if (strcmp(line, want) != 0 && bad++ < 3)
+            fprintf(stderr, "\n  README.md:%d\n    has:  %s\n    want: %s\n", lineno, line, want);
+        row++;
+    }
+    fclose(f);
+    CU_ASSERT(ended);
+    CU_ASSERT(bad == 0);
+    if (row != n + 2)
+        fprintf(stderr, "\n  README.md has %zu lines between the markers, the table %zu keys\n",
+                row, n);
+    CU_ASSERT(row == n + 2);
+}
+
+/* The fuzzer's dictionary knows every key, so it can reach every reader. */
+static void test_key_table_in_fuzz_dict(void)
+{
+    FILE *f = fopen("fuzz/scenario.dict", "r");
+    CU_ASSERT_FATAL(f != NULL);
+    char dict[16384];
+    size_t len = fread(dict, 1, sizeof dict - 1, f);
+    dict[len] = '\0';
+    fclose(f);
+    size_t n = 0;
+    const scenario_key *k = scenario_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        char entry[80];
+        snprintf(entry, sizeof entry, "\n\"%s\"\n", k[i].name);
+        if (!strstr(dict, entry)) {
+            fprintf(stderr, "\n  fuzz/scenario.dict lacks \"%s\"\n", k[i].name);
+            CU_FAIL("a key is missing from the fuzz dictionary");
+        }
+    }
+}
+
+/* The smallest scenario with every section: one line for each required
+ * key, tier a's stock and target b's new, so that each can be left out or
+ * replaced. */
+static const char *const SECTION_HEADER[] = {"[scenario]", "[tier a]", "[transition a -> b]",
+                                             "[target b]", "[policy p]"};
+static const char *const SECTION_LINES[][3] = {
+    {"name = t", "start_year = 2022", "end_year = 2025"},
+    {"stock = 137", NULL, NULL},
+    {"rate = 0.2385", NULL, NULL},
+    {"new = 31", NULL, NULL},
+    {"scale = a.inflow : 1.2", NULL, NULL},
+};
+
+static size_t form_index(const char *form)
+{
+    for (size_t i = 0; i < 5; i++)
+        if (!strcmp(form, FORMS[i]))
+            return i;
+    return 0;
+}
+
+/* The minimal scenario with row k's line dropped (replace NULL) or written
+ * as `NAME = replace`. */
+static void minimal_with(char *buf, size_t len, const scenario_key *k, const char *replace)
+{
+    size_t sec = form_index(k->section), used = 0;
+    int done = 0;
+    for (size_t s = 0; s < 5; s++) {
+        used += (size_t)snprintf(buf + used, len - used, "%s\n", SECTION_HEADER[s]);
+        for (size_t l = 0; l < 3 && SECTION_LINES[s][l]; l++) {
+            size_t nl = strlen(k->name);
+            int mine = s == sec && !strncmp(SECTION_LINES[s][l], k->name, nl) &&
+                       SECTION_LINES[s][l][nl] == ' ';
+            if (mine) {
+                done = 1;
+                if (replace)
+                    used += (size_t)snprintf(buf + used, len - used, "%s = %s\n", k->name,
+                                             replace);
+                continue;
+            }
+            used += (size_t)snprintf(buf + used, len - used, "%s\n", SECTION_LINES[s][l]);
+        }
+        if (s == sec && !done && replace)
+            used += (size_t)snprintf(buf + used, len - used, "%s = %s\n", k->name, replace);
+        if (s == 1)
+            used += (size_t)snprintf(buf + used, len - used, "[tier b]\n");
+    }
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* The default column is behaviour: every "required" key, left out, is
+ * named missing; a key with any other default may be left out. */
+static void test_key_table_required(void)
+{
+    char text[1024];
+    minimal_with(text, sizeof text, &(scenario_key){"[scenario]", "none", "", "", "", "", NULL},
+                 NULL);
+    scenario *s = parse_ok(text);
+    CU_ASSERT_FATAL(s != NULL);
+    scenario_free(s);
+    size_t n = 0, required = 0;
+    const scenario_key *k = scenario_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        minimal_with(text, sizeof text, &k[i], NULL);
+        ts_err err;
+        s = NULL;
+        int rc = scenario_parse_string(&s, text, "t.ini", &err);
+        scenario_free(s);
+        char tail[128];
+        snprintf(tail, sizeof tail, ": missing key '%s'", k[i].name);
+        if (!strcmp(k[i].deflt, "required")) {
+            required++;
+            if (rc == 0 || !ends_with(err.msg, tail)) {
+                fprintf(stderr, "\n  %s %s left out: %s\n", k[i].section, k[i].name,
+                        rc ? err.msg : "accepted");
+                CU_FAIL("a required key is not required");
+            }
+        } else if (!strcmp(k[i].name, "new")) {
+            /* one measure of the pair may go: stock comes in its place */
+            CU_ASSERT(rc < 0 && strstr(err.msg, "missing key 'new' or 'stock'"));
+        } else if (rc != 0) {
+            fprintf(stderr, "\n  %s %s left out: %s\n", k[i].section, k[i].name, err.msg);
+            CU_FAIL("a key with a default is required");
+        }
+    }
+    CU_ASSERT(required == 5);
+}
+
+/* The kind column says which values may be fitted: "... or fit" keys take
+ * `fit` and become parameters to estimate; the other values and
+ * distributions are refused with the list of those that may. */
+static void test_key_table_fit(void)
+{
+    static const char *const PREFIX[] = {"", "tier.a", "transition.a->b", "", ""};
+    size_t n = 0, fittable = 0, values = 0;
+    const scenario_key *k = scenario_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strstr(k[i].kind, "distribution"))
+            continue;
+        values++;
+        char text[1024];
+        minimal_with(text, sizeof text, &k[i], "fit");
+        ts_err err;
+        scenario *s = NULL;
+        int rc = scenario_parse_string(&s, text, "t.ini", &err);
+        if (ends_with(k[i].kind, "or fit")) {
+            fittable++;
+            char name[128];
+            snprintf(name, sizeof name, "%s.%s", PREFIX[form_index(k[i].section)], k[i].name);
+            const ts_param *p = rc == 0 ? param(s, name) : NULL;
+            if (!p || !p->fit) {
+                fprintf(stderr, "\n  %s = fit: %s\n", name, rc ? err.msg : "not marked fit");
+                CU_FAIL("a key of kind '... or fit' cannot be fitted");
+            }
+        } else if (rc == 0 || !ends_with(err.msg, ": only stock, inflow, inflow_growth, exit "
+                                                  "and rate can be fitted")) {
+            fprintf(stderr, "\n  %s = fit: %s\n", k[i].name, rc ? err.msg : "accepted");
+            CU_FAIL("a key that is not '... or fit' took `fit`");
+        }
+        scenario_free(s);
+    }
+    CU_ASSERT(values == 7);
+    CU_ASSERT(fittable == 5);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1630,6 +1894,11 @@ int main(void)
         {"inheritance: grandchild, relative paths", test_inherit_grandchild},
         {"inheritance: errors point into the right file", test_inherit_errors},
         {"a long section header on the last line", test_long_header_at_eof},
+        {"key table: cells, sections, rows", test_key_table},
+        {"key table: README.md holds it verbatim", test_key_table_in_readme},
+        {"key table: the fuzz dictionary knows every key", test_key_table_in_fuzz_dict},
+        {"key table: required keys are required", test_key_table_required},
+        {"key table: the kind says which keys may be fitted", test_key_table_fit},
         {NULL, NULL},
     };
     return tu_run("scenario", t);
