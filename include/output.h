@@ -68,6 +68,9 @@ typedef struct {
  * filter.csv + filter_cdf.csv, split.csv), tiers.csv. */
 int output_sens(outdir *o, const sens_output *an, ts_err *err);
 
+/* What the summary's lines of method m show ("largest mu* ..."). */
+const char *output_sens_reading(sens_method m);
+
 /* One line of sensitivity's terminal summary: target j's output o
  * (SENSRUN_MEAN or SENSRUN_PMET) as the method sees it -- the top three
  * parameters, or the variance split -- into line; *on names the output.

@@ -5,7 +5,6 @@
 
 #include "cmd.h"
 #include "scenario.h"
-#include "zz_keys_stub.h"
 
 enum { OPT_PARAMS = 256, OPT_KEYS };
 

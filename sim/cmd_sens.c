@@ -259,15 +259,6 @@ static void add_manifest(const cli_session *cs, const sens_output *an, const des
                      RNG_STREAM_RULE);
 }
 
-static const char *const method_reading[SENS_N_METHODS] = {
-    [SENS_TORNADO] = "[the value with every parameter at its median] largest swings (each "
-                     "parameter from its 5th to its 95th percentile, the others at their medians)",
-    [SENS_MORRIS] = "largest mu* (mean |elementary effect| per unit of quantile)",
-    [SENS_SOBOL] = "[mean +- sd of the output over the design] largest total Sobol indices ST",
-    [SENS_FILTER] = "largest Kolmogorov-Smirnov distances between the parameters of the "
-                    "replications that met the target and of those that missed it",
-    [SENS_SPLIT] = "share of the variance due to parameter uncertainty (the rest is chance)",
-};
 
 static void print_summary(const sens_output *an, const design *dz, const char *dir)
 {
@@ -283,7 +274,7 @@ static void print_summary(const sens_output *an, const design *dz, const char *d
         printf(", %llu points x %llu replications", (unsigned long long)dz->points,
                (unsigned long long)dz->inner);
     printf("%s%s\n%s:\n\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
-           method_reading[an->method]);
+           output_sens_reading(an->method));
     for (size_t j = 0; j < s->n_targets; j++) {
         char tn[160], line[1024];
         report_target_name(s, j, tn, sizeof tn);

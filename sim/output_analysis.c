@@ -402,6 +402,21 @@ static void top3(const sens_output *an, const double *v, int decimals, char *buf
 }
 
 
+static const char *const sens_reading[SENS_N_METHODS] = {
+    [SENS_TORNADO] = "[the value with every parameter at its median] largest swings (each "
+                     "parameter from its 5th to its 95th percentile, the others at their medians)",
+    [SENS_MORRIS] = "largest mu* (mean |elementary effect| per unit of quantile)",
+    [SENS_SOBOL] = "[mean +- sd of the output over the design] largest total Sobol indices ST",
+    [SENS_FILTER] = "largest Kolmogorov-Smirnov distances between the parameters of the "
+                    "replications that met the target and of those that missed it",
+    [SENS_SPLIT] = "share of the variance due to parameter uncertainty (the rest is chance)",
+};
+
+const char *output_sens_reading(sens_method m)
+{
+    return sens_reading[m];
+}
+
 /* One line of the terminal summary: target j's output o (SENSRUN_MEAN or
  * SENSRUN_PMET) as the method sees it, into line; *on names the output.
  * v is scratch space of an->d + 1 values. */

@@ -205,6 +205,15 @@ expect_error 'usage: tiersim sweep tests/data/tiny.ini --param tier.a.exit=0:1:1
 expect_error 'usage: tiersim sweep tests/data/tiny.ini --param a=0:1:3 --param b=0:1:3 --param c=0:1:3' 2 'sweep: --param: at most 2 parameters (see tiersim sweep --help)' sweep tests/data/tiny.ini --param a=0:1:3 --param b=0:1:3 --param c=0:1:3
 expect_error 'usage: tiersim help nope' 2 'tiersim: help: unknown command '\''nope'\'' (tiersim help lists the commands)' help nope
 expect_error 'usage: tiersim frobnicate' 2 'tiersim: unknown command '\''frobnicate'\'' (tiersim help lists the commands)' frobnicate
+"$BIN" check --keys >"$T/keys.md" 2>"$T/keys.err" &&
+    sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' README.md | sed '1d;$d' | grep -v '^$' | cmp -s - "$T/keys.md" &&
+    ok "check --keys prints the README's key table, row for row" ||
+    bad "check --keys differs from README.md's key table" "$(sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' README.md | sed '1d;$d' | grep -v '^$' | diff - "$T/keys.md" | head -5)"
+for c in run fit plot compare goal sensitivity sweep check; do
+    "$BIN" help $c >"$T/help-$c.txt" 2>&1 && "$BIN" $c --help | cmp -s - "$T/help-$c.txt" &&
+        head -1 "$T/help-$c.txt" | grep -q "^usage: tiersim $c " && grep -q '^options:$' "$T/help-$c.txt" &&
+        ok "help $c = $c --help: usage, options" || bad "help $c" "$(head -3 "$T/help-$c.txt")"
+done
 "$BIN" help >"$T/help.txt" && grep -q 'tiersim run SCENARIO' "$T/help.txt" && ok "help lists the commands" || bad "help"
 
 echo "sensitivity analysis and sweeps"
