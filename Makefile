@@ -23,7 +23,14 @@ BENCH_SRCS := $(wildcard bench/*.c)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 
-.PHONY: all deps run test test-suites check strict bench clean fuzz fuzz-build valgrind
+# Every object depends on $(BUILD)/flags, which changes only when the command
+# that compiles it does: a change of CFLAGS, of the warning set or of
+# EXTRA_CFLAGS (make strict's -Werror) rebuilds, where timestamps alone would
+# keep the objects built the old way.  (Git's GIT-CFLAGS does the same.)
+FLAGS_FILE = $(BUILD)/flags
+FLAGS_TEXT = $(CC) $(CPPFLAGS) $(ALL_CFLAGS)
+
+.PHONY: all deps run test test-suites check strict bench clean fuzz fuzz-build valgrind FORCE
 # Keep object files between the steps of `make test`.
 .SECONDARY:
 MAKEFLAGS += --no-print-directory
@@ -40,11 +47,15 @@ $(BUILD)/libsim.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/sim/%.o: sim/%.c
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(FLAGS_TEXT)' | cmp -s - $@ || printf '%s\n' '$(FLAGS_TEXT)' >$@
+
+$(BUILD)/sim/%.o: sim/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
 
@@ -56,7 +67,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(BUILD
 $(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/targets.o $(BUILD)/tests/testutil.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
-$(BUILD)/fuzz/%.o: fuzz/%.c
+$(BUILD)/fuzz/%.o: fuzz/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
 
@@ -139,8 +150,17 @@ fuzz: fuzz-build
 	    grep -E '^(stat::number_of_executed_units|Done )' $(FUZZ_BUILD)/$$h.log; \
 	done
 
+# What CI runs: everything -- the library, the program, every test suite,
+# the fuzz harnesses (their bodies, and the entry points as objects: linking
+# those needs clang's libFuzzer) and the benchmark -- compiled with -Werror,
+# in a build directory of its own, so that objects built without -Werror can
+# never stand in for it.  Objects already there were built with -Werror, so
+# a second run rebuilds only what changed.
+STRICT_BUILD = build/strict
 strict:
-	$(MAKE) EXTRA_CFLAGS=-Werror tiersim
+	$(MAKE) BUILD=$(STRICT_BUILD) EXTRA_CFLAGS=-Werror $(STRICT_BUILD)/tiersim \
+	    $(TEST_SRCS:tests/%.c=$(STRICT_BUILD)/tests/%) $(STRICT_BUILD)/bench_engine \
+	    $(FUZZ_HARNESSES:%=$(STRICT_BUILD)/fuzz/fuzz_%.o)
 
 bench: deps
 	$(MAKE) tiersim $(BUILD)/bench_engine
@@ -149,7 +169,7 @@ bench: deps
 $(BUILD)/bench_engine: $(BUILD)/bench/bench_engine.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bench/%.o: bench/%.c
+$(BUILD)/bench/%.o: bench/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -157,4 +177,4 @@ clean:
 	rm -rf build tiersim
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/sim/main.d $(TEST_BINS:=.d) $(BUILD)/tests/testutil.d \
-    $(wildcard $(BUILD)/fuzz/*.d)
+    $(wildcard $(BUILD)/fuzz/*.d) $(wildcard $(BUILD)/bench/*.d)

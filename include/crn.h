@@ -10,8 +10,8 @@
 
 /* Many parameter settings, or scenario variants, on the same replications:
  * common random numbers.  Replication i always draws its parameters from
- * stream 2i and its chance events from stream 2i + 1 of the seed, as in
- * runner_run, and every parameter is drawn before the fixed ones are
+ * stream 2i and its chance events from stream 2i + 1 of the seed (rng_stream),
+ * as in runner_run, and every parameter is drawn before the fixed ones are
  * overwritten, so two settings differ only where their parameters differ.
  * This is the building block of sensitivity analysis, sweeps, policy
  * comparison and goal seeking.  Pure: no I/O.  Results are identical for any

@@ -55,12 +55,67 @@ typedef struct fit_result {
     size_t n_warnings;
 } fit_result;
 
+/* The tolerances and limits of fit_run, as gsl_multifit_nlinear_parameters
+ * are of GSL's solver: fill the struct with fit_opts_default, then change
+ * what you need.  Each default is given with the reason for it.  "z" is the
+ * transformed scale the optimiser works on (see above). */
 typedef struct {
-    size_t max_iter;       /* trust-region iterations before "did not converge" (0: 500) */
-} fit_options;
+    /* Trust-region iterations before "the fit did not converge": 500.  A fit
+     * of a few parameters that converges takes tens; only a fit that is
+     * going nowhere reaches this. */
+    size_t max_iter;
+    /* GSL's step test, |dz_i| <= xtol (|z_i| + xtol): 1e-10.  A step that
+     * small is negligible against any standard error a fit with data behind
+     * it reports, so more iterations would not change an estimate in any
+     * digit that matters. */
+    double xtol;
+    /* GSL's scaled-gradient test, max_i |g_i| max(|z_i|, 1) <= gtol
+     * max(cost, 1): 1e-10, for the same reason. */
+    double gtol;
+    /* GSL's test on the relative decrease of the cost: 0, so that the step
+     * and gradient tests decide; a cost that decreases slowly is not taken
+     * for an optimum. */
+    double ftol;
+    /* Relative step of the forward-difference Jacobian (GSL's h_df):
+     * GSL_SQRT_DBL_EPSILON (1.49e-8), GSL's own default, which balances the
+     * truncation error of the difference against the rounding error of the
+     * residuals (each a sum of a few yearly terms, close to machine
+     * precision). */
+    double fd_step;
+    /* When the trust region cannot shrink further (GSL_ENOPROG), the point
+     * is accepted as the optimum if max_i |(J'f)_i| <= noprog_gtol (1 + f'f):
+     * 1e-4.  A start at the optimum, where no step can reduce the cost,
+     * stops this way with a gradient at rounding level; 1e-4 is far above
+     * rounding and far below the pull of data the fit does not match.  0
+     * makes every such stop a failure. */
+    double noprog_gtol;
+    /* J is treated as singular -- some parameters undetermined, with a
+     * warning -- when its smallest singular value is <= svd_rtol times the
+     * largest: 1e-8, the relative error of a forward-difference Jacobian
+     * with step fd_step, below which a singular value is
+     * indistinguishable from 0. */
+    double svd_rtol;
+    /* A parameter is undetermined when its component in a singular
+     * direction of J (a unit vector) exceeds null_loading in absolute value:
+     * 0.3.  Small enough that every parameter of a combination of two or
+     * three (inflow against exit at steady state: 0.7 each) is named, large
+     * enough that one barely touched by the direction is not; 1 would name
+     * none. */
+    double null_loading;
+    /* gsl_multifit_nlinear_covar's epsrel: 1e-12, the columns of J (in its
+     * pivoted QR) with |R_kk| <= epsrel |R_11| are dropped.  Below svd_rtol,
+     * so that only a direction already reported as undetermined is dropped. */
+    double covar_epsrel;
+} fit_opts;
 
-/* opts may be NULL for the defaults. */
-int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_result **out,
+/* Fills o with the defaults above. */
+void fit_opts_default(fit_opts *o);
+
+/* opts may be NULL for the defaults.  Options out of their ranges (max_iter
+ * 0, a tolerance negative or not finite, fd_step not above 0, svd_rtol or
+ * covar_epsrel not below 1, null_loading not in (0, 1)) are an error
+ * naming the field. */
+int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_result **out,
             ts_err *err);
 void fit_result_free(fit_result *r);    /* NULL is a no-op */
 

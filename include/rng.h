@@ -26,6 +26,29 @@ extern const gsl_rng_type *rng_xoshiro256pp;
  * part of tiersim's reproducibility contract: do not change it. */
 void rng_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream);
 
+/* Which of a replication's two streams a generator draws from. */
+typedef enum {
+    RNG_PARAMS = 0,     /* the replication's parameter draws (engine_draw) */
+    RNG_CHANCE = 1      /* its chance events (engine_run) */
+} rng_use;
+
+/* The stream of replication `rep` for `use`: 2 rep for its parameters,
+ * 2 rep + 1 for its chance events.  The one place the rule lives: runner,
+ * crn and sensrun all seed through it, so that replication i of `run`,
+ * `compare`, `goal`, `sensitivity` and `sweep` is the same replication, and
+ * keeping the two uses on separate streams means that drawing one more (or
+ * one fewer) parameter never shifts the chance events.  Part of the
+ * reproducibility contract, like rng_seed_stream; rep < 2^63. */
+uint64_t rng_stream(uint64_t rep, rng_use use);
+
+/* rng_seed_stream(r, seed, rng_stream(rep, use)). */
+void rng_seed_rep(gsl_rng *r, uint64_t seed, uint64_t rep, rng_use use);
+
+/* How the generator and the streams are described in every manifest.txt:
+ * RNG_STREAM_RULE is what rng_stream computes. */
+#define RNG_GENERATOR "xoshiro256++ (tiersim rng.c, seeded by splitmix64 of seed and stream)"
+#define RNG_STREAM_RULE "replication i draws parameters from stream 2i and chance from stream 2i+1"
+
 /* The splitmix64 finaliser (a bijection on 64-bit words). */
 uint64_t rng_mix64(uint64_t x);
 

@@ -15,7 +15,7 @@
  *
  * Reproducibility: replication i (counted from 0) draws its parameters from
  * stream 2i and its chance events from stream 2i + 1 of the run seed
- * (rng_seed_stream).  Replications are handed to threads in chunks of
+ * (rng_stream, rng.h).  Replications are handed to threads in chunks of
  * RUNNER_CHUNK; all sums are integer, so results are identical, byte for
  * byte, for any number of threads, and the first n replications of a larger
  * run are exactly the replications of a run of n. */

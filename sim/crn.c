@@ -81,19 +81,20 @@ static int thread_id(void)
 #endif
 }
 
-/* One replication of scenario s: parameters from stream 2i (then the fixed
- * ones), chance from stream 2i + 1. */
+/* Replication i of scenario s (streams by rng_stream): every parameter is
+ * drawn before the fixed ones overwrite theirs, so that a fixed value leaves
+ * the others' draws as they were. */
 static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
                      const double *fixed, ts_err *err)
 {
     int capped;
-    rng_seed_stream(w->rp, o->seed, 2 * i);
+    rng_seed_rep(w->rp, o->seed, i, RNG_PARAMS);
     engine_draw(s, w->rp, w->theta);
     if (fixed)
         for (size_t p = 0; p < s->n_params; p++)
             if (!isnan(fixed[p]))
                 w->theta[p] = fixed[p];
-    rng_seed_stream(w->rc, o->seed, 2 * i + 1);
+    rng_seed_rep(w->rc, o->seed, i, RNG_CHANCE);
     return engine_run(w->eng[arm], s, w->theta, w->rc, w->out, &capped, err);
 }
 

@@ -10,10 +10,25 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_machine.h>
 #include <gsl/gsl_multifit_nlinear.h>
 
-#define FIT_MAX_ITER 500
 #define Z95 1.959963984540054
+
+/* The thresholds of the warnings (not tolerances of the solver: they decide
+ * what is worth saying, not what is computed).  |r| above FIT_CORR_WARN: the
+ * data determine a combination of two parameters, the confidence region is
+ * a thin ridge.  A prior "pins" its parameter when the estimate moved less
+ * than FIT_PIN_SHIFT prior sds and the se shrank by less than 1 -
+ * FIT_PIN_SE: the history added next to nothing. */
+#define FIT_CORR_WARN 0.95
+#define FIT_PIN_SHIFT 0.1
+#define FIT_PIN_SE 0.9
+
+/* How often a rate behind a binding quota is halved in search of a start
+ * where it moves the data: 2^-40 of the first start (1e-12 times) is below
+ * any rate a history could show. */
+#define FIT_QUOTA_HALVINGS 40
 
 typedef enum { T_PROB, T_NONNEG, T_GROWTH } transform;
 
@@ -264,6 +279,8 @@ static double start_value(const model *m, size_t j)
                 }
         }
     }
+    /* Off the ends, where the transformed scale is infinite (a prior's mean
+     * may sit on one). */
     if (m->tr[j] == T_PROB)
         x = fmin(fmax(x, 1e-4), 1.0 - 1e-4);
     else if (m->tr[j] == T_GROWTH)
@@ -361,11 +378,63 @@ static int moves_data(model *m, size_t j)
     return moved;
 }
 
-int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_result **out,
+void fit_opts_default(fit_opts *o)
+{
+    o->max_iter = 500;
+    o->xtol = 1e-10;
+    o->gtol = 1e-10;
+    o->ftol = 0.0;
+    o->fd_step = GSL_SQRT_DBL_EPSILON;
+    o->noprog_gtol = 1e-4;
+    o->svd_rtol = 1e-8;
+    o->null_loading = 0.3;
+    o->covar_epsrel = 1e-12;
+}
+
+/* The options' ranges (fit.h); a caller's mistake, so a message rather than
+ * an assert. */
+static int check_opts(const fit_opts *o, ts_err *err)
+{
+    const struct {
+        const char *name;
+        double v, lo;
+        int lo_open;
+        double hi;
+        int hi_open;
+    } f[] = {
+        {"xtol", o->xtol, 0, 0, INFINITY, 1},
+        {"gtol", o->gtol, 0, 0, INFINITY, 1},
+        {"ftol", o->ftol, 0, 0, INFINITY, 1},
+        {"fd_step", o->fd_step, 0, 1, INFINITY, 1},
+        {"noprog_gtol", o->noprog_gtol, 0, 0, INFINITY, 1},
+        {"svd_rtol", o->svd_rtol, 0, 0, 1, 1},
+        {"null_loading", o->null_loading, 0, 1, 1, 1},
+        {"covar_epsrel", o->covar_epsrel, 0, 0, 1, 1},
+    };
+    if (o->max_iter == 0)
+        return ts_errf(err, "fit options: max_iter is 0: expected at least 1");
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        double v = f[i].v;
+        if (!(f[i].lo_open ? v > f[i].lo : v >= f[i].lo) ||
+            !(f[i].hi_open ? v < f[i].hi : v <= f[i].hi))
+            return ts_errf(err, "fit options: %s is %g: expected a number in %c%g, %g%c",
+                           f[i].name, v, f[i].lo_open ? '(' : '[', f[i].lo, f[i].hi,
+                           f[i].hi_open ? ')' : ']');
+    }
+    return 0;
+}
+
+int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_result **out,
             ts_err *err)
 {
-    size_t max_iter = opts && opts->max_iter ? opts->max_iter : FIT_MAX_ITER;
+    fit_opts defaults;
     *out = NULL;
+    if (!opts) {
+        fit_opts_default(&defaults);
+        opts = &defaults;
+    } else if (check_opts(opts, err) < 0) {
+        return -1;
+    }
     model m;
     fit_result *res = calloc(1, sizeof *res);
     gsl_multifit_nlinear_workspace *w = NULL;
@@ -400,7 +469,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
          * optimiser could not leave it: start it lower until the rows move. */
         int moved = moves_data(&m, j);
         double x0 = m.theta[m.fidx[j]];
-        for (int half = 0; !moved && m.tr[j] == T_PROB && half < 40; half++) {
+        for (int half = 0; !moved && m.tr[j] == T_PROB && half < FIT_QUOTA_HALVINGS; half++) {
             m.theta[m.fidx[j]] *= 0.5;
             moved = moves_data(&m, j);
         }
@@ -432,6 +501,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     fdf.p = p;
     fdf.params = &m;
     gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    fp.h_df = opts->fd_step;
     w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
     z0 = gsl_vector_alloc(p);
     covar = gsl_matrix_alloc(p, p);
@@ -444,7 +514,8 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     int status = gsl_multifit_nlinear_init(z0, &fdf, w);
     int info = 0;
     if (status == GSL_SUCCESS)
-        status = gsl_multifit_nlinear_driver(max_iter, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
+        status = gsl_multifit_nlinear_driver(opts->max_iter, opts->xtol, opts->gtol, opts->ftol,
+                                             NULL, NULL, &info, w);
     res->iterations = gsl_multifit_nlinear_niter(w);
     /* The driver reports a first iteration without progress as EMAXITER with
      * info = ENOPROG: the same case as below (e.g. a start already at the
@@ -463,7 +534,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
             gsl_blas_ddot(gsl_multifit_nlinear_residual(w), gsl_multifit_nlinear_residual(w), &ff);
             gsl_vector_free(g);
         }
-        if (gmax <= 1e-4 * (1.0 + ff))
+        if (gmax <= opts->noprog_gtol * (1.0 + ff))
             status = GSL_SUCCESS;
     }
     if (status == GSL_EMAXITER || status == GSL_ENOPROG) {
@@ -499,17 +570,28 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
     int singular = 0;
     if (gsl_linalg_SV_decomp(A, V, S, work) == GSL_SUCCESS) {
         double smax = gsl_vector_get(S, 0), smin = gsl_vector_get(S, p - 1);
-        if (!(smin > 1e-8 * smax)) {
+        if (!(smin > opts->svd_rtol * smax)) {
             singular = 1;
             /* Every parameter in a direction the data do not see is
              * undetermined: the covariance below (a pivoted QR that drops
              * columns) would give the others of that direction the se they
              * would have with the dropped ones fixed. */
-            for (size_t i = 0; i < p; i++)
-                if (!(gsl_vector_get(S, i) > 1e-8 * smax))
-                    for (size_t j = 0; j < p; j++)
-                        if (fabs(gsl_matrix_get(V, j, i)) > 0.3)
-                            undetermined[j] = 1;
+            for (size_t i = 0; i < p; i++) {
+                if (gsl_vector_get(S, i) > opts->svd_rtol * smax)
+                    continue;
+                size_t big = 0;
+                for (size_t j = 0; j < p; j++) {
+                    double v = fabs(gsl_matrix_get(V, j, i));
+                    if (v > opts->null_loading)
+                        undetermined[j] = 1;
+                    if (v > fabs(gsl_matrix_get(V, big, i)))
+                        big = j;
+                }
+                /* A direction spread over many parameters (or a
+                 * null_loading near 1) may have no component above
+                 * null_loading; the warning must still name one. */
+                undetermined[big] = 1;
+            }
             char names[256] = "";
             for (size_t j = 0; j < p; j++)
                 if (undetermined[j]) {
@@ -521,7 +603,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
                  "priors or more history", names, smin);
         }
     }
-    gsl_multifit_nlinear_covar(J, 1e-12, covar);
+    gsl_multifit_nlinear_covar(J, opts->covar_epsrel, covar);
 
     res->est = calloc(p, sizeof *res->est);
     res->pts = calloc(m.n_used + 1, sizeof *res->pts);
@@ -550,7 +632,8 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
             e->hi95 = to_nat(m.tr[j], zj + Z95 * sz);
         }
         if (pp->has_prior && isfinite(e->se) && e->prior_sd > 0 &&
-            fabs(e->estimate - e->prior_mean) < 0.1 * e->prior_sd && e->se > 0.9 * e->prior_sd)
+            fabs(e->estimate - e->prior_mean) < FIT_PIN_SHIFT * e->prior_sd &&
+            e->se > FIT_PIN_SE * e->prior_sd)
             warn(res, "%s is pinned to its prior (estimate and se are the prior's): the history "
                  "says little about it", pp->name);
     }
@@ -559,7 +642,7 @@ int fit_run(const scenario *s, const history *h, const fit_options *opts, fit_re
             double va = gsl_matrix_get(covar, a, a), vb = gsl_matrix_get(covar, b, b);
             if (va > 0 && vb > 0) {
                 double r = gsl_matrix_get(covar, a, b) / sqrt(va * vb);
-                if (fabs(r) > 0.95)
+                if (fabs(r) > FIT_CORR_WARN)
                     warn(res, "%s and %s are correlated (r = %.3f): the data determine a "
                          "combination of them more than each", s->params[m.fidx[a]].name,
                          s->params[m.fidx[b]].name, r);

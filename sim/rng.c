@@ -94,6 +94,17 @@ void rng_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream)
         gsl_rng_set(r, (unsigned long int)(rng_mix64(x0) & 0xffffffffu));
 }
 
+uint64_t rng_stream(uint64_t rep, rng_use use)
+{
+    assert((use == RNG_PARAMS || use == RNG_CHANCE) && rep < UINT64_C(1) << 63);
+    return 2 * rep + (uint64_t)use;
+}
+
+void rng_seed_rep(gsl_rng *r, uint64_t seed, uint64_t rep, rng_use use)
+{
+    rng_seed_stream(r, seed, rng_stream(rep, use));
+}
+
 /* ---- uniforms for the samplers ----------------------------------------- */
 
 /* The xoshiro state when r is one, so that the samplers can skip the

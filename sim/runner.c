@@ -95,8 +95,8 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
                      ts_err *err)
 {
     size_t K = s->n_tiers, Y = scenario_years(s), n_out = engine_out_len(s);
-    rng_seed_stream(t->r_param, o->seed, 2 * rep);
-    rng_seed_stream(t->r_chance, o->seed, 2 * rep + 1);
+    rng_seed_rep(t->r_param, o->seed, rep, RNG_PARAMS);
+    rng_seed_rep(t->r_chance, o->seed, rep, RNG_CHANCE);
     engine_draw(s, t->r_param, t->theta);
     int capped;
     if (engine_run(t->engine, s, t->theta, t->r_chance, t->out, &capped, err) < 0)

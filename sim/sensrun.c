@@ -397,7 +397,7 @@ int sensrun_split(const scenario *s, const runner_opts *o, const size_t *factors
         rc = ts_errf(err, "variance split: needs at least 2 outer points and 2 inner "
                      "replications each");
     /* Outer point m takes the factors drawn by its first inner replication
-     * (replication m * inner, parameter stream 2 m inner): the draw that an
+     * (replication m * inner, its parameter stream): the draw that an
      * ordinary replication would make.
      *
      * The inner replications are NOT common across outer points: point m
@@ -411,7 +411,7 @@ int sensrun_split(const scenario *s, const runner_opts *o, const size_t *factors
      * (negative, clipped to 0, for parameters of small effect). */
     for (size_t m = 0; m < M && rc == 0; m++) {
         double *row = fixed + m * np;
-        rng_seed_stream(rp, o->seed, 2 * (uint64_t)m * inner);
+        rng_seed_rep(rp, o->seed, (uint64_t)m * inner, RNG_PARAMS);
         engine_draw(s, rp, theta);
         for (size_t p = 0; p < np; p++)
             row[p] = NAN;

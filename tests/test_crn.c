@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "crn.h"
+#include "engine.h"
+#include "rng.h"
 #include "runner.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -55,6 +57,77 @@ static void test_eval_matches_runner(void)
     }
     crn_results_free(&cr, 1);
     runner_result_free(r);
+    scenario_free(s);
+}
+
+/* Replication i by hand, streams written out: parameters from stream 2i,
+ * then the fixed ones overwritten, chance from stream 2i + 1.  Returns the
+ * end-year value of target j and leaves the parameters in theta. */
+static int64_t by_hand(const scenario *s, uint64_t i, const double *fixed, size_t j,
+                       double *theta)
+{
+    engine_ws *w = engine_alloc(s, ENGINE_FAST);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    int64_t *out = calloc(engine_out_len(s), sizeof *out);
+    CU_ASSERT_FATAL(w && r && out);
+    rng_seed_stream(r, s->seed, 2 * i);
+    engine_draw(s, r, theta);
+    for (size_t p = 0; fixed && p < s->n_params; p++)
+        if (!isnan(fixed[p]))
+            theta[p] = fixed[p];
+    rng_seed_stream(r, s->seed, 2 * i + 1);
+    int capped;
+    ts_err err;
+    CU_ASSERT_FATAL(engine_run(w, s, theta, r, out, &capped, &err) == 0);
+    const ts_target *t = &s->targets[j];
+    ts_measure m = t->kind == TS_TARGET_NEW ? M_NEW : M_STOCK;
+    int64_t v = out[((scenario_years(s) - 1) * s->n_tiers + t->tier) * M_COUNT + m];
+    free(out);
+    gsl_rng_free(r);
+    engine_free(w);
+    return v;
+}
+
+/* crn_eval and crn_records follow the stream rule: one replication at
+ * first_rep 41 (streams 82 and 83), with and without a fixed parameter, and
+ * the records of replications 0..2. */
+static void test_streams_by_hand(void)
+{
+    scenario *s = load();
+    runner_opts o = opts(s, 1);
+    double *fixed = malloc(s->n_params * sizeof *fixed);
+    double *theta = malloc(s->n_params * sizeof *theta);
+    double *rec_theta = malloc(3 * s->n_params * sizeof *rec_theta);
+    int64_t *rec_value = malloc(3 * s->n_targets * sizeof *rec_value);
+    CU_ASSERT_FATAL(fixed && theta && rec_theta && rec_value);
+    for (size_t i = 0; i < s->n_params; i++)
+        fixed[i] = NAN;
+    fixed[scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
+    crn_point pts[2] = {{NULL, 41}, {fixed, 41}};
+    crn_result r[2];
+    ts_err err;
+    CU_ASSERT_FATAL(crn_eval(s, &o, pts, 2, 1, r, &err) == 0);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        CU_ASSERT_EQUAL(r[0].mean[j], (double)by_hand(s, 41, NULL, j, theta));
+        CU_ASSERT_EQUAL(r[1].mean[j], (double)by_hand(s, 41, fixed, j, theta));
+    }
+    /* the fixed rate made a difference, so the second check is a check */
+    CU_ASSERT(r[0].mean[0] != r[1].mean[0]);
+    CU_ASSERT_FATAL(crn_records(s, &o, 3, rec_theta, rec_value, &err) == 0);
+    for (uint64_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < s->n_targets; j++) {
+            CU_ASSERT_EQUAL(rec_value[i * s->n_targets + j], by_hand(s, i, NULL, j, theta));
+            CU_ASSERT(memcmp(rec_theta + i * s->n_params, theta,
+                             s->n_params * sizeof *theta) == 0);
+        }
+    /* the replications differ, so the records check says something */
+    CU_ASSERT(rec_value[0] != rec_value[s->n_targets] ||
+              rec_value[0] != rec_value[2 * s->n_targets]);
+    crn_results_free(r, 2);
+    free(rec_value);
+    free(rec_theta);
+    free(theta);
+    free(fixed);
     scenario_free(s);
 }
 
@@ -190,6 +263,7 @@ int main(void)
 {
     gsl_set_error_handler_off();
     static const tu_test tests[] = {
+        {"replication i draws from streams 2i and 2i + 1", test_streams_by_hand},
         {"eval matches the runner", test_eval_matches_runner},
         {"fixed parameters and threads", test_fixed_and_threads},
         {"compare with common random numbers", test_compare_crn},

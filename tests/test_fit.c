@@ -20,7 +20,9 @@
  * Texts in memory are parsed under the name "test.ini"; in-memory histories
  * are named "mem.csv".  Files go to a directory made with mkdtemp. */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_machine.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +148,7 @@ static void hist_add(history *h, const scenario *s, int year, const char *name,
     h->n_rows++;
 }
 
-static fit_result *fit_ok(const scenario *s, const history *h, const fit_options *o)
+static fit_result *fit_ok(const scenario *s, const history *h, const fit_opts *o)
 {
     fit_result *r = NULL;
     ts_err err;
@@ -160,7 +162,7 @@ static fit_result *fit_ok(const scenario *s, const history *h, const fit_options
 }
 
 /* The fit's message, or "" when it succeeded. */
-static const char *fit_err(const scenario *s, const history *h, const fit_options *o,
+static const char *fit_err(const scenario *s, const history *h, const fit_opts *o,
                            ts_err *err)
 {
     fit_result *r = (fit_result *)1;
@@ -824,7 +826,9 @@ static void test_no_convergence(void)
     history *h = NULL;
     ts_err err;
     CU_ASSERT_EQUAL_FATAL(history_load(&h, path, s, &err), 0);
-    fit_options o = {1};
+    fit_opts o;
+    fit_opts_default(&o);
+    o.max_iter = 1;
     const char *msg = fit_err(s, h, &o, &err);
     char want[256];
     snprintf(want, sizeof want, "%s: the fit did not converge after 1 iterations (last step ",
@@ -841,6 +845,295 @@ static void test_no_convergence(void)
     history_free(h);
     scenario_free(s);
     remove(path);
+}
+
+/* ------------------------------------------------------------ options */
+
+/* tests/data/tinyfit.ini and .csv, in memory. */
+static const char tinyfit_ini[] =
+    "[scenario]\nname = tinyfit\nstart_year = 2022\nend_year = 2024\nreplications = 1000\n"
+    "seed = 137\n[tier a]\nstock = 500\ninflow = fit\nexit = fit(beta(2, 30))\n"
+    "[target a]\nstock = 560\n";
+static const char tinyfit_csv[] =
+    "year,tier,measure,value,sd,source\n2019,a,stock,470,,start level\n2020,a,stock,480,,\n"
+    "2021,a,stock,500,,\n2021,a,new,60,,\n2021,a,exits,41,,\n";
+
+static history *tinyfit_history(const scenario *s)
+{
+    history *h = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(history_parse_mem(&h, "tinyfit.csv", tinyfit_csv, sizeof tinyfit_csv - 1, s,
+                                      &err) == 0);
+    return h;
+}
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Every number of two results, bitwise. */
+static int same_fit(const fit_result *a, const fit_result *b)
+{
+    if (a->n_est != b->n_est || a->n_pts != b->n_pts || a->iterations != b->iterations ||
+        a->dof != b->dof || a->n_warnings != b->n_warnings || !same_bits(a->chi2, b->chi2))
+        return 0;
+    for (size_t j = 0; j < a->n_est; j++)
+        if (a->est[j].param != b->est[j].param ||
+            !same_bits(a->est[j].estimate, b->est[j].estimate) ||
+            !same_bits(a->est[j].se, b->est[j].se) || !same_bits(a->est[j].lo95, b->est[j].lo95) ||
+            !same_bits(a->est[j].hi95, b->est[j].hi95))
+            return 0;
+    for (size_t u = 0; u < a->n_pts; u++)
+        if (a->pts[u].row != b->pts[u].row || !same_bits(a->pts[u].fitted, b->pts[u].fitted))
+            return 0;
+    return 1;
+}
+
+/* The defaults are the values fit.h documents, and they reproduce, bit for
+ * bit, the fit of tinyfit as it was before the options existed (the numbers
+ * below were printed with %a by the fit.c of commit 5753479, whose
+ * tolerances were literals; `tiersim fit tests/data/tinyfit.ini
+ * tests/data/tinyfit.csv` writes the same estimates to fitted.ini).  NULL
+ * means the defaults. */
+static void test_options_defaults(void)
+{
+    fit_opts o;
+    memset(&o, 0xff, sizeof o);
+    fit_opts_default(&o);
+    CU_ASSERT_EQUAL(o.max_iter, 500);
+    CU_ASSERT_EQUAL(o.xtol, 1e-10);
+    CU_ASSERT_EQUAL(o.gtol, 1e-10);
+    CU_ASSERT_EQUAL(o.ftol, 0.0);
+    CU_ASSERT_EQUAL(o.fd_step, GSL_SQRT_DBL_EPSILON);
+    CU_ASSERT_EQUAL(o.noprog_gtol, 1e-4);
+    CU_ASSERT_EQUAL(o.svd_rtol, 1e-8);
+    CU_ASSERT_EQUAL(o.null_loading, 0.3);
+    CU_ASSERT_EQUAL(o.covar_epsrel, 1e-12);
+
+    scenario *s = load(tinyfit_ini);
+    history *h = tinyfit_history(s);
+    fit_result *a = fit_ok(s, h, NULL), *b = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    CU_ASSERT(same_fit(a, b));
+    CU_ASSERT_EQUAL_FATAL(a->n_est, 2);
+    const fit_estimate *in = est_of(s, a, "tier.a.inflow"), *ex = est_of(s, a, "tier.a.exit");
+    CU_ASSERT(same_bits(in->estimate, 0x1.d836ab3404017p+5));   /* 59.026693731662981 */
+    CU_ASSERT(same_bits(in->se, 0x1.c2128bef7ab83p+2));         /* 7.0323819960275413 */
+    CU_ASSERT(same_bits(in->lo95, 0x1.75e027ea0f57bp+5));
+    CU_ASSERT(same_bits(in->hi95, 0x1.2a3554a5adb93p+6));
+    CU_ASSERT(same_bits(ex->estimate, 0x1.5a58ae951da7p-4));    /* 0.084557229960276592 */
+    CU_ASSERT(same_bits(ex->se, 0x1.89d6bc5313275p-7));         /* 0.012019006686523096 */
+    CU_ASSERT(same_bits(ex->lo95, 0x1.0544fa38fcbedp-4));
+    CU_ASSERT(same_bits(ex->hi95, 0x1.c7d5751407b1bp-4));
+    CU_ASSERT(same_bits(a->chi2, 0x1.e9e6b9a82bb6dp-2));
+    CU_ASSERT_EQUAL(a->iterations, 6);
+    CU_ASSERT_EQUAL(a->dof, 3);
+    CU_ASSERT_EQUAL(a->n_warnings, 0);
+    static const double fitted[4] = {0x1.e948e85e24392p+8, 0x1.f27070f10706ap+8,
+                                     0x1.d836ab3404017p+5, 0x1.44b323abcbcc9p+5};
+    CU_ASSERT_EQUAL_FATAL(a->n_pts, 4);
+    for (size_t u = 0; u < 4; u++) {
+        CU_ASSERT_EQUAL(a->pts[u].row, u + 1);
+        CU_ASSERT(same_bits(a->pts[u].fitted, fitted[u]));
+    }
+    fit_result_free(a);
+    fit_result_free(b);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* Each option changes what it should, on tinyfit (6 iterations with the
+ * defaults):
+ *  - max_iter below 6 stops early and says after how many;
+ *  - looser step and gradient tolerances stop in fewer iterations, at an
+ *    optimum that moved by a small fraction of an se;
+ *  - a cruder finite-difference step leaves the optimum (where J'f = 0
+ *    whatever J's error) but not the se, which comes from J itself;
+ *  - svd_rtol above the ratio of J's singular values reports the smaller
+ *    direction as undetermined; covar_epsrel above it drops that column
+ *    from the covariance (se 0);
+ *  - null_loading decides which parameters of a null direction are named;
+ *  - noprog_gtol 0 makes the stop at an optimum one starts at a failure. */
+static void test_options_change_the_fit(void)
+{
+    scenario *s = load(tinyfit_ini);
+    history *h = tinyfit_history(s);
+    fit_result *d = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(d != NULL && d->iterations == 6);
+    const fit_estimate *d_in = est_of(s, d, "tier.a.inflow"), *d_ex = est_of(s, d, "tier.a.exit");
+    fit_opts o;
+    ts_err err;
+    char want[256];
+
+    for (size_t k = 1; k < 6; k++) {
+        fit_opts_default(&o);
+        o.max_iter = k;
+        snprintf(want, sizeof want, "tinyfit.csv: the fit did not converge after %zu iterations "
+                 "(last step ", k);
+        const char *msg = fit_err(s, h, &o, &err);
+        if (strncmp(msg, want, strlen(want)) != 0)
+            fprintf(stderr, "\n  got:  %s\n  want: %s...\n", msg, want);
+        CU_ASSERT(strncmp(msg, want, strlen(want)) == 0);
+        CU_ASSERT(strstr(msg, "exceeded max number of iterations)") != NULL);
+    }
+    fit_opts_default(&o);
+    o.max_iter = 6;
+    fit_result *r = fit_ok(s, h, &o);
+    CU_ASSERT(r != NULL && same_fit(r, d));
+    fit_result_free(r);
+
+    fit_opts_default(&o);
+    o.xtol = o.gtol = 1e-2;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(r->iterations < d->iterations);
+    const fit_estimate *e = est_of(s, r, "tier.a.inflow");
+    CU_ASSERT(e->estimate != d_in->estimate);
+    TU_ASSERT_WITHIN_SE("inflow, loose tolerances", e->estimate, d_in->estimate, d_in->se, 1e-3);
+    e = est_of(s, r, "tier.a.exit");
+    CU_ASSERT(e->estimate != d_ex->estimate);
+    TU_ASSERT_WITHIN_SE("exit, loose tolerances", e->estimate, d_ex->estimate, d_ex->se, 1e-3);
+    fit_result_free(r);
+
+    fit_opts_default(&o);
+    o.fd_step = 0.1;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    e = est_of(s, r, "tier.a.inflow");
+    TU_ASSERT_WITHIN_SE("inflow, fd_step 0.1", e->estimate, d_in->estimate, d_in->se, 1e-6);
+    /* a forward difference over 10 % of z: the se is 5.70, not 7.03 */
+    CU_ASSERT(e->se < 0.9 * d_in->se);
+    e = est_of(s, r, "tier.a.exit");
+    TU_ASSERT_WITHIN_SE("exit, fd_step 0.1", e->estimate, d_ex->estimate, d_ex->se, 1e-6);
+    CU_ASSERT(e->se < 0.95 * d_ex->se);
+    fit_result_free(r);
+
+    fit_opts_default(&o);
+    o.svd_rtol = 0.9;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(has_warning(r, "the data cannot determine tier.a.exit (near-zero singular value "));
+    CU_ASSERT(isnan(est_of(s, r, "tier.a.exit")->se));
+    CU_ASSERT_EQUAL(est_of(s, r, "tier.a.inflow")->se, d_in->se);
+    CU_ASSERT_EQUAL(d->n_warnings, 0);
+    fit_result_free(r);
+
+    /* The same direction whatever null_loading: its largest component is
+     * named even when none is above the threshold. */
+    fit_opts_default(&o);
+    o.svd_rtol = 0.9;
+    o.null_loading = 0.999999;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(has_warning(r, "the data cannot determine tier.a.exit (near-zero singular value "));
+    fit_result_free(r);
+
+    fit_opts_default(&o);
+    o.covar_epsrel = 0.9;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(est_of(s, r, "tier.a.exit")->se, 0.0);
+    CU_ASSERT(est_of(s, r, "tier.a.inflow")->se != d_in->se);
+    fit_result_free(r);
+
+    fit_result_free(d);
+    history_free(h);
+    scenario_free(s);
+
+    /* As test_steady_state_cannot_separate_inflow_and_exit: the null
+     * direction is (1, 1) / sqrt 2 on the z scale, about 0.707 on each
+     * parameter, so a null_loading above that names the larger alone (and
+     * leaves the other the se it would have with that one fixed). */
+    s = load("[scenario]\nname = ss\nstart_year = 2022\nend_year = 2027\n"
+             "[tier a]\nstock = 5744\ninflow = fit\nexit = fit\n");
+    h = hist_new("mem.csv");
+    for (int y = 2022; y <= 2027; y++)
+        hist_add(h, s, y, "a", HIST_STOCK, 5744, sqrt(5744.0));
+    r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(has_warning(r, "the data cannot determine tier.a.inflow, tier.a.exit ("));
+    fit_result_free(r);
+    fit_opts_default(&o);
+    o.null_loading = 0.8;
+    r = fit_ok(s, h, &o);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(has_warning(r, "the data cannot determine tier.a.exit ("));
+    CU_ASSERT(isfinite(est_of(s, r, "tier.a.inflow")->se));
+    CU_ASSERT(isnan(est_of(s, r, "tier.a.exit")->se));
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+
+    /* As test_start_at_the_optimum: the first step cannot reduce the cost. */
+    s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2024\n"
+             "[tier a]\ninflow = fit\n");
+    h = hist_new("mem.csv");
+    hist_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
+    fit_opts_default(&o);
+    o.noprog_gtol = 0;
+    const char *msg = fit_err(s, h, &o, &err);
+    CU_ASSERT(strncmp(msg, "mem.csv: the fit did not converge after 1 iterations", 52) == 0);
+    CU_ASSERT(strstr(msg, ": iteration is not making progress towards solution)") != NULL);
+    r = fit_ok(s, h, NULL);
+    CU_ASSERT(r != NULL);
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* Options out of range: the field, its value and the range, before any
+ * work (a scenario without any `fit` would otherwise be the error). */
+static void test_options_refused(void)
+{
+    scenario *s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2024\n[tier a]\n"
+                       "inflow = 41\n");
+    history *h = hist_new("mem.csv");
+    hist_add(h, s, 2022, "a", HIST_NEW, 37, 6.1);
+    ts_err err;
+    ASSERT_MSG(fit_err(s, h, NULL, &err),
+               "test.ini: no parameter is written 'fit' or 'fit(PRIOR)': nothing to estimate");
+    static const struct {
+        size_t field;
+        double value;
+        const char *msg;
+    } cases[] = {
+        {offsetof(fit_opts, xtol), -1e-10,
+         "fit options: xtol is -1e-10: expected a number in [0, inf)"},
+        {offsetof(fit_opts, gtol), NAN, "fit options: gtol is nan: expected a number in [0, inf)"},
+        {offsetof(fit_opts, ftol), INFINITY,
+         "fit options: ftol is inf: expected a number in [0, inf)"},
+        {offsetof(fit_opts, fd_step), 0,
+         "fit options: fd_step is 0: expected a number in (0, inf)"},
+        {offsetof(fit_opts, noprog_gtol), -0.0385,
+         "fit options: noprog_gtol is -0.0385: expected a number in [0, inf)"},
+        {offsetof(fit_opts, svd_rtol), 1,
+         "fit options: svd_rtol is 1: expected a number in [0, 1)"},
+        {offsetof(fit_opts, null_loading), 0,
+         "fit options: null_loading is 0: expected a number in (0, 1)"},
+        {offsetof(fit_opts, null_loading), 1,
+         "fit options: null_loading is 1: expected a number in (0, 1)"},
+        {offsetof(fit_opts, covar_epsrel), 1.37,
+         "fit options: covar_epsrel is 1.37: expected a number in [0, 1)"},
+    };
+    fit_opts o;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fit_opts_default(&o);
+        memcpy((char *)&o + cases[i].field, &cases[i].value, sizeof(double));
+        ASSERT_MSG(fit_err(s, h, &o, &err), cases[i].msg);
+    }
+    fit_opts_default(&o);
+    o.max_iter = 0;
+    ASSERT_MSG(fit_err(s, h, &o, &err), "fit options: max_iter is 0: expected at least 1");
+    /* the edges that are allowed */
+    fit_opts_default(&o);
+    o.xtol = o.gtol = o.ftol = o.noprog_gtol = o.svd_rtol = o.covar_epsrel = 0;
+    o.null_loading = 0.999;
+    o.max_iter = 1;
+    ASSERT_MSG(fit_err(s, h, &o, &err),
+               "test.ini: no parameter is written 'fit' or 'fit(PRIOR)': nothing to estimate");
+    history_free(h);
+    scenario_free(s);
 }
 
 /* ------------------------------------------------------------ apply, format */
@@ -980,6 +1273,9 @@ int main(void)
         {"error: no fit in the scenario", test_no_fit_in_scenario},
         {"error: more parameters than rows", test_more_parameters_than_rows},
         {"error: no convergence", test_no_convergence},
+        {"options: the defaults reproduce the fit before options", test_options_defaults},
+        {"options: each changes the fit", test_options_change_the_fit},
+        {"options: out of range", test_options_refused},
         {"fit_apply and fit_format_fitted", test_apply_and_format},
         {"formatting without an se", test_format_without_se},
         {NULL, NULL},

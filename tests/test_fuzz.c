@@ -5,10 +5,13 @@
  * or a failed property (abort); a hang as the suite not finishing.
  * Run from the project root, as `make test` does. */
 #include <dirent.h>
+#include <errno.h>
+#include <glob.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "fuzz.h"
@@ -46,26 +49,73 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every file of REGRESSIONS/dir, in name order; returns how many. */
+typedef struct {
+    const char *dir;                        /* under REGRESSIONS: the harness's name */
+    int (*one)(const uint8_t *, size_t);
+} harness;
+
+/* Every harness of fuzz.h, as `make fuzz` names them (FUZZ_HARNESSES). */
+static const harness harnesses[] = {
+    {"scenario", fuzz_scenario},
+    {"dist", fuzz_dist},
+    {"history", fuzz_history},
+};
+#define N_HARNESSES (sizeof harnesses / sizeof harnesses[0])
+
+/* The regular files glob(3) finds in REGRESSIONS/dir (the shell's view of
+ * the directory: dot files excluded), counted independently of replay so
+ * that an input replay skipped or could not read shows as a difference. */
+static size_t count_inputs(const char *dir)
+{
+    char pattern[512];
+    snprintf(pattern, sizeof pattern, REGRESSIONS "%s/*", dir);
+    glob_t g;
+    size_t n = 0;
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            struct stat st;
+            n += stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode);
+        }
+        globfree(&g);
+    }
+    return n;
+}
+
+/* Replays every file of REGRESSIONS/dir, in name order; returns how many
+ * were read and run. */
 static size_t replay(const char *dir, int (*one)(const uint8_t *, size_t))
 {
     char path[512];
     snprintf(path, sizeof path, REGRESSIONS "%s", dir);
     DIR *d = opendir(path);
-    if (!d) /* no regression yet (git keeps no empty directory) */
+    if (!d) {
+        fprintf(stderr, "\n  %s: %s\n", path, strerror(errno));
         return 0;
-    char *names[1024];
-    size_t n = 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0, done = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < sizeof names / sizeof names[0])
-        if (e->d_name[0] != '.')
-            names[n++] = strdup(e->d_name);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **p = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *names);
+            CU_ASSERT_FATAL(p != NULL);
+            names = p;
+        }
+        names[n] = strdup(e->d_name);
+        CU_ASSERT_FATAL(names[n] != NULL);
+        n++;
+    }
     closedir(d);
-    qsort(names, n, sizeof names[0], by_name);
+    if (n)
+        qsort(names, n, sizeof names[0], by_name);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, REGRESSIONS "%s/%s", dir, names[i]);
+        struct stat st;
         size_t len = 0;
-        unsigned char *data = slurp(path, &len);
+        unsigned char *data = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? slurp(path, &len)
+                                                                            : NULL;
         CU_ASSERT_PTR_NOT_NULL(data);
         if (data) {
             clock_t t0 = clock();
@@ -76,26 +126,71 @@ static size_t replay(const char *dir, int (*one)(const uint8_t *, size_t))
             if (secs > 5.0)
                 fprintf(stderr, "\n  %s took %.1f s\n", path, secs);
             CU_ASSERT(secs <= 5.0);
+            done++;
+        } else {
+            fprintf(stderr, "\n  %s: not a readable file\n", path);
         }
         free(data);
         free(names[i]);
     }
-    return n;
+    free(names);
+    return done;
+}
+
+/* Every input of the harness's directory was replayed, and there is at
+ * least one (a harness without regressions would replay nothing and pass
+ * without saying so). */
+static void check_harness(size_t i)
+{
+    size_t want = count_inputs(harnesses[i].dir);
+    size_t got = replay(harnesses[i].dir, harnesses[i].one);
+    if (got != want || want == 0)
+        fprintf(stderr, "\n  %s: replayed %zu of %zu inputs\n", harnesses[i].dir, got, want);
+    CU_ASSERT(want > 0);
+    CU_ASSERT_EQUAL(got, want);
 }
 
 static void test_scenario(void)
 {
-    CU_ASSERT(replay("scenario", fuzz_scenario) > 0);
+    check_harness(0);
 }
 
 static void test_dist(void)
 {
-    CU_ASSERT(replay("dist", fuzz_dist) > 0);
+    check_harness(1);
 }
 
 static void test_history(void)
 {
-    replay("history", fuzz_history);
+    check_harness(2);
+}
+
+/* Every directory under REGRESSIONS is a harness's: an input filed under a
+ * misspelt name would otherwise never be replayed. */
+static void test_every_directory_is_a_harness(void)
+{
+    DIR *d = opendir(REGRESSIONS);
+    CU_ASSERT_FATAL(d != NULL);
+    struct dirent *e;
+    size_t seen = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, REGRESSIONS "%s", e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        size_t k = 0;
+        while (k < N_HARNESSES && strcmp(harnesses[k].dir, e->d_name) != 0)
+            k++;
+        if (k == N_HARNESSES)
+            fprintf(stderr, "\n  %s: no harness of that name\n", path);
+        CU_ASSERT(k < N_HARNESSES);
+        seen++;
+    }
+    closedir(d);
+    CU_ASSERT_EQUAL(seen, N_HARNESSES);
 }
 
 /* The harnesses on a few inputs of every kind, so that the replay test
@@ -124,6 +219,7 @@ int main(void)
         {"scenario regressions", test_scenario},
         {"value regressions", test_dist},
         {"history regressions", test_history},
+        {"every regression directory is a harness's", test_every_directory_is_a_harness},
         {NULL, NULL},
     };
     return tu_run("fuzz regressions", tests);

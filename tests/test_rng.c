@@ -199,6 +199,32 @@ static void test_seed_stream_contract(void)
     gsl_rng_free(r);
 }
 
+/* The stream rule: 2 rep for parameters, 2 rep + 1 for chance, and
+ * rng_seed_rep seeds exactly that stream; the manifests' wording says the
+ * same. */
+static void test_stream_rule(void)
+{
+    CU_ASSERT_EQUAL(rng_stream(0, RNG_PARAMS), 0);
+    CU_ASSERT_EQUAL(rng_stream(0, RNG_CHANCE), 1);
+    CU_ASSERT_EQUAL(rng_stream(137, RNG_PARAMS), 274);
+    CU_ASSERT_EQUAL(rng_stream(137, RNG_CHANCE), 275);
+    CU_ASSERT_EQUAL(rng_stream(UINT64_C(0x7fffffffffffffff), RNG_CHANCE), ~UINT64_C(0));
+    gsl_rng *a = gsl_rng_alloc(rng_xoshiro256pp), *b = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    rng_seed_rep(a, 2022, 2385, RNG_PARAMS);
+    rng_seed_stream(b, 2022, 4770);
+    CU_ASSERT_EQUAL(memcmp(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a)), 0);
+    rng_seed_rep(a, 2022, 2385, RNG_CHANCE);
+    rng_seed_stream(b, 2022, 4771);
+    CU_ASSERT_EQUAL(memcmp(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a)), 0);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    CU_ASSERT_STRING_EQUAL(RNG_STREAM_RULE, "replication i draws parameters from stream 2i and "
+                                            "chance from stream 2i+1");
+    CU_ASSERT_STRING_EQUAL(RNG_GENERATOR, "xoshiro256++ (tiersim rng.c, seeded by splitmix64 "
+                                          "of seed and stream)");
+}
+
 static int same_outputs(gsl_rng *a, gsl_rng *b, int n)
 {
     int same = 1;
@@ -562,6 +588,7 @@ int main(void)
         {"rng_mix64 is splitmix64's finaliser", test_mix64},
         {"rng_seed_stream contract", test_seed_stream_contract},
         {"rng_seed_stream determinism", test_seed_stream_determinism},
+        {"rng_stream: 2 rep and 2 rep + 1", test_stream_rule},
         {"binomial edge cases", test_binomial_edges},
         {"binomial moments", test_binomial_moments},
         {"binomial large n", test_binomial_large_n},
