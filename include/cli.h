@@ -11,11 +11,6 @@
 #include "outdir.h"
 #include "runner.h"
 #include "tserr.h"
-#include "rng.h"
-#ifndef RNG_GENERATOR /* TEMPORARY until rngfit is merged */
-#define RNG_GENERATOR "xoshiro256++ (tiersim rng.c, seeded by splitmix64 of seed and stream)"
-#define RNG_STREAM_RULE "replication i draws parameters from stream 2i and chance from stream 2i+1"
-#endif
 
 /* The command layer's one set of helpers: the only code that prints and picks
  * exit statuses (0 success, 1 other failure, 2 bad input or usage).  Every
