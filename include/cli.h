@@ -220,18 +220,6 @@ void cli_catch_signals(void);
 extern char cli_command_line[CLI_LINE_MAX];
 void cli_set_command_line(int argc, char **argv);
 
-/* Splits "NAME=LO:HI" (steps == NULL) or "NAME=LO:HI:STEPS", the grammar of
- * sensitivity's --range and sweep's --param; name is cut to name_len.  -1
- * with "expected NAME=LO:HI..., got '...'". */
-int cli_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
-                   uint64_t *steps, ts_err *err);
-
-/* The parameter NAME of s for option OPT of command CMD: -1 with "CMD: OPT
- * NAME: unknown parameter (...)" or when it belongs to a policy that is off
- * (it would change nothing). */
-int cli_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
-                   size_t *out, ts_err *err);
-
 /* Threads a run will use: the request, or OpenMP's default. */
 int cli_threads(int requested);
 

@@ -44,6 +44,27 @@ int sensrun_set_range(scenario *s, size_t i, double lo, double hi, ts_err *err);
 /* Refuses a value outside parameter i's valid range: "NAME: V is above 1". */
 int sensrun_check_value(const scenario *s, size_t i, double v, ts_err *err);
 
+/* Splits "NAME=LO:HI" (steps == NULL) or "NAME=LO:HI:STEPS", the grammar of
+ * sensitivity's --range and sweep's --param; name is cut to name_len.  -1
+ * with "expected NAME=LO:HI..., got '...'". */
+int sensrun_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
+                       uint64_t *steps, ts_err *err);
+
+/* The parameter NAME, given to option OPT of command CMD: -1 with "CMD: OPT
+ * NAME: unknown parameter (...)", or when it belongs to a policy that is off
+ * (it would change nothing). */
+int sensrun_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
+                       size_t *out, ts_err *err);
+
+/* The factors of a sensitivity analysis: each of `ranges` ("NAME=LO:HI",
+ * already checked by sensrun_parse_spec) makes NAME uniform over its range
+ * and a factor; then the `params` names (each must be uncertain), or, when
+ * none is named, every default factor.  Their indices, in the scenario's
+ * order, go to factors[s->n_params]; *d counts them (at least 1, else -1). */
+int sensrun_pick_factors(scenario *s, const char *const *params, size_t n_params,
+                         const char *const *ranges, size_t n_ranges, size_t *factors, size_t *d,
+                         ts_err *err);
+
 /* Design points handed to the runner at a time (memory: n_params doubles a
  * point); the results do not depend on it. */
 #define SENSRUN_BATCH 16384

@@ -24,7 +24,6 @@
 #include "rng.h"
 #include "scenario.h"
 #include "sensplot.h"
-#include "sensrun.h"
 #include "version.h"
 
 /* ------------------------------------------------------- the command line */
@@ -307,54 +306,6 @@ int cli_usage_error(const ts_err *err)
 {
     fprintf(stderr, "%s\n", err->msg);
     return EXIT_USAGE;
-}
-
-/* ----------------------------------------------------- parameter arguments */
-
-int cli_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
-                    uint64_t *steps, ts_err *err)
-{
-    const char *want = steps ? "NAME=LO:HI:STEPS" : "NAME=LO:HI";
-    const char *eq = strchr(spec, '=');
-    char buf[256];
-    if (!eq || eq == spec || strlen(eq + 1) >= sizeof buf)
-        return ts_errf(err, "expected %s, got '%s'", want, spec);
-    snprintf(name, name_len, "%.*s", (int)(eq - spec), spec);
-    snprintf(buf, sizeof buf, "%s", eq + 1);
-    char *parts[4] = {buf, NULL, NULL, NULL};
-    size_t n = 1;
-    for (char *p = buf; *p; p++)
-        if (*p == ':') {
-            if (n == 4)
-                return ts_errf(err, "expected %s, got '%s'", want, spec);
-            *p = '\0';
-            parts[n++] = p + 1;
-        }
-    if (n != (steps ? 3u : 2u) || num_parse_double(parts[0], lo) < 0 ||
-        num_parse_double(parts[1], hi) < 0)
-        return ts_errf(err, "expected %s, got '%s'", want, spec);
-    if (steps && (num_parse_uint64(parts[2], 1000, steps) < 0 || *steps < 2))
-        return ts_errf(err, "expected %s with STEPS a whole number from 2 to 1000, got '%s'", want,
-                       spec);
-    if (!(*lo < *hi))
-        return ts_errf(err, "expected %s with LO < HI, got '%s'", want, spec);
-    return 0;
-}
-
-int cli_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
-                   size_t *out, ts_err *err)
-{
-    size_t i = scenario_find_param(s, name);
-    if (i == TS_NO_PARAM)
-        return ts_errf(err, "%s: %s %s: unknown parameter (tiersim check %s --params lists "
-                       "them)", cmd, opt, name, s->path);
-    long p = sensrun_param_policy(s, i);
-    if (p >= 0 && !s->policies[p].active)
-        return ts_errf(err, "%s: %s %s: policy '%s' is off, so the parameter changes nothing "
-                       "(add --policy %s)", cmd, opt, name, s->policies[p].name,
-                       s->policies[p].name);
-    *out = i;
-    return 0;
 }
 
 /* --------------------------------------------------------------- progress */

@@ -74,7 +74,7 @@ static int sens_option(void *own, int key, const char *v, ts_err *err)
     case OPT_RANGE:
         if (f->n_ranges == SENS_MAX_ARGS)
             return cli_usagef(err, "sensitivity", "--range: at most %d", SENS_MAX_ARGS);
-        if (cli_parse_spec(v, name, sizeof name, &lo, &hi, NULL, &e) < 0)
+        if (sensrun_parse_spec(v, name, sizeof name, &lo, &hi, NULL, &e) < 0)
             return cli_usagef(err, "sensitivity", "--range: %s", e.msg);
         f->ranges[f->n_ranges++] = v;
         return 0;
@@ -132,56 +132,6 @@ int sens_args_parse(int argc, char **argv, cli_args *a, sens_flags *f, ts_err *e
 }
 
 /* ------------------------------------------------------------ the factors */
-
-/* Applies the ranges, then picks the factors: the --param names (and the
- * ranged ones), or every uncertain parameter.  factors[s->n_params]. */
-static int pick_factors(scenario *s, const sens_flags *a, size_t *factors, size_t *d, ts_err *err)
-{
-    unsigned char *chosen = calloc(s->n_params + 1, 1);
-    if (!chosen)
-        return ts_errf(err, "out of memory");
-    int rc = 0;
-    for (size_t k = 0; k < a->n_ranges && rc == 0; k++) {
-        char name[256];
-        double lo, hi;
-        size_t i;
-        ts_err e;
-        cli_parse_spec(a->ranges[k], name, sizeof name, &lo, &hi, NULL, &e);
-        if ((rc = cli_find_param(s, "sensitivity", "--range", name, &i, err)) < 0)
-            break;
-        if ((rc = sensrun_set_range(s, i, lo, hi, &e)) < 0)
-            ts_errf(err, "sensitivity: --range %s: %s", a->ranges[k], e.msg);
-        chosen[i] = 1;
-    }
-    for (size_t k = 0; k < a->n_params && rc == 0; k++) {
-        size_t i;
-        if ((rc = cli_find_param(s, "sensitivity", "--param", a->params[k], &i, err)) < 0)
-            break;
-        if (!dist_is_random(&s->params[i].value)) {
-            char v[64];
-            dist_format(&s->params[i].value, v, sizeof v);
-            rc = ts_errf(err, "sensitivity: --param %s: fixed at %s in the scenario; give it a "
-                         "range with --range %s=LO:HI", a->params[k], v, a->params[k]);
-        }
-        chosen[i] = 1;
-    }
-    if (rc == 0 && a->n_params == 0) {
-        size_t n = sensrun_default_factors(s, factors);
-        for (size_t k = 0; k < n; k++)
-            chosen[factors[k]] = 1;
-    }
-    /* In the scenario's order, whatever the order on the command line. */
-    *d = 0;
-    for (size_t i = 0; i < s->n_params && rc == 0; i++)
-        if (chosen[i])
-            factors[(*d)++] = i;
-    if (rc == 0 && *d == 0)
-        rc = ts_errf(err, "sensitivity: %s has no uncertain parameters: give some a range with "
-                     "--range NAME=LO:HI", s->path);
-    free(chosen);
-    return rc;
-}
-
 
 /* ---------------------------------------------------------------- command */
 
@@ -313,7 +263,8 @@ int cmd_sensitivity(int argc, char **argv)
         cs.status = EXIT_FAIL;
         goto fail;
     }
-    if (pick_factors(cs.s, &f, factors, &an.d, &err) < 0)
+    if (sensrun_pick_factors(cs.s, f.params, f.n_params, f.ranges, f.n_ranges, factors, &an.d,
+                             &err) < 0)
         goto fail;
     an.factors = factors;
     const method_info *mt = &method_table[f.method];

@@ -28,7 +28,7 @@ static int sweep_option(void *own, int key, const char *v, ts_err *err)
     ts_err e;
     if (f->n_specs == 2)
         return cli_usagef(err, "sweep", "--param: at most 2 parameters");
-    if (cli_parse_spec(v, name, sizeof name, &lo, &hi, &steps, &e) < 0)
+    if (sensrun_parse_spec(v, name, sizeof name, &lo, &hi, &steps, &e) < 0)
         return cli_usagef(err, "sweep", "--param: %s", e.msg);
     f->specs[f->n_specs++] = v;
     return 0;
@@ -71,8 +71,8 @@ static int make_grid(const scenario *s, const sweep_flags *f, grid *g, ts_err *e
         uint64_t steps;
         ts_err e;
         size_t i;
-        cli_parse_spec(f->specs[k], name, sizeof name, &g->lo[k], &g->hi[k], &steps, &e);
-        if (cli_find_param(s, "sweep", "--param", name, &i, err) < 0)
+        sensrun_parse_spec(f->specs[k], name, sizeof name, &g->lo[k], &g->hi[k], &steps, &e);
+        if (sensrun_find_param(s, "sweep", "--param", name, &i, err) < 0)
             return -1;
         if (k == 1 && i == g->params[0])
             return ts_errf(err, "sweep: --param %s: given twice", name);

@@ -12,6 +12,7 @@
 #include "crn.h"
 #include "dist.h"
 #include "engine.h"
+#include "num.h"
 #include "rng.h"
 
 const char *const sensrun_output_names[SENSRUN_OUTPUTS] = {"mean", "p_met"};
@@ -71,6 +72,103 @@ int sensrun_check_value(const scenario *s, size_t i, double v, ts_err *err)
     if (v > r->hi)
         return ts_errf(err, "%s: %.10g is above %.10g", p->name, v, r->hi);
     return 0;
+}
+
+int sensrun_parse_spec(const char *spec, char *name, size_t name_len, double *lo, double *hi,
+                    uint64_t *steps, ts_err *err)
+{
+    const char *want = steps ? "NAME=LO:HI:STEPS" : "NAME=LO:HI";
+    const char *eq = strchr(spec, '=');
+    char buf[256];
+    if (!eq || eq == spec || strlen(eq + 1) >= sizeof buf)
+        return ts_errf(err, "expected %s, got '%s'", want, spec);
+    snprintf(name, name_len, "%.*s", (int)(eq - spec), spec);
+    snprintf(buf, sizeof buf, "%s", eq + 1);
+    char *parts[4] = {buf, NULL, NULL, NULL};
+    size_t n = 1;
+    for (char *p = buf; *p; p++)
+        if (*p == ':') {
+            if (n == 4)
+                return ts_errf(err, "expected %s, got '%s'", want, spec);
+            *p = '\0';
+            parts[n++] = p + 1;
+        }
+    if (n != (steps ? 3u : 2u) || num_parse_double(parts[0], lo) < 0 ||
+        num_parse_double(parts[1], hi) < 0)
+        return ts_errf(err, "expected %s, got '%s'", want, spec);
+    if (steps && (num_parse_uint64(parts[2], 1000, steps) < 0 || *steps < 2))
+        return ts_errf(err, "expected %s with STEPS a whole number from 2 to 1000, got '%s'", want,
+                       spec);
+    if (!(*lo < *hi))
+        return ts_errf(err, "expected %s with LO < HI, got '%s'", want, spec);
+    return 0;
+}
+
+int sensrun_find_param(const scenario *s, const char *cmd, const char *opt, const char *name,
+                       size_t *out, ts_err *err)
+{
+    size_t i = scenario_find_param(s, name);
+    if (i == TS_NO_PARAM)
+        return ts_errf(err, "%s: %s %s: unknown parameter (tiersim check %s --params lists "
+                       "them)", cmd, opt, name, s->path);
+    long p = sensrun_param_policy(s, i);
+    if (p >= 0 && !s->policies[p].active)
+        return ts_errf(err, "%s: %s %s: policy '%s' is off, so the parameter changes nothing "
+                       "(add --policy %s)", cmd, opt, name, s->policies[p].name,
+                       s->policies[p].name);
+    *out = i;
+    return 0;
+}
+
+/* Applies the ranges, then picks the factors: the --param names (and the
+ * ranged ones), or every uncertain parameter.  factors[s->n_params]. */
+int sensrun_pick_factors(scenario *s, const char *const *params, size_t n_params,
+                         const char *const *ranges, size_t n_ranges, size_t *factors, size_t *d,
+                         ts_err *err)
+{
+    unsigned char *chosen = calloc(s->n_params + 1, 1);
+    if (!chosen)
+        return ts_errf(err, "out of memory");
+    int rc = 0;
+    for (size_t k = 0; k < n_ranges && rc == 0; k++) {
+        char name[256];
+        double lo, hi;
+        size_t i;
+        ts_err e;
+        sensrun_parse_spec(ranges[k], name, sizeof name, &lo, &hi, NULL, &e);
+        if ((rc = sensrun_find_param(s, "sensitivity", "--range", name, &i, err)) < 0)
+            break;
+        if ((rc = sensrun_set_range(s, i, lo, hi, &e)) < 0)
+            ts_errf(err, "sensitivity: --range %s: %s", ranges[k], e.msg);
+        chosen[i] = 1;
+    }
+    for (size_t k = 0; k < n_params && rc == 0; k++) {
+        size_t i;
+        if ((rc = sensrun_find_param(s, "sensitivity", "--param", params[k], &i, err)) < 0)
+            break;
+        if (!dist_is_random(&s->params[i].value)) {
+            char v[64];
+            dist_format(&s->params[i].value, v, sizeof v);
+            rc = ts_errf(err, "sensitivity: --param %s: fixed at %s in the scenario; give it a "
+                         "range with --range %s=LO:HI", params[k], v, params[k]);
+        }
+        chosen[i] = 1;
+    }
+    if (rc == 0 && n_params == 0) {
+        size_t n = sensrun_default_factors(s, factors);
+        for (size_t k = 0; k < n; k++)
+            chosen[factors[k]] = 1;
+    }
+    /* In the scenario's order, whatever the order on the command line. */
+    *d = 0;
+    for (size_t i = 0; i < s->n_params && rc == 0; i++)
+        if (chosen[i])
+            factors[(*d)++] = i;
+    if (rc == 0 && *d == 0)
+        rc = ts_errf(err, "sensitivity: %s has no uncertain parameters: give some a range with "
+                     "--range NAME=LO:HI", s->path);
+    free(chosen);
+    return rc;
 }
 
 /* Progress across the batches of one evaluation: the runner reports each

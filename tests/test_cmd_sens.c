@@ -106,21 +106,21 @@ static void test_spec(void)
     double lo, hi;
     uint64_t steps;
     ts_err err;
-    CU_ASSERT_EQUAL(cli_parse_spec("transition.a->b.rate=0.02:0.15:8", name, sizeof name, &lo, &hi,
+    CU_ASSERT_EQUAL(sensrun_parse_spec("transition.a->b.rate=0.02:0.15:8", name, sizeof name, &lo, &hi,
                                     &steps, &err), 0);
     CU_ASSERT_STRING_EQUAL(name, "transition.a->b.rate");
     CU_ASSERT_EQUAL(lo, 0.02);
     CU_ASSERT_EQUAL(hi, 0.15);
     CU_ASSERT_EQUAL(steps, 8);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=-0.5:1e3", name, sizeof name, &lo, &hi, NULL, &err), 0);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=-0.5:1e3", name, sizeof name, &lo, &hi, NULL, &err), 0);
     CU_ASSERT(lo == -0.5 && hi == 1000);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:3", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2", name, sizeof name, &lo, &hi, &steps, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("=1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=0x1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=2:1", name, sizeof name, &lo, &hi, NULL, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:1", name, sizeof name, &lo, &hi, &steps, &err), -1);
-    CU_ASSERT_EQUAL(cli_parse_spec("x=1:2:2.5", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=1:2:3", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=1:2", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("=1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=0x1:2", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=2:1", name, sizeof name, &lo, &hi, NULL, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=1:2:1", name, sizeof name, &lo, &hi, &steps, &err), -1);
+    CU_ASSERT_EQUAL(sensrun_parse_spec("x=1:2:2.5", name, sizeof name, &lo, &hi, &steps, &err), -1);
 }
 
 static void test_sweep_args(void)
