@@ -58,4 +58,10 @@ int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err);
 int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn row, void *ctx,
                   ts_err *err);
 
+/* The whole of PATH in memory, NUL-terminated, its length in *len (len may
+ * be NULL), at most 64 MiB (tiersim reads back its own outputs); NULL with
+ * "PATH: cannot read: REASON", "PATH: larger than N bytes" or "PATH: out of
+ * memory".  Free with free(). */
+char *csvio_read_file(const char *path, size_t *len, ts_err *err);
+
 #endif

@@ -2,28 +2,20 @@
 #define TIERSIM_PLOT_H
 
 #include <stddef.h>
-#include <stdio.h>
 
+#include "chartdir.h"
 #include "tserr.h"
 
 /* Charts, drawn by gnuplot from the files of an output directory alone, so
  * that `tiersim plot DIR` redraws any finished output.
  *
- * plot.c reads DIR's CSVs, writes what each script needs (KIND.meta: gnuplot
- * assignments of the labels and thresholds, every string single-quoted;
- * KIND.tsv: numbers only) into a fresh DIR/charts.tmp-XXXXXX, and runs, once
- * per chart kind,
- *
- *     gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'" PLOTS_DIR/KIND.gp
- *
- * with posix_spawnp (never a shell) and that directory as gnuplot's working
- * directory: no file name of the user's ever reaches gnuplot's parser, so
- * spaces, quotes and '$' in DIR are harmless.  Each script writes NAME.png
- * (pngcairo, 1600x1000) and NAME.svg (1200x750) for each of its charts.
- * When every script has succeeded the data files are removed, index.csv
- * (file,kind,caption: the charts in reading order) is written, and the
- * directory replaces DIR/charts in one rename; on any failure the previous
- * charts stay as they were. */
+ * plot.c reads DIR's CSVs and writes what each script needs (KIND.meta:
+ * gnuplot assignments of the labels and thresholds; KIND.tsv: numbers only)
+ * into a chart directory (chartdir.h: the temporary directory, gnuplot run
+ * as `gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'" PLOTS_DIR/KIND.gp`,
+ * index.csv, and DIR/charts replaced in one rename or not at all).  Each
+ * script writes NAME.png (pngcairo, 1600x1000) and NAME.svg (1200x750) for
+ * each of its charts. */
 
 /* What to draw; plot_kinds tells which DIR's files allow. */
 enum {
@@ -57,16 +49,9 @@ int plot_run(const char *dir, const char *plots_dir, ts_err *err);
 int plot_fit(const char *dir, const char *plots_dir, ts_err *err);
 int plot_compare(const char *dir, const char *plots_dir, ts_err *err);
 
-/* Runs `gnuplot -d -e SETUP PLOTS_DIR/SCRIPT` in WORKDIR, gnuplot's stderr
- * going to WORKDIR/gnuplot.log.  0, PLOT_SKIPPED when gnuplot is not on PATH,
- * or -1 with "plot: PLOTS_DIR/SCRIPT: gnuplot exited with status N (its last
- * message)". */
-int plot_gnuplot(const char *plots_dir, const char *script, const char *workdir,
-                 const char *setup, ts_err *err);
-
-/* Writes s to f as a gnuplot single-quoted string literal: ' doubled,
- * control characters as blanks (gnuplot reads such a literal verbatim, so no
- * label can end it early or be taken as a command).  Exposed for tests. */
-void plot_quote(FILE *f, const char *s);
+/* The data of the charts of `kinds` written into cd's work directory and
+ * their scripts queued, without running gnuplot: plot_draw but for
+ * chartdir_commit.  0, PLOT_EINPUT or -1 with err.  Exposed for tests. */
+int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err);
 
 #endif

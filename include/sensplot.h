@@ -3,17 +3,15 @@
 
 #include <stddef.h>
 
+#include "chartdir.h"
 #include "tserr.h"
 
 /* Charts of `tiersim sensitivity` and `tiersim sweep`, drawn by gnuplot from
- * the files of an output directory alone, with plot.h's conventions: the data
- * each script needs (KIND.meta: gnuplot assignments, strings quoted with
- * plot_quote; KIND_*.tsv: numbers, and parameter names, which are dotted
- * identifiers) go into a fresh DIR/charts.tmp-XXXXXX, plot_gnuplot runs
- * plots/KIND.gp there once per kind, each chart is written as NAME.png
- * (1600x1000) and NAME.svg (1200x750), and when every script has succeeded
- * the data files are removed, index.csv (file,kind,caption) is written and
- * the directory replaces DIR/charts.
+ * the files of an output directory alone into a chart directory (chartdir.h,
+ * as plot.c's): KIND.meta (gnuplot assignments) and KIND_*.tsv (numbers, and
+ * parameter names, which are dotted identifiers) for plots/KIND.gp, each
+ * chart as NAME.png (1600x1000) and NAME.svg (1200x750), listed in
+ * index.csv, DIR/charts replaced whole or not at all.
  *
  * What is drawn, from what DIR holds:
  *   tornado.csv + tornado_base.csv   tornado_TARGET: bars from the value at the
@@ -33,5 +31,10 @@
  * is not on PATH, PLOT_EINPUT when a file is malformed, or -1, with err.
  * Nothing to draw is not an error (0 charts, no DIR/charts). */
 int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_err *err);
+
+/* The data of DIR's charts written into cd's work directory and their
+ * scripts queued, without running gnuplot: sensplot_draw but for
+ * chartdir_commit.  0, PLOT_EINPUT or -1 with err.  Exposed for tests. */
+int sensplot_prepare(chartdir *cd, ts_err *err);
 
 #endif

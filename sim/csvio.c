@@ -132,6 +132,19 @@ static void reader_clear(reader_state *st)
     st->too_many = 0;
 }
 
+/* A field as libcsv hands it (not NUL-terminated), copied; NULL when out of
+ * memory. */
+static char *field_dup(const void *s, size_t len)
+{
+    char *f = malloc(len + 1);
+    if (f) {
+        if (len)
+            memcpy(f, s, len);
+        f[len] = '\0';
+    }
+    return f;
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
     reader_state *st = data;
@@ -141,15 +154,12 @@ static void on_field(void *s, size_t len, void *data)
         st->too_many = 1;
         return;
     }
-    char *f = malloc(len + 1);
+    char *f = field_dup(s, len);
     if (!f) {
         st->failed = 1;
         ts_errf(st->err, "%s: out of memory", st->path);
         return;
     }
-    if (len)
-        memcpy(f, s, len);
-    f[len] = '\0';
     st->fields[st->n++] = f;
 }
 
@@ -166,8 +176,7 @@ static void on_row(int c, void *data)
     reader_clear(st);
 }
 
-/* The whole of PATH in memory (at most CSV_BYTES_MAX bytes), NUL-terminated. */
-static char *read_all(const char *path, size_t *len, ts_err *err)
+char *csvio_read_file(const char *path, size_t *len, ts_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -211,7 +220,8 @@ static char *read_all(const char *path, size_t *len, ts_err *err)
         return NULL;
     }
     buf[n] = '\0';
-    *len = n;
+    if (len)
+        *len = n;
     return buf;
 }
 
@@ -266,7 +276,7 @@ int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn ro
 int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err)
 {
     size_t len;
-    char *buf = read_all(path, &len, err);
+    char *buf = csvio_read_file(path, &len, err);
     if (!buf)
         return -1;
     int rc = csvr_read_mem(path, buf, len, row, ctx, err);
@@ -324,14 +334,11 @@ static void csvt_on_field(void *s, size_t len, void *data)
         r->f = f;
         t->cap_fields = cap;
     }
-    char *copy = malloc(len + 1);
+    char *copy = field_dup(s, len);
     if (!copy) {
         t->oom = 1;
         return;
     }
-    if (len)
-        memcpy(copy, s, len);
-    copy[len] = '\0';
     r->f[r->n++] = copy;
 }
 
@@ -356,49 +363,10 @@ void csvt_free(csvt *t)
     free(t);
 }
 
-/* The whole file in memory, NUL-terminated; NULL with err. */
-static char *slurp(const char *path, size_t *len, ts_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ts_errf(err, "%s: cannot read: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        char *b = realloc(buf, 2 * cap);
-        if (!b) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        ts_errf(err, "%s: out of memory", path);
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        ts_errf(err, "%s: read failed", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 csvt *csvt_read(const char *path, ts_err *err)
 {
     size_t len;
-    char *buf = slurp(path, &len, err);
+    char *buf = csvio_read_file(path, &len, err);
     if (!buf)
         return NULL;
     csvt *t = calloc(1, sizeof *t);
@@ -432,8 +400,11 @@ csvt *csvt_read(const char *path, ts_err *err)
         if (!failed)
             t->line++;
     }
-    if (!failed && csv_fini(&p, csvt_on_field, csvt_on_row, t) != 0)
+    /* At the end a quote left open is the last line's, not the one after. */
+    if (!failed && csv_fini(&p, csvt_on_field, csvt_on_row, t) != 0) {
         failed = 1;
+        t->line -= t->line > 1;
+    }
     if (failed)
         ts_errf(err, "%s:%d: malformed CSV (%s)", path, t->line, csv_strerror(csv_error(&p)));
     csv_free(&p);

@@ -90,37 +90,6 @@ int html_inline_svg(FILE *f, const char *svg, const char *prefix)
 
 /* ----------------------------------------------------------- the inputs */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 14, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (n < cap - 1)
-            break;
-        char *b = realloc(buf, 2 * cap);
-        if (!b) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* The value of "key: value" in the manifest, copied into buf ("" if absent). */
 static const char *manifest_get(const char *text, const char *key, char *buf, size_t len)
 {
@@ -289,13 +258,14 @@ static int charts_section(FILE *f, const char *dir, ts_err *err)
         char svg_path[PATH_MAX_LEN + 80], prefix[32];
         if (strchr(name, '/') || snprintf(svg_path, sizeof svg_path, "%s/charts/%s.svg", dir,
                                           name) >= (int)sizeof svg_path) {
-            csvt_free(idx);
-            return ts_errf(err, "%s:%d: bad chart name '%s'", path, csvt_line(idx, i), name);
+            ts_errf(err, "%s:%d: bad chart name '%s'", path, csvt_line(idx, i), name);
+            csvt_free(idx);     /* after the message: it holds name */
+            return -1;
         }
-        char *svg = read_text(svg_path);
+        char *svg = csvio_read_file(svg_path, NULL, err);
         if (!svg) {
             csvt_free(idx);
-            return ts_errf(err, "%s: cannot read: %s", svg_path, strerror(errno ? errno : EIO));
+            return -1;
         }
         snprintf(prefix, sizeof prefix, "c%zu-", i + 1);
         fputs("<figure id=\"", f);
@@ -409,9 +379,9 @@ int html_write_report(const char *dir, ts_err *err)
     if (path_in(mpath, sizeof mpath, dir, "manifest.txt") < 0 ||
         path_in(out, sizeof out, dir, "report.html") < 0)
         return ts_errf(err, "%s: path too long", dir);
-    char *mtext = read_text(mpath);
+    char *mtext = csvio_read_file(mpath, NULL, err);
     if (!mtext)
-        return ts_errf(err, "%s: cannot read: %s", mpath, strerror(errno ? errno : EIO));
+        return -1;
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f) {

@@ -1,76 +1,20 @@
-/* plot.c -- charts: the data gnuplot's scripts read, and running gnuplot. */
-#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np, renameat2 */
+/* plot.c -- the run, fit, compare and goal charts: the data gnuplot's scripts
+ * read, written into a chart directory (chartdir.h). */
 #include "plot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csvio.h"
-#include "outdir.h"
 #include "report.h"
-
-extern char **environ;
 
 #define PATH_MAX_LEN 4096
 #define NAME_MAX_LEN 64         /* tier names and measures: identifiers */
-#define MAX_JOBS 8
-
-/* ------------------------------------------------------------ utilities */
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* Tier names and measures become parts of file names: identifiers only. */
-static int is_ident(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= NAME_MAX_LEN || (s[0] >= '0' && s[0] <= '9'))
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
-            return 0;
-    }
-    return 1;
-}
-
-static int join(char *buf, size_t len, const char *a, const char *b, ts_err *err)
-{
-    if (snprintf(buf, len, "%s/%s", a, b) >= (int)len)
-        return ts_errf(err, "%s/%s: path too long", a, b);
-    return 0;
-}
-
-void plot_quote(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\'')
-            fputs("''", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fputc(' ', f);
-        else
-            fputc(*p, f);
-    }
-    fputc('\'', f);
-}
 
 /* ------------------------------------------------------- finding scripts */
 
@@ -114,172 +58,6 @@ int plot_find_dir(const char *override, char *buf, size_t len, ts_err *err)
                    "../../plots or ../share/tiersim/plots beside %s)", exe);
 }
 
-/* ------------------------------------------------------- running gnuplot */
-
-/* The last non-empty line of gnuplot's stderr, without a leading
- * '"SCRIPT" ' (the script is already named in the message). */
-static void last_message(const char *log, const char *script, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    FILE *f = fopen(log, "rb");
-    if (!f)
-        return;
-    char tail[4096];
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (size > (long)sizeof tail - 1)
-        fseek(f, size - (long)sizeof tail + 1, SEEK_SET);
-    else
-        fseek(f, 0, SEEK_SET);
-    size_t n = fread(tail, 1, sizeof tail - 1, f);
-    fclose(f);
-    tail[n] = '\0';
-    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' || tail[n - 1] == ' '))
-        tail[--n] = '\0';
-    char *line = strrchr(tail, '\n');
-    line = line ? line + 1 : tail;
-    size_t sl = strlen(script);
-    if (line[0] == '"' && !strncmp(line + 1, script, sl) && line[sl + 1] == '"' &&
-        line[sl + 2] == ' ')
-        line += sl + 3;
-    for (char *p = line; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
-    size_t n_line = strlen(line);
-    if (n_line >= len)
-        n_line = len - 1;
-    memcpy(buf, line, n_line);
-    buf[n_line] = '\0';
-}
-
-int plot_gnuplot(const char *plots_dir, const char *script, const char *workdir,
-                 const char *setup, ts_err *err)
-{
-    char shown[PATH_MAX_LEN], abs_dir[PATH_MAX_LEN], abs_script[PATH_MAX_LEN + 64];
-    snprintf(shown, sizeof shown, "%s/%s", plots_dir, script);
-    /* gnuplot runs in workdir: the script needs an absolute name. */
-    if (!realpath(plots_dir, abs_dir))
-        return ts_errf(err, "plot: %s: %s", plots_dir, strerror(errno));
-    snprintf(abs_script, sizeof abs_script, "%s/%s", abs_dir, script);
-    if (access(abs_script, R_OK) != 0)
-        return ts_errf(err, "plot: %s: cannot read the script: %s", shown, strerror(errno));
-
-    posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0)
-        return ts_errf(err, "plot: out of memory");
-    int rc = posix_spawn_file_actions_addchdir_np(&fa, workdir);
-    if (!rc)
-        rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (!rc)
-        rc = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    if (!rc) /* after the chdir: relative to workdir */
-        rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "gnuplot.log",
-                                              O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (rc) {
-        posix_spawn_file_actions_destroy(&fa);
-        return ts_errf(err, "plot: %s", strerror(rc));
-    }
-    /* -d: ignore the user's ~/.gnuplot, so that charts do not depend on it. */
-    char a0[] = "gnuplot", a1[] = "-d", a2[] = "-e";
-    char *argv[] = {a0, a1, a2, (char *)setup, abs_script, NULL};
-    pid_t pid;
-    rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc == ENOENT)
-        return PLOT_SKIPPED;
-    if (rc)
-        return ts_errf(err, "plot: %s: cannot run gnuplot: %s", shown, strerror(rc));
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return ts_errf(err, "plot: %s: waiting for gnuplot: %s", shown, strerror(errno));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    char log[PATH_MAX_LEN + 16], said[400];
-    snprintf(log, sizeof log, "%s/gnuplot.log", workdir);
-    last_message(log, abs_script, said, sizeof said);
-    char how[64];
-    if (WIFEXITED(status))
-        snprintf(how, sizeof how, "gnuplot exited with status %d", WEXITSTATUS(status));
-    else
-        snprintf(how, sizeof how, "gnuplot was killed by signal %d",
-                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    return ts_errf(err, said[0] ? "plot: %s: %s (%s)" : "plot: %s: %s%s", shown, how, said);
-}
-
-/* ------------------------------------------------ the chart data, written */
-
-typedef struct {
-    FILE *f;
-    char path[PATH_MAX_LEN];
-} gpfile;
-
-static int gp_open(gpfile *g, const char *work, const char *name, ts_err *err)
-{
-    if (join(g->path, sizeof g->path, work, name, err) < 0)
-        return -1;
-    g->f = fopen(g->path, "w");
-    if (!g->f)
-        return ts_errf(err, "%s: cannot write: %s", g->path, strerror(errno));
-    return 0;
-}
-
-static int gp_close(gpfile *g, ts_err *err)
-{
-    if (!g->f)
-        return 0;
-    int bad = ferror(g->f);
-    int rc = fclose(g->f);
-    g->f = NULL;
-    if (bad || rc != 0)
-        return ts_errf(err, "%s: write failed: %s", g->path, strerror(errno));
-    return 0;
-}
-
-/* Closes both (whatever happens to the first); err only when asked. */
-static int gp_close_both(gpfile *a, gpfile *b, ts_err *err)
-{
-    int ra = gp_close(a, err), rb = gp_close(b, err);
-    return ra < 0 || rb < 0 ? -1 : 0;
-}
-
-static void meta_num(FILE *f, const char *var, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%s = %.17g\n", var, v);
-    else
-        fprintf(f, "%s = NaN\n", var);
-}
-
-static void meta_array(FILE *f, const char *var, size_t n)
-{
-    fprintf(f, "array %s[%zu]\n", var, n);
-}
-
-static void meta_str_at(FILE *f, const char *var, size_t i, const char *s)
-{
-    fprintf(f, "%s[%zu] = ", var, i + 1);
-    plot_quote(f, s);
-    fputc('\n', f);
-}
-
-static void meta_num_at(FILE *f, const char *var, size_t i, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%s[%zu] = %.17g\n", var, i + 1, v);
-    else
-        fprintf(f, "%s[%zu] = NaN\n", var, i + 1);
-}
-
-/* A number in a .tsv file; gnuplot skips NaN points. */
-static void tsv_num(FILE *f, double v, int last)
-{
-    if (isfinite(v))
-        fprintf(f, "%.10g", v);
-    else
-        fputs("NaN", f);
-    fputc(last ? '\n' : '\t', f);
-}
-
 /* ------------------------------------------------------------ the context */
 
 typedef struct {
@@ -289,28 +67,26 @@ typedef struct {
 } tier_row;
 
 typedef struct {
-    char name[NAME_MAX_LEN];    /* file name without extension */
-    char kind[16];
-    char *caption;
-} chart;
-
-typedef struct {
-    char script[32];    /* KIND.gp */
-    char kind[16];
-    size_t first, n;    /* its charts in ctx->charts */
-} job;
-
-typedef struct {
     const char *dir;
-    char work[PATH_MAX_LEN];
-    int have_work;
+    chartdir *cd;
     tier_row *tiers;
     size_t n_tiers;
-    chart *charts;
-    size_t n_charts, cap_charts;
-    job jobs[MAX_JOBS];
-    size_t n_jobs;
 } plot_ctx;
+
+/* Tier names and measures become parts of file names: identifiers only. */
+static int is_ident(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= NAME_MAX_LEN || (s[0] >= '0' && s[0] <= '9'))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return 0;
+    }
+    return 1;
+}
 
 static void free_tiers(plot_ctx *c)
 {
@@ -321,57 +97,6 @@ static void free_tiers(plot_ctx *c)
     free(c->tiers);
     c->tiers = NULL;
     c->n_tiers = 0;
-}
-
-static void ctx_free(plot_ctx *c)
-{
-    free_tiers(c);
-    for (size_t i = 0; i < c->n_charts; i++)
-        free(c->charts[i].caption);
-    free(c->charts);
-    if (c->have_work)
-        outdir_remove_tree(c->work);
-}
-
-static int add_chart(plot_ctx *c, const char *kind, const char *caption, ts_err *err,
-                     const char *name_fmt, ...) TS_PRINTF(5, 6);
-
-static int add_chart(plot_ctx *c, const char *kind, const char *caption, ts_err *err,
-                     const char *name_fmt, ...)
-{
-    if (c->n_charts == c->cap_charts) {
-        size_t cap = c->cap_charts ? 2 * c->cap_charts : 32;
-        chart *ch = realloc(c->charts, cap * sizeof *ch);
-        if (!ch)
-            return ts_errf(err, "out of memory");
-        c->charts = ch;
-        c->cap_charts = cap;
-    }
-    chart *ch = &c->charts[c->n_charts];
-    va_list ap;
-    va_start(ap, name_fmt);
-    vsnprintf(ch->name, sizeof ch->name, name_fmt, ap);
-    va_end(ap);
-    snprintf(ch->kind, sizeof ch->kind, "%s", kind);
-    if (!(ch->caption = dup_str(caption)))
-        return ts_errf(err, "out of memory");
-    c->n_charts++;
-    return 0;
-}
-
-static void begin_job(plot_ctx *c, const char *kind)
-{
-    job *j = &c->jobs[c->n_jobs];
-    snprintf(j->script, sizeof j->script, "%s.gp", kind);
-    snprintf(j->kind, sizeof j->kind, "%s", kind);
-    j->first = c->n_charts;
-    j->n = 0;
-}
-
-static void end_job(plot_ctx *c)
-{
-    job *j = &c->jobs[c->n_jobs++];
-    j->n = c->n_charts - j->first;
 }
 
 static long find_tier(const plot_ctx *c, const char *name)
@@ -388,22 +113,22 @@ static const char *label_of(const plot_ctx *c, const char *name)
     return k >= 0 ? c->tiers[k].label : name;
 }
 
-/* Opens DIR/NAME; PLOT_EINPUT when it is missing or malformed. */
-static csvt *open_table(const plot_ctx *c, const char *name, ts_err *err)
+/* KIND.meta and KIND.tsv opened, and KIND.gp queued to draw from them. */
+static int open_kind(plot_ctx *c, const char *kind, chartdir_file *meta, chartdir_file *data,
+                     ts_err *err)
 {
-    char path[PATH_MAX_LEN];
-    if (join(path, sizeof path, c->dir, name, err) < 0)
-        return NULL;
-    return csvt_read(path, err);
+    chartdir_job(c->cd, kind);
+    if (chartdir_fopen(c->cd, meta, err, "%s.meta", kind) < 0 ||
+        chartdir_fopen(c->cd, data, err, "%s.tsv", kind) < 0)
+        return -1;
+    return 0;
 }
 
-/* Looks up the named columns; -1 when one is missing. */
-static int columns(const csvt *t, const char *const *names, long *cols, size_t n, ts_err *err)
+/* Closes both, whatever happens to the first; rc or the first write error. */
+static int close_kind(chartdir_file *meta, chartdir_file *data, int rc, ts_err *err)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((cols[i] = csvt_col(t, names[i], err)) < 0)
-            return -1;
-    return 0;
+    rc = chartdir_fclose(meta, rc, err);
+    return chartdir_fclose(data, rc, err);
 }
 
 static int bad_ident(const csvt *t, size_t row, const char *what, const char *s, ts_err *err)
@@ -416,19 +141,14 @@ static int bad_ident(const csvt *t, size_t row, const char *what, const char *s,
  * comparison's directory may lack one) the tier names stand for labels. */
 static int load_tiers(plot_ctx *c, int required, ts_err *err)
 {
-    char path[PATH_MAX_LEN];
-    if (join(path, sizeof path, c->dir, "tiers.csv", err) < 0)
-        return PLOT_EINPUT;
-    if (!required && access(path, F_OK) != 0)
+    if (!required && !chartdir_has(c->dir, "tiers.csv"))
         return 0;
-    csvt *t = csvt_read(path, err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"tier", "label", "baseline_stock"};
     long col[3];
+    csvt *t = chartdir_table(c->dir, "tiers.csv", names, col, 3, err);
+    if (!t)
+        return PLOT_EINPUT;
     int rc = PLOT_EINPUT;
-    if (columns(t, names, col, 3, err) < 0)
-        goto out;
     size_t n = csvt_rows(t);
     if (!(c->tiers = calloc(n ? n : 1, sizeof *c->tiers))) {
         rc = ts_errf(err, "out of memory");
@@ -441,14 +161,14 @@ static int load_tiers(plot_ctx *c, int required, ts_err *err)
             goto out;
         }
         if (find_tier(c, name) >= 0) {
-            ts_errf(err, "%s:%d: tier '%s' appears twice", path, csvt_line(t, i), name);
+            ts_errf(err, "%s:%d: tier '%s' appears twice", csvt_path(t), csvt_line(t, i), name);
             goto out;
         }
         tier_row *r = &c->tiers[c->n_tiers];
         if (csvt_num(t, i, col[2], 1, &r->baseline, err) < 0)
             goto out;
-        r->name = dup_str(name);
-        r->label = dup_str(csvt_field(t, i, col[1])[0] ? csvt_field(t, i, col[1]) : name);
+        r->name = strdup(name);
+        r->label = strdup(csvt_field(t, i, col[1])[0] ? csvt_field(t, i, col[1]) : name);
         c->n_tiers++;
         if (!r->name || !r->label) {
             rc = ts_errf(err, "out of memory");
@@ -456,7 +176,7 @@ static int load_tiers(plot_ctx *c, int required, ts_err *err)
         }
     }
     if (required && n == 0) {
-        ts_errf(err, "%s: no rows", path);
+        ts_errf(err, "%s: no rows", csvt_path(t));
         goto out;
     }
     rc = 0;
@@ -482,15 +202,13 @@ typedef struct {
 
 static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
 {
-    csvt *t = open_table(c, "targets.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"tier", "measure", "target", "threshold", "p_met",
                                         "ci_lo", "ci_hi", "p50"};
     long col[8];
+    csvt *t = chartdir_table(c->dir, "targets.csv", names, col, 8, err);
+    if (!t)
+        return PLOT_EINPUT;
     int rc = PLOT_EINPUT;
-    if (columns(t, names, col, 8, err) < 0)
-        goto out;
     size_t n = csvt_rows(t);
     if (!(tl->t = calloc(n ? n : 1, sizeof *tl->t))) {
         rc = ts_errf(err, "out of memory");
@@ -554,17 +272,15 @@ static const char *measure_name(int stock)
 /* fan: projection.csv's quantiles of stock and new by tier and year. */
 static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
 {
-    csvt *t = open_table(c, "projection.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"year", "tier", "measure", "p05", "p25", "p50",
                                         "p75", "p95"};
     long col[8];
+    csvt *t = chartdir_table(c->dir, "projection.csv", names, col, 8, err);
+    if (!t)
+        return PLOT_EINPUT;
     double *q = NULL;
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
     int rc = PLOT_EINPUT;
-    if (columns(t, names, col, 8, err) < 0)
-        goto out;
     size_t n = csvt_rows(t);
     int y0 = 9999, y1 = 1000;
     for (size_t i = 0; i < n; i++) {
@@ -606,14 +322,13 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
                 goto out;
     }
     rc = -1;
-    if (gp_open(&meta, c->work, "fan.meta", err) < 0 || gp_open(&data, c->work, "fan.tsv", err) < 0)
+    if (open_kind(c, "fan", &meta, &data, err) < 0)
         goto out;
-    begin_job(c, "fan");
     fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", nk, y0, y1);
     static const char *const arrays[] = {"name", "label", "baseline", "thr_new", "tgt_new",
                                          "thr_stock", "tgt_stock"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
-        meta_array(meta.f, arrays[a], nk);
+        chartdir_meta_array(meta.f, arrays[a], nk);
     for (size_t k = 0; k < nk; k++) {
         size_t have = 0;
         for (size_t j = 0; j < ny * 10; j++)
@@ -632,13 +347,13 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
                 thr[tl->t[j].stock] = tl->t[j].threshold;
                 tgt[tl->t[j].stock] = tl->t[j].target;
             }
-        meta_str_at(meta.f, "name", k, tr->name);
-        meta_str_at(meta.f, "label", k, tr->label);
-        meta_num_at(meta.f, "baseline", k, tr->baseline);
-        meta_num_at(meta.f, "thr_new", k, thr[0]);
-        meta_num_at(meta.f, "tgt_new", k, tgt[0]);
-        meta_num_at(meta.f, "thr_stock", k, thr[1]);
-        meta_num_at(meta.f, "tgt_stock", k, tgt[1]);
+        chartdir_meta_str_at(meta.f, "name", k, tr->name);
+        chartdir_meta_str_at(meta.f, "label", k, tr->label);
+        chartdir_meta_num_at(meta.f, "baseline", k, tr->baseline);
+        chartdir_meta_num_at(meta.f, "thr_new", k, thr[0]);
+        chartdir_meta_num_at(meta.f, "tgt_new", k, tgt[0]);
+        chartdir_meta_num_at(meta.f, "thr_stock", k, thr[1]);
+        chartdir_meta_num_at(meta.f, "tgt_stock", k, tgt[1]);
         /* One block per tier (gnuplot's `index k`); every year, NaN where
          * projection.csv has no row, so that no block is ever empty. */
         if (k)
@@ -646,19 +361,17 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         for (size_t y = 0; y < ny; y++) {
             fprintf(data.f, "%d\t", y0 + (int)y);
             for (size_t j = 0; j < 10; j++)
-                tsv_num(data.f, q[(k * ny + y) * 10 + j], j == 9);
+                chartdir_tsv_num(data.f, q[(k * ny + y) * 10 + j], j == 9);
         }
         char caption[1024];
         snprintf(caption, sizeof caption, "%s: stock and cumulative new firms by year (median, "
                  "50 %% and 90 %% bands)", tr->label);
-        if (add_chart(c, "fan", caption, err, "fan_%s", tr->name) < 0)
+        if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
-    end_job(c);
     rc = 0;
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     free(q);
     csvt_free(t);
     return rc;
@@ -674,56 +387,47 @@ static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_
 /* card: P(met) per target with its interval and verdict, and the joint row. */
 static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
 {
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
     int rc = -1;
-    if (gp_open(&meta, c->work, "card.meta", err) < 0 ||
-        gp_open(&data, c->work, "card.tsv", err) < 0)
+    if (open_kind(c, "card", &meta, &data, err) < 0)
         goto out;
-    begin_job(c, "card");
     size_t n = tl->n;
     fprintf(meta.f, "n = %zu\n", n);
-    meta_array(meta.f, "label", n);
-    meta_num(meta.f, "all_p", tl->have_all ? tl->all_p : NAN);
-    meta_num(meta.f, "all_lo", tl->have_all ? tl->all_lo : NAN);
-    meta_num(meta.f, "all_hi", tl->have_all ? tl->all_hi : NAN);
+    chartdir_meta_array(meta.f, "label", n);
+    chartdir_meta_num(meta.f, "all_p", tl->have_all ? tl->all_p : NAN);
+    chartdir_meta_num(meta.f, "all_lo", tl->have_all ? tl->all_lo : NAN);
+    chartdir_meta_num(meta.f, "all_hi", tl->have_all ? tl->all_hi : NAN);
     for (size_t j = 0; j < n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
         target_text(c, r, text, sizeof text);
-        meta_str_at(meta.f, "label", j, text);
+        chartdir_meta_str_at(meta.f, "label", j, text);
         /* row: position (the first target on top), p, lo, hi, verdict */
         fprintf(data.f, "%zu\t", n - j + 1);
-        tsv_num(data.f, r->p_met, 0);
-        tsv_num(data.f, r->ci_lo, 0);
-        tsv_num(data.f, r->ci_hi, 0);
+        chartdir_tsv_num(data.f, r->p_met, 0);
+        chartdir_tsv_num(data.f, r->ci_lo, 0);
+        chartdir_tsv_num(data.f, r->ci_hi, 0);
         fprintf(data.f, "%d\n", (int)report_verdict(r->p_met));
     }
-    rc = add_chart(c, "card", "Report card: the probability that each target is met, with its "
-                   "95 % interval; the joint probability apart", err, "card");
-    end_job(c);
+    rc = chartdir_add(c->cd, "card", "Report card: the probability that each target is met, "
+                      "with its 95 % interval; the joint probability apart", err, "card");
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     return rc;
 }
 
 /* pmet: P(met by year), one block per target in targets.csv's order. */
 static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
 {
-    csvt *t = open_table(c, "p_met_by_year.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"year", "tier", "measure", "p_met"};
     long col[4];
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
-    int rc = PLOT_EINPUT;
-    if (columns(t, names, col, 4, err) < 0)
+    csvt *t = chartdir_table(c->dir, "p_met_by_year.csv", names, col, 4, err);
+    if (!t)
+        return PLOT_EINPUT;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    int rc = -1;
+    if (open_kind(c, "pmet", &meta, &data, err) < 0)
         goto out;
-    rc = -1;
-    if (gp_open(&meta, c->work, "pmet.meta", err) < 0 ||
-        gp_open(&data, c->work, "pmet.tsv", err) < 0)
-        goto out;
-    begin_job(c, "pmet");
     int y0 = 9999, y1 = 1000;
     for (size_t i = 0; i < csvt_rows(t); i++) {
         int y;
@@ -735,12 +439,12 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
         y1 = y > y1 ? y : y1;
     }
     fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", tl->n, y0, y1);
-    meta_array(meta.f, "label", tl->n);
+    chartdir_meta_array(meta.f, "label", tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
         target_text(c, r, text, sizeof text);
-        meta_str_at(meta.f, "label", j, text);
+        chartdir_meta_str_at(meta.f, "label", j, text);
         if (j)
             fputs("\n\n", data.f);
         size_t rows = 0;
@@ -755,7 +459,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
                 goto out;
             }
             fprintf(data.f, "%d\t", y);
-            tsv_num(data.f, p, 1);
+            chartdir_tsv_num(data.f, p, 1);
             rows++;
         }
         if (!rows) {
@@ -765,12 +469,10 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
             goto out;
         }
     }
-    rc = add_chart(c, "pmet", "The probability that each target's threshold is reached by each "
-                   "year", err, "pmet");
-    end_job(c);
+    rc = chartdir_add(c->cd, "pmet", "The probability that each target's threshold is reached "
+                      "by each year", err, "pmet");
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     csvt_free(t);
     return rc;
 }
@@ -778,25 +480,20 @@ out:
 /* dist: the end-year histogram of each targeted measure. */
 static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
 {
-    csvt *t = open_table(c, "distribution.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"year", "tier", "measure", "lo", "hi", "count"};
     long col[6];
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
-    int rc = PLOT_EINPUT;
-    if (columns(t, names, col, 6, err) < 0)
+    csvt *t = chartdir_table(c->dir, "distribution.csv", names, col, 6, err);
+    if (!t)
+        return PLOT_EINPUT;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    int rc = -1;
+    if (open_kind(c, "dist", &meta, &data, err) < 0)
         goto out;
-    rc = -1;
-    if (gp_open(&meta, c->work, "dist.meta", err) < 0 ||
-        gp_open(&data, c->work, "dist.tsv", err) < 0)
-        goto out;
-    begin_job(c, "dist");
     fprintf(meta.f, "n = %zu\n", tl->n);
     static const char *const arrays[] = {"name", "label", "measure", "year", "thr", "tgt",
                                          "p_met", "median"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
-        meta_array(meta.f, arrays[a], tl->n);
+        chartdir_meta_array(meta.f, arrays[a], tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
         const char *tier = c->tiers[r->tier].name, *m = measure_name(r->stock);
@@ -821,10 +518,10 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
                 }
                 /* lo, hi are whole numbers, both in the bin: draw it from
                  * lo - 1/2 to hi + 1/2 */
-                tsv_num(data.f, 0.5 * (lo + hi), 0);
-                tsv_num(data.f, hi - lo + 1, 0);
-                tsv_num(data.f, count, 0);
-                tsv_num(data.f, total > 0 ? 100.0 * count / total : NAN, 1);
+                chartdir_tsv_num(data.f, 0.5 * (lo + hi), 0);
+                chartdir_tsv_num(data.f, hi - lo + 1, 0);
+                chartdir_tsv_num(data.f, count, 0);
+                chartdir_tsv_num(data.f, total > 0 ? 100.0 * count / total : NAN, 1);
             }
         if (!(total > 0)) {
             ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), tier, m);
@@ -832,26 +529,24 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
             goto out;
         }
         fputs("\n\n", data.f);
-        meta_str_at(meta.f, "name", j, tier);
-        meta_str_at(meta.f, "label", j, c->tiers[r->tier].label);
-        meta_str_at(meta.f, "measure", j, m);
-        meta_num_at(meta.f, "year", j, year);
-        meta_num_at(meta.f, "thr", j, r->threshold);
-        meta_num_at(meta.f, "tgt", j, r->target);
-        meta_num_at(meta.f, "p_met", j, r->p_met);
-        meta_num_at(meta.f, "median", j, r->p50);
+        chartdir_meta_str_at(meta.f, "name", j, tier);
+        chartdir_meta_str_at(meta.f, "label", j, c->tiers[r->tier].label);
+        chartdir_meta_str_at(meta.f, "measure", j, m);
+        chartdir_meta_num_at(meta.f, "year", j, year);
+        chartdir_meta_num_at(meta.f, "thr", j, r->threshold);
+        chartdir_meta_num_at(meta.f, "tgt", j, r->target);
+        chartdir_meta_num_at(meta.f, "p_met", j, r->p_met);
+        chartdir_meta_num_at(meta.f, "median", j, r->p50);
         char caption[1024];
         snprintf(caption, sizeof caption, "%s: distribution of %s in %d, with the target's "
                  "threshold", c->tiers[r->tier].label,
                  r->stock ? "the stock" : "the cumulative new firms", year);
-        if (add_chart(c, "dist", caption, err, "dist_%s", tier) < 0)
+        if (chartdir_add(c->cd, "dist", caption, err, "dist_%s", tier) < 0)
             goto out;
     }
-    end_job(c);
     rc = 0;
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     csvt_free(t);
     return rc;
 }
@@ -897,18 +592,16 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
     int rc = load_tiers(c, 0, err);
     if (rc != 0)
         return rc;
-    csvt *t = open_table(c, "fitted.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"year", "tier", "measure", "observed", "fitted",
                                         "residual", "standardized_residual"};
     long col[7];
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
+    csvt *t = chartdir_table(c->dir, "fitted.csv", names, col, 7, err);
+    if (!t)
+        return PLOT_EINPUT;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
     year_row *rows = NULL;
     size_t *series = NULL, n_series = 0;
     rc = PLOT_EINPUT;
-    if (columns(t, names, col, 7, err) < 0)
-        goto out;
     size_t n = csvt_rows(t);
     rows = malloc((n ? n : 1) * sizeof *rows);
     series = malloc((n ? n : 1) * sizeof *series); /* first row of each series */
@@ -941,15 +634,14 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
         goto out;
     }
     rc = -1;
-    if (gp_open(&meta, c->work, "fit.meta", err) < 0 || gp_open(&data, c->work, "fit.tsv", err) < 0)
+    if (open_kind(c, "fit", &meta, &data, err) < 0)
         goto out;
-    begin_job(c, "fit");
     size_t pages = (n_series + FIT_PER_PAGE - 1) / FIT_PER_PAGE;
     fprintf(meta.f, "n = %zu\nper_page = %d\npages = %zu\n", n_series, FIT_PER_PAGE, pages);
     static const char *const arrays[] = {"name", "label", "measure"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
-        meta_array(meta.f, arrays[a], n_series);
-    meta_array(meta.f, "page_rows", pages);
+        chartdir_meta_array(meta.f, arrays[a], n_series);
+    chartdir_meta_array(meta.f, "page_rows", pages);
     size_t pos = 0; /* the row's place on its page's residual panel */
     for (size_t s = 0; s < n_series; s++) {
         const char *tier = csvt_field(t, series[s], col[1]), *m = csvt_field(t, series[s], col[2]);
@@ -975,31 +667,29 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
             /* sd = residual / standardized residual, when that is not 0 */
             double sd = v[3] != 0 && isfinite(v[3]) ? fabs(v[2] / v[3]) : NAN;
             fprintf(data.f, "%d\t", rows[r].year);
-            tsv_num(data.f, v[0], 0);          /* observed */
-            tsv_num(data.f, sd, 0);
-            tsv_num(data.f, v[1], 0);          /* fitted */
-            tsv_num(data.f, v[2], 0);          /* residual */
-            tsv_num(data.f, v[3], 0);          /* standardized */
+            chartdir_tsv_num(data.f, v[0], 0);          /* observed */
+            chartdir_tsv_num(data.f, sd, 0);
+            chartdir_tsv_num(data.f, v[1], 0);          /* fitted */
+            chartdir_tsv_num(data.f, v[2], 0);          /* residual */
+            chartdir_tsv_num(data.f, v[3], 0);          /* standardized */
             fprintf(data.f, "%zu\n", ++pos);
         }
-        meta_str_at(meta.f, "name", s, tier);
-        meta_str_at(meta.f, "label", s, label_of(c, tier));
-        meta_str_at(meta.f, "measure", s, m);
-        meta_num_at(meta.f, "page_rows", s / FIT_PER_PAGE, (double)pos);
+        chartdir_meta_str_at(meta.f, "name", s, tier);
+        chartdir_meta_str_at(meta.f, "label", s, label_of(c, tier));
+        chartdir_meta_str_at(meta.f, "measure", s, m);
+        chartdir_meta_num_at(meta.f, "page_rows", s / FIT_PER_PAGE, (double)pos);
     }
     for (size_t p = 0; p < pages; p++) {
         char caption[256];
         snprintf(caption, sizeof caption, p ? "Fit (continued, page %zu)" :
                  "Fit: observed values with their sd, the fitted trajectory, and the "
                  "standardized residuals (observed - fitted) / sd", p + 1);
-        if (add_chart(c, "fit", caption, err, "fit_%zu", p + 1) < 0)
+        if (chartdir_add(c->cd, "fit", caption, err, "fit_%zu", p + 1) < 0)
             goto out;
     }
-    end_job(c);
     rc = 0;
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     free(rows);
     free(series);
     csvt_free(t);
@@ -1025,17 +715,15 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
     int rc = load_tiers(c, 0, err);
     if (rc != 0)
         return rc;
-    csvt *t = open_table(c, "compare.csv", err);
-    if (!t)
-        return PLOT_EINPUT;
     static const char *const names[] = {"arm", "target", "p_met", "se", "delta", "delta_se"};
     long col[6];
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
+    csvt *t = chartdir_table(c->dir, "compare.csv", names, col, 6, err);
+    if (!t)
+        return PLOT_EINPUT;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
     const char **arms = NULL, **targets = NULL;
     size_t na = 0, nt = 0;
     rc = PLOT_EINPUT;
-    if (columns(t, names, col, 6, err) < 0)
-        goto out;
     size_t n = csvt_rows(t);
     arms = malloc((n + 1) * sizeof *arms);
     targets = malloc((n + 1) * sizeof *targets);
@@ -1056,15 +744,13 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         goto out;
     }
     rc = -1;
-    if (gp_open(&meta, c->work, "compare.meta", err) < 0 ||
-        gp_open(&data, c->work, "compare.tsv", err) < 0)
+    if (open_kind(c, "compare", &meta, &data, err) < 0)
         goto out;
-    begin_job(c, "compare");
     fprintf(meta.f, "nt = %zu\nna = %zu\n", nt, na);
-    meta_array(meta.f, "tlabel", nt);
-    meta_array(meta.f, "arm", na);
+    chartdir_meta_array(meta.f, "tlabel", nt);
+    chartdir_meta_array(meta.f, "arm", na);
     for (size_t a = 0; a < na; a++)
-        meta_str_at(meta.f, "arm", a, arms[a]);
+        chartdir_meta_str_at(meta.f, "arm", a, arms[a]);
     for (size_t j = 0; j < nt; j++) {
         /* a target is TIER, or TIER:MEASURE when the tier has two */
         char tier[NAME_MAX_LEN * 2], text[1024];
@@ -1077,7 +763,7 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         else
             snprintf(text, sizeof text, colon ? "%s (%s)" : "%s", label_of(c, tier),
                      colon ? colon + 1 : "");
-        meta_str_at(meta.f, "tlabel", j, text);
+        chartdir_meta_str_at(meta.f, "tlabel", j, text);
     }
     /* Rows: position (targets top-down, arms within a target top-down, a
      * blank slot between targets), p, lo, hi, arm (1-based), delta, its se. */
@@ -1091,20 +777,18 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
             goto out;
         }
         fprintf(data.f, "%zu\t", (nt - 1 - j) * (na + 1) + (na - a));
-        tsv_num(data.f, p, 0);
-        tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
-        tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 0);
+        chartdir_tsv_num(data.f, p, 0);
+        chartdir_tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
+        chartdir_tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 0);
         fprintf(data.f, "%zu\t", a + 1);
         /* (gnuplot drops a row with NaN in any column it reads) */
-        tsv_num(data.f, a && isfinite(d) ? d : 0, 0);
-        tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
+        chartdir_tsv_num(data.f, a && isfinite(d) ? d : 0, 0);
+        chartdir_tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
     }
-    rc = add_chart(c, "compare", "Policy comparison: the probability that each target is met, "
-                   "baseline beside each policy (95 % intervals)", err, "compare");
-    end_job(c);
+    rc = chartdir_add(c->cd, "compare", "Policy comparison: the probability that each target is "
+                      "met, baseline beside each policy (95 % intervals)", err, "compare");
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     free(arms);
     free(targets);
     csvt_free(t);
@@ -1117,14 +801,15 @@ out:
  * answer, its band and the probability wanted. */
 static int draw_goal_data(plot_ctx *c, ts_err *err)
 {
-    csvt *g = open_table(c, "goal.csv", err), *t = g ? open_table(c, "goal_curve.csv", err) : NULL;
-    gpfile meta = {NULL, ""}, data = {NULL, ""};
-    int rc = PLOT_EINPUT;
     static const char *const gnames[] = {"lever", "value", "bracket_lo", "bracket_hi", "target",
                                          "prob"};
     static const char *const cnames[] = {"lever_value", "p_met", "se"};
     long gcol[6], ccol[3];
-    if (!g || !t || columns(g, gnames, gcol, 6, err) < 0 || columns(t, cnames, ccol, 3, err) < 0)
+    csvt *g = chartdir_table(c->dir, "goal.csv", gnames, gcol, 6, err);
+    csvt *t = g ? chartdir_table(c->dir, "goal_curve.csv", cnames, ccol, 3, err) : NULL;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    int rc = PLOT_EINPUT;
+    if (!t)
         goto out;
     if (csvt_rows(g) != 1 || csvt_rows(t) < 2) {
         ts_errf(err, "%s: expected one answer and a curve of two points or more", csvt_path(g));
@@ -1135,18 +820,14 @@ static int draw_goal_data(plot_ctx *c, ts_err *err)
         csvt_num(g, 0, gcol[3], 1, &bhi, err) < 0 || csvt_num(g, 0, gcol[5], 0, &q, err) < 0)
         goto out;
     rc = -1;
-    if (gp_open(&meta, c->work, "goal.meta", err) < 0 || gp_open(&data, c->work, "goal.tsv", err) < 0)
+    if (open_kind(c, "goal", &meta, &data, err) < 0)
         goto out;
-    begin_job(c, "goal");
     fprintf(meta.f, "q = %.17g\n", q);
     fprintf(meta.f, "answer = %s\n", isfinite(value) ? "1" : "0");
-    fprintf(meta.f, "value = %.17g\nband_lo = %.17g\nband_hi = %.17g\n", isfinite(value) ? value : 0,
-            isfinite(blo) ? blo : 0, isfinite(bhi) ? bhi : 0);
-    fprintf(meta.f, "lever_name = ");
-    plot_quote(meta.f, csvt_field(g, 0, gcol[0]));
-    fprintf(meta.f, "\ntarget_name = ");
-    plot_quote(meta.f, csvt_field(g, 0, gcol[4]));
-    fputc('\n', meta.f);
+    fprintf(meta.f, "value = %.17g\nband_lo = %.17g\nband_hi = %.17g\n",
+            isfinite(value) ? value : 0, isfinite(blo) ? blo : 0, isfinite(bhi) ? bhi : 0);
+    chartdir_meta_str(meta.f, "lever_name", csvt_field(g, 0, gcol[0]));
+    chartdir_meta_str(meta.f, "target_name", csvt_field(g, 0, gcol[4]));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         double x, p, se;
         if (csvt_num(t, i, ccol[0], 0, &x, err) < 0 || csvt_num(t, i, ccol[1], 0, &p, err) < 0 ||
@@ -1154,17 +835,15 @@ static int draw_goal_data(plot_ctx *c, ts_err *err)
             rc = PLOT_EINPUT;
             goto out;
         }
-        tsv_num(data.f, x, 0);
-        tsv_num(data.f, p, 0);
-        tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
-        tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 1);
+        chartdir_tsv_num(data.f, x, 0);
+        chartdir_tsv_num(data.f, p, 0);
+        chartdir_tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
+        chartdir_tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 1);
     }
-    rc = add_chart(c, "goal", "Goal seeking: P(met) against the lever, the probability wanted and "
-                   "the answer with its band", err, "goal");
-    end_job(c);
+    rc = chartdir_add(c->cd, "goal", "Goal seeking: P(met) against the lever, the probability "
+                      "wanted and the answer with its band", err, "goal");
 out:
-    if (gp_close_both(&meta, &data, rc == 0 ? err : NULL) < 0 && rc == 0)
-        rc = -1;
+    rc = close_kind(&meta, &data, rc, err);
     csvt_free(g);
     csvt_free(t);
     return rc;
@@ -1180,96 +859,15 @@ unsigned plot_kinds(const char *dir)
     } k[] = {{"targets.csv", PLOT_RUN}, {"fitted.csv", PLOT_FIT}, {"compare.csv", PLOT_COMPARE},
              {"goal.csv", PLOT_GOAL}};
     unsigned kinds = 0;
-    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-        char path[PATH_MAX_LEN];
-        if (snprintf(path, sizeof path, "%s/%s", dir, k[i].file) < (int)sizeof path &&
-            access(path, F_OK) == 0)
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (chartdir_has(dir, k[i].file))
             kinds |= k[i].kind;
-    }
     return kinds;
 }
 
-/* Every chart of a job written, and not empty? */
-static int check_outputs(const plot_ctx *c, const job *j, const char *plots_dir, ts_err *err)
+int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
 {
-    for (size_t i = j->first; i < j->first + j->n; i++)
-        for (int e = 0; e < 2; e++) {
-            char path[PATH_MAX_LEN + NAME_MAX_LEN + 8];
-            struct stat st;
-            snprintf(path, sizeof path, "%s/%s.%s", c->work, c->charts[i].name, e ? "svg" : "png");
-            if (stat(path, &st) != 0 || st.st_size == 0)
-                return ts_errf(err, "plot: %s/%s: gnuplot did not write %s.%s", plots_dir,
-                               j->script, c->charts[i].name, e ? "svg" : "png");
-        }
-    return 0;
-}
-
-/* Moves the finished work directory to DIR/charts in one step. */
-static int swap_in(plot_ctx *c, ts_err *err)
-{
-    char final[PATH_MAX_LEN];
-    if (join(final, sizeof final, c->dir, "charts", err) < 0)
-        return -1;
-    struct stat st;
-    if (lstat(final, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return ts_errf(err, "%s: exists and is not a directory", final);
-        if (renameat2(AT_FDCWD, c->work, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
-            return 0;   /* the old charts are now at c->work, removed by ctx_free */
-        char old[PATH_MAX_LEN + 32];
-        snprintf(old, sizeof old, "%s.old-%ld", final, (long)getpid());
-        if (rename(final, old) < 0)
-            return ts_errf(err, "%s: cannot replace: %s", final, strerror(errno));
-        if (rename(c->work, final) < 0) {
-            int e = errno;
-            rename(old, final);
-            return ts_errf(err, "%s: cannot replace: %s", final, strerror(e));
-        }
-        outdir_remove_tree(old);
-        c->have_work = 0;
-        return 0;
-    }
-    if (rename(c->work, final) < 0)
-        return ts_errf(err, "%s: cannot create: %s", final, strerror(errno));
-    c->have_work = 0;
-    return 0;
-}
-
-static int write_index(plot_ctx *c, ts_err *err)
-{
-    char path[PATH_MAX_LEN];
-    if (join(path, sizeof path, c->work, "index.csv", err) < 0)
-        return -1;
-    csvw *w = csvw_open(path, err);
-    if (!w)
-        return -1;
-    csvw_str(w, "file");
-    csvw_str(w, "kind");
-    csvw_str(w, "caption");
-    csvw_end_row(w);
-    for (size_t i = 0; i < c->n_charts; i++) {
-        csvw_str(w, c->charts[i].name);
-        csvw_str(w, c->charts[i].kind);
-        csvw_str(w, c->charts[i].caption);
-        csvw_end_row(w);
-    }
-    return csvw_close(w, err);
-}
-
-int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_charts,
-              ts_err *err)
-{
-    plot_ctx c;
-    memset(&c, 0, sizeof c);
-    c.dir = dir;
-    if (n_charts)
-        *n_charts = 0;
-    if (snprintf(c.work, sizeof c.work, "%s/charts.tmp-XXXXXX", dir) >= (int)sizeof c.work)
-        return ts_errf(err, "%s: path too long", dir);
-    if (!mkdtemp(c.work))
-        return ts_errf(err, "%s: cannot create a directory in it: %s", dir, strerror(errno));
-    c.have_work = 1;
-
+    plot_ctx c = {chartdir_dir(cd), cd, NULL, 0};
     int rc = 0;
     if (kinds & PLOT_RUN)
         rc = draw_run_data(&c, err);
@@ -1284,33 +882,24 @@ int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_
     }
     if (rc == 0 && (kinds & PLOT_GOAL))
         rc = draw_goal_data(&c, err);
-    for (size_t i = 0; rc == 0 && i < c.n_jobs; i++) {
-        const job *j = &c.jobs[i];
-        char setup[128];
-        snprintf(setup, sizeof setup, "meta='%s.meta'; data='%s.tsv'", j->kind, j->kind);
-        rc = plot_gnuplot(plots_dir, j->script, c.work, setup, err);
-        if (rc == 0)
-            rc = check_outputs(&c, j, plots_dir, err);
-    }
-    for (size_t i = 0; rc == 0 && i < c.n_jobs; i++) {
-        char path[PATH_MAX_LEN + 32];
-        static const char *const ext[] = {"meta", "tsv"};
-        for (size_t e = 0; e < 2; e++) {
-            snprintf(path, sizeof path, "%s/%s.%s", c.work, c.jobs[i].kind, ext[e]);
-            unlink(path);
-        }
-    }
-    if (rc == 0) {
-        char path[PATH_MAX_LEN + 32];
-        snprintf(path, sizeof path, "%s/gnuplot.log", c.work);
-        unlink(path);
-        rc = write_index(&c, err);
-    }
+    free_tiers(&c);
+    return rc;
+}
+
+int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_charts,
+              ts_err *err)
+{
+    if (n_charts)
+        *n_charts = 0;
+    chartdir *cd = chartdir_open(dir, plots_dir, err);
+    if (!cd)
+        return -1;
+    int rc = plot_prepare(cd, kinds, err);
     if (rc == 0)
-        rc = swap_in(&c, err);
+        rc = chartdir_commit(cd, err);
     if (rc == 0 && n_charts)
-        *n_charts = c.n_charts;
-    ctx_free(&c);
+        *n_charts = chartdir_count(cd);
+    chartdir_free(cd);
     return rc;
 }
 

@@ -1,0 +1,209 @@
+/* html: report.html from an output directory's files alone -- the report
+ * card, the charts of charts/index.csv inlined, the manifest -- with nothing
+ * from anywhere else.  No gnuplot needed: the charts here are written by
+ * hand.  Runs from the repository root (tests/data/plot/). */
+#define _GNU_SOURCE /* open_memstream */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "filefix.h"
+#include "html.h"
+#include "outdir.h"
+#include "testutil.h"
+
+static void test_escape(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    html_escape(f, "a<b>&\"c'甲");
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(buf, "a&lt;b&gt;&amp;&quot;c&#39;甲");
+    free(buf);
+}
+
+static void test_inline_svg(void)
+{
+    static const char svg[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
+        "<svg \n viewBox=\"0 0 1200 750\"\n xmlns=\"http://www.w3.org/2000/svg\"\n"
+        " xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n"
+        "<g id=\"gnuplot_plot_1a\"><path id='gpPt3' d='M0'/>"
+        "<use xlink:href='#gpPt3' filter='url(#textbox)'/></g>\n"
+        "<g id=\"gnuplot_plot_1a\"/><text>id='x' url(#y) 甲 &lt;b></text></svg>\n";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CU_ASSERT_EQUAL(html_inline_svg(f, svg, "c7-"), 0);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(buf,
+        "<svg \n viewBox=\"0 0 1200 750\"\n \n \n>\n"
+        "<g id=\"c7-1-gnuplot_plot_1a\"><path id='c7-gpPt3' d='M0'/>"
+        "<use xlink:href='#c7-gpPt3' filter='url(#c7-textbox)'/></g>\n"
+        "<g id=\"c7-2-gnuplot_plot_1a\"/><text>id='x' url(#y) 甲 &lt;b></text></svg>\n");
+    free(buf);
+    f = open_memstream(&buf, &len);
+    CU_ASSERT_EQUAL(html_inline_svg(f, "<html>no chart</html>", "c1-"), -1);
+    fclose(f);
+    free(buf);
+}
+
+/* A run's directory with two charts drawn by hand (gnuplot's ids in both). */
+static void make_run(char *dir, size_t len)
+{
+    tf_make_dir(dir, len);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    char charts[4200];
+    snprintf(charts, sizeof charts, "%s/charts", dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(charts, 0755), 0);
+    static const char svg[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">"
+                              "<path id='gpPt0'/><use href='#gpPt0'/></svg>\n";
+    CU_ASSERT_EQUAL(tf_write_in(charts, "card.svg", svg), 0);
+    CU_ASSERT_EQUAL(tf_write_in(charts, "fan_a.svg", svg), 0);
+    CU_ASSERT_EQUAL(tf_write_in(charts, "index.csv",
+                                "file,kind,caption\ncard,card,\"Report card, <all> & more\"\n"
+                                "fan_a,fan,甲: stock\n"), 0);
+}
+
+static void test_run_page(void)
+{
+    char dir[4096];
+    make_run(dir, sizeof dir);
+    ts_err err;
+    int rc = html_write_report(dir, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    char *html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    CU_ASSERT(strstr(html, "<title>tiny \u2014 小 tiny scenario, &quot;quoted&quot;, with a "
+                           "comma</title>") != NULL);
+    CU_ASSERT(strstr(html, "<p class=\"sub\">scenario <strong>tiny</strong> &middot; years "
+                           "2022-2024 &middot; policies (none) &middot; replications 600 "
+                           "&middot; seed 2385</p>") != NULL);
+    /* the card: labels escaped beside the names, 3 decimals, the verdict */
+    CU_ASSERT(strstr(html, "<td class=\"l\">乙级企业 (tier b) <small>b</small></td>"
+                           "<td class=\"l\">new</td><td>25</td><td>22.5</td><td>0.670</td>"
+                           "<td>[0.631, 0.706]</td><td class=\"l verdict\">uncertain</td>"
+                           "<td>10 / 29 / 36</td>") != NULL);
+    CU_ASSERT(strstr(html, "<td class=\"l\">甲 &#39;a&#39; &quot;tier&quot; $HOME &lt;b&gt;"
+                           "&amp;amp; x_1^2 @{} <small>a</small></td>") != NULL);
+    CU_ASSERT(strstr(html, "<tr class=\"uncertain all\"><td class=\"l\">all targets, in the "
+                           "same replication</td>") != NULL);
+    /* each chart in index.csv's order, its ids prefixed by its place */
+    const char *card = strstr(html, "<figure id=\"card\">\n<svg >"
+                                    "<path id='c1-gpPt0'/><use href='#c1-gpPt0'/></svg>\n"
+                                    "<figcaption>Report card, &lt;all&gt; &amp; more"
+                                    "</figcaption>\n</figure>");
+    const char *fan = strstr(html, "<figure id=\"fan_a\">\n<svg >"
+                                   "<path id='c2-gpPt0'/><use href='#c2-gpPt0'/></svg>\n"
+                                   "<figcaption>甲: stock</figcaption>");
+    CU_ASSERT(card && fan && card < fan);
+    CU_ASSERT(strstr(html, "<h2>Manifest</h2>\n<pre>tiersim_version: 0.1.0\n") != NULL);
+    CU_ASSERT(strstr(html, "seed: 2385") != NULL);
+    /* nothing from elsewhere */
+    CU_ASSERT(strstr(html, "<?xml") == NULL && strstr(html, "http") == NULL &&
+              strstr(html, "src=") == NULL && strstr(html, "<link") == NULL &&
+              strstr(html, "<script") == NULL && strstr(html, "@import") == NULL);
+    for (const char *p = html; (p = strstr(p, "url(")); p++)
+        CU_ASSERT(p[4] == '#');
+    for (const char *p = html; (p = strstr(p, "href=")); p++)
+        CU_ASSERT(p[6] == '#');
+    free(html);
+    CU_ASSERT(tf_clean(dir));
+    outdir_remove_tree(dir);
+}
+
+/* Without charts/ the page says why, and how to draw them. */
+static void test_no_charts(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    char *html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "<h2>Charts</h2>\n<p class=\"note\">No charts were drawn "
+                                   "(gnuplot was not found); <code>tiersim plot DIR</code> "
+                                   "draws them from this directory.</p>") &&
+              strstr(html, "<table class=\"card\">") && !strstr(html, "<svg"));
+    free(html);
+    outdir_remove_tree(dir);
+}
+
+/* compare.csv as it is; a fit's directory without a table still has a page. */
+static void test_other_tables(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/compare", dir);
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    char *html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "<h2>Policy comparison (compare.csv)</h2>") &&
+              strstr(html, "<th>arm</th><th>target</th><th>p_met</th>") &&
+              strstr(html, "<tr><td class=\"l\">baseline</td><td class=\"l\">little_giant</td>"
+                           "<td>0.8137</td><td>0.0039</td><td></td><td></td></tr>") &&
+              strstr(html, "<td class=\"l\">capital+gradient</td>") &&
+              !strstr(html, "<table class=\"card\">"));
+    free(html);
+    outdir_remove_tree(dir);
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/fit", dir);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "<title>fitfixture") && !strstr(html, "<table"));
+    free(html);
+    outdir_remove_tree(dir);
+}
+
+/* What cannot be made into a page: the exact message, and no report.html. */
+static void test_bad_inputs(void)
+{
+    char dir[4096], want[8400];
+    make_run(dir, sizeof dir);
+    ts_err err;
+    CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ngone,fan,x\n"), 0);
+    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    snprintf(want, sizeof want, "%s/charts/gone.svg: cannot read: No such file or directory", dir);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"
+                                                         "../manifest,fan,y\n"), 0);
+    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    snprintf(want, sizeof want, "%s/charts/index.csv:3: bad chart name '../manifest'", dir);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "charts/card.svg", "<html>not a chart</html>\n"), 0);
+    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    snprintf(want, sizeof want, "%s/charts/card.svg: not an SVG file", dir);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "name,caption\ncard,x\n"), 0);
+    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    snprintf(want, sizeof want, "%s/charts/index.csv: missing column 'file'", dir);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT(!tf_exists(dir, "report.html"));
+    char path[4200];
+    snprintf(path, sizeof path, "%s/manifest.txt", dir);
+    CU_ASSERT_EQUAL(unlink(path), 0);
+    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    snprintf(want, sizeof want, "%s: cannot read: No such file or directory", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    CU_ASSERT(!tf_exists(dir, "report.html"));
+    outdir_remove_tree(dir);
+}
+
+int main(void)
+{
+    static const tu_test tests[] = {
+        {"escaping", test_escape},
+        {"inline SVG", test_inline_svg},
+        {"a run's page", test_run_page},
+        {"no charts", test_no_charts},
+        {"compare and fit pages", test_other_tables},
+        {"inputs that make no page", test_bad_inputs},
+        {NULL, NULL},
+    };
+    return tu_run("html", tests);
+}
