@@ -214,6 +214,11 @@ int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_signals(void);
 
+/* What every process does first (main calls it): GSL's abort-on-error handler
+ * off, SIGXFSZ ignored (a write past `ulimit -f` fails like a full disk), the
+ * command line kept for the manifests. */
+void cli_start(int argc, char **argv);
+
 /* The full command line of this process, quoted so that it can be re-run;
  * set by main, written into every manifest. */
 #define CLI_LINE_MAX 4096

@@ -13,6 +13,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
 #include "cli.h"
@@ -29,6 +30,17 @@
 /* ------------------------------------------------------- the command line */
 
 char cli_command_line[CLI_LINE_MAX];
+
+void cli_start(int argc, char **argv)
+{
+    /* Every GSL failure becomes a status that the modules turn into a message. */
+    gsl_set_error_handler_off();
+    /* Past a file size limit (ulimit -f), a write fails with EFBIG, which the
+     * commands report like a full disk, rather than the process being killed
+     * with its temporary directory left behind. */
+    signal(SIGXFSZ, SIG_IGN);
+    cli_set_command_line(argc, argv);
+}
 
 void cli_set_command_line(int argc, char **argv)
 {

@@ -1,9 +1,7 @@
 /* main.c -- dispatches to the commands; `tiersim help` is generated from
  * their specs. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
 #include "cmd.h"
@@ -49,13 +47,7 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    /* Every GSL failure becomes a status that the modules turn into a message. */
-    gsl_set_error_handler_off();
-    /* Past a file size limit (ulimit -f), a write fails with EFBIG, which the
-     * commands report like a full disk, rather than the process being killed
-     * with its temporary directory left behind. */
-    signal(SIGXFSZ, SIG_IGN);
-    cli_set_command_line(argc, argv);
+    cli_start(argc, argv);
     if (argc < 2) {
         fprintf(stderr, "usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)\n");
         return EXIT_USAGE;
