@@ -7,6 +7,9 @@
 #include "csvio.h"
 #include "tserr.h"
 
+#define PLOT_SKIPPED 1      /* gnuplot is not on PATH: nothing was drawn */
+#define PLOT_EINPUT (-2)    /* DIR's files are missing or malformed */
+
 /* DIR/charts, made whole or not at all: the one place that knows how a chart
  * directory is written, for the run, fit, compare and goal charts (plot.c)
  * and the sensitivity and sweep charts (sensplot.c) alike.
@@ -28,8 +31,9 @@
  * DIR/charts in one rename.  On any failure the previous charts stay as they
  * were and chartdir_free removes the work directory.
  *
- * The status codes are plot.h's: PLOT_SKIPPED when gnuplot is not on PATH,
- * PLOT_EINPUT for DIR's files missing or malformed, -1 for the rest. */
+ * The status codes, shared by plot.c and sensplot.c: PLOT_SKIPPED when
+ * gnuplot is not on PATH, PLOT_EINPUT for DIR's files missing or malformed,
+ * -1 for the rest. */
 
 typedef struct chartdir chartdir;
 

@@ -25,8 +25,7 @@ enum {
     PLOT_GOAL = 8       /* goal: goal.csv and goal_curve.csv */
 };
 
-#define PLOT_SKIPPED 1      /* gnuplot is not on PATH: nothing was drawn */
-#define PLOT_EINPUT (-2)    /* DIR's files are missing or malformed */
+/* PLOT_SKIPPED and PLOT_EINPUT: chartdir.h's. */
 
 /* The directory of the gnuplot scripts: `override` (TIERSIM_PLOTS, read by
  * the command layer) when not NULL or empty, else the first of plots,

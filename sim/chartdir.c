@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "outdir.h"
-#include "plot.h"
 
 extern char **environ;
 
