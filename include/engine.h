@@ -12,14 +12,23 @@
  * globals, no allocation after engine_alloc.  Counts are exact 64-bit
  * integers. */
 
+/* Levels at the end of an update year (stock, new, cumulative) and counts
+ * of what happened during it (the rest). */
 typedef enum {
     M_STOCK = 0,     /* N[k] at the end of the year */
     M_NEW,           /* cumulative entries (inflow + promotions in) since start_year */
-    M_INFLOW,        /* entries from outside during the year */
-    M_PROMOTED_IN,   /* promotions into the tier during the year */
+    M_INFLOW,        /* entries from outside during the year (after inflow_quota) */
+    M_PROMOTED_IN,   /* promotions into the tier during the year (after quotas) */
     M_EXITS,         /* exits during the year */
+    M_EXPIRED,       /* certificates re-reviewed and not renewed */
+    M_RENEWED,       /* certificates re-reviewed and renewed (not new) */
+    M_MOVED_IN,      /* arrivals by an [event] or another tier's expire_to (not new) */
+    M_CUMULATIVE,    /* cumulative_start + new */
     M_COUNT
 } ts_measure;
+
+/* The measure a target counts: M_NEW, M_STOCK or M_CUMULATIVE. */
+ts_measure engine_target_measure(const ts_target *t);
 
 extern const char *const engine_measure_names[M_COUNT];
 

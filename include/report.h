@@ -29,7 +29,7 @@ void report_all(const runner_result *r, target_summary *t);
 /* likely when p >= 0.8, unlikely when p <= 0.2, otherwise uncertain. */
 verdict report_verdict(double p);
 const char *report_verdict_name(verdict v);
-const char *report_target_measure(const ts_target *t);   /* "new" or "stock" */
+const char *report_target_measure(const ts_target *t);   /* "new", "stock" or "cumulative" */
 
 /* projection.csv, targets.csv, p_met_by_year.csv, tiers.csv and
  * distribution.csv of a run (the manifest is the command layer's). */

@@ -34,10 +34,44 @@ typedef struct {
     int line;
 } ts_param;
 
+/* A key whose value can change by year (KEY@YEAR = value): steps[0] is the
+ * key as written, or its default, in force from start_year; steps[1..n-1]
+ * are the KEY@YEAR values, in increasing year order (start_year < year <=
+ * end_year), each in force from its update year until the next.  p is a
+ * parameter index, or TS_NO_PARAM for "none" (an inflow_quota or quota
+ * that is not set before its first @YEAR). */
+typedef struct {
+    int year;
+    size_t p;
+} ts_step;
+
+typedef struct {
+    ts_step *steps;                     /* owned; n >= 1 */
+    size_t n;
+} ts_sched;
+
+#define TS_MAX_VALIDITY 50
+
 typedef struct {
     char name[TS_NAME_MAX];
     char *label;                        /* never NULL: defaults to the name */
+    /* steps[0].p of the schedules below, kept for the code that knows no
+     * @YEAR (and equal to it). */
     size_t p_stock, p_inflow, p_growth, p_dispersion, p_exit;
+    ts_sched inflow, growth, dispersion, exit;
+    ts_sched inflow_quota;              /* steps[0].p TS_NO_PARAM: no cap until a @YEAR sets one */
+    /* Certificates (DESIGN.md, "Validity and re-review"): validity V >= 1
+     * makes the tier track its firms by certificate year; 0 = no cohorts
+     * (then renewal has n == 0, expire_to is -1, n_cohorts is 0). */
+    int validity;
+    ts_sched renewal;                   /* with validity: default 0 */
+    long expire_to;                     /* tier index, or -1: expired firms leave */
+    /* stock_cohorts = c1, ..., cn (n <= V): firms certified 1 .. n years before
+     * start_year.  Counts when the stock is a fixed number (they sum to it),
+     * proportions otherwise; n_cohorts 0: split evenly (scenario_cohorts). */
+    double *cohorts;
+    size_t n_cohorts;
+    int64_t cumulative_start;           /* firms ever certified before the start (default 0) */
     const char *file;
     int line;
 } ts_tier;
@@ -45,13 +79,38 @@ typedef struct {
 typedef struct {
     size_t from, to;                    /* tier indices */
     int keep;                           /* nested certification: stays in `from` too */
-    size_t p_rate;
-    size_t p_quota;                     /* TS_NO_PARAM when no quota */
+    size_t p_rate;                      /* = rate.steps[0].p */
+    size_t p_quota;                     /* = quota.steps[0].p; TS_NO_PARAM when no quota */
+    ts_sched rate, quota;
     const char *file;
     int line;
 } ts_transition;
 
-typedef enum { TS_TARGET_NEW = 0, TS_TARGET_STOCK = 1 } ts_target_kind;
+/* [event NAME]: at the start of update year `year`, before its exits, each
+ * source tier's firms split by one multinomial draw over the event's moves
+ * out of it and staying (DESIGN.md, "Scheduled changes"). */
+typedef struct {
+    size_t from, to;                    /* tier indices, from != to */
+    size_t p_frac;                      /* event.NAME.move.A->B, in [0, 1] */
+    const char *file;
+    int line;
+} ts_move;
+
+typedef struct {
+    char name[TS_NAME_MAX];
+    char *label;                        /* never NULL: defaults to the name */
+    int year;                           /* start_year <= year <= end_year */
+    ts_move *moves;                     /* in file order */
+    size_t n_moves;
+    const char *file;
+    int line;
+} ts_event;
+
+typedef enum {
+    TS_TARGET_NEW = 0,
+    TS_TARGET_STOCK = 1,
+    TS_TARGET_CUMULATIVE = 2            /* cumulative_start + new */
+} ts_target_kind;
 
 typedef struct {
     size_t tier;
@@ -88,6 +147,11 @@ typedef struct scenario {
     char name[TS_NAME_MAX];
     char *label;
     int start_year, end_year;
+    /* start = YYYY-MM: the month each yearly update begins (1 .. 12, default
+     * 1); known_until = YYYY-MM: where the scenario's knowledge stops, as
+     * year * 12 + month - 1 (default: the month before start). */
+    int start_month;
+    int known_until;
     uint64_t replications;
     uint64_t seed;
 
@@ -99,6 +163,8 @@ typedef struct scenario {
     size_t n_targets;
     ts_policy *policies;
     size_t n_policies;
+    ts_event *events;                   /* in file order */
+    size_t n_events;
     ts_param *params;
     size_t n_params;
 
@@ -132,6 +198,19 @@ long scenario_find_tier(const scenario *s, const char *name);
 
 /* Number of years simulated (end_year - start_year + 1). */
 size_t scenario_years(const scenario *s);
+
+/* The last month of update year y (its period end) as year * 12 + month - 1:
+ * for start 2022-07, update 2022 ends 2023-06. */
+int scenario_period_end(const scenario *s, int y);
+/* A month index (year * 12 + month - 1) as "YYYY-MM"; buf of at least 8. */
+void scenario_month_format(int ym, char *buf, size_t len);
+
+/* The start stock n0 of tier k split into its certificate cohorts:
+ * c[j - 1] firms certified j years before start_year, j = 1 .. V (c has
+ * room for V); by stock_cohorts (counts as written, or proportions of n0:
+ * floor of each share, the remainder to c1), or evenly (n0 / V each, the
+ * remainder to c1). */
+void scenario_cohorts(const scenario *s, size_t k, int64_t n0, int64_t *c);
 
 /* The mean of each parameter as written (a distribution counts with its mean). */
 void scenario_param_means(const scenario *s, double *theta);

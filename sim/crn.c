@@ -102,7 +102,7 @@ static int64_t target_value(const scenario *s, const int64_t *out, size_t j)
 {
     const ts_target *t = &s->targets[j];
     size_t y = scenario_years(s) - 1;
-    ts_measure m = t->kind == TS_TARGET_NEW ? M_NEW : M_STOCK;
+    ts_measure m = engine_target_measure(t);
     return out[(y * s->n_tiers + t->tier) * M_COUNT + m];
 }
 

@@ -15,8 +15,16 @@
 
 #include "rng.h"
 
-const char *const engine_measure_names[M_COUNT] = {"stock", "new", "inflow", "promoted_in",
-                                                   "exits"};
+const char *const engine_measure_names[M_COUNT] = {"stock",   "new",     "inflow",
+                                                   "promoted_in", "exits", "expired",
+                                                   "renewed", "moved_in", "cumulative"};
+
+ts_measure engine_target_measure(const ts_target *t)
+{
+    return t->kind == TS_TARGET_NEW     ? M_NEW
+           : t->kind == TS_TARGET_STOCK ? M_STOCK
+                                        : M_CUMULATIVE;
+}
 
 struct engine_ws {
     engine_samplers samplers;
@@ -292,6 +300,10 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             w->newc[k] += add;
             row[k * M_COUNT + M_STOCK] = w->N[k];
             row[k * M_COUNT + M_NEW] = w->newc[k];
+            row[k * M_COUNT + M_EXPIRED] = 0;
+            row[k * M_COUNT + M_RENEWED] = 0;
+            row[k * M_COUNT + M_MOVED_IN] = 0;
+            row[k * M_COUNT + M_CUMULATIVE] = s->tiers[k].cumulative_start + w->newc[k];
         }
     }
     return 0;

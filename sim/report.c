@@ -23,7 +23,7 @@ static void fill_proportion(uint64_t met, uint64_t n, target_summary *t)
 
 const char *report_target_measure(const ts_target *t)
 {
-    return t->kind == TS_TARGET_NEW ? "new" : "stock";
+    return engine_measure_names[engine_target_measure(t)];
 }
 
 void report_target(const scenario *s, const runner_result *r, size_t j, target_summary *t)
@@ -33,7 +33,7 @@ void report_target(const scenario *s, const runner_result *r, size_t j, target_s
     t->bar = tg->value * (1.0 - tg->tolerance);
     fill_proportion(runner_met(r, j), r->replications, t);
     const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
-                                tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK);
+                                engine_target_measure(tg));
     t->p05 = hist_quantile(h, 0.05);
     t->p50 = hist_quantile(h, 0.50);
     t->p95 = hist_quantile(h, 0.95);
@@ -223,7 +223,7 @@ static int write_distribution(outdir *o, const scenario *s, const runner_result 
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
         const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
-                                    tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK);
+                                    engine_target_measure(tg));
         int64_t lo, width;
         size_t n = report_bins(h, REPORT_DIST_BINS, &lo, &width);
         for (size_t b = 0; b < n; b++) {

@@ -109,7 +109,7 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
-        ts_measure m = tg->kind == TS_TARGET_NEW ? M_NEW : M_STOCK;
+        ts_measure m = engine_target_measure(tg);
         for (size_t y = 0; y < Y; y++)
             if (t->out[(y * K + tg->tier) * M_COUNT + m] >= tg->threshold)
                 t->met_by_year[j * Y + y]++;
