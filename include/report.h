@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "csvio.h"
 #include "outdir.h"
 #include "runner.h"
 #include "scenario.h"
@@ -35,8 +36,13 @@ const char *report_target_measure(const ts_target *t);   /* "new", "stock" or "c
  * distribution.csv of a run (the manifest is the command layer's). */
 int report_write_run(outdir *o, const scenario *s, const runner_result *r, ts_err *err);
 
-/* The name of target j in every CSV and table: its tier, with ":new" or
- * ":stock" when the tier also has a target of the other kind. */
+/* The first two cells of every per-year row: the update year y and its
+ * period_end (YYYY-MM, DESIGN.md "Dates"), so that each table dates its rows
+ * the same way. */
+void report_year_cells(csvw *w, const scenario *s, int y);
+
+/* The name of target j in every CSV and table: its tier, with ":MEASURE"
+ * (new, stock or cumulative) when the tier has another target. */
 void report_target_name(const scenario *s, size_t j, char *buf, size_t len);
 
 /* tiers.csv: tier,label,baseline_stock (the mean of the stock as written), so

@@ -2,8 +2,9 @@
 # year over the replications, with the target's threshold and the median.
 #
 # Run by tiersim (sim/plot.c) in a directory holding
-#   meta  n (targets); arrays name, label, measure ('new' or 'stock'), year,
-#         thr (threshold), tgt (target as written), p_met, median
+#   meta  n (targets); arrays name (of the files), label, measure ('new',
+#         'stock' or 'cumulative'), when (the period end shown: YYYY or
+#         YYYY-MM), thr (threshold), tgt (target as written), p_met, median
 #   data  one block per target (index i-1), tab separated:
 #         centre width count percent   (a bin of whole numbers)
 # The bins that meet the threshold are blue, the others grey.
@@ -36,8 +37,9 @@ do for [i = 1:n] {
     set xrange [lo - pad : hi + pad]
     set yrange [0:*]
     if (hi - lo < 12) { set xtics 1 } else { set xtics autofreq }
-    what = measure[i] eq 'stock' ? sprintf('firms in the tier at the end of %d', year[i]) \
-                                 : sprintf('new firms since the start, by the end of %d', year[i])
+    what = measure[i] eq 'stock' ? sprintf('firms in the tier at the end of %s', when[i]) \
+         : measure[i] eq 'cumulative' ? sprintf('firms ever certified in the tier, by the end of %s', when[i]) \
+         : sprintf('new firms since the start, by the end of %s', when[i])
     set xlabel what
     set arrow 1 from thr[i], graph 0 to thr[i], graph 1 nohead lw 3 dt 2 lc rgb cthr front
     set arrow 2 from median[i], graph 0 to median[i], graph 0.92 nohead lw 2 lc rgb cmed front
@@ -53,7 +55,8 @@ do for [i = 1:n] {
             set output sprintf('dist_%s.svg', name[i])
             fbig = ',19'; fmid = ',13'; fsmall = ',12'
         }
-        set title sprintf('%s: %s', label[i], measure[i] eq 'stock' ? 'stock' : 'new firms') font fbig
+        set title sprintf('%s: %s', label[i], measure[i] eq 'stock' ? 'stock' \
+                          : measure[i] eq 'cumulative' ? 'firms ever certified' : 'new firms') font fbig
         set tics font fmid
         set key font fsmall
         set xlabel font fmid

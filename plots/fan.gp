@@ -1,13 +1,16 @@
 # fan.gp -- one fan chart per tier: its stock at the end of each year and its
 # cumulative new firms (median, 50 % and 90 % bands), the baseline stock and
-# the target's threshold.
+# the target's threshold; a third panel, the firms ever certified
+# (cumulative), for a tier with a cumulative target.
 #
 # Run by tiersim (sim/plot.c) in a directory holding
-#   meta  gnuplot assignments: n (tiers), y0, y1 (first and last year) and
-#         arrays name, label, baseline, thr_new, tgt_new, thr_stock, tgt_stock
-#         (NaN: no such target)
+#   meta  gnuplot assignments: n (tiers), y0, y1 (first and last update year),
+#         monthly (1: time labelled YYYY-MM, else YYYY), start (when the first
+#         update begins), period[y - y0 + 2] (the period end of update year y,
+#         from y0 - 1, the start), and arrays name, label, baseline, thr_new,
+#         tgt_new, thr_stock, tgt_stock, thr_cum, tgt_cum (NaN: no such target)
 #   data  one block per tier (index i-1), tab separated:
-#         year s05 s25 s50 s75 s95 n05 n25 n50 n75 n95
+#         year s05 s25 s50 s75 s95 n05 n25 n50 n75 n95 c05 c25 c50 c75 c95
 # and writes fan_NAME.png (1600x1000) and fan_NAME.svg (1200x750) per tier.
 
 load meta
@@ -16,9 +19,12 @@ set termoption noenhanced
 
 c90 = '#c6dbef'; c50 = '#6baed6'; cmed = '#08519c'; cthr = '#d62728'
 span = y1 - y0 + 2
-xstep = span <= 14 ? 1 : ceil(span / 12.0)
+# a tic at the start and every xstep years, labelled by its period end
+# (a YYYY-MM label is wider than a year: fewer of them)
+xstep = monthly ? (span <= 8 ? 1 : int(ceil(span / 7.0))) : (span <= 14 ? 1 : int(ceil(span / 12.0)))
 set xrange [y0 - 1.45 : y1 + 0.45]
-set xtics y0 - 1, xstep format '%.0f'
+set xtics (period[1] y0 - 1)
+do for [j = 1 + xstep : span : xstep] { set xtics add (period[j] y0 - 2 + j) }
 set yrange [0:*]
 set offsets 0, 0, graph 0.06, 0   # room above a threshold at the top
 set ytics format '%.0f'
@@ -44,6 +50,12 @@ do for [i = 1:n] {
     top = baseline[i] > top ? baseline[i] : top
     top = thr_stock[i] > top ? thr_stock[i] : top
     top = thr_new[i] > top ? thr_new[i] : top
+    cum = has(tgt_cum[i])
+    if (cum) {
+        stats data index (i - 1) using 16 nooutput
+        top = STATS_max > top ? STATS_max : top
+        top = thr_cum[i] > top ? thr_cum[i] : top
+    }
     if (top < 10) { set ytics 1 } else { set ytics autofreq }
     set xrange [y0 - 1.45 : y1 + 0.45]
     set yrange [0:*]
@@ -59,10 +71,14 @@ do for [i = 1:n] {
         }
         set key font fsmall
         set tics font fsmall
-        set multiplot layout 1,2 title label[i] font fbig margins 0.07, 0.98, 0.2, 0.88 spacing 0.07
+        set multiplot layout 1,(2 + cum) title label[i] font fbig margins 0.07, 0.98, 0.2, 0.88 spacing 0.07
         ts = thr_stock[i]; gs = tgt_stock[i]; tn = thr_new[i]; gn = tgt_new[i]; b = baseline[i]
+        tc = thr_cum[i]; gc = tgt_cum[i]
 
-        set title 'firms in the tier at the end of each year (stock)' font fmid
+        # three panels leave room for short titles only
+        set title (cum ? 'firms in the tier (stock)' \
+                   : monthly ? 'firms in the tier at the end of each update year (stock)' \
+                   : 'firms in the tier at the end of each year (stock)') font fmid
         plot data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', \
              '' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', \
              for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):2:6 with boxxyerror fc rgb c90 notitle, \
@@ -72,13 +88,24 @@ do for [i = 1:n] {
                  title sprintf('start: %g', b), \
              for [j = 1:has(ts)] '+' using 1:(ts) with lines dt 2 lw 3 lc rgb cthr title thr_text(ts, gs)
 
-        set title sprintf('new firms since the start of %d (cumulative)', y0) font fmid
+        set title sprintf(cum ? 'new firms since %s' : 'new firms since the start of %s (cumulative)', \
+                          start) font fmid
         plot data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', \
              '' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', \
              for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):7:11 with boxxyerror fc rgb c90 notitle, \
              for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):8:10 with boxxyerror fc rgb c50 notitle, \
              '' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
              for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)
+
+        if (cum) {
+            set title 'firms ever certified (cumulative)' font fmid
+            plot data index (i - 1) using 1:12:16 with filledcurves fc rgb c90 title '90 % band', \
+                 '' index (i - 1) using 1:13:15 with filledcurves fc rgb c50 title '50 % band', \
+                 for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):12:16 with boxxyerror fc rgb c90 notitle, \
+                 for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):13:15 with boxxyerror fc rgb c50 notitle, \
+                 '' index (i - 1) using 1:14 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
+                 for [j = 1:has(tc)] '+' using 1:(tc) with lines dt 2 lw 3 lc rgb cthr title thr_text(tc, gc)
+        }
         unset multiplot
         set output
     }

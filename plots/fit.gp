@@ -4,7 +4,9 @@
 #
 # Run by tiersim (sim/plot.c) in a directory holding
 #   meta  n (series), per_page, pages; arrays name, label, measure (per
-#         series) and page_rows (history rows on each chart)
+#         series) and page_rows (history rows on each chart); y0 (the first
+#         year), monthly (1: time labelled YYYY-MM, else YYYY) and
+#         period[y - y0 + 2] (the period end of update year y)
 #   data  one block per series (index s-1), tab separated:
 #         year observed sd fitted residual standardized position
 #         (sd NaN when unknown; position: the row's place on the residual panel)
@@ -53,7 +55,11 @@ do for [p = 1:pages] {
             set autoscale xy
             stats data index (s - 1) using 1 nooutput
             set xrange [STATS_min - 0.6 : STATS_max + 0.6]
-            set xtics STATS_min, (STATS_max - STATS_min > 10 ? ceil((STATS_max - STATS_min) / 8) : 1)
+            ya = int(STATS_min); yb = int(STATS_max)
+            xstep = monthly ? (yb - ya > 5 ? int(ceil((yb - ya) / 4.0)) : 1) \
+                            : (yb - ya > 10 ? int(ceil((yb - ya) / 8.0)) : 1)
+            set xtics (period[ya - y0 + 2] ya)
+            do for [yy = ya + xstep : yb : xstep] { set xtics add (period[yy - y0 + 2] yy) }
             set offsets 0, 0, graph 0.2, graph 0.2
             # (a row without an sd has no whisker, but keeps its point)
             plot data index (s - 1) using 1:2:3 with yerrorbars lw 2 pt 7 ps 1.3 lc rgb cobs notitle, \
@@ -76,7 +82,7 @@ do for [p = 1:pages] {
         set arrow 3 from graph 0, first 0 to graph 1, first 0 nohead lc '#555555'
         clip(r) = r > 3 ? 3 : (r < -3 ? -3 : r)
         plot for [s = first:last] data index (s - 1) \
-                 using 7:(clip($6)):xtic(sprintf('%s %s %d', name[s], measure[s], $1)) \
+                 using 7:(clip($6)):xtic(sprintf('%s %s %s', name[s], measure[s], period[int($1) - y0 + 2])) \
                  with impulses lw 6 lc rgb cres notitle, \
              for [s = first:last] data index (s - 1) using 7:(clip($6)) with points pt 7 ps 1.2 lc rgb cres notitle
         unset arrow 1

@@ -2,7 +2,9 @@
 # threshold has been reached by the end of each year.
 #
 # Run by tiersim (sim/plot.c) in a directory holding
-#   meta  n (targets), label[n], y0, y1 (first and last year)
+#   meta  n (targets), label[n], y0, y1 (first and last update year), monthly
+#         (1: time labelled YYYY-MM, else YYYY), period[y - y0 + 2] (the
+#         period end of update year y)
 #   data  one block per target (index i-1), tab separated: year p
 # and writes pmet.png (1600x1000) and pmet.svg (1200x750).
 
@@ -19,13 +21,17 @@ set linetype cycle 10
 set yrange [0 : 1.04]
 set ytics 0, 0.1, 1 format '%.1f' nomirror
 span = y1 - y0 + 1
-set xtics (span <= 14 ? 1 : ceil(span / 12.0)) format '%.0f' nomirror
+# a tic on each year that is a multiple of xstep, labelled by its period end
+# (a YYYY-MM label is wider than a year: fewer of them)
+xstep = monthly ? (span <= 8 ? 1 : int(ceil(span / 7.0))) : (span <= 14 ? 1 : int(ceil(span / 12.0)))
+set xtics () nomirror
+do for [y = y0 : y1] { if (y % xstep == 0) { set xtics add (period[y - y0 + 2] y) } }
 set autoscale xfix
 set offsets 0.25, 0.25, 0, 0
 set grid xtics ytics lc '#e3e3e3' dt 1
 set border 3
 set key outside right center vertical Left reverse samplen 2 spacing 1.3
-set xlabel 'end of year'
+set xlabel monthly ? 'end of the update year' : 'end of year'
 set ylabel 'P(threshold reached by then)'
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lw 2 lc '#555555'
 set arrow 2 from graph 0, first 0.8 to graph 1, first 0.8 nohead dt 2 lw 2 lc '#2ca02c'

@@ -511,6 +511,15 @@ void cli_manifest_begin(const cli_session *cs, manifest *m)
     manifest_add(m, "scenario_name", "%s", s->name);
     manifest_add(m, "scenario_label", "%s", s->label);
     manifest_add(m, "years", "%d-%d", s->start_year, s->end_year);
+    /* Both from scenario_period_end: the update before start_year ends the
+     * month before `start`, which is also known_until's default (0: not
+     * given, in a scenario read without the key). */
+    int before = scenario_period_end(s, s->start_year - 1);
+    char start[16], known[16];
+    scenario_month_format(before + 1, start, sizeof start);
+    scenario_month_format(s->known_until > 0 ? s->known_until : before, known, sizeof known);
+    manifest_add(m, "start", "%s", start);
+    manifest_add(m, "known_until", "%s", known);
     if (cs->a->history)
         manifest_add(m, "history", "%s", cs->a->history);
     manifest_add(m, "policies", "%s", cs->policies[0] ? cs->policies : "none");

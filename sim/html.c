@@ -304,10 +304,13 @@ static const char style[] =
 
 static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
 {
-    char name[256], label[1024], years[64], policies[1024], reps[64], seed[64];
+    char name[256], label[1024], years[64], start[64], known[64], policies[1024], reps[64],
+        seed[64];
     manifest_get(mtext, "scenario_name", name, sizeof name);
     manifest_get(mtext, "scenario_label", label, sizeof label);
     manifest_get(mtext, "years", years, sizeof years);
+    manifest_get(mtext, "start", start, sizeof start);
+    manifest_get(mtext, "known_until", known, sizeof known);
     manifest_get(mtext, "policies", policies, sizeof policies);
     manifest_get(mtext, "replications", reps, sizeof reps);
     manifest_get(mtext, "seed", seed, sizeof seed);
@@ -326,9 +329,12 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     fputs("</h1>\n<p class=\"sub\">scenario <strong>", f);
     html_escape(f, name);
     fputs("</strong>", f);
-    const char *const parts[][2] = {{"years", years}, {"policies", policies},
+    /* The years are update years: `start` says when each begins, and
+     * known_until what the scenario could know (DESIGN.md, "Dates"). */
+    const char *const parts[][2] = {{"years", years},       {"start", start},
+                                    {"known until", known}, {"policies", policies},
                                     {"replications", reps}, {"seed", seed}};
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (parts[i][1][0]) {
             fprintf(f, " &middot; %s ", parts[i][0]);
             html_escape(f, parts[i][1]);

@@ -63,15 +63,17 @@ static int write_fitted_csv(outdir *o, const scenario *s, const history *h, cons
     csvw *w = csvw_open(outdir_file(o, "fitted.csv"), err);
     if (!w)
         return -1;
-    static const char *const head[] = {"year", "tier", "measure", "observed", "fitted",
-                                       "residual", "standardized_residual"};
-    for (size_t i = 0; i < 7; i++)
+    static const char *const head[] = {"year", "period_end", "tier", "measure", "observed",
+                                       "fitted", "residual", "standardized_residual"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csvw_str(w, head[i]);
     csvw_end_row(w);
     for (size_t i = 0; i < r->n_pts; i++) {
         const fit_point *pt = &r->pts[i];
         const history_row *row = &h->rows[pt->row];
-        csvw_int(w, row->year);
+        /* A history row's year is an update year: it ends where the
+         * projection's rows of that year do. */
+        report_year_cells(w, s, row->year);
         csvw_str(w, s->tiers[row->tier].name);
         csvw_str(w, history_measure_names[row->measure]);
         csvw_num(w, row->value);

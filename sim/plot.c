@@ -187,9 +187,14 @@ out:
 
 /* ------------------------------------------------------------ run charts */
 
+/* The measures a target counts, as targets.csv names them. */
+enum { TM_NEW = 0, TM_STOCK, TM_CUMULATIVE, TM_COUNT };
+static const char *const measure_names[TM_COUNT] = {"new", "stock", "cumulative"};
+
 typedef struct {
     long tier;
-    int stock;              /* measure: 0 new, 1 stock */
+    int measure;            /* TM_* */
+    int twin;               /* the tier has another target: charts name the measure */
     double target, threshold, p_met, ci_lo, ci_hi, p50;
 } target_row;
 
@@ -230,12 +235,14 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
                     tier);
             goto out;
         }
-        if (strcmp(m, "new") && strcmp(m, "stock")) {
-            ts_errf(err, "%s:%d: measure '%s' (expected new or stock)", csvt_path(t),
-                    csvt_line(t, i), m);
+        r->measure = 0;
+        while (r->measure < TM_COUNT && strcmp(m, measure_names[r->measure]))
+            r->measure++;
+        if (r->measure == TM_COUNT) {
+            ts_errf(err, "%s:%d: measure '%s' (expected new, stock or cumulative)",
+                    csvt_path(t), csvt_line(t, i), m);
             goto out;
         }
-        r->stock = !strcmp(m, "stock");
         if (csvt_num(t, i, col[2], 0, &r->target, err) < 0 ||
             csvt_num(t, i, col[3], 0, &r->threshold, err) < 0 ||
             csvt_num(t, i, col[4], 0, &r->p_met, err) < 0 ||
@@ -245,6 +252,9 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
             goto out;
         tl->n++;
     }
+    for (size_t j = 0; j < tl->n; j++)
+        for (size_t k = 0; k < tl->n; k++)
+            tl->t[j].twin |= k != j && tl->t[k].tier == tl->t[j].tier;
     rc = 0;
 out:
     csvt_free(t);
@@ -264,12 +274,108 @@ static int year_at(const csvt *t, size_t row, long col, int *year, ts_err *err)
     return 0;
 }
 
-static const char *measure_name(int stock)
+/* ------------------------------------------------------------ time axes */
+
+/* Time on a chart: update years, labelled by their period ends (DESIGN.md,
+ * "Dates").  The period end of year y is month y * 12 + off (year * 12 +
+ * month - 1); off is 11, December of y, for a January start, and the labels
+ * are then the years alone. */
+typedef struct {
+    int y0, y1;             /* the first and last year of the table */
+    int off;                /* 11 .. 22: the same for every row */
+} time_axis;
+
+#define AXIS_YEARLY 11
+
+static void axis_label(const time_axis *ax, int y, char *buf, size_t len)
 {
-    return stock ? "stock" : "new";
+    if (ax->off == AXIS_YEARLY)
+        snprintf(buf, len, "%d", y);
+    else
+        scenario_month_format(y * 12 + ax->off, buf, len);
 }
 
-/* fan: projection.csv's quantiles of stock and new by tier and year. */
+/* A period_end field, "YYYY-MM", as a month. */
+static int month_at(const csvt *t, size_t row, long col, int *ym, ts_err *err)
+{
+    const char *s = csvt_field(t, row, col);
+    int ok = strlen(s) == 7 && s[4] == '-';
+    for (size_t i = 0; ok && i < 7; i++)
+        ok = i == 4 || (s[i] >= '0' && s[i] <= '9');
+    int month = ok ? (s[5] - '0') * 10 + (s[6] - '0') : 0;
+    if (!ok || month < 1 || month > 12)
+        return ts_errf(err, "%s:%d: period_end '%s' is not a month YYYY-MM", csvt_path(t),
+                       csvt_line(t, row), s);
+    int year = 0;
+    for (size_t i = 0; i < 4; i++)
+        year = year * 10 + (s[i] - '0');
+    *ym = year * 12 + month - 1;
+    return 0;
+}
+
+/* The years of every row of t and the offset of their period ends.  One
+ * scenario has one start month, so a period end that falls elsewhere in its
+ * year than the others is a damaged file, not a chart to draw.  A table
+ * without the column (written before tiersim had it) has calendar years. */
+static int read_axis(const csvt *t, long ycol, time_axis *ax, ts_err *err)
+{
+    long pcol = csvt_col(t, "period_end", NULL);
+    ax->y0 = 9999;
+    ax->y1 = 1000;
+    ax->off = AXIS_YEARLY;
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        int y, ym = 0;
+        if (year_at(t, i, ycol, &y, err) < 0)
+            return -1;
+        ax->y0 = y < ax->y0 ? y : ax->y0;
+        ax->y1 = y > ax->y1 ? y : ax->y1;
+        if (pcol < 0)
+            continue;
+        if (month_at(t, i, pcol, &ym, err) < 0)
+            return -1;
+        int off = ym - y * 12;
+        if (i == 0) {
+            if (off < 11 || off > 22)
+                return ts_errf(err, "%s:%d: period_end %s cannot end update year %d (an "
+                               "update year ends from December of that year to November of "
+                               "the next)", csvt_path(t), csvt_line(t, i),
+                               csvt_field(t, i, pcol), y);
+            ax->off = off;
+        } else if (off != ax->off) {
+            return ts_errf(err, "%s:%d: period_end %s of year %d does not agree with line "
+                           "%d's %s of year %s (one start month for every row)",
+                           csvt_path(t), csvt_line(t, i), csvt_field(t, i, pcol), y,
+                           csvt_line(t, 0), csvt_field(t, 0, pcol), csvt_field(t, 0, ycol));
+        }
+    }
+    return 0;
+}
+
+/* The axis for a script, in KIND.meta: monthly (0: the labels are years),
+ * start (when the first update begins, '2022' or '2022-07') and period[i],
+ * the label of year y0 - 2 + i -- period[1] is the start's level, which is
+ * the period end of the update before y0. */
+static void meta_axis(FILE *f, const time_axis *ax)
+{
+    char buf[32];
+    fprintf(f, "monthly = %d\n", ax->off != AXIS_YEARLY);
+    if (ax->off == AXIS_YEARLY)
+        snprintf(buf, sizeof buf, "%d", ax->y0);
+    else
+        scenario_month_format((ax->y0 - 1) * 12 + ax->off + 1, buf, sizeof buf);
+    chartdir_meta_str(f, "start", buf);
+    size_t n = (size_t)(ax->y1 - ax->y0 + 2);
+    chartdir_meta_array(f, "period", n);
+    for (size_t i = 0; i < n; i++) {
+        axis_label(ax, ax->y0 - 1 + (int)i, buf, sizeof buf);
+        chartdir_meta_str_at(f, "period", i, buf);
+    }
+}
+
+/* fan: projection.csv's quantiles of stock, new and cumulative by tier and
+ * year (the cumulative panel is drawn for a tier with a cumulative target). */
+#define FAN_Q 15                /* per (tier, year): 5 quantiles of each measure */
+
 static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
 {
     static const char *const names[] = {"year", "tier", "measure", "p05", "p25", "p50",
@@ -282,30 +388,30 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
     chartdir_file meta = {NULL, ""}, data = {NULL, ""};
     int rc = PLOT_EINPUT;
     size_t n = csvt_rows(t);
-    int y0 = 9999, y1 = 1000;
-    for (size_t i = 0; i < n; i++) {
-        int y;
-        if (year_at(t, i, col[0], &y, err) < 0)
-            goto out;
-        y0 = y < y0 ? y : y0;
-        y1 = y > y1 ? y : y1;
-    }
+    time_axis ax;
+    if (read_axis(t, col[0], &ax, err) < 0)
+        goto out;
     if (n == 0) {
         ts_errf(err, "%s: no rows", csvt_path(t));
         goto out;
     }
+    int y0 = ax.y0, y1 = ax.y1;
     size_t ny = (size_t)(y1 - y0 + 1), nk = c->n_tiers;
-    /* q[((k * ny) + y) * 10 + (stock ? 0 : 5) + quantile], NaN until read */
-    if (!(q = malloc(nk * ny * 10 * sizeof *q))) {
+    /* q[((k * ny) + y) * FAN_Q + 5 * panel + quantile], NaN until read; the
+     * panels in fan.gp's order: stock, new, cumulative */
+    if (!(q = malloc(nk * ny * FAN_Q * sizeof *q))) {
         rc = ts_errf(err, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < nk * ny * 10; i++)
+    for (size_t i = 0; i < nk * ny * FAN_Q; i++)
         q[i] = NAN;
+    static const int panel_of[TM_COUNT] = {[TM_STOCK] = 0, [TM_NEW] = 1, [TM_CUMULATIVE] = 2};
     for (size_t i = 0; i < n; i++) {
         const char *m = csvt_field(t, i, col[2]);
-        int stock = !strcmp(m, "stock");
-        if (!stock && strcmp(m, "new"))
+        int tm = 0;
+        while (tm < TM_COUNT && strcmp(m, measure_names[tm]))
+            tm++;
+        if (tm == TM_COUNT)
             continue;
         long k = find_tier(c, csvt_field(t, i, col[1]));
         if (k < 0) {
@@ -315,8 +421,7 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         }
         int y;
         year_at(t, i, col[0], &y, err);
-        /* fan.gp reads the stock quantiles first, then the new ones. */
-        double *row = &q[((size_t)k * ny + (size_t)(y - y0)) * 10 + (size_t)(stock ? 0 : 5)];
+        double *row = &q[((size_t)k * ny + (size_t)(y - y0)) * FAN_Q + 5 * (size_t)panel_of[tm]];
         for (size_t j = 0; j < 5; j++)
             if (csvt_num(t, i, col[3 + j], 0, &row[j], err) < 0)
                 goto out;
@@ -325,14 +430,15 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
     if (open_kind(c, "fan", &meta, &data, err) < 0)
         goto out;
     fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", nk, y0, y1);
+    meta_axis(meta.f, &ax);
     static const char *const arrays[] = {"name", "label", "baseline", "thr_new", "tgt_new",
-                                         "thr_stock", "tgt_stock"};
+                                         "thr_stock", "tgt_stock", "thr_cum", "tgt_cum"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
         chartdir_meta_array(meta.f, arrays[a], nk);
     for (size_t k = 0; k < nk; k++) {
         size_t have = 0;
-        for (size_t j = 0; j < ny * 10; j++)
-            have += isfinite(q[k * ny * 10 + j]) != 0;
+        for (size_t j = 0; j < ny * FAN_Q; j++)
+            have += isfinite(q[k * ny * FAN_Q + j]) != 0;
         if (have == 0) {
             ts_errf(err, "%s: no rows for tier '%s'", csvt_path(t), c->tiers[k].name);
             rc = PLOT_EINPUT;
@@ -341,31 +447,35 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
     }
     for (size_t k = 0; k < nk; k++) {
         const tier_row *tr = &c->tiers[k];
-        double thr[2] = {NAN, NAN}, tgt[2] = {NAN, NAN};
+        double thr[TM_COUNT] = {NAN, NAN, NAN}, tgt[TM_COUNT] = {NAN, NAN, NAN};
         for (size_t j = 0; j < tl->n; j++)
             if (tl->t[j].tier == (long)k) {
-                thr[tl->t[j].stock] = tl->t[j].threshold;
-                tgt[tl->t[j].stock] = tl->t[j].target;
+                thr[tl->t[j].measure] = tl->t[j].threshold;
+                tgt[tl->t[j].measure] = tl->t[j].target;
             }
         chartdir_meta_str_at(meta.f, "name", k, tr->name);
         chartdir_meta_str_at(meta.f, "label", k, tr->label);
         chartdir_meta_num_at(meta.f, "baseline", k, tr->baseline);
-        chartdir_meta_num_at(meta.f, "thr_new", k, thr[0]);
-        chartdir_meta_num_at(meta.f, "tgt_new", k, tgt[0]);
-        chartdir_meta_num_at(meta.f, "thr_stock", k, thr[1]);
-        chartdir_meta_num_at(meta.f, "tgt_stock", k, tgt[1]);
+        chartdir_meta_num_at(meta.f, "thr_new", k, thr[TM_NEW]);
+        chartdir_meta_num_at(meta.f, "tgt_new", k, tgt[TM_NEW]);
+        chartdir_meta_num_at(meta.f, "thr_stock", k, thr[TM_STOCK]);
+        chartdir_meta_num_at(meta.f, "tgt_stock", k, tgt[TM_STOCK]);
+        chartdir_meta_num_at(meta.f, "thr_cum", k, thr[TM_CUMULATIVE]);
+        chartdir_meta_num_at(meta.f, "tgt_cum", k, tgt[TM_CUMULATIVE]);
         /* One block per tier (gnuplot's `index k`); every year, NaN where
          * projection.csv has no row, so that no block is ever empty. */
         if (k)
             fputs("\n\n", data.f);
         for (size_t y = 0; y < ny; y++) {
             fprintf(data.f, "%d\t", y0 + (int)y);
-            for (size_t j = 0; j < 10; j++)
-                chartdir_tsv_num(data.f, q[(k * ny + y) * 10 + j], j == 9);
+            for (size_t j = 0; j < FAN_Q; j++)
+                chartdir_tsv_num(data.f, q[(k * ny + y) * FAN_Q + j], j == FAN_Q - 1);
         }
         char caption[1024];
-        snprintf(caption, sizeof caption, "%s: stock and cumulative new firms by year (median, "
-                 "50 %% and 90 %% bands)", tr->label);
+        snprintf(caption, sizeof caption, "%s: stock%s by year (median, 50 %% and 90 %% bands)",
+                 tr->label, isfinite(tgt[TM_CUMULATIVE])
+                                ? ", cumulative new firms and firms ever certified"
+                                : " and cumulative new firms");
         if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
@@ -380,7 +490,7 @@ out:
 /* The text beside a target's bar: "LABEL: new >= 90". */
 static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s: %s \u2265 %g", c->tiers[r->tier].label, measure_name(r->stock),
+    snprintf(buf, len, "%s: %s \u2265 %g", c->tiers[r->tier].label, measure_names[r->measure],
              r->threshold);
 }
 
@@ -428,17 +538,13 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
     int rc = -1;
     if (open_kind(c, "pmet", &meta, &data, err) < 0)
         goto out;
-    int y0 = 9999, y1 = 1000;
-    for (size_t i = 0; i < csvt_rows(t); i++) {
-        int y;
-        if (year_at(t, i, col[0], &y, err) < 0) {
-            rc = PLOT_EINPUT;
-            goto out;
-        }
-        y0 = y < y0 ? y : y0;
-        y1 = y > y1 ? y : y1;
+    time_axis ax;
+    if (read_axis(t, col[0], &ax, err) < 0) {
+        rc = PLOT_EINPUT;
+        goto out;
     }
-    fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", tl->n, y0, y1);
+    fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", tl->n, ax.y0, ax.y1);
+    meta_axis(meta.f, &ax);
     chartdir_meta_array(meta.f, "label", tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
@@ -450,7 +556,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
         size_t rows = 0;
         for (size_t i = 0; i < csvt_rows(t); i++) {
             if (strcmp(csvt_field(t, i, col[1]), c->tiers[r->tier].name) ||
-                strcmp(csvt_field(t, i, col[2]), measure_name(r->stock)))
+                strcmp(csvt_field(t, i, col[2]), measure_names[r->measure]))
                 continue;
             int y;
             double p;
@@ -464,7 +570,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
         }
         if (!rows) {
             ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), c->tiers[r->tier].name,
-                    measure_name(r->stock));
+                    measure_names[r->measure]);
             rc = PLOT_EINPUT;
             goto out;
         }
@@ -489,14 +595,20 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
     int rc = -1;
     if (open_kind(c, "dist", &meta, &data, err) < 0)
         goto out;
+    time_axis ax;
+    if (read_axis(t, col[0], &ax, err) < 0) {
+        rc = PLOT_EINPUT;
+        goto out;
+    }
     fprintf(meta.f, "n = %zu\n", tl->n);
-    static const char *const arrays[] = {"name", "label", "measure", "year", "thr", "tgt",
+    /* name: the chart's file name; when: the period end it shows */
+    static const char *const arrays[] = {"name", "label", "measure", "when", "thr", "tgt",
                                          "p_met", "median"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
         chartdir_meta_array(meta.f, arrays[a], tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
-        const char *tier = c->tiers[r->tier].name, *m = measure_name(r->stock);
+        const char *tier = c->tiers[r->tier].name, *m = measure_names[r->measure];
         /* Two passes: the total first, for the shares. */
         double total = 0;
         int year = 0;
@@ -529,19 +641,28 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
             goto out;
         }
         fputs("\n\n", data.f);
-        chartdir_meta_str_at(meta.f, "name", j, tier);
+        /* a tier with two targets has two distributions: one file each */
+        char file[2 * NAME_MAX_LEN + 8], when[32];
+        if (r->twin)
+            snprintf(file, sizeof file, "dist_%s_%s", tier, m);
+        else
+            snprintf(file, sizeof file, "dist_%s", tier);
+        axis_label(&ax, year, when, sizeof when);
+        chartdir_meta_str_at(meta.f, "name", j, file + strlen("dist_"));
         chartdir_meta_str_at(meta.f, "label", j, c->tiers[r->tier].label);
         chartdir_meta_str_at(meta.f, "measure", j, m);
-        chartdir_meta_num_at(meta.f, "year", j, year);
+        chartdir_meta_str_at(meta.f, "when", j, when);
         chartdir_meta_num_at(meta.f, "thr", j, r->threshold);
         chartdir_meta_num_at(meta.f, "tgt", j, r->target);
         chartdir_meta_num_at(meta.f, "p_met", j, r->p_met);
         chartdir_meta_num_at(meta.f, "median", j, r->p50);
         char caption[1024];
-        snprintf(caption, sizeof caption, "%s: distribution of %s in %d, with the target's "
-                 "threshold", c->tiers[r->tier].label,
-                 r->stock ? "the stock" : "the cumulative new firms", year);
-        if (chartdir_add(c->cd, "dist", caption, err, "dist_%s", tier) < 0)
+        static const char *const what[TM_COUNT] = {
+            [TM_NEW] = "the cumulative new firms", [TM_STOCK] = "the stock",
+            [TM_CUMULATIVE] = "the firms ever certified (cumulative)"};
+        snprintf(caption, sizeof caption, "%s: distribution of %s in %s, with the target's "
+                 "threshold", c->tiers[r->tier].label, what[r->measure], when);
+        if (chartdir_add(c->cd, "dist", caption, err, "%s", file) < 0)
             goto out;
     }
     rc = 0;
@@ -609,6 +730,9 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
         rc = ts_errf(err, "out of memory");
         goto out;
     }
+    time_axis ax;
+    if (read_axis(t, col[0], &ax, err) < 0)
+        goto out;
     for (size_t i = 0; i < n; i++) {
         const char *tier = csvt_field(t, i, col[1]), *m = csvt_field(t, i, col[2]);
         if (!is_ident(tier)) {
@@ -619,9 +743,6 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
             bad_ident(t, i, "measure", m, err);
             goto out;
         }
-        int y;
-        if (year_at(t, i, col[0], &y, err) < 0)
-            goto out;
         size_t s = 0;
         while (s < n_series && (strcmp(csvt_field(t, series[s], col[1]), tier) ||
                                 strcmp(csvt_field(t, series[s], col[2]), m)))
@@ -637,7 +758,9 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
     if (open_kind(c, "fit", &meta, &data, err) < 0)
         goto out;
     size_t pages = (n_series + FIT_PER_PAGE - 1) / FIT_PER_PAGE;
-    fprintf(meta.f, "n = %zu\nper_page = %d\npages = %zu\n", n_series, FIT_PER_PAGE, pages);
+    fprintf(meta.f, "n = %zu\nper_page = %d\npages = %zu\ny0 = %d\n", n_series, FIT_PER_PAGE,
+            pages, ax.y0);
+    meta_axis(meta.f, &ax);
     static const char *const arrays[] = {"name", "label", "measure"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
         chartdir_meta_array(meta.f, arrays[a], n_series);

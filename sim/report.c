@@ -61,13 +61,21 @@ const char *report_verdict_name(verdict v)
     return names[v];
 }
 
+void report_year_cells(csvw *w, const scenario *s, int y)
+{
+    char pe[16];
+    scenario_month_format(scenario_period_end(s, y), pe, sizeof pe);
+    csvw_int(w, y);
+    csvw_str(w, pe);
+}
+
 static int write_projection(outdir *o, const scenario *s, const runner_result *r, ts_err *err)
 {
     csvw *w = csvw_open(outdir_file(o, "projection.csv"), err);
     if (!w)
         return -1;
-    static const char *const head[] = {"year", "tier", "measure", "mean", "sd", "p05",
-                                       "p25", "p50", "p75", "p95"};
+    static const char *const head[] = {"year", "period_end", "tier", "measure", "mean", "sd",
+                                       "p05", "p25", "p50", "p75", "p95"};
     static const double qs[] = {0.05, 0.25, 0.50, 0.75, 0.95};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csvw_str(w, head[i]);
@@ -76,7 +84,7 @@ static int write_projection(outdir *o, const scenario *s, const runner_result *r
         for (size_t k = 0; k < s->n_tiers; k++)
             for (int m = 0; m < M_COUNT; m++) {
                 const hist *h = runner_hist(r, y, k, (ts_measure)m);
-                csvw_int(w, s->start_year + (int)y);
+                report_year_cells(w, s, s->start_year + (int)y);
                 csvw_str(w, s->tiers[k].name);
                 csvw_str(w, engine_measure_names[m]);
                 csvw_num(w, hist_mean(h));
@@ -140,13 +148,14 @@ static int write_p_met_by_year(outdir *o, const scenario *s, const runner_result
     if (!w)
         return -1;
     csvw_str(w, "year");
+    csvw_str(w, "period_end");
     csvw_str(w, "tier");
     csvw_str(w, "measure");
     csvw_str(w, "p_met");
     csvw_end_row(w);
     for (size_t y = 0; y < r->n_years; y++)
         for (size_t j = 0; j < s->n_targets; j++) {
-            csvw_int(w, s->start_year + (int)y);
+            report_year_cells(w, s, s->start_year + (int)y);
             csvw_str(w, s->tiers[s->targets[j].tier].name);
             csvw_str(w, report_target_measure(&s->targets[j]));
             csvw_prob(w, r->replications
@@ -216,7 +225,8 @@ static int write_distribution(outdir *o, const scenario *s, const runner_result 
     csvw *w = csvw_open(outdir_file(o, "distribution.csv"), err);
     if (!w)
         return -1;
-    static const char *const head[] = {"year", "tier", "measure", "lo", "hi", "count"};
+    static const char *const head[] = {"year", "period_end", "tier", "measure", "lo", "hi",
+                                       "count"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csvw_str(w, head[i]);
     csvw_end_row(w);
@@ -228,7 +238,7 @@ static int write_distribution(outdir *o, const scenario *s, const runner_result 
         size_t n = report_bins(h, REPORT_DIST_BINS, &lo, &width);
         for (size_t b = 0; b < n; b++) {
             int64_t a = lo + (int64_t)b * width, z = a + width - 1;
-            csvw_int(w, s->end_year);
+            report_year_cells(w, s, s->end_year);
             csvw_str(w, s->tiers[tg->tier].name);
             csvw_str(w, report_target_measure(tg));
             csvw_int(w, a);

@@ -113,6 +113,25 @@ cp -r tests/data/plot/run "$T/broken" && printf 'tier,measure,target,threshold,p
 [ $? -eq 2 ] && [ "$(cat "$T/err")" = "$T/broken/targets.csv:2: column 'p_met': expected a number, got 'x'" ] &&
     ok "a malformed CSV: exit 2, file, line and column" || bad "malformed CSV" "$(cat "$T/err")"
 
+echo "time labelled by period end"
+# tiny.ini starts in January: years; a copy whose period ends are Junes (a
+# start in July) is redrawn from its files with YYYY-MM labels.
+grep -q '<text>2021</text>' "$T/np/charts/fan_a.svg" && grep -q '<text>2024</text>' "$T/np/charts/fan_a.svg" &&
+    grep -q '<text>2022</text>' "$T/np/charts/pmet.svg" && grep -q 'by the end of 2024' "$T/np/charts/dist_b.svg" &&
+    grep -q 'years 2022-2024 &middot; start 2022-01 &middot; known until 2021-12 &middot;' "$T/np/report.html" &&
+    ok "a January start: charts labelled by year, report.html names start and known_until" ||
+    bad "January labels"
+cp -r "$T/np" "$T/july"
+for f in projection.csv p_met_by_year.csv distribution.csv; do
+    awk -F, -v OFS=, 'NR > 1 { $2 = ($1 + 1) "-06" } 1' "$T/np/$f" >"$T/july/$f"
+done
+"$BIN" plot "$T/july" >/dev/null 2>"$T/err" && charts_ok "$T/july" >/dev/null &&
+    grep -q '<text>2022-06</text>' "$T/july/charts/fan_a.svg" && grep -q '<text>2025-06</text>' "$T/july/charts/fan_a.svg" &&
+    grep -q 'new firms since the start of 2022-07 (cumulative)' "$T/july/charts/fan_b.svg" &&
+    grep -q '<text>2023-06</text>' "$T/july/charts/pmet.svg" && grep -q 'by the end of 2025-06' "$T/july/charts/dist_b.svg" &&
+    ! grep -q '<text>2023</text>' "$T/july/charts/fan_a.svg" &&
+    ok "a July start: every time axis labelled YYYY-MM by period end" || bad "July labels" "$(cat "$T/err")"
+
 echo "fit and comparison charts (fixtures)"
 cp -r tests/data/plot/fit "$T/fit" && cp -r tests/data/plot/compare "$T/cmp"
 "$BIN" plot "$T/fit" >/dev/null 2>"$T/err" && png_ok "$T/fit/charts/fit_1.png" &&

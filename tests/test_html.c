@@ -116,6 +116,28 @@ static void test_run_page(void)
     outdir_remove_tree(dir);
 }
 
+/* The header dates the run: when its updates start and what it could know
+ * (the manifest's start and known_until, DESIGN.md "Dates"). */
+static void test_dates_in_header(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt",
+                                "tiersim_version: 0.1.0\nscenario_name: qd\nyears: 2022-2025\n"
+                                "start: 2022-08\nknown_until: 2022-07\npolicies: none\n"
+                                "replications: 2385\nseed: 7\n"), 0);
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    char *html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "<p class=\"sub\">scenario <strong>qd</strong> &middot; years "
+                                   "2022-2025 &middot; start 2022-08 &middot; known until "
+                                   "2022-07 &middot; policies none &middot; replications 2385 "
+                                   "&middot; seed 7</p>"));
+    free(html);
+    outdir_remove_tree(dir);
+}
+
 /* Without charts/ the page says why, and how to draw them. */
 static void test_no_charts(void)
 {
@@ -200,6 +222,7 @@ int main(void)
         {"escaping", test_escape},
         {"inline SVG", test_inline_svg},
         {"a run's page", test_run_page},
+        {"start and known_until in the header", test_dates_in_header},
         {"no charts", test_no_charts},
         {"compare and fit pages", test_other_tables},
         {"inputs that make no page", test_bad_inputs},

@@ -11,6 +11,9 @@
 #include "filefix.h"
 #include "outdir.h"
 #include "plot.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
 #include "testutil.h"
 
 /* --------------------------------------------------------------- units */
@@ -61,6 +64,13 @@ static void test_card_data(void)
     /* position, P(met), its interval, the verdict (1: uncertain) */
     CU_ASSERT(tf_file_is(work, "card.tsv", "3\t0.67\t0.631399\t0.706438\t1\n"
                                            "2\t0.608333\t0.568705\t0.646583\t1\n"));
+    /* the fixture has no period_end column (written before there was one):
+     * its years are calendar years, labelled as such */
+    char *fan = tf_file_in(work, "fan.meta", NULL);
+    CU_ASSERT(fan && strstr(fan, "n = 2\ny0 = 2022\ny1 = 2024\nmonthly = 0\nstart = '2022'\n"
+                                 "array period[4]\nperiod[1] = '2021'\nperiod[2] = '2022'\n"
+                                 "period[3] = '2023'\nperiod[4] = '2024'\n") == fan);
+    free(fan);
     static const char *const kinds[] = {"fan", "card", "pmet", "dist"};
     for (size_t i = 0; i < 4; i++) {
         char meta[32], tsv[32];
@@ -120,6 +130,211 @@ static void test_goal(void)
     outdir_remove_tree(dir);
 }
 
+/* A run's files whose update years end in July (a scenario starting in
+ * August), with a cumulative target beside a stock target on tier a. */
+static void write_july_run(const char *dir)
+{
+    CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt", "tiersim_version: 0.1.0\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "tiers.csv", "tier,label,baseline_stock\n"
+                                                  "a,甲,137\nb,乙,11\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "targets.csv",
+                                "tier,measure,target,threshold,p_met,se,ci_lo,ci_hi,p05,p50,p95\n"
+                                "b,new,25,22.5,0.67,0.019,0.63,0.71,10,29,36\n"
+                                "a,stock,190,190,0.61,0.02,0.57,0.65,160,195,223\n"
+                                "a,cumulative,480,432,0.2385,0.013,0.21,0.26,400,420,450\n"
+                                "ALL,,,,0.13,0.01,0.11,0.15,,,\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "projection.csv",
+                                "year,period_end,tier,measure,mean,sd,p05,p25,p50,p75,p95\n"
+                                "2022,2023-07,a,stock,155,8,142,150,155,160,168\n"
+                                "2022,2023-07,a,new,25,6,16,21,25,29,35\n"
+                                "2022,2023-07,a,exits,7,2,4,6,7,8,10\n"
+                                "2022,2023-07,a,cumulative,385,6,376,381,385,389,395\n"
+                                "2022,2023-07,b,stock,20,3,15,18,20,22,25\n"
+                                "2022,2023-07,b,new,12,3,7,10,12,14,17\n"
+                                "2022,2023-07,b,cumulative,12,3,7,10,12,14,17\n"
+                                "2023,2024-07,a,stock,175,9,160,169,175,181,190\n"
+                                "2023,2024-07,a,new,51,8,38,45,51,57,64\n"
+                                "2023,2024-07,a,exits,8,2,5,7,8,9,11\n"
+                                "2023,2024-07,a,cumulative,411,8,398,405,411,417,424\n"
+                                "2023,2024-07,b,stock,29,4,22,26,29,32,36\n"
+                                "2023,2024-07,b,new,24,4,17,21,24,27,31\n"
+                                "2023,2024-07,b,cumulative,24,4,17,21,24,27,31\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "p_met_by_year.csv",
+                                "year,period_end,tier,measure,p_met\n"
+                                "2022,2023-07,b,new,0.000000\n2022,2023-07,a,stock,0.000000\n"
+                                "2022,2023-07,a,cumulative,0.000000\n"
+                                "2023,2024-07,b,new,0.670000\n2023,2024-07,a,stock,0.610000\n"
+                                "2023,2024-07,a,cumulative,0.238500\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "distribution.csv",
+                                "year,period_end,tier,measure,lo,hi,count\n"
+                                "2023,2024-07,b,new,20,24,300\n2023,2024-07,b,new,25,29,300\n"
+                                "2023,2024-07,a,stock,170,179,400\n"
+                                "2023,2024-07,a,stock,180,189,200\n"
+                                "2023,2024-07,a,cumulative,400,419,350\n"
+                                "2023,2024-07,a,cumulative,420,439,250\n"), 0);
+}
+
+/* The period ends label time: YYYY-MM for a start in any month but January,
+ * the start at the period end of the update before the first; the
+ * cumulative target gets its thresholds on the fan chart, its own line of
+ * P(met) and a distribution of its own (tier a has two). */
+static void test_month_labels(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    write_july_run(dir);
+    ts_err err;
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    const char *work = chartdir_work(cd);
+    static const char axis[] = "monthly = 1\nstart = '2022-08'\narray period[3]\n"
+                               "period[1] = '2022-07'\nperiod[2] = '2023-07'\n"
+                               "period[3] = '2024-07'\n";
+    char want[4096];
+    snprintf(want, sizeof want,
+             "n = 2\ny0 = 2022\ny1 = 2023\n%s"
+             "array name[2]\narray label[2]\narray baseline[2]\narray thr_new[2]\n"
+             "array tgt_new[2]\narray thr_stock[2]\narray tgt_stock[2]\narray thr_cum[2]\n"
+             "array tgt_cum[2]\n"
+             "name[1] = 'a'\nlabel[1] = '甲'\nbaseline[1] = 137\nthr_new[1] = NaN\n"
+             "tgt_new[1] = NaN\nthr_stock[1] = 190\ntgt_stock[1] = 190\nthr_cum[1] = 432\n"
+             "tgt_cum[1] = 480\n"
+             "name[2] = 'b'\nlabel[2] = '乙'\nbaseline[2] = 11\nthr_new[2] = 22.5\n"
+             "tgt_new[2] = 25\nthr_stock[2] = NaN\ntgt_stock[2] = NaN\nthr_cum[2] = NaN\n"
+             "tgt_cum[2] = NaN\n", axis);
+    CU_ASSERT(tf_file_is(work, "fan.meta", want));
+    /* year, then the quantiles of stock, new and cumulative */
+    CU_ASSERT(tf_file_is(work, "fan.tsv",
+                         "2022\t142\t150\t155\t160\t168\t16\t21\t25\t29\t35"
+                         "\t376\t381\t385\t389\t395\n"
+                         "2023\t160\t169\t175\t181\t190\t38\t45\t51\t57\t64"
+                         "\t398\t405\t411\t417\t424\n"
+                         "\n\n"
+                         "2022\t15\t18\t20\t22\t25\t7\t10\t12\t14\t17\t7\t10\t12\t14\t17\n"
+                         "2023\t22\t26\t29\t32\t36\t17\t21\t24\t27\t31\t17\t21\t24\t27\t31\n"));
+    snprintf(want, sizeof want, "n = 3\ny0 = 2022\ny1 = 2023\n%sarray label[3]\n"
+             "label[1] = '乙: new \u2265 22.5'\nlabel[2] = '甲: stock \u2265 190'\n"
+             "label[3] = '甲: cumulative \u2265 432'\n", axis);
+    CU_ASSERT(tf_file_is(work, "pmet.meta", want));
+    CU_ASSERT(tf_file_is(work, "pmet.tsv", "2022\t0\n2023\t0.67\n\n\n2022\t0\n2023\t0.61\n\n\n"
+                                           "2022\t0\n2023\t0.2385\n"));
+    char *dm = tf_file_in(work, "dist.meta", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dm);
+    CU_ASSERT(strstr(dm, "name[1] = 'b'\nlabel[1] = '乙'\nmeasure[1] = 'new'\n"
+                           "when[1] = '2024-07'\n") != NULL);
+    CU_ASSERT(strstr(dm, "name[2] = 'a_stock'\nlabel[2] = '甲'\nmeasure[2] = 'stock'\n"
+                         "when[2] = '2024-07'\n") != NULL);
+    CU_ASSERT(strstr(dm, "name[3] = 'a_cumulative'\nlabel[3] = '甲'\n"
+                         "measure[3] = 'cumulative'\nwhen[3] = '2024-07'\nthr[3] = 432\n"
+                         "tgt[3] = 480\n") != NULL);
+    free(dm);
+    chartdir_free(cd);
+
+    /* drawn: the labels on the charts, a distribution per target of tier a */
+    size_t n = 0;
+    rc = plot_draw(dir, "plots", PLOT_RUN, &n, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL(n, 7);
+    char *index = tf_file_in(dir, "charts/index.csv", NULL);
+    CU_ASSERT(index && strstr(index, "\nfan_a,fan,\"甲: stock, cumulative new firms and firms "
+                                     "ever certified by year (median, 50 % and 90 % bands)\"\n") &&
+              strstr(index, "\nfan_b,fan,\"乙: stock and cumulative new firms by year") &&
+              strstr(index, "\ndist_b,dist,\"乙: distribution of the cumulative new firms in "
+                            "2024-07, with the target's threshold\"\n") &&
+              strstr(index, "\ndist_a_stock,dist,\"甲: distribution of the stock in 2024-07,") &&
+              strstr(index, "\ndist_a_cumulative,dist,\"甲: distribution of the firms ever "
+                            "certified (cumulative) in 2024-07,"));
+    free(index);
+    static const char *const fan_a[] = {"<text>2022-07</text>", "<text>2023-07</text>",
+                                        "<text>2024-07</text>", "firms in the tier (stock)",
+                                        "new firms since 2022-08",
+                                        "firms ever certified (cumulative)",
+                                        "target 480 (met at 432)", NULL};
+    static const char *const fan_b[] = {"<text>2022-07</text>", "<text>2024-07</text>",
+                                        "firms in the tier at the end of each update year (stock)",
+                                        "new firms since the start of 2022-08 (cumulative)", NULL};
+    static const char *const pmet[] = {"<text>2023-07</text>", "<text>2024-07</text>",
+                                       "end of the update year", "甲: cumulative ≥ 432", NULL};
+    static const char *const dist_a[] = {"甲: firms ever certified",
+                                         "firms ever certified in the tier, by the end of 2024-07",
+                                         NULL};
+    static const char *const dist_s[] = {"firms in the tier at the end of 2024-07", NULL};
+    static const char *const card[] = {"甲: cumulative ≥ 432", NULL};
+    CU_ASSERT(tf_svg_has(dir, "fan_a", fan_a));
+    CU_ASSERT(tf_svg_has(dir, "fan_b", fan_b));
+    CU_ASSERT(tf_svg_has(dir, "pmet", pmet));
+    CU_ASSERT(tf_svg_has(dir, "dist_a_cumulative", dist_a));
+    CU_ASSERT(tf_svg_has(dir, "dist_a_stock", dist_s));
+    CU_ASSERT(tf_svg_has(dir, "card", card));
+    static const char *const names[] = {"fan_a", "fan_b", "card", "pmet", "dist_b",
+                                        "dist_a_stock", "dist_a_cumulative"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        CU_ASSERT(tf_png_ok(dir, names[i]));
+    CU_ASSERT(tf_clean(dir));
+    outdir_remove_tree(dir);
+}
+
+/* From a scenario that starts in July to its charts: the CSVs of the run
+ * carry its period ends, and the charts, drawn from those files alone, are
+ * labelled by them (the update of 2022 ends 2023-06). */
+static void test_july_scenario(void)
+{
+    static const char ini[] =
+        "[scenario]\nname = july\nstart_year = 2022\nend_year = 2024\nreplications = 50\n"
+        "seed = 2385\n[tier a]\nstock = 137\ninflow = 11.5\n[target a]\nnew = 30\n";
+    scenario *s = NULL;
+    ts_err err;
+    int rc = scenario_parse_string(&s, ini, "july.ini", &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    s->start_month = 7;     /* by hand: what `start = 2022-07` will set */
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.threads = 1;
+    runner_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(runner_run(s, &o, &r, &err), 0);
+    char base[4096], dir[4200];
+    tf_make_dir(base, sizeof base);
+    snprintf(dir, sizeof dir, "%s/out", base);
+    outdir *od = NULL;
+    CU_ASSERT_EQUAL_FATAL(outdir_begin(&od, dir, &err), 0);
+    CU_ASSERT_EQUAL(report_write_run(od, s, r, &err), 0);
+    CU_ASSERT_EQUAL(outdir_commit(od, &err), 0);
+    runner_result_free(r);
+    scenario_free(s);
+    char *proj = tf_file_in(dir, "projection.csv", NULL);
+    CU_ASSERT(proj && strstr(proj, "\n2022,2023-06,a,stock,") &&
+              strstr(proj, "\n2024,2025-06,a,new,"));
+    free(proj);
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    rc = plot_prepare(cd, PLOT_RUN, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    static const char axis[] = "monthly = 1\nstart = '2022-07'\narray period[4]\n"
+                               "period[1] = '2022-06'\nperiod[2] = '2023-06'\n"
+                               "period[3] = '2024-06'\nperiod[4] = '2025-06'\n";
+    char *fan = tf_file_in(chartdir_work(cd), "fan.meta", NULL);
+    char *pmet = tf_file_in(chartdir_work(cd), "pmet.meta", NULL);
+    char *dm = tf_file_in(chartdir_work(cd), "dist.meta", NULL);
+    CU_ASSERT(fan && strstr(fan, "y1 = 2024\n") && strstr(fan, axis));
+    CU_ASSERT(pmet && strstr(pmet, axis));
+    CU_ASSERT(dm && strstr(dm, "when[1] = '2025-06'\n"));
+    free(fan);
+    free(pmet);
+    free(dm);
+    chartdir_free(cd);
+    outdir_remove_tree(base);
+}
+
 /* -------------------------------------------------------------- charts */
 
 static void test_run_charts(void)
@@ -149,7 +364,8 @@ static void test_run_charts(void)
                                        "0.608  [0.569, 0.647]", "0.427  [0.388, 0.467]",
                                        "all targets, same replication", NULL};
     static const char *const pmet[] = {"Probability that each target is met by each year",
-                                       "乙级企业 (tier b): new ≥ 22.5", NULL};
+                                       "乙级企业 (tier b): new ≥ 22.5", "<text>2022</text>",
+                                       "<text>2024</text>", "end of year", NULL};
     static const char *const dist_b[] = {"乙级企业 (tier b): new firms",
                                          "threshold 22.5 (target 25): P(met) = 0.670",
                                          "median 29", "by the end of 2024", NULL};
@@ -188,6 +404,30 @@ static void test_fit_chart(void)
                                       "专精特新“小巨人”企业: new", "little_giant new 2022",
                                       "standardized residuals", NULL};
     CU_ASSERT(tf_svg_has(dir, "fit_1", fit));
+    CU_ASSERT(tf_clean(dir));
+    /* history years of a scenario starting in July: labelled by the June
+     * that ends each, on the panels and the residuals alike */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "fitted.csv",
+                                "year,period_end,tier,measure,observed,fitted,residual,"
+                                "standardized_residual\n"
+                                "2019,2020-06,srdi,stock,241,236.5,4.5,0.2385\n"
+                                "2020,2021-06,srdi,stock,263,268.1,-5.1,-0.2702\n"
+                                "2021,2022-06,srdi,stock,320,311.7,8.3,0.4398\n"
+                                "2021,2022-06,little_giant,new,37,33.9,3.1,0.5322\n"), 0);
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_FIT, &err), 0);
+    char *meta = tf_file_in(chartdir_work(cd), "fit.meta", NULL);
+    CU_ASSERT(meta && strstr(meta, "n = 2\nper_page = 8\npages = 1\ny0 = 2019\nmonthly = 1\n"
+                                   "start = '2019-07'\narray period[4]\n"
+                                   "period[1] = '2019-06'\nperiod[2] = '2020-06'\n"
+                                   "period[3] = '2021-06'\nperiod[4] = '2022-06'\n") == meta);
+    free(meta);
+    chartdir_free(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_fit(dir, "plots", &err), 0);
+    static const char *const fit_m[] = {"<text>2020-06</text>", "<text>2022-06</text>",
+                                        "little_giant new 2022-06", "srdi stock 2020-06", NULL};
+    CU_ASSERT(tf_svg_has(dir, "fit_1", fit_m));
     CU_ASSERT(tf_clean(dir));
     outdir_remove_tree(dir);
 }
@@ -275,6 +515,33 @@ static void test_bad_input(void)
     CU_ASSERT_EQUAL(plot_run(dir, "plots", &err), PLOT_EINPUT);
     snprintf(want, sizeof want, "%s: missing column 'ci_lo'", path);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
+    /* period ends: a month, one start month for all rows, within its year */
+    tf_copy_fixture("tests/data/plot/run", dir);
+    snprintf(path, sizeof path, "%s/projection.csv", dir);
+    static const char head[] = "year,period_end,tier,measure,mean,sd,p05,p25,p50,p75,p95\n";
+    static const char *const bad_pe[][2] = {
+        {"2022,2023-13,a,stock,1,0,1,1,1,1,1\n",
+         ":2: period_end '2023-13' is not a month YYYY-MM"},
+        {"2022,2023-7,a,stock,1,0,1,1,1,1,1\n",
+         ":2: period_end '2023-7' is not a month YYYY-MM"},
+        {"2022,2023-07,a,stock,1,0,1,1,1,1,1\n2023,2024-06,a,stock,1,0,1,1,1,1,1\n",
+         ":3: period_end 2024-06 of year 2023 does not agree with line 2's 2023-07 of year "
+         "2022 (one start month for every row)"},
+        {"2022,2022-11,a,stock,1,0,1,1,1,1,1\n",
+         ":2: period_end 2022-11 cannot end update year 2022 (an update year ends from "
+         "December of that year to November of the next)"},
+        {"2022,2023-12,a,stock,1,0,1,1,1,1,1\n",
+         ":2: period_end 2023-12 cannot end update year 2022 (an update year ends from "
+         "December of that year to November of the next)"},
+    };
+    for (size_t i = 0; i < sizeof bad_pe / sizeof bad_pe[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s", head, bad_pe[i][0]);
+        tf_spit(path, text);
+        CU_ASSERT_EQUAL(plot_run(dir, "plots", &err), PLOT_EINPUT);
+        snprintf(want, sizeof want, "%s%s", path, bad_pe[i][1]);
+        CU_ASSERT_STRING_EQUAL(err.msg, want);
+    }
     snprintf(path, sizeof path, "%s/tiers.csv", dir);
     tf_spit(path, "tier,label,baseline_stock\na,甲,137\n../b,乙,11\n");
     CU_ASSERT_EQUAL(plot_run(dir, "plots", &err), PLOT_EINPUT);
@@ -291,6 +558,8 @@ int main(void)
         {"finding the scripts", test_find_dir},
         {"card data", test_card_data},
         {"goal data and chart", test_goal},
+        {"time labelled by period end", test_month_labels},
+        {"a July start, from the scenario to the charts", test_july_scenario},
         {"run charts", test_run_charts},
         {"fit chart", test_fit_chart},
         {"policy comparison chart", test_compare_chart},

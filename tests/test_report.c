@@ -8,6 +8,7 @@
 #include "filefix.h"
 #include "outdir.h"
 #include "report.h"
+#include "runner.h"
 #include "scenario.h"
 #include "summary.h"
 #include "testutil.h"
@@ -88,12 +89,60 @@ static void test_tiers_csv(void)
     outdir_remove_tree(base);
 }
 
+/* A scenario that starts in July dates each update year by the June after
+ * it: every per-year row of a run carries that period end beside its year.
+ * (Nothing is drawn at random here: no inflow, no exits.) */
+static void test_july_start(void)
+{
+    static const char ini[] =
+        "[scenario]\nname = t\nstart_year = 2022\nend_year = 2023\nreplications = 7\n"
+        "[tier a]\nstock = 137\n[target a]\nstock = 100\n";
+    scenario *s = NULL;
+    ts_err err;
+    int rc = scenario_parse_string(&s, ini, "t.ini", &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    s->start_month = 7;     /* by hand: what `start = 2022-07` will set */
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.threads = 1;
+    runner_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(runner_run(s, &o, &r, &err), 0);
+    char base[4096], dir[4200];
+    tf_make_dir(base, sizeof base);
+    snprintf(dir, sizeof dir, "%s/out", base);
+    outdir *od = NULL;
+    CU_ASSERT_EQUAL_FATAL(outdir_begin(&od, dir, &err), 0);
+    CU_ASSERT_EQUAL(report_write_run(od, s, r, &err), 0);
+    CU_ASSERT_EQUAL(outdir_commit(od, &err), 0);
+    char *proj = tf_file_in(dir, "projection.csv", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(proj);
+    static const char head[] = "year,period_end,tier,measure,mean,sd,p05,p25,p50,p75,p95\n"
+                               "2022,2023-06,a,stock,137,0,137,137,137,137,137\n"
+                               "2022,2023-06,a,new,0,0,0,0,0,0,0\n";
+    CU_ASSERT(strncmp(proj, head, strlen(head)) == 0);
+    CU_ASSERT(strstr(proj, "\n2023,2023-06,") == NULL);
+    CU_ASSERT(strstr(proj, "\n2023,2024-06,a,stock,137,0,137,137,137,137,137\n") != NULL);
+    CU_ASSERT(strstr(proj, "\n2023,2024-06,a,cumulative,0,0,0,0,0,0,0\n") != NULL);
+    free(proj);
+    CU_ASSERT(tf_file_is(dir, "p_met_by_year.csv", "year,period_end,tier,measure,p_met\n"
+                                                   "2022,2023-06,a,stock,1.000000\n"
+                                                   "2023,2024-06,a,stock,1.000000\n"));
+    CU_ASSERT(tf_file_is(dir, "distribution.csv", "year,period_end,tier,measure,lo,hi,count\n"
+                                                  "2023,2024-06,a,stock,137,137,7\n"));
+    runner_result_free(r);
+    scenario_free(s);
+    outdir_remove_tree(base);
+}
+
 int main(void)
 {
     static const tu_test tests[] = {
         {"distribution bins", test_bins},
         {"verdicts", test_verdict},
         {"tiers.csv", test_tiers_csv},
+        {"period ends of a July start", test_july_start},
         {NULL, NULL},
     };
     return tu_run("report", tests);
