@@ -23,3 +23,36 @@ t0=$(date +%s.%N)
     -o "$BUILD/bench-sobol" --no-plots --quiet "$@" >/dev/null
 t1=$(date +%s.%N)
 echo "sobol: 8 parameters, N = 1024 (10240 points x 100 inner replications), 2 threads: $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s (goal < 60 s)"
+
+# Certificate cohorts: the same fitted scenario with validity and re-review
+# on three tiers (municipal and provincial SRDI, little giants), against it
+# as it is, one thread, alternating runs (median of 3).  The goal: cohorts
+# cost at most 1.5x.  (The rebuilt Qingdao scenario has cohorts of its own.)
+cat >"$BUILD/bench-fit/cohorts.ini" <<'INI'
+[scenario]
+base = fitted.ini
+[tier srdi_municipal]
+validity = 3
+renewal = beta(8, 2)
+[tier srdi]
+validity = 3
+renewal = beta(8, 2)
+[tier little_giant]
+validity = 3
+renewal = beta(9, 1)
+INI
+CREPS=${BENCH_COHORT_REPS:-1000000}
+run_secs() {
+    t0=$(date +%s.%N)
+    ./tiersim run "$1" -n "$CREPS" -j 1 --no-plots -q -o "$BUILD/bench-run" >/dev/null
+    t1=$(date +%s.%N)
+    echo "$t0 $t1" | awk '{printf "%.3f\n", $2 - $1}'
+}
+plain="" cohorts=""
+for i in 1 2 3; do
+    plain="$plain $(run_secs "$BUILD/bench-fit/fitted.ini")"
+    cohorts="$cohorts $(run_secs "$BUILD/bench-fit/cohorts.ini")"
+done
+med() { echo "$@" | tr ' ' '\n' | grep . | sort -n | sed -n 2p; }
+p=$(med $plain) c=$(med $cohorts)
+echo "cohorts on 3 tiers: $CREPS replications, 1 thread: without $p s, with $c s (median of 3): $(echo "$p $c" | awk '{printf "%.2f", $2 / $1}')x (goal <= 1.5x)"

@@ -58,10 +58,17 @@ static void print_report(const scenario *s, const runner_result *r, const char *
                          const char *policies)
 {
     printf("%s -- %s\n", s->name, s->label);
-    printf("%d-%d, %llu replications, seed %llu, policies: %s\n\n", s->start_year, s->end_year,
-           (unsigned long long)r->replications, (unsigned long long)s->seed,
-           policies[0] ? policies : "none");
-    printf("%-18s %-7s %9s %9s  %7s  %-17s  %-9s  %s\n", "target", "measure", "target", "needs",
+    printf("%d-%d", s->start_year, s->end_year);
+    if (s->start_month > 1) {
+        /* Update years that do not start in January: say which months they cover. */
+        char from[16], to[16];
+        scenario_month_format(s->start_year * 12 + s->start_month - 1, from, sizeof from);
+        scenario_month_format(scenario_period_end(s, s->end_year), to, sizeof to);
+        printf(" (%s to %s)", from, to);
+    }
+    printf(", %llu replications, seed %llu, policies: %s\n\n", (unsigned long long)r->replications,
+           (unsigned long long)s->seed, policies[0] ? policies : "none");
+    printf("%-18s %-10s %9s %9s  %7s  %-17s  %-9s  %s\n", "target", "measure", "target", "needs",
            "P(met)", "95% interval", "verdict", "5-50-95% in end year");
     target_summary t;
     char ci[40], q[64];
@@ -71,14 +78,14 @@ static void print_report(const scenario *s, const runner_result *r, const char *
         snprintf(ci, sizeof ci, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
         snprintf(q, sizeof q, "%lld / %lld / %lld", (long long)t.p05, (long long)t.p50,
                  (long long)t.p95);
-        printf("%-18s %-7s %9.10g %9lld  %7.3f  %-17s  %-9s  %s   %s\n", s->tiers[tg->tier].name,
+        printf("%-18s %-10s %9.10g %9lld  %7.3f  %-17s  %-9s  %s   %s\n", s->tiers[tg->tier].name,
                report_target_measure(tg), tg->value, (long long)tg->threshold, t.p_met, ci,
                report_verdict_name(report_verdict(t.p_met)), q, s->tiers[tg->tier].label);
     }
     if (s->n_targets > 1) {
         report_all(r, &t);
         snprintf(ci, sizeof ci, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
-        printf("%-18s %-7s %9s %9s  %7.3f  %-17s  %-9s\n", "ALL", "", "", "", t.p_met, ci,
+        printf("%-18s %-10s %9s %9s  %7.3f  %-17s  %-9s\n", "ALL", "", "", "", t.p_met, ci,
                report_verdict_name(report_verdict(t.p_met)));
     }
     printf("\n'needs' is the whole number of firms that meets the target after its tolerance; "
