@@ -14,7 +14,8 @@
 /* The input as a scenario file, parsed with scenario_parse_mem under the
  * name tests/data/scenario/fuzz.ini (so `base = base.ini` reaches the
  * fixtures); when it parses, every policy is turned on, each parameter's
- * text form is read back, and a few replications are run. */
+ * text form is read back, the schedules, cohorts and events are checked
+ * against what scenario.h promises, and a few replications are run. */
 int fuzz_scenario(const uint8_t *data, size_t size);
 
 /* The input as a value (dist_parse) in each of the three ranges; when it

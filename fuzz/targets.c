@@ -176,6 +176,83 @@ static void run_scenario(scenario *s)
     }
 }
 
+/* A schedule as scenario.h describes it: steps[0] in force from
+ * start_year, then @YEAR steps in increasing years after it, each with a
+ * parameter; steps[0] may be "none" only where `none_first`. */
+static void check_sched(const scenario *s, const ts_sched *sc, int none_first, const char *what)
+{
+    property(sc->n >= 1 && sc->steps != NULL, "a schedule has a first step", what);
+    property(sc->steps[0].year == s->start_year, "a schedule starts at start_year", what);
+    property(sc->steps[0].p < s->n_params || (none_first && sc->steps[0].p == TS_NO_PARAM),
+             "a schedule's first step is a parameter", what);
+    for (size_t j = 1; j < sc->n; j++) {
+        property(sc->steps[j].year > sc->steps[j - 1].year && sc->steps[j].year <= s->end_year,
+                 "a schedule's years increase within the scenario", what);
+        property(sc->steps[j].p < s->n_params, "an @YEAR step is a parameter", what);
+    }
+}
+
+/* The parts of a scenario that issue 11 added, as scenario.h promises them. */
+static void check_structure(const scenario *s)
+{
+    property(s->start_month >= 1 && s->start_month <= 12, "start is a month", s->name);
+    for (size_t k = 0; k < s->n_tiers; k++) {
+        const ts_tier *t = &s->tiers[k];
+        check_sched(s, &t->inflow, 0, t->name);
+        check_sched(s, &t->growth, 0, t->name);
+        check_sched(s, &t->dispersion, 0, t->name);
+        check_sched(s, &t->exit, 0, t->name);
+        check_sched(s, &t->inflow_quota, 1, t->name);
+        property(t->p_inflow == t->inflow.steps[0].p && t->p_growth == t->growth.steps[0].p &&
+                     t->p_dispersion == t->dispersion.steps[0].p &&
+                     t->p_exit == t->exit.steps[0].p,
+                 "a tier's p_ fields are its schedules' first steps", t->name);
+        if (!t->validity) {
+            property(t->renewal.n == 0 && t->expire_to == -1 && t->n_cohorts == 0,
+                     "a tier without validity has no certificates", t->name);
+            continue;
+        }
+        property(t->validity >= 1 && t->validity <= TS_MAX_VALIDITY, "validity is 1 .. 50",
+                 t->name);
+        check_sched(s, &t->renewal, 0, t->name);
+        property(t->expire_to == -1 || (t->expire_to >= 0 && (size_t)t->expire_to < s->n_tiers &&
+                                        (size_t)t->expire_to != k),
+                 "expire_to is another tier", t->name);
+        property(t->n_cohorts <= (size_t)t->validity, "at most validity cohorts", t->name);
+        int64_t c[TS_MAX_VALIDITY];
+        const ts_param *st = &s->params[t->p_stock];
+        int64_t n0s[] = {0, 1, 137, 4611686018427387904LL,
+                         st->value.kind == DIST_FIXED ? (int64_t)st->value.p[0] : 0};
+        for (size_t i = 0; i < sizeof n0s / sizeof n0s[0]; i++) {
+            scenario_cohorts(s, k, n0s[i], c);
+            int64_t sum = 0;
+            for (int j = 0; j < t->validity; j++) {
+                property(c[j] >= 0 && c[j] <= n0s[i], "a cohort is 0 .. n0", t->name);
+                sum += c[j];
+            }
+            property(sum == n0s[i], "the cohorts sum to the stock", t->name);
+        }
+    }
+    for (size_t i = 0; i < s->n_transitions; i++) {
+        const ts_transition *t = &s->transitions[i];
+        check_sched(s, &t->rate, 0, "rate");
+        check_sched(s, &t->quota, 1, "quota");
+        property(t->p_rate == t->rate.steps[0].p && t->p_quota == t->quota.steps[0].p,
+                 "a transition's p_ fields are its schedules' first steps", "transition");
+    }
+    for (size_t e = 0; e < s->n_events; e++) {
+        const ts_event *ev = &s->events[e];
+        property(ev->year >= s->start_year && ev->year <= s->end_year && ev->n_moves >= 1 &&
+                     ev->label != NULL,
+                 "an event has a year of the scenario and moves", ev->name);
+        for (size_t m = 0; m < ev->n_moves; m++)
+            property(ev->moves[m].from < s->n_tiers && ev->moves[m].to < s->n_tiers &&
+                         ev->moves[m].from != ev->moves[m].to &&
+                         ev->moves[m].p_frac < s->n_params,
+                     "a move joins two tiers with a parameter", ev->name);
+    }
+}
+
 int fuzz_scenario(const uint8_t *data, size_t size)
 {
     setup();
@@ -194,6 +271,7 @@ int fuzz_scenario(const uint8_t *data, size_t size)
                 exercise_dist(&s->params[i].value, r, s->params[i].name);
         gsl_rng_free(r);
     }
+    check_structure(s);
     run_scenario(s);
     scenario_free(s);
     return 0;

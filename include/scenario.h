@@ -21,6 +21,7 @@
 #define TS_MAX_TIERS 256
 #define TS_MAX_TRANSITIONS 1024
 #define TS_MAX_POLICIES 64
+#define TS_MAX_EVENTS 256
 #define TS_MAX_YEARS 200
 #define TS_NO_PARAM ((size_t)-1)
 
@@ -205,11 +206,19 @@ int scenario_period_end(const scenario *s, int y);
 /* A month index (year * 12 + month - 1) as "YYYY-MM"; buf of at least 8. */
 void scenario_month_format(int ym, char *buf, size_t len);
 
+/* The parameter in force in update year y: the last step whose year is at
+ * most y (steps[0] before the first @YEAR); TS_NO_PARAM for an empty
+ * schedule or a step that is "none". */
+size_t scenario_step_at(const ts_sched *sc, int y);
+
 /* The start stock n0 of tier k split into its certificate cohorts:
  * c[j - 1] firms certified j years before start_year, j = 1 .. V (c has
  * room for V); by stock_cohorts (counts as written, or proportions of n0:
  * floor of each share, the remainder to c1), or evenly (n0 / V each, the
- * remainder to c1). */
+ * remainder to c1).  Counts are used as written when they sum to n0; for
+ * any other n0 (a stock set by sweep, sensitivity or goal) they are read
+ * as proportions.  Cohorts beyond those written are 0.  Nothing for a tier
+ * without validity. */
 void scenario_cohorts(const scenario *s, size_t k, int64_t n0, int64_t *c);
 
 /* The mean of each parameter as written (a distribution counts with its mean). */

@@ -24,20 +24,29 @@
 #define LINE_MAX_CHARS 4096
 #define BASE_DEPTH_MAX 16
 #define FILE_BYTES_MAX (16L << 20)
-/* Keys in one section: no section of the key table has more than seven
- * different keys, but `scale` may repeat.  The bound keeps every check on
- * keys linear. */
+/* Keys in one section: no section of the key table has more than twelve
+ * different keys, but `scale` and `move` may repeat and KEY@YEAR adds keys.
+ * The bound keeps every check on keys linear. */
 #define SECTION_KEYS_MAX 64
 
 /* The kinds of section.  Their written forms are macros because the key
  * table below needs them as constants. */
-typedef enum { SEC_SCENARIO, SEC_TIER, SEC_TRANSITION, SEC_TARGET, SEC_POLICY, SEC_KINDS } sec_kind;
+typedef enum {
+    SEC_SCENARIO,
+    SEC_TIER,
+    SEC_TRANSITION,
+    SEC_TARGET,
+    SEC_POLICY,
+    SEC_EVENT,
+    SEC_KINDS
+} sec_kind;
 
 #define SEC_FORM_SCENARIO "[scenario]"
 #define SEC_FORM_TIER "[tier NAME]"
 #define SEC_FORM_TRANSITION "[transition A -> B]"
 #define SEC_FORM_TARGET "[target TIER]"
 #define SEC_FORM_POLICY "[policy NAME]"
+#define SEC_FORM_EVENT "[event NAME]"
 
 /* Each kind: the word that opens its header, how many names follow the word
  * (none, NAME, or A -> B), its form, and how many a scenario may have once
@@ -54,6 +63,7 @@ static const struct {
     [SEC_TRANSITION] = {"transition", 2, SEC_FORM_TRANSITION, "transitions", TS_MAX_TRANSITIONS},
     [SEC_TARGET] = {"target", 1, SEC_FORM_TARGET, "targets", TS_MAX_TIERS},
     [SEC_POLICY] = {"policy", 1, SEC_FORM_POLICY, "policies", TS_MAX_POLICIES},
+    [SEC_EVENT] = {"event", 1, SEC_FORM_EVENT, "events", TS_MAX_EVENTS},
 };
 
 typedef struct {
@@ -413,14 +423,35 @@ static int handler(void *user, const char *section, const char *name, const char
                 TS_NAME_MAX - 1);
         return 0;
     }
+    /* KEY@YEAR: blanks around the '@' are dropped, so that `inflow @ 2024`
+     * is the key `inflow@2024` for the duplicate check below and for
+     * inheritance, which compare keys as text. */
+    char at_key[TS_NAME_MAX];
+    if (strchr(name, '@')) {
+        size_t w = 0;
+        for (size_t i = 0; name[i]; i++) {
+            if (is_blank((unsigned char)name[i])) {
+                size_t j = i;
+                while (is_blank((unsigned char)name[j]))
+                    j++;
+                if (name[j] == '@' || (w > 0 && at_key[w - 1] == '@')) {
+                    i = j - 1;
+                    continue;
+                }
+            }
+            at_key[w++] = name[i];
+        }
+        at_key[w] = '\0';
+        name = at_key;
+    }
     /* A section appears once in a file, so its keys are the last ones read. */
     size_t in_section = 0;
     for (size_t i = raw->n_kvs; i-- > 0 && raw->kvs[i].sec == c->cur_sec;) {
         in_section++;
-        /* Only a key the table lets repeat ([policy] scale) may come twice.
-         * Keys are matched to their sections later, so such a key passes
-         * here in any section; a section that does not know it then calls
-         * it unknown, which says more than "duplicate". */
+        /* Only a key the table lets repeat ([policy] scale, [event] move) may
+         * come twice.  Keys are matched to their sections later, so such a
+         * key passes here in any section; a section that does not know it
+         * then calls it unknown, which says more than "duplicate". */
         if (strcmp(raw->kvs[i].key, name) == 0 && !key_may_repeat(name)) {
             c->failed = 1;
             ts_errf(c->err, "%s:%d: duplicate key '%s' in [%s] (first at line %d)", c->file,
@@ -718,11 +749,26 @@ static int load_chain(chain *ch, const char *text, size_t len, const char *name,
 
 /* ------------------------------------------------------ interpretation */
 
+/* A parameter of the keys of issue 11 (KEY@YEAR, inflow_quota, renewal,
+ * event moves), held until every section is read and then registered after
+ * all the others (see register_later), so that a scenario without those keys
+ * has the parameters, in the order, that it had before them. */
+typedef struct {
+    char name[3 * TS_NAME_MAX + 32];    /* event.E.move.A->B is the longest */
+    dist d;
+    int fit, has_prior, integer;
+    const raw_kv *kv;                   /* NULL: a default */
+    size_t *slot;                       /* gets the index: a step's p, a move's p_frac */
+} later_param;
+
 typedef struct {
     scenario *s;
     raw_ini *raw;
     ts_err *err;
     size_t cap_params;
+    later_param *later;
+    size_t n_later, cap_later;
+    const raw_kv **expire_to;           /* by tier: its expire_to line, resolved after all tiers */
 } build;
 
 static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n)
@@ -808,7 +854,8 @@ typedef struct section_read section_read;
 typedef int key_reader(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text);
 
 static key_reader read_scenario_name, read_text, read_year, read_whole, read_base, read_param,
-    read_yesno, read_number, read_target, read_scale;
+    read_yesno, read_number, read_target, read_scale, read_start, read_month, read_int,
+    read_count, read_tier_name, read_cohorts, read_move;
 
 /* What a key may hold beyond its range, as flag bits of its rule (named,
  * because a row of bare 0s and 1s would not say which is which). */
@@ -829,10 +876,20 @@ enum {
     /* A plain number's bounds lo and hi are exclusive. */
     KEY_ABOVE_LO = 1u << 5,
     KEY_BELOW_HI = 1u << 6,
+    /* May also be written KEY@YEAR (a value in force from update year YEAR,
+     * start_year < YEAR <= end_year): each its own parameter, PREFIX.KEY@YEAR,
+     * a step of the schedule at `sched`. */
+    KEY_YEARLY = 1u << 7,
+    /* Its parameter is registered with the KEY@YEAR ones, after every other
+     * parameter (register_later), not among its section's. */
+    KEY_APPENDED = 1u << 8,
+    /* A tier key that only a tier with validity may have (refused without
+     * it); a parameter of this kind defaults to 0 where the tier has it. */
+    KEY_NEEDS_VALIDITY = 1u << 9,
 };
 
-/* A [target TIER] section while it is read: each measure given (new, stock)
- * becomes a ts_target with the section's tolerance. */
+/* A [target TIER] section while it is read: each measure given (new, stock,
+ * cumulative) becomes a ts_target with the section's tolerance. */
 typedef struct {
     size_t tier;
     double tolerance;
@@ -852,6 +909,7 @@ struct scenario_key_rule {
     double lo, hi;                  /* a plain number (read_number, read_target) */
     const char *expect, *outside;   /* a plain number's messages: not a number, out of range */
     ts_target_kind measure;         /* read_target */
+    size_t sched;                   /* KEY_YEARLY: the ts_sched in the section's struct */
 };
 
 /* One row: the section kind (SCENARIO, TIER, ...), the five other strings of
@@ -878,6 +936,12 @@ static const scenario_key key_table[] = {
     KEY(SCENARIO, "end_year", "year", "start_year .. 9999, at most 200 years", "required",
         "last year simulated (inclusive)",
         .read = read_year, .field = offsetof(scenario, end_year), .min = 1000, .max = 9999),
+    KEY(SCENARIO, "start", "month YYYY-MM", "a month 01 .. 12 of start_year", "(January)",
+        "the month each yearly update begins; update y ends in the month before it in y + 1",
+        .read = read_start, .flags = KEY_LATER),
+    KEY(SCENARIO, "known_until", "month YYYY-MM", "1000-01 .. 9999-12", "(the month before start)",
+        "the last month the scenario's knowledge covers: fit refuses history dated after it",
+        .read = read_month, .field = offsetof(scenario, known_until)),
     KEY(SCENARIO, "replications", "integer", "1 .. 1000000000", "10000",
         "replications of tiersim run (-n overrides it)",
         .read = read_whole, .field = offsetof(scenario, replications), .min = 1,
@@ -895,48 +959,83 @@ static const scenario_key key_table[] = {
         "firms in the tier at the start of start_year (a draw is rounded)",
         .read = read_param, .field = offsetof(ts_tier, p_stock), .range = &DIST_RANGE_NONNEG,
         .flags = KEY_WHOLE | KEY_FIT),
-    KEY(TIER, "inflow", "value, distribution or fit", ">= 0", "0",
+    KEY(TIER, "inflow", "value, distribution or fit; also @YEAR", ">= 0", "0",
         "mean yearly entries from outside the modelled tiers (Poisson)",
         .read = read_param, .field = offsetof(ts_tier, p_inflow), .range = &DIST_RANGE_NONNEG,
-        .flags = KEY_FIT),
-    KEY(TIER, "inflow_growth", "value, distribution or fit", "> -1", "0",
+        .flags = KEY_FIT | KEY_YEARLY, .sched = offsetof(ts_tier, inflow)),
+    KEY(TIER, "inflow_growth", "value, distribution or fit; also @YEAR", "> -1", "0",
         "yearly growth of the mean inflow (32.7% or 0.327)",
         .read = read_param, .field = offsetof(ts_tier, p_growth), .range = &DIST_RANGE_GROWTH,
-        .flags = KEY_FIT),
-    KEY(TIER, "inflow_dispersion", "value or distribution", ">= 0", "0",
-        "φ: 0 Poisson inflow, > 0 negative binomial (variance μ + φμ²)",
+        .flags = KEY_FIT | KEY_YEARLY, .sched = offsetof(ts_tier, growth)),
+    KEY(TIER, "inflow_dispersion", "value or distribution; also @YEAR", ">= 0",
+        "0", "φ: 0 Poisson inflow, > 0 negative binomial (variance μ + φμ²)",
         .read = read_param, .field = offsetof(ts_tier, p_dispersion),
-        .range = &DIST_RANGE_NONNEG),
-    KEY(TIER, "exit", "value, distribution or fit", "[0, 1]", "0",
+        .range = &DIST_RANGE_NONNEG, .flags = KEY_YEARLY, .sched = offsetof(ts_tier, dispersion)),
+    KEY(TIER, "inflow_quota", "whole number or distribution; also @YEAR",
+        ">= 0 (a draw is rounded down)", "(none)",
+        "at most this many entries from outside a year: the inflow is min(draw, quota)",
+        .read = read_param, .range = &DIST_RANGE_NONNEG,
+        .flags = KEY_WHOLE | KEY_YEARLY | KEY_APPENDED, .sched = offsetof(ts_tier, inflow_quota)),
+    KEY(TIER, "exit", "value, distribution or fit; also @YEAR", "[0, 1]", "0",
         "yearly probability that a firm leaves the tier",
         .read = read_param, .field = offsetof(ts_tier, p_exit), .range = &DIST_RANGE_PROB,
-        .flags = KEY_FIT),
+        .flags = KEY_FIT | KEY_YEARLY, .sched = offsetof(ts_tier, exit)),
+    KEY(TIER, "validity", "whole number of years", "1 .. 50", "(none: no certificates)",
+        "a certificate is re-reviewed V years after the year it was granted or renewed",
+        .read = read_int, .field = offsetof(ts_tier, validity), .min = 1,
+        .max = TS_MAX_VALIDITY, .expect = "expected a whole number of years from 1 to 50"),
+    KEY(TIER, "renewal", "value, distribution or fit; also @YEAR", "[0, 1]; needs validity",
+        "(0 with validity)", "probability that a certificate due for re-review is renewed",
+        .read = read_param, .range = &DIST_RANGE_PROB,
+        .flags = KEY_FIT | KEY_YEARLY | KEY_APPENDED | KEY_NEEDS_VALIDITY,
+        .sched = offsetof(ts_tier, renewal)),
+    KEY(TIER, "expire_to", "tier name", "another tier; needs validity", "(none: expired firms leave)",
+        "the tier a certificate that is not renewed moves to, as a new certificate there",
+        .read = read_tier_name, .flags = KEY_NEEDS_VALIDITY),
+    KEY(TIER, "stock_cohorts", "number list", "at most validity numbers >= 0; needs validity",
+        "(the stock split evenly)",
+        "c1, c2, ...: the stock certified 1, 2, ... years before start_year (counts summing to "
+        "a fixed stock, else proportions)",
+        .read = read_cohorts, .flags = KEY_NEEDS_VALIDITY),
+    KEY(TIER, "cumulative_start", "whole number", "0 .. 2^62", "0",
+        "firms ever certified in the tier before the start (cumulative = cumulative_start + new)",
+        .read = read_count, .field = offsetof(ts_tier, cumulative_start), .min = 0,
+        .max = (uint64_t)1 << 62,
+        .expect = "expected a whole number of firms from 0 to 4611686018427387904"),
 
-    KEY(TRANSITION, "rate", "value, distribution or fit",
+    KEY(TRANSITION, "rate", "value, distribution or fit; also @YEAR",
         "[0, 1]; the rates out of A sum to <= 1 at their means", "required",
         "yearly probability that a surviving firm of A is promoted to B",
         .read = read_param, .field = offsetof(ts_transition, p_rate), .range = &DIST_RANGE_PROB,
-        .flags = KEY_FIT),
+        .flags = KEY_FIT | KEY_YEARLY, .sched = offsetof(ts_transition, rate)),
     KEY(TRANSITION, "keep", "yes/no", "yes, no, true, false, 1, 0", "no",
         "yes: nested certification, the promoted firm also stays in A",
         .read = read_yesno, .field = offsetof(ts_transition, keep)),
-    KEY(TRANSITION, "quota", "whole number or distribution", ">= 0 (a draw is rounded down)",
-        "(none)", "at most this many promotions a year; the rest stay in A",
+    KEY(TRANSITION, "quota", "whole number or distribution; also @YEAR",
+        ">= 0 (a draw is rounded down)", "(none)",
+        "at most this many promotions a year; the rest stay in A",
         .read = read_param, .field = offsetof(ts_transition, p_quota),
-        .range = &DIST_RANGE_NONNEG, .flags = KEY_WHOLE),
+        .range = &DIST_RANGE_NONNEG, .flags = KEY_WHOLE | KEY_YEARLY,
+        .sched = offsetof(ts_transition, quota)),
 
-    KEY(TARGET, "new", "number", "> 0, <= 2^62", "(new or stock is required)",
+    KEY(TARGET, "new", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
         "firms newly entering TIER from start_year to end_year (inflow and promotions)",
         .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
         .expect = "expected a number of firms",
         .outside = "a target is a number of firms above 0 (and below 2^62)",
         .measure = TS_TARGET_NEW),
-    KEY(TARGET, "stock", "number", "> 0, <= 2^62", "(new or stock is required)",
+    KEY(TARGET, "stock", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
         "firms in TIER at the end of end_year",
         .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
         .expect = "expected a number of firms",
         .outside = "a target is a number of firms above 0 (and below 2^62)",
         .measure = TS_TARGET_STOCK),
+    KEY(TARGET, "cumulative", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
+        "firms ever certified in TIER by the end of end_year (cumulative_start + new)",
+        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
+        .expect = "expected a number of firms",
+        .outside = "a target is a number of firms above 0 (and below 2^62)",
+        .measure = TS_TARGET_CUMULATIVE),
     KEY(TARGET, "tolerance", "number or percentage", "[0, 1)", "0",
         "an \"about\" target is met at target * (1 - tolerance)",
         .read = read_number, .field = offsetof(target_keys, tolerance),
@@ -956,9 +1055,36 @@ static const scenario_key key_table[] = {
         "what the policy multiplies: A -> B : f, TIER.inflow : f, TIER.exit : f, "
         "comma-separated (f a value or distribution)",
         .read = read_scale, .range = &DIST_RANGE_NONNEG, .flags = KEY_REPEATS),
+
+    KEY(EVENT, "label", "text", "any, UTF-8", "(the name)", "free text for reports and charts",
+        .read = read_text, .field = offsetof(ts_event, label)),
+    KEY(EVENT, "year", "year", "start_year .. end_year", "required",
+        "the update year at whose start the moves happen (before its exits)",
+        .read = read_year, .field = offsetof(ts_event, year), .min = 1000, .max = 9999),
+    KEY(EVENT, "move", "move list",
+        "fractions in [0, 1], summing to <= 1 out of each tier at their means; the key may repeat",
+        "required",
+        "A -> B : f, comma-separated (f a value, distribution or fit): a fraction f of A's firms "
+        "moves to B",
+        .read = read_move, .range = &DIST_RANGE_PROB, .flags = KEY_REPEATS | KEY_FIT),
 };
 
 #define N_KEYS (sizeof key_table / sizeof key_table[0])
+
+/* A KEY@YEAR line of the section being read. */
+typedef struct {
+    size_t row;                     /* the row of KEY */
+    int year;
+    const raw_kv *kv;
+    pvalue value;
+} year_value;
+
+/* What read_move keeps of an [event NAME] while its move lines are read. */
+typedef struct {
+    unsigned char *seen;            /* n_tiers * n_tiers: the moves A -> B given so far */
+    pvalue *value;                  /* by move: its fraction until it is registered */
+    const raw_kv **kv;              /* by move: where it was written */
+} event_read;
 
 struct section_read {
     build *b;
@@ -967,6 +1093,9 @@ struct section_read {
     void *obj;                      /* the struct the rows' fields are in */
     const raw_kv *given[N_KEYS];    /* by row: where it was written, NULL when it was not */
     pvalue value[N_KEYS];           /* by row: a parameter's value until it is registered */
+    year_value yearly[SECTION_KEYS_MAX]; /* the KEY@YEAR lines, in the order written */
+    size_t n_yearly;
+    event_read *event;              /* [event NAME] only */
 };
 
 static int default_is_value(const scenario_key *k)
@@ -1053,6 +1182,63 @@ static int read_err(const section_read *r, const scenario_key *k, const raw_kv *
                    raw_sec_label(r->sec, lab, sizeof lab), k->name, k->deflt, why);
 }
 
+static int unknown_key(const section_read *r, const raw_kv *kv)
+{
+    char names[400], why[450];
+    list_keys(names, sizeof names, pick_section, r->sec->kind, ", ", 0);
+    snprintf(why, sizeof why, "unknown key (expected %s)", names);
+    return kv_err(r->b, kv, why);
+}
+
+static int parse_pvalue(const struct scenario_key_rule *u, const char *text, pvalue *out,
+                        char *why, size_t len);
+
+/* KEY@YEAR: KEY a row that takes it, YEAR four digits with start_year <
+ * YEAR <= end_year (written exactly, so that the key's text names its year
+ * once: the duplicate check and inheritance compare keys as text).  The
+ * value is read by KEY's rule and kept in r->yearly for the builder. */
+static int read_at_year(section_read *r, const raw_kv *kv)
+{
+    const scenario *s = r->b->s;
+    const char *at = strchr(kv->key, '@');
+    char name[TS_NAME_MAX], why[512];
+    snprintf(name, sizeof name, "%.*s", (int)(at - kv->key), kv->key);
+    const scenario_key *k = key_find(r->sec->kind, name);
+    if (!k)
+        return unknown_key(r, kv);
+    if (!(k->rule->flags & KEY_YEARLY)) {
+        snprintf(why, sizeof why, "%s takes no @YEAR", name);
+        return kv_err(r->b, kv, why);
+    }
+    const char *yt = at + 1;
+    int year = 0, digits = 1;
+    for (size_t i = 0; i < 4 && digits; i++)
+        if (yt[i] >= '0' && yt[i] <= '9')
+            year = 10 * year + (yt[i] - '0');
+        else
+            digits = 0;
+    if (!digits || yt[4] != '\0' || yt[0] == '0') {
+        snprintf(why, sizeof why, "'%s' is not a year", yt);
+        return kv_err(r->b, kv, why);
+    }
+    if (year <= s->start_year || year > s->end_year) {
+        snprintf(why, sizeof why, "the year must be after start_year (%d) and at most end_year "
+                 "(%d)", s->start_year, s->end_year);
+        return kv_err(r->b, kv, why);
+    }
+    /* At most SECTION_KEYS_MAX keys reach a section (handler). */
+    assert(r->n_yearly < SECTION_KEYS_MAX);
+    year_value *yv = &r->yearly[r->n_yearly];
+    yv->row = (size_t)(k - key_table);
+    yv->year = year;
+    yv->kv = kv;
+    char vwhy[400];
+    if (parse_pvalue(k->rule, kv->value, &yv->value, vwhy, sizeof vwhy) < 0)
+        return kv_err(r->b, kv, vwhy);
+    r->n_yearly++;
+    return 0;
+}
+
 /* Reads section r->si through the table: first the defaults, then the
  * section's keys in the order they were written (so that the first mistake
  * in the file is the one reported), then the check for required keys, then
@@ -1071,12 +1257,13 @@ static int read_section(section_read *r)
         if (kv->sec != r->si)
             continue;
         const scenario_key *k = key_find(sec, kv->key);
-        if (!k) {
-            char names[400], why[450];
-            list_keys(names, sizeof names, pick_section, sec, ", ", 0);
-            snprintf(why, sizeof why, "unknown key (expected %s)", names);
-            return kv_err(b, kv, why);
+        if (!k && strchr(kv->key, '@')) {
+            if (read_at_year(r, kv) < 0)
+                return -1;
+            continue;
         }
+        if (!k)
+            return unknown_key(r, kv);
         r->given[k - key_table] = kv;
         if (!(k->rule->flags & KEY_LATER) && k->rule->read(r, k, kv, kv->value) < 0)
             return -1;
@@ -1102,12 +1289,14 @@ static int read_section(section_read *r)
 /* Registers the section's parameters in table order, named PREFIX.KEY, so
  * that the order of the parameters (and of the draws) does not depend on
  * the order of the lines.  A parameter without a value and without a
- * default gets no index (a transition without a quota). */
+ * default gets no index (a transition without a quota).  The KEY_APPENDED
+ * rows and every KEY@YEAR wait for register_later. */
 static int register_params(section_read *r, const char *prefix)
 {
     for (size_t i = 0; i < N_KEYS; i++) {
         const scenario_key *k = &key_table[i];
-        if (k->rule->sec != r->sec->kind || k->rule->read != read_param)
+        if (k->rule->sec != r->sec->kind || k->rule->read != read_param ||
+            (k->rule->flags & KEY_APPENDED))
             continue;
         size_t *slot = key_field(r, k);
         if (!r->given[i] && !default_is_value(k)) {
@@ -1234,46 +1423,58 @@ static int split_fit(const char *v, char *inner, size_t n)
     return 1;
 }
 
-/* A value or distribution in the row's range, or `fit` / `fit(PRIOR)` where
- * the row allows it; held in r->value until register_params. */
-static int read_param(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+/* A value or distribution in the rule's range, or `fit` / `fit(PRIOR)` where
+ * the rule allows it; -1 with the reason in why (room for 400 bytes). */
+static int parse_pvalue(const struct scenario_key_rule *u, const char *text, pvalue *out,
+                        char *why, size_t len)
 {
-    const struct scenario_key_rule *u = k->rule;
-    pvalue *out = &r->value[k - key_table];
     dist d;
-    char why[300], inner[LINE_MAX_CHARS];
+    char inner[LINE_MAX_CHARS];
     int fit = split_fit(text, inner, sizeof inner);
-    if (fit < 0)
-        return read_err(r, k, kv, "expected 'fit' or 'fit(PRIOR)'");
+    if (fit < 0) {
+        snprintf(why, len, "expected 'fit' or 'fit(PRIOR)'");
+        return -1;
+    }
     if (fit && !(u->flags & KEY_FIT)) {
         char names[200];
         list_keys(names, sizeof names, pick_fit, u->sec, " and ", 0);
-        snprintf(why, sizeof why, "only %s can be fitted", names);
-        return read_err(r, k, kv, why);
+        snprintf(why, len, "only %s can be fitted", names);
+        return -1;
     }
     if (fit) {
+        char dwhy[300];
         out->fit = 1;
         out->has_prior = inner[0] != '\0';
         out->d = dist_fixed(0.0, *u->range);
-        if (out->has_prior && dist_parse(inner, *u->range, &out->d, why, sizeof why) < 0) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "prior: %s", why);
-            return read_err(r, k, kv, msg);
+        if (out->has_prior && dist_parse(inner, *u->range, &out->d, dwhy, sizeof dwhy) < 0) {
+            snprintf(why, len, "prior: %s", dwhy);
+            return -1;
         }
         return 0;
     }
-    if (dist_parse(text, *u->range, &d, why, sizeof why) < 0)
-        return read_err(r, k, kv, why);
+    /* A distribution's reason is cut at 300 bytes, a prior's after "prior: ". */
+    if (dist_parse(text, *u->range, &d, why, len < 300 ? len : 300) < 0)
+        return -1;
     if ((u->flags & KEY_WHOLE) && d.kind == DIST_FIXED && d.p[0] != floor(d.p[0])) {
-        snprintf(why, sizeof why, "%.10g is not a whole number of firms", d.p[0]);
-        return read_err(r, k, kv, why);
+        snprintf(why, len, "%.10g is not a whole number of firms", d.p[0]);
+        return -1;
     }
     if ((u->flags & KEY_WHOLE) && d.kind == DIST_FIXED && d.p[0] > COUNT_MAX) {
-        snprintf(why, sizeof why, "%.10g is above 2^62", d.p[0]);
-        return read_err(r, k, kv, why);
+        snprintf(why, len, "%.10g is above 2^62", d.p[0]);
+        return -1;
     }
     out->d = d;
     out->fit = out->has_prior = 0;
+    return 0;
+}
+
+/* A parameter's value, held in r->value until register_params (or
+ * register_later). */
+static int read_param(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    char why[400];
+    if (parse_pvalue(k->rule, text, &r->value[k - key_table], why, sizeof why) < 0)
+        return read_err(r, k, kv, why);
     return 0;
 }
 
@@ -1418,6 +1619,215 @@ static int read_scale(section_read *r, const scenario_key *k, const raw_kv *kv, 
     return 0;
 }
 
+/* "YYYY-MM": four digits (1000 .. 9999), '-', two digits (01 .. 12), as
+ * year * 12 + month - 1. */
+static int parse_month(const char *text, int *ym, char *why, size_t len)
+{
+    int ok = strlen(text) == 7 && text[4] == '-' && text[0] != '0';
+    for (size_t i = 0; i < 7 && ok; i++)
+        ok = i == 4 || (text[i] >= '0' && text[i] <= '9');
+    if (!ok) {
+        snprintf(why, len, "expected YYYY-MM, got '%.200s'", text);
+        return -1;
+    }
+    int y = ((text[0] - '0') * 10 + (text[1] - '0')) * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+    int m = (text[5] - '0') * 10 + (text[6] - '0');
+    if (m < 1 || m > 12) {
+        snprintf(why, len, "month %.2s is not from 01 to 12", text + 5);
+        return -1;
+    }
+    *ym = y * 12 + m - 1;
+    return 0;
+}
+
+/* `start` is read after start_year (KEY_LATER): its year must be that one. */
+static int read_start(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    scenario *s = r->obj;
+    char why[300];
+    int ym;
+    if (parse_month(text, &ym, why, sizeof why) < 0)
+        return read_err(r, k, kv, why);
+    if (ym / 12 != s->start_year) {
+        snprintf(why, sizeof why, "%s is not in start_year %d", text, s->start_year);
+        return read_err(r, k, kv, why);
+    }
+    s->start_month = ym % 12 + 1;
+    return 0;
+}
+
+static int read_month(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    char why[300];
+    if (parse_month(text, key_field(r, k), why, sizeof why) < 0)
+        return read_err(r, k, kv, why);
+    return 0;
+}
+
+/* A whole number min .. max into an int (read_int) or an int64_t (read_count). */
+static int whole_in_bounds(section_read *r, const scenario_key *k, const raw_kv *kv,
+                           const char *text, int64_t *v)
+{
+    if (num_parse_int64(text, (int64_t)k->rule->min, (int64_t)k->rule->max, v) < 0)
+        return read_err(r, k, kv, k->rule->expect);
+    return 0;
+}
+
+static int read_int(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    int64_t v;
+    if (whole_in_bounds(r, k, kv, text, &v) < 0)
+        return -1;
+    *(int *)key_field(r, k) = (int)v;
+    return 0;
+}
+
+static int read_count(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    int64_t v;
+    if (whole_in_bounds(r, k, kv, text, &v) < 0)
+        return -1;
+    *(int64_t *)key_field(r, k) = v;
+    return 0;
+}
+
+/* expire_to: a name now, a tier once every tier is read (resolve_expire_to),
+ * so that it may name a tier written further down. */
+static int read_tier_name(section_read *r, const scenario_key *k, const raw_kv *kv,
+                          const char *text)
+{
+    if (!valid_ident(text, strlen(text)))
+        return read_err(r, k, kv, "expected a tier name");
+    r->b->expire_to[(ts_tier *)r->obj - r->b->s->tiers] = kv;
+    return 0;
+}
+
+/* stock_cohorts = c1, c2, ...: numbers (or percentages) from 0 to 2^62; what
+ * they mean, counts or proportions, is settled once the stock and the
+ * validity are known (check_certificates). */
+static int read_cohorts(section_read *r, const scenario_key *k, const raw_kv *kv,
+                        const char *text)
+{
+    ts_tier *t = r->obj;
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    double *c = malloc(n * sizeof *c);
+    if (!c)
+        return ts_errf(r->b->err, "out of memory");
+    free(t->cohorts);
+    t->cohorts = c;
+    t->n_cohorts = 0;
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[LINE_MAX_CHARS], why[300];
+        snprintf(item, sizeof item, "%.*s", (int)len, p);
+        double v;
+        if (num_parse_percent(item, &v, NULL) < 0 || v < 0.0 || v > COUNT_MAX) {
+            const char *shown = skip_blanks(item);
+            size_t sl = strlen(shown);
+            while (sl > 0 && is_blank((unsigned char)shown[sl - 1]))
+                sl--;
+            snprintf(why, sizeof why, "expected numbers from 0 to 2^62, comma-separated; got "
+                     "'%.*s'", (int)(sl < 200 ? sl : 200), shown);
+            return read_err(r, k, kv, why);
+        }
+        c[t->n_cohorts++] = v;
+        p = comma ? comma + 1 : p + len;
+    }
+    return 0;
+}
+
+/* A move list: split at top-level commas, each item `A -> B : FRACTION`
+ * with the fraction read by the row's rule (a value or distribution in
+ * [0, 1], or fit). */
+static int read_move(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    build *b = r->b;
+    scenario *s = b->s;
+    ts_event *e = r->obj;
+    event_read *er = r->event;
+    size_t len = strlen(text), start = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char ch = text[i];
+        if (ch == '(')
+            depth++;
+        else if (ch == ')')
+            depth--;
+        if (!(ch == '\0' || (ch == ',' && depth == 0)))
+            continue;
+        char item[LINE_MAX_CHARS], why[512];
+        snprintf(item, sizeof item, "%.*s", (int)(i - start), text + start);
+        start = i + 1;
+        size_t il = strlen(item), lead = strspn(item, " \t");
+        while (il > lead && is_blank((unsigned char)item[il - 1]))
+            item[--il] = '\0';
+        memmove(item, item + lead, il - lead + 1);
+        char *colon = strchr(item, ':');
+        const char *arrow = colon ? strstr(item, "->") : NULL;
+        snprintf(why, sizeof why, "'%.200s': expected 'FROM -> TO : fraction'", item);
+        if (!colon || !arrow || arrow > colon)
+            return read_err(r, k, kv, why);
+        *colon = '\0';
+        char *we = colon;
+        while (we > item && is_blank((unsigned char)we[-1]))
+            *--we = '\0';
+        const char *ae = arrow;
+        while (ae > item && is_blank((unsigned char)ae[-1]))
+            ae--;
+        const char *bs = skip_blanks(arrow + 2);
+        if (!valid_ident(item, (size_t)(ae - item)) || !valid_ident(bs, strlen(bs)))
+            return read_err(r, k, kv, why); /* the message made above, of the whole item */
+        char an[TS_NAME_MAX], bn[TS_NAME_MAX];
+        snprintf(an, sizeof an, "%.*s", (int)(ae - item), item);
+        snprintf(bn, sizeof bn, "%s", bs);
+        long from = scenario_find_tier(s, an), to = scenario_find_tier(s, bn);
+        if (from < 0 || to < 0) {
+            snprintf(why, sizeof why, "unknown tier '%s'", from < 0 ? an : bn);
+            return read_err(r, k, kv, why);
+        }
+        if (from == to) {
+            snprintf(why, sizeof why, "'%s': a tier cannot move into itself", item);
+            return read_err(r, k, kv, why);
+        }
+        unsigned char *seen = &er->seen[(size_t)from * s->n_tiers + (size_t)to];
+        if (*seen) {
+            snprintf(why, sizeof why, "'%s' is moved twice", item);
+            return read_err(r, k, kv, why);
+        }
+        pvalue v;
+        char vwhy[400];
+        if (parse_pvalue(k->rule, skip_blanks(colon + 1), &v, vwhy, sizeof vwhy) < 0) {
+            snprintf(why, sizeof why, "'%s': %s", item, vwhy);
+            return read_err(r, k, kv, why);
+        }
+        *seen = 1;
+        /* The three arrays grow together, by doubling. */
+        size_t n = e->n_moves;
+        if ((n & (n - 1)) == 0) {
+            size_t cap = n ? 2 * n : 1;
+            ts_move *m = realloc(e->moves, cap * sizeof *m);
+            if (m)
+                e->moves = m;
+            pvalue *pv = m ? realloc(er->value, cap * sizeof *pv) : NULL;
+            if (pv)
+                er->value = pv;
+            const raw_kv **pk = pv ? realloc(er->kv, cap * sizeof *pk) : NULL;
+            if (!pk)
+                return ts_errf(b->err, "out of memory");
+            er->kv = pk;
+        }
+        e->moves[n] = (ts_move){(size_t)from, (size_t)to, TS_NO_PARAM, kv->file, kv->line};
+        er->value[n] = v;
+        er->kv[n] = kv;
+        e->n_moves = n + 1;
+    }
+    return 0;
+}
+
 /* -------------------------------------------------- the section builders */
 
 static int build_scenario_section(build *b, size_t si)
@@ -1435,6 +1845,165 @@ static int build_scenario_section(build *b, size_t si)
                        end->file, end->line, TS_MAX_YEARS);
     if (!s->label && !(s->label = xstrdup(s->name)))
         return ts_errf(b->err, "out of memory");
+    if (!key_given(&r, "start"))
+        s->start_month = 1;
+    if (!key_given(&r, "known_until"))
+        s->known_until = s->start_year * 12 + s->start_month - 2;
+    return 0;
+}
+
+/* Holds parameter NAME (written at kv, or a default when kv is NULL) for
+ * register_later, which stores its index at *slot. */
+static int later_add(build *b, const char *name, pvalue v, int integer, const raw_kv *kv,
+                     size_t *slot)
+{
+    if (grow((void **)&b->later, &b->cap_later, b->n_later + 1, sizeof *b->later) < 0)
+        return ts_errf(b->err, "out of memory");
+    later_param *l = &b->later[b->n_later++];
+    snprintf(l->name, sizeof l->name, "%s", name);
+    l->d = v.d;
+    l->fit = v.fit;
+    l->has_prior = v.has_prior;
+    l->integer = integer;
+    l->kv = kv;
+    l->slot = slot;
+    *slot = TS_NO_PARAM;
+    return 0;
+}
+
+/* The parameters of issue 11's keys, after every other parameter, in the
+ * order they were held: tiers in section order (each tier's rows in table
+ * order, a row's own key before its KEY@YEAR values, these by year), then
+ * transitions (rate@YEAR, quota@YEAR) in section order, then events in
+ * section order (each move in the order written). */
+static int register_later(build *b)
+{
+    for (size_t i = 0; i < b->n_later; i++) {
+        const later_param *l = &b->later[i];
+        pvalue v = {l->d, l->fit, l->has_prior};
+        if (param_add(b, l->kv, l->name, v, l->integer, l->slot) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The schedules of the section's KEY_YEARLY rows: steps[0] the row's own
+ * parameter (registered by register_params, or held here for a
+ * KEY_APPENDED row: as written, or none), then the KEY@YEAR values by year.
+ * A KEY_NEEDS_VALIDITY row has no schedule in a tier without validity, and
+ * defaults to 0 in a tier with it. */
+static int build_schedules(section_read *r, const char *prefix)
+{
+    build *b = r->b;
+    const scenario *s = b->s;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const scenario_key *k = &key_table[i];
+        const struct scenario_key_rule *u = k->rule;
+        if (u->sec != r->sec->kind || !(u->flags & KEY_YEARLY))
+            continue;
+        ts_sched *sc = (ts_sched *)((char *)r->obj + u->sched);
+        if ((u->flags & KEY_NEEDS_VALIDITY) && !((const ts_tier *)r->obj)->validity)
+            continue; /* check_certificates refused any value written */
+        /* This row's KEY@YEAR lines, by year (at most SECTION_KEYS_MAX). */
+        size_t order[SECTION_KEYS_MAX], n = 0;
+        for (size_t j = 0; j < r->n_yearly; j++) {
+            if (r->yearly[j].row != i)
+                continue;
+            size_t at = n++;
+            while (at > 0 && r->yearly[order[at - 1]].year > r->yearly[j].year) {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = j;
+        }
+        if (!(sc->steps = malloc((n + 1) * sizeof *sc->steps)))
+            return ts_errf(b->err, "out of memory");
+        sc->n = n + 1;
+        sc->steps[0].year = s->start_year;
+        char pname[3 * TS_NAME_MAX + 32];
+        int integer = (u->flags & KEY_WHOLE) != 0;
+        if (!(u->flags & KEY_APPENDED)) {
+            sc->steps[0].p = *(const size_t *)key_field(r, k);
+        } else if (r->given[i] || (u->flags & KEY_NEEDS_VALIDITY)) {
+            pvalue v = r->given[i] ? r->value[i] : (pvalue){dist_fixed(0.0, *u->range), 0, 0};
+            snprintf(pname, sizeof pname, "%s.%s", prefix, k->name);
+            if (later_add(b, pname, v, integer, r->given[i], &sc->steps[0].p) < 0)
+                return -1;
+        } else {
+            sc->steps[0].p = TS_NO_PARAM;
+        }
+        for (size_t j = 0; j < n; j++) {
+            const year_value *yv = &r->yearly[order[j]];
+            /* The handler refuses a key twice, and YEAR is written one way. */
+            assert(j == 0 || r->yearly[order[j - 1]].year < yv->year);
+            sc->steps[j + 1].year = yv->year;
+            snprintf(pname, sizeof pname, "%s.%s@%d", prefix, k->name, yv->year);
+            if (later_add(b, pname, yv->value, integer, yv->kv, &sc->steps[j + 1].p) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* validity and what needs it: renewal (and renewal@YEAR), expire_to and
+ * stock_cohorts are refused without it, at the first of them in the file;
+ * stock_cohorts are at most V counts summing to a fixed stock, or else
+ * proportions, normalised here. */
+static int check_certificates(section_read *r, ts_tier *t)
+{
+    build *b = r->b;
+    if (!t->validity) {
+        const raw_kv *first = NULL;
+        for (size_t i = 0; i < N_KEYS; i++)
+            if (key_table[i].rule->sec == SEC_TIER &&
+                (key_table[i].rule->flags & KEY_NEEDS_VALIDITY) && r->given[i] &&
+                (!first || r->given[i] < first))
+                first = r->given[i];
+        for (size_t j = 0; j < r->n_yearly; j++)
+            if ((key_table[r->yearly[j].row].rule->flags & KEY_NEEDS_VALIDITY) &&
+                (!first || r->yearly[j].kv < first))
+                first = r->yearly[j].kv;
+        return first ? kv_err(b, first, "needs validity") : 0;
+    }
+    if (!t->n_cohorts)
+        return 0;
+    const raw_kv *kv = key_given(r, "stock_cohorts");
+    char why[300];
+    if (t->n_cohorts > (size_t)t->validity) {
+        snprintf(why, sizeof why, "%zu cohorts, more than validity %d", t->n_cohorts,
+                 t->validity);
+        return kv_err(b, kv, why);
+    }
+    const ts_param *stock = &b->s->params[t->p_stock];
+    if (!stock->fit && stock->value.kind == DIST_FIXED) {
+        /* Counts: whole, summing to the stock.  Each is at most 2^62, so
+         * the sum is exact until it passes 2^62, where it stops. */
+        uint64_t sum = 0, want = (uint64_t)stock->value.p[0];
+        for (size_t j = 0; j < t->n_cohorts; j++) {
+            double c = t->cohorts[j];
+            if (c != floor(c)) {
+                snprintf(why, sizeof why, "%.10g is not a whole number of firms (with a fixed "
+                         "stock the cohorts are counts)", c);
+                return kv_err(b, kv, why);
+            }
+            if (sum <= (uint64_t)COUNT_MAX)
+                sum += (uint64_t)c;
+        }
+        if (sum > (uint64_t)COUNT_MAX)
+            snprintf(why, sizeof why, "the cohorts sum to more than 2^62, the stock is %" PRIu64,
+                     want);
+        else
+            snprintf(why, sizeof why, "the cohorts sum to %" PRIu64 ", the stock is %" PRIu64,
+                     sum, want);
+        return sum == want ? 0 : kv_err(b, kv, why);
+    }
+    double sum = 0.0;
+    for (size_t j = 0; j < t->n_cohorts; j++)
+        sum += t->cohorts[j];
+    if (sum == 0.0)
+        return kv_err(b, kv, "the proportions are all 0");
+    for (size_t j = 0; j < t->n_cohorts; j++)
+        t->cohorts[j] /= sum;
     return 0;
 }
 
@@ -1447,6 +2016,7 @@ static int build_tier(build *b, size_t si)
     snprintf(t->name, sizeof t->name, "%s", sec->a);
     t->file = sec->file;
     t->line = sec->line;
+    t->expire_to = -1;
     s->n_tiers++; /* counted now so that scenario_free releases its label */
     section_read r = {.b = b, .si = si, .sec = sec, .obj = t};
     if (read_section(&r) < 0)
@@ -1455,7 +2025,30 @@ static int build_tier(build *b, size_t si)
         return ts_errf(b->err, "out of memory");
     char prefix[TS_NAME_MAX + 8];
     snprintf(prefix, sizeof prefix, "tier.%s", t->name);
-    return register_params(&r, prefix);
+    if (register_params(&r, prefix) < 0 || check_certificates(&r, t) < 0)
+        return -1;
+    return build_schedules(&r, prefix);
+}
+
+/* expire_to names a tier of the scenario, not its own. */
+static int resolve_expire_to(build *b)
+{
+    scenario *s = b->s;
+    for (size_t k = 0; k < s->n_tiers; k++) {
+        const raw_kv *kv = b->expire_to[k];
+        if (!kv)
+            continue;
+        long to = scenario_find_tier(s, kv->value);
+        char why[128];
+        if (to < 0) {
+            snprintf(why, sizeof why, "unknown tier '%s'", kv->value);
+            return kv_err(b, kv, why);
+        }
+        if ((size_t)to == k)
+            return kv_err(b, kv, "a tier cannot expire into itself");
+        s->tiers[k].expire_to = to;
+    }
+    return 0;
 }
 
 static int find_tier_for(build *b, const raw_sec *sec, const char *name, size_t *out)
@@ -1490,8 +2083,8 @@ static int build_transition(build *b, size_t si)
     snprintf(prefix, sizeof prefix, "transition.%s->%s", sec->a, sec->b);
     if (register_params(&r, prefix) < 0)
         return -1;
-    s->n_transitions++;
-    return 0;
+    s->n_transitions++; /* counted before its schedules, which scenario_free releases */
+    return build_schedules(&r, prefix);
 }
 
 static int build_target(build *b, size_t si)
@@ -1568,9 +2161,106 @@ static int check_outgoing_sums(build *b)
     return 0;
 }
 
+/* [event NAME]: its year within the scenario's, and the moves out of each
+ * tier summing to at most 1 at their means. */
+static int build_event(build *b, size_t si)
+{
+    scenario *s = b->s;
+    const raw_sec *sec = &b->raw->secs[si];
+    ts_event *e = &s->events[s->n_events];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", sec->a);
+    e->file = sec->file;
+    e->line = sec->line;
+    s->n_events++; /* counted now so that scenario_free releases its parts */
+    event_read er = {0};
+    double *out = calloc(s->n_tiers, sizeof *out);
+    er.seen = calloc(s->n_tiers * s->n_tiers, 1);
+    section_read r = {.b = b, .si = si, .sec = sec, .obj = e, .event = &er};
+    int rc = !out || !er.seen ? ts_errf(b->err, "out of memory") : read_section(&r);
+    if (rc == 0 && !e->label && !(e->label = xstrdup(e->name)))
+        rc = ts_errf(b->err, "out of memory");
+    const raw_kv *year = rc == 0 ? key_given(&r, "year") : NULL;
+    if (rc == 0 && (e->year < s->start_year || e->year > s->end_year))
+        rc = kv_err(b, year, "the year is outside start_year .. end_year");
+    for (size_t m = 0; rc == 0 && m < e->n_moves; m++)
+        out[e->moves[m].from] += dist_mean(&er.value[m].d);
+    for (size_t m = 0; rc == 0 && m < e->n_moves; m++) {
+        size_t k = e->moves[m].from;
+        if (out[k] > 1.0 + 1e-12)
+            rc = ts_errf(b->err, "%s:%d: event '%s': the moves out of '%s' sum to %.6g at their "
+                         "means (above 1)", sec->file, sec->line, e->name, s->tiers[k].name,
+                         out[k]);
+    }
+    for (size_t m = 0; rc == 0 && m < e->n_moves; m++) {
+        char pname[3 * TS_NAME_MAX + 32];
+        snprintf(pname, sizeof pname, "event.%s.move.%s->%s", e->name,
+                 s->tiers[e->moves[m].from].name, s->tiers[e->moves[m].to].name);
+        rc = later_add(b, pname, er.value[m], 0, er.kv[m], &e->moves[m].p_frac);
+    }
+    free(out);
+    free(er.seen);
+    free(er.value);
+    free(er.kv);
+    return rc;
+}
+
+/* check_outgoing_sums for every update year in which a rate@YEAR takes
+ * force (the values in force, at their means). */
+static int check_yearly_sums(build *b)
+{
+    scenario *s = b->s;
+    size_t *out = malloc((s->n_transitions + 1) * sizeof *out);
+    if (!out)
+        return ts_errf(b->err, "out of memory");
+    int rc = 0;
+    for (size_t k = 0; k < s->n_tiers && rc == 0; k++) {
+        size_t n = 0, steps = 0;
+        for (size_t t = 0; t < s->n_transitions; t++)
+            if (s->transitions[t].from == k) {
+                out[n++] = t;
+                steps += s->transitions[t].rate.n - 1;
+            }
+        if (n < 2 || steps == 0)
+            continue;
+        for (int y = s->start_year + 1; y <= s->end_year && rc == 0; y++) {
+            int changes = 0;
+            for (size_t i = 0; i < n && !changes; i++) {
+                const ts_sched *sc = &s->transitions[out[i]].rate;
+                for (size_t j = 1; j < sc->n; j++)
+                    changes |= sc->steps[j].year == y;
+            }
+            if (!changes)
+                continue;
+            double sum = 0.0;
+            for (size_t i = 0; i < n; i++)
+                sum += dist_mean(&s->params[scenario_step_at(&s->transitions[out[i]].rate, y)].value);
+            if (sum > 1.0 + 1e-12)
+                rc = ts_errf(b->err, "%s:%d: tier '%s': outgoing transition rates sum to %.6g at "
+                             "their means in %d (above 1)", s->tiers[k].file, s->tiers[k].line,
+                             s->tiers[k].name, sum, y);
+        }
+    }
+    free(out);
+    return rc;
+}
+
+static int interpret_sections(build *b);
+
 static int interpret(scenario *s, raw_ini *raw, ts_err *err)
 {
-    build b = {s, raw, err, 0};
+    build b = {s, raw, err, 0, NULL, 0, 0, NULL};
+    int rc = interpret_sections(&b);
+    free(b.later);
+    free(b.expire_to);
+    return rc;
+}
+
+static int interpret_sections(build *b)
+{
+    scenario *s = b->s;
+    raw_ini *raw = b->raw;
+    ts_err *err = b->err;
     size_t n_by_kind[SEC_KINDS] = {0};
     for (size_t i = 0; i < raw->n_secs; i++)
         n_by_kind[raw->secs[i].kind]++;
@@ -1589,36 +2279,47 @@ static int interpret(scenario *s, raw_ini *raw, ts_err *err)
     s->transitions = calloc(n_by_kind[SEC_TRANSITION] + 1, sizeof *s->transitions);
     s->targets = calloc(n_measures * n_by_kind[SEC_TARGET] + 1, sizeof *s->targets);
     s->policies = calloc(n_by_kind[SEC_POLICY] + 1, sizeof *s->policies);
-    if (!s->tiers || !s->transitions || !s->targets || !s->policies)
+    s->events = calloc(n_by_kind[SEC_EVENT] + 1, sizeof *s->events);
+    b->expire_to = calloc(n_by_kind[SEC_TIER], sizeof *b->expire_to);
+    if (!s->tiers || !s->transitions || !s->targets || !s->policies || !s->events ||
+        !b->expire_to)
         return ts_errf(err, "out of memory");
 
     size_t scen = 0;
     for (size_t i = 0; i < raw->n_secs; i++)
         if (raw->secs[i].kind == SEC_SCENARIO)
             scen = i;
-    if (build_scenario_section(&b, scen) < 0)
+    if (build_scenario_section(b, scen) < 0)
         return -1;
 
-    /* Tiers first: the other sections refer to them in any order. */
+    /* Tiers first: the other sections (and expire_to) refer to them in any
+     * order. */
     for (size_t i = 0; i < raw->n_secs; i++)
-        if (raw->secs[i].kind == SEC_TIER && build_tier(&b, i) < 0)
+        if (raw->secs[i].kind == SEC_TIER && build_tier(b, i) < 0)
             return -1;
+    if (resolve_expire_to(b) < 0)
+        return -1;
     for (size_t i = 0; i < raw->n_secs; i++) {
-        if (raw->secs[i].kind == SEC_TRANSITION && build_transition(&b, i) < 0)
+        if (raw->secs[i].kind == SEC_TRANSITION && build_transition(b, i) < 0)
             return -1;
     }
-    if (check_outgoing_sums(&b) < 0)
+    if (check_outgoing_sums(b) < 0)
         return -1;
     for (size_t i = 0; i < raw->n_secs; i++) {
         int rc = 0;
         if (raw->secs[i].kind == SEC_TARGET)
-            rc = build_target(&b, i);
+            rc = build_target(b, i);
         else if (raw->secs[i].kind == SEC_POLICY)
-            rc = build_policy(&b, i);
+            rc = build_policy(b, i);
         if (rc < 0)
             return -1;
     }
-    return 0;
+    for (size_t i = 0; i < raw->n_secs; i++)
+        if (raw->secs[i].kind == SEC_EVENT && build_event(b, i) < 0)
+            return -1;
+    if (register_later(b) < 0)
+        return -1;
+    return check_yearly_sums(b);
 }
 
 /* ------------------------------------------------------------ public API */
@@ -1684,8 +2385,25 @@ void scenario_free(scenario *s)
 {
     if (!s)
         return;
-    for (size_t k = 0; k < s->n_tiers; k++)
-        free(s->tiers[k].label);
+    for (size_t k = 0; k < s->n_tiers; k++) {
+        ts_tier *t = &s->tiers[k];
+        free(t->label);
+        free(t->inflow.steps);
+        free(t->growth.steps);
+        free(t->dispersion.steps);
+        free(t->exit.steps);
+        free(t->inflow_quota.steps);
+        free(t->renewal.steps);
+        free(t->cohorts);
+    }
+    for (size_t t = 0; t < s->n_transitions; t++) {
+        free(s->transitions[t].rate.steps);
+        free(s->transitions[t].quota.steps);
+    }
+    for (size_t e = 0; e < s->n_events; e++) {
+        free(s->events[e].label);
+        free(s->events[e].moves);
+    }
     for (size_t p = 0; p < s->n_policies; p++) {
         free(s->policies[p].label);
         free(s->policies[p].scales);
@@ -1700,6 +2418,7 @@ void scenario_free(scenario *s)
     free(s->transitions);
     free(s->targets);
     free(s->policies);
+    free(s->events);
     free(s->label);
     free(s->path);
     free(s);
@@ -1745,6 +2464,74 @@ long scenario_find_tier(const scenario *s, const char *name)
 size_t scenario_years(const scenario *s)
 {
     return (size_t)(s->end_year - s->start_year + 1);
+}
+
+int scenario_period_end(const scenario *s, int y)
+{
+    /* Update y runs from month m of y to month m - 1 of y + 1 (December of
+     * y when m is January): y * 12 + (m - 1) + 11. */
+    return y * 12 + s->start_month + 10;
+}
+
+void scenario_month_format(int ym, char *buf, size_t len)
+{
+    snprintf(buf, len, "%04d-%02d", ym / 12, ym % 12 + 1);
+}
+
+size_t scenario_step_at(const ts_sched *sc, int y)
+{
+    if (sc->n == 0)
+        return TS_NO_PARAM;
+    size_t i = 0;
+    while (i + 1 < sc->n && sc->steps[i + 1].year <= y)
+        i++;
+    return sc->steps[i].p;
+}
+
+void scenario_cohorts(const scenario *s, size_t k, int64_t n0, int64_t *c)
+{
+    const ts_tier *t = &s->tiers[k];
+    size_t V = t->validity > 0 ? (size_t)t->validity : 0;
+    if (V == 0)
+        return;
+    if (n0 < 0)
+        n0 = 0;
+    for (size_t j = 0; j < V; j++)
+        c[j] = 0;
+    size_t n = t->n_cohorts < V ? t->n_cohorts : V;
+    /* Counts, when they are whole numbers that make up n0 exactly. */
+    uint64_t sum = 0;
+    int counts = n > 0;
+    double w = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        double x = t->cohorts[j];
+        w += x;
+        if (!(x >= 0.0 && x <= COUNT_MAX && x == floor(x)))
+            counts = 0;
+        else if (sum <= (uint64_t)n0)
+            sum += (uint64_t)x;
+    }
+    if (counts && sum == (uint64_t)n0) {
+        for (size_t j = 0; j < n; j++)
+            c[j] = (int64_t)t->cohorts[j];
+        return;
+    }
+    if (n == 0 || !(w > 0.0)) {
+        for (size_t j = 0; j < V; j++)
+            c[j] = n0 / (int64_t)V;
+        c[0] += n0 % (int64_t)V;
+        return;
+    }
+    /* Proportions: the floor of each share of c2 ... cn, the remainder
+     * (never below 0) to c1. */
+    int64_t rest = n0;
+    for (size_t j = 1; j < n; j++) {
+        double share = floor((double)n0 * (t->cohorts[j] / w));
+        int64_t cj = share <= 0.0 ? 0 : share >= (double)rest ? rest : (int64_t)share;
+        c[j] = cj;
+        rest -= cj;
+    }
+    c[0] = rest;
 }
 
 void scenario_param_means(const scenario *s, double *theta)

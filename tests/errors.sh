@@ -88,7 +88,7 @@ ec 2 's.ini:7: NUL byte in the file' run s.ini -o out
 file s.ini 'name = s\n[scenario]\n'
 ec 2 "s.ini:1: key 'name' before any section" run s.ini -o out
 scen '[tiers b]'
-ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target TIER or policy NAME)' run s.ini -o out
+ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target TIER, policy NAME or event NAME)' run s.ini -o out
 scen '[tier]'
 ec 2 's.ini:7: [tier] needs a name' run s.ini -o out
 scen '[tier 2b]'
@@ -100,7 +100,7 @@ ec 2 's.ini:7: duplicate section [tier a] (first at line 5)' run s.ini -o out
 scen 'stock = 138'
 ec 2 "s.ini:7: duplicate key 'stock' in [tier a] (first at line 6)" run s.ini -o out
 scen 'stok = 3'
-ec 2 "s.ini:7: tier 'a': stok: unknown key (expected label, stock, inflow, inflow_growth, inflow_dispersion, exit)" run s.ini -o out
+ec 2 "s.ini:7: tier 'a': stok: unknown key (expected label, stock, inflow, inflow_growth, inflow_dispersion, inflow_quota, exit, validity, renewal, expire_to, stock_cohorts, cumulative_start)" run s.ini -o out
 scen 'inflow_growth_rate_per_year_for_the_planning_horizon_of_the_city_plan = 5%'
 ec 2 "s.ini:7: tier 'a': key 'inflow_growth_rate_per_y...' is longer than 63 characters" run s.ini -o out
 { printf '%s[policy p]\n' "$HEAD"; i=0; while [ $i -lt 65 ]; do echo 'scale = a.inflow : 1.1'; i=$((i + 1)); done; } >s.ini
@@ -205,7 +205,7 @@ ec 2 "s.ini:7: tier 'a': exit: triangular needs lo <= mode <= hi, got mode 0.4 o
 scen 'inflow = gamma(0, 2)'
 ec 2 "s.ini:7: tier 'a': inflow: gamma needs shape > 0, got 0" run s.ini -o out
 scen 'inflow_dispersion = fit'
-ec 2 "s.ini:7: tier 'a': inflow_dispersion: only stock, inflow, inflow_growth, exit and rate can be fitted" run s.ini -o out
+ec 2 "s.ini:7: tier 'a': inflow_dispersion: only stock, inflow, inflow_growth, exit, renewal, rate and move can be fitted" run s.ini -o out
 scen 'exit = fit(beta(2, 98)) x'
 ec 2 "s.ini:7: tier 'a': exit: expected 'fit' or 'fit(PRIOR)'" run s.ini -o out
 scen 'inflow = fit'
@@ -227,7 +227,7 @@ ec 2 "s.ini:5: tier 'a': outgoing transition rates sum to 1.2 at their means (ab
 scen '[target zz]\nnew = 100'
 ec 2 "s.ini:7: target 'zz': unknown tier 'zz'" run s.ini -o out
 scen '[target a]\ntolerance = 10%'
-ec 2 "s.ini:7: target 'a': missing key 'new' or 'stock'" run s.ini -o out
+ec 2 "s.ini:7: target 'a': missing key 'new', 'stock' or 'cumulative'" run s.ini -o out
 scen '[target a]\nnew = about 2000'
 ec 2 "s.ini:8: target 'a': new: expected a number of firms" run s.ini -o out
 scen '[target a]\nnew = 0'
@@ -250,6 +250,79 @@ scen '[policy p]\nfrom = 2030\nscale = a.inflow : 1.2'
 ec 2 "s.ini:8: policy 'p': from: the year is outside start_year .. end_year" run s.ini -o out
 scen '[policy p]\nfrom = 2024\nuntil = 2023\nscale = a.inflow : 1.2'
 ec 2 "s.ini:9: policy 'p': until: 'from' is after 'until'" run s.ini -o out
+
+echo "scenario files: dates, certificates, values by year, events"
+D='[scenario]\nname = s\nstart_year = 2022\nend_year = 2025\n'
+file s.ini "${D}start = 2022-13\n[tier a]\n"
+ec 2 's.ini:5: [scenario]: start: month 13 is not from 01 to 12' check s.ini
+file s.ini "${D}known_until = 2022-00\n[tier a]\n"
+ec 2 's.ini:5: [scenario]: known_until: month 00 is not from 01 to 12' check s.ini
+file s.ini "${D}start = 2022-7\n[tier a]\n"
+ec 2 "s.ini:5: [scenario]: start: expected YYYY-MM, got '2022-7'" check s.ini
+file s.ini "${D}start = 2023-07\n[tier a]\n"
+ec 2 's.ini:5: [scenario]: start: 2023-07 is not in start_year 2022' check s.ini
+for v in 0 2.5 -1 51; do
+    scen "validity = $v"
+    ec 2 "s.ini:7: tier 'a': validity: expected a whole number of years from 1 to 50" check s.ini
+done
+scen 'renewal = 0.8'
+ec 2 "s.ini:7: tier 'a': renewal: needs validity" check s.ini
+scen 'renewal@2024 = 0.8'
+ec 2 "s.ini:7: tier 'a': renewal@2024: needs validity" check s.ini
+scen 'expire_to = b\n[tier b]'
+ec 2 "s.ini:7: tier 'a': expire_to: needs validity" check s.ini
+scen 'stock_cohorts = 40, 97'
+ec 2 "s.ini:7: tier 'a': stock_cohorts: needs validity" check s.ini
+scen 'validity = 3\nrenewal = 1.2'
+ec 2 "s.ini:8: tier 'a': renewal: 1.2 is above 1" check s.ini
+scen 'validity = 3\nexpire_to = a'
+ec 2 "s.ini:8: tier 'a': expire_to: a tier cannot expire into itself" check s.ini
+scen 'validity = 3\nexpire_to = zz'
+ec 2 "s.ini:8: tier 'a': expire_to: unknown tier 'zz'" check s.ini
+scen 'validity = 3\nstock_cohorts = 40, 50, 40'
+ec 2 "s.ini:8: tier 'a': stock_cohorts: the cohorts sum to 130, the stock is 137" check s.ini
+scen 'validity = 3\nstock_cohorts = 40, 50, 40, 7'
+ec 2 "s.ini:8: tier 'a': stock_cohorts: 4 cohorts, more than validity 3" check s.ini
+scen 'validity = 3\nstock_cohorts = 40, 50.5, 46.5'
+ec 2 "s.ini:8: tier 'a': stock_cohorts: 50.5 is not a whole number of firms (with a fixed stock the cohorts are counts)" check s.ini
+scen 'validity = 3\nstock_cohorts = 40, -3, 100'
+ec 2 "s.ini:8: tier 'a': stock_cohorts: expected numbers from 0 to 2^62, comma-separated; got '-3'" check s.ini
+scen '[tier b]\nstock = uniform(10, 20)\nvalidity = 2\nstock_cohorts = 0, 0'
+ec 2 "s.ini:10: tier 'b': stock_cohorts: the proportions are all 0" check s.ini
+scen 'inflow_quota = -3'
+ec 2 "s.ini:7: tier 'a': inflow_quota: -3 is below 0" check s.ini
+scen 'cumulative_start = 9.5'
+ec 2 "s.ini:7: tier 'a': cumulative_start: expected a whole number of firms from 0 to 4611686018427387904" check s.ini
+scen 'inflow@20x4 = 30'
+ec 2 "s.ini:7: tier 'a': inflow@20x4: '20x4' is not a year" check s.ini
+scen 'inflow@2022 = 30'
+ec 2 "s.ini:7: tier 'a': inflow@2022: the year must be after start_year (2022) and at most end_year (2025)" check s.ini
+scen 'stock@2024 = 150'
+ec 2 "s.ini:7: tier 'a': stock@2024: stock takes no @YEAR" check s.ini
+scen 'inflow@2024 = 30\ninflow@2024 = 40'
+ec 2 "s.ini:8: duplicate key 'inflow@2024' in [tier a] (first at line 7)" check s.ini
+scen '[tier b]\n[tier c]\n[transition a -> b]\nrate = 0.5\nrate@2024 = 0.7\n[transition a -> c]\nrate = 0.4'
+ec 2 "s.ini:5: tier 'a': outgoing transition rates sum to 1.1 at their means in 2024 (above 1)" check s.ini
+scen '[tier b]\n[event e]\nyear = 2026\nmove = a -> b : 0.5'
+ec 2 "s.ini:9: event 'e': year: the year is outside start_year .. end_year" check s.ini
+scen '[event e]\nyear = 2023'
+ec 2 "s.ini:7: event 'e': missing key 'move'" check s.ini
+scen '[event e]\nyear = 2023\nmove = a -> zz : 0.5'
+ec 2 "s.ini:9: event 'e': move: unknown tier 'zz'" check s.ini
+scen '[event e]\nyear = 2023\nmove = a -> a : 0.5'
+ec 2 "s.ini:9: event 'e': move: 'a -> a': a tier cannot move into itself" check s.ini
+scen '[tier b]\n[event e]\nyear = 2023\nmove = a -> b : 1.2'
+ec 2 "s.ini:10: event 'e': move: 'a -> b': 1.2 is above 1" check s.ini
+scen '[tier b]\n[tier c]\n[event e]\nyear = 2023\nmove = a -> b : 0.7, a -> c : beta(4, 6)'
+ec 2 "s.ini:9: event 'e': the moves out of 'a' sum to 1.1 at their means (above 1)" check s.ini
+scen '[tier b]\n[event e]\nyear = 2023\nmove = a -> b : 0.5\nmove = a->b : 0.1'
+ec 2 "s.ini:11: event 'e': move: 'a->b' is moved twice" check s.ini
+scen '[tier b]\n[event e]\nyear = 2023\nmove = a b : 0.5'
+ec 2 "s.ini:10: event 'e': move: 'a b : 0.5': expected 'FROM -> TO : fraction'" check s.ini
+{ printf '%s[tier b]\n' "$HEAD"; i=0; while [ $i -le 256 ]; do printf '[event e%d]\nyear = 2023\nmove = a -> b : 0.001\n' $i; i=$((i + 1)); done; } >s.ini
+ec 2 "s.ini:776: event 'e256': more than 256 events" check s.ini
+scen '[target a]\ncumulative = 0'
+ec 2 "s.ini:8: target 'a': cumulative: a target is a number of firms above 0 (and below 2^62)" check s.ini
 
 echo "scenario files: files"
 ec 2 'nope.ini: cannot read: No such file or directory' run nope.ini -o out
