@@ -27,6 +27,13 @@ typedef enum {
     M_COUNT
 } ts_measure;
 
+/* Measures that need no summary of their own: ENGINE_ZERO, always 0 for
+ * tier k (expired and renewed without validity, moved_in where no event or
+ * expire_to leads in); ENGINE_AS_NEW, always equal to M_NEW (cumulative
+ * without cumulative_start); else ENGINE_DRAWN. */
+enum { ENGINE_DRAWN = 0, ENGINE_ZERO, ENGINE_AS_NEW };
+int engine_measure_kind(const scenario *s, size_t k, ts_measure m);
+
 /* The measure a target counts: M_NEW, M_STOCK or M_CUMULATIVE. */
 ts_measure engine_target_measure(const ts_target *t);
 

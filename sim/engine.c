@@ -1,11 +1,23 @@
-/* engine.c -- one replication of the tier model (DESIGN.md, "The model").
+/* engine.c -- one replication of the tier model (DESIGN.md, "The model" and
+ * "How certification really works").
  *
- * Each year, from the stocks at its start, every tier updates together:
- * exits ~ Binomial(N, exit); the survivors split multinomially over the
- * outgoing transitions and "stay" (drawn as conditional binomials, as
- * gsl_ran_multinomial does); a quota caps a transition's promotions, the
- * excess staying in the source; inflow ~ Poisson(mean), or gamma-Poisson with
- * dispersion; keep transitions add to the target without leaving the source. */
+ * Inside update year y, from the stocks left after step 0:
+ *   (0) the events of year y, in file order: each source tier's firms split
+ *       by one multinomial draw over the event's moves and staying;
+ *   (1) exits ~ Binomial(N, exit);
+ *   (2) the survivors split multinomially over the outgoing transitions and
+ *       "stay" (conditional binomials, as gsl_ran_multinomial draws them); a
+ *       quota caps a transition's promotions, the excess staying;
+ *   (3) re-review of the certificates of year y - V: each renewed with the
+ *       renewal in force, else expired (to expire_to's tier, or out);
+ *   (4) inflow ~ Poisson(mean), gamma-Poisson with dispersion, capped by
+ *       inflow_quota.
+ * Entrants of year y (inflow, promotions in, renewals, expire_to arrivals)
+ * join at its end.  A tier with validity tracks its firms by certificate
+ * year; which firms exit or are promoted is a uniform random subset across
+ * those cohorts (multivariate hypergeometric), drawn after the tier's
+ * totals, so the totals -- and so the counts of a scenario in which nothing
+ * expires -- are the draws they are without cohorts. */
 #include "engine.h"
 
 #include <math.h>
@@ -14,6 +26,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "rng.h"
+#include "yearly.h"
 
 const char *const engine_measure_names[M_COUNT] = {"stock",   "new",     "inflow",
                                                    "promoted_in", "exits", "expired",
@@ -26,16 +39,42 @@ ts_measure engine_target_measure(const ts_target *t)
                                         : M_CUMULATIVE;
 }
 
+int engine_measure_kind(const scenario *s, size_t k, ts_measure m)
+{
+    const ts_tier *tier = &s->tiers[k];
+    if (m == M_EXPIRED || m == M_RENEWED)
+        return tier->validity ? ENGINE_DRAWN : ENGINE_ZERO;
+    if (m == M_CUMULATIVE)
+        return tier->cumulative_start ? ENGINE_DRAWN : ENGINE_AS_NEW;
+    if (m != M_MOVED_IN)
+        return ENGINE_DRAWN;
+    for (size_t e = 0; e < s->n_events; e++)
+        for (size_t i = 0; i < s->events[e].n_moves; i++)
+            if (s->events[e].moves[i].to == k)
+                return ENGINE_DRAWN;
+    for (size_t j = 0; j < s->n_tiers; j++)
+        if (s->tiers[j].validity && s->tiers[j].expire_to == (long)k)
+            return ENGINE_DRAWN;
+    return ENGINE_ZERO;
+}
+
+/* gsl_ran_hypergeometric takes unsigned ints: a tier with validity holds at
+ * most this many firms (an error names it beyond). */
+#define COHORT_COUNT_MAX ((int64_t)UINT32_MAX)
+
 struct engine_ws {
     engine_samplers samplers;
     size_t n_tiers, n_trans, n_years;
     size_t *out_start, *out_list;   /* outgoing transitions of tier k: out_list[out_start[k] .. out_start[k+1]) */
-    int64_t *N, *N_next, *newc, *moved;
-    int64_t *quota;                 /* per transition, -1 = none */
-    double *rate;                   /* [y * n_trans + t] effective rate */
-    double *exit;                   /* [y * n_tiers + k] effective exit probability */
-    double *mu;                     /* [y * n_tiers + k] inflow mean */
-    double *disp;                   /* per tier */
+    int64_t *N, *N_next, *newc, *moved, *promoted;
+    int64_t *arrive;                /* per tier: expire_to arrivals of the year */
+    /* Certificate cohorts: tier k's V + 1 slots coh[coh_start[k] ..], the
+     * firms of certificate year c in slot c mod (V + 1) -- one more slot than
+     * V so that this year's certificates never share the slot of the cohort
+     * under review. */
+    size_t *coh_start;
+    int64_t *coh, *avail, *sel, *part;
+    yearly *v;
     gsl_rng *sub;                   /* the (year, tier) substream, fast samplers only */
 };
 
@@ -54,11 +93,14 @@ void engine_free(engine_ws *w)
     free(w->N_next);
     free(w->newc);
     free(w->moved);
-    free(w->quota);
-    free(w->rate);
-    free(w->exit);
-    free(w->mu);
-    free(w->disp);
+    free(w->promoted);
+    free(w->arrive);
+    free(w->coh_start);
+    free(w->coh);
+    free(w->avail);
+    free(w->sel);
+    free(w->part);
+    yearly_free(w->v);
     gsl_rng_free(w->sub);
     free(w);
 }
@@ -68,25 +110,37 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     engine_ws *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    size_t K = s->n_tiers, T = s->n_transitions, Y = scenario_years(s);
+    size_t K = s->n_tiers, T = s->n_transitions, slots = 0, vmax = 0;
     w->samplers = samplers;
     w->n_tiers = K;
     w->n_trans = T;
-    w->n_years = Y;
+    w->n_years = scenario_years(s);
+    w->coh_start = calloc(K + 1, sizeof *w->coh_start);
+    for (size_t k = 0; k < K && w->coh_start; k++) {
+        size_t V = (size_t)s->tiers[k].validity;
+        w->coh_start[k] = slots;
+        slots += V ? V + 1 : 0;
+        vmax = V + 1 > vmax ? V + 1 : vmax;
+    }
+    if (w->coh_start)
+        w->coh_start[K] = slots;
     w->out_start = calloc(K + 1, sizeof *w->out_start);
     w->out_list = calloc(T + 1, sizeof *w->out_list);
     w->N = calloc(K, sizeof *w->N);
     w->N_next = calloc(K, sizeof *w->N_next);
     w->newc = calloc(K, sizeof *w->newc);
+    w->arrive = calloc(K, sizeof *w->arrive);
     w->moved = calloc(T + 1, sizeof *w->moved);
-    w->quota = calloc(T + 1, sizeof *w->quota);
-    w->rate = calloc(Y * T + 1, sizeof *w->rate);
-    w->exit = calloc(Y * K, sizeof *w->exit);
-    w->mu = calloc(Y * K, sizeof *w->mu);
-    w->disp = calloc(K, sizeof *w->disp);
+    w->promoted = calloc(T + 1, sizeof *w->promoted);
+    w->coh = calloc(slots + 1, sizeof *w->coh);
+    w->avail = calloc(vmax + 1, sizeof *w->avail);
+    w->sel = calloc(vmax + 1, sizeof *w->sel);
+    w->part = calloc(vmax + 1, sizeof *w->part);
+    w->v = yearly_alloc(s);
     w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
-    if ((samplers == ENGINE_FAST && !w->sub) || !w->out_start || !w->out_list || !w->N || !w->N_next || !w->newc || !w->moved ||
-        !w->quota || !w->rate || !w->exit || !w->mu || !w->disp) {
+    if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->out_start ||
+        !w->out_list || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
+        !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->v) {
         engine_free(w);
         return NULL;
     }
@@ -125,86 +179,29 @@ static uint64_t draw_poisson(const engine_ws *w, gsl_rng *r, double mu)
     return rng_poisson(r, mu);
 }
 
-/* A policy factor at strength s: s = 1 is the factor as written, s = 0 no
- * effect, s = 2 twice the effect (1 + 2 (f - 1)); never below 0. */
-static double policy_factor(double f, double strength)
+/* t of the firms counted in c[0..n-1], a uniform random subset: how many
+ * from each (multivariate hypergeometric, one slot after another). */
+static void draw_subset(gsl_rng *r, const int64_t *c, size_t n, int64_t t, int64_t *out)
 {
-    double v = 1.0 + strength * (f - 1.0);
-    return v > 0.0 ? v : 0.0;
+    int64_t rest = 0;
+    for (size_t i = 0; i < n; i++)
+        rest += c[i];
+    for (size_t i = 0; i < n; i++) {
+        rest -= c[i];
+        if (t <= 0 || c[i] == 0)
+            out[i] = 0;
+        else if (rest == 0)
+            out[i] = t;
+        else
+            out[i] = (int64_t)gsl_ran_hypergeometric(r, (unsigned)c[i], (unsigned)rest,
+                                                     (unsigned)t);
+        t -= out[i];
+    }
 }
 
-/* Effective rates, exits and inflow means of every year, from theta and the
- * active policies.  Returns 1 when some tier's outgoing rates had to be
- * scaled down to sum to 1. */
-static int prepare(engine_ws *w, const scenario *s, const double *theta, ts_err *err, int *bad)
+static size_t slot_of(const scenario *s, size_t k, int cert_year)
 {
-    size_t K = w->n_tiers, T = w->n_trans, Y = w->n_years;
-    int capped = 0;
-    *bad = 0;
-    for (size_t k = 0; k < K; k++) {
-        const ts_tier *tier = &s->tiers[k];
-        double base = theta[tier->p_inflow], g = theta[tier->p_growth];
-        w->disp[k] = theta[tier->p_dispersion];
-        for (size_t y = 0; y < Y; y++) {
-            w->mu[y * K + k] = base * pow(1.0 + g, (double)y);
-            w->exit[y * K + k] = theta[tier->p_exit];
-        }
-    }
-    for (size_t t = 0; t < T; t++) {
-        const ts_transition *tr = &s->transitions[t];
-        for (size_t y = 0; y < Y; y++)
-            w->rate[y * T + t] = theta[tr->p_rate];
-        /* A quota drawn above any count caps nothing (and would not fit an
-         * int64_t: quota = uniform(0, 1e300)). */
-        double q = tr->p_quota == TS_NO_PARAM ? -1.0 : floor(theta[tr->p_quota]);
-        w->quota[t] = q < (double)ENGINE_COUNT_MAX ? (int64_t)q : ENGINE_COUNT_MAX;
-    }
-    for (size_t p = 0; p < s->n_policies; p++) {
-        const ts_policy *pol = &s->policies[p];
-        if (!pol->active)
-            continue;
-        double strength = theta[pol->p_strength];
-        for (int year = pol->from; year <= pol->until; year++) {
-            size_t y = (size_t)(year - s->start_year);
-            for (size_t i = 0; i < pol->n_scales; i++) {
-                const ts_scale *sc = &pol->scales[i];
-                double f = policy_factor(theta[sc->p_factor], strength);
-                if (sc->kind == TS_SCALE_RATE)
-                    w->rate[y * T + sc->index] *= f;
-                else if (sc->kind == TS_SCALE_INFLOW)
-                    w->mu[y * K + sc->index] *= f;
-                else
-                    w->exit[y * K + sc->index] *= f;
-            }
-        }
-    }
-    for (size_t y = 0; y < Y; y++) {
-        for (size_t k = 0; k < K; k++) {
-            double *e = &w->exit[y * K + k];
-            if (*e > 1.0)
-                *e = 1.0;
-            double mu = w->mu[y * K + k];
-            if (!(mu <= ENGINE_MEAN_MAX)) {
-                *bad = 1;
-                return ts_errf(err, "%s:%d: tier '%s': inflow mean %.6g in %d is above 2^52 "
-                               "(the growth is too large for the horizon)", s->tiers[k].file,
-                               s->tiers[k].line, s->tiers[k].name, mu, s->start_year + (int)y);
-            }
-            double sum = 0.0;
-            for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
-                double *rt = &w->rate[y * T + w->out_list[i]];
-                if (*rt > 1.0)
-                    *rt = 1.0;
-                sum += *rt;
-            }
-            if (sum > 1.0) {
-                capped = 1;
-                for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++)
-                    w->rate[y * T + w->out_list[i]] /= sum;
-            }
-        }
-    }
-    return capped;
+    return (size_t)cert_year % (size_t)(s->tiers[k].validity + 1);
 }
 
 static int overflow(const scenario *s, size_t k, size_t y, ts_err *err)
@@ -213,22 +210,220 @@ static int overflow(const scenario *s, size_t k, size_t y, ts_err *err)
                    s->tiers[k].line, s->tiers[k].name, s->start_year + (int)y);
 }
 
-int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
-               int *capped, ts_err *err)
+/* The start: stocks, and the cohorts of the tiers with validity. */
+static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts_err *err)
 {
-    size_t K = w->n_tiers, T = w->n_trans, Y = w->n_years;
-    int bad;
-    int c = prepare(w, s, theta, err, &bad);
-    if (bad)
-        return -1;
-    *capped = c;
-    for (size_t k = 0; k < K; k++) {
-        double n0 = theta[s->tiers[k].p_stock];
+    memset(w->coh, 0, w->coh_start[w->n_tiers] * sizeof *w->coh);
+    for (size_t k = 0; k < w->n_tiers; k++) {
+        const ts_tier *tier = &s->tiers[k];
+        double n0 = theta[tier->p_stock];
         if (!(n0 < (double)ENGINE_COUNT_MAX))
             return overflow(s, k, 0, err);
         w->N[k] = (int64_t)llround(n0);
         w->newc[k] = 0;
+        if (!tier->validity)
+            continue;
+        if (w->N[k] > COHORT_COUNT_MAX)
+            return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with validity",
+                           tier->file, tier->line, tier->name);
+        int64_t *c = w->part;
+        scenario_cohorts(s, k, w->N[k], c);
+        for (int j = 1; j <= tier->validity; j++)
+            w->coh[w->coh_start[k] + slot_of(s, k, s->start_year - j)] += c[j - 1];
     }
+    return 0;
+}
+
+/* n firms of tier `from` (their cohorts `part`, or none) arrive in `to` in
+ * update year `year`: they keep their certificate year where both tiers have
+ * the same validity, else hold one of `year` in `to` (if it has validity). */
+static void arrive_cohorts(engine_ws *w, const scenario *s, size_t from, size_t to, int year,
+                           const int64_t *part, int64_t n)
+{
+    int V = s->tiers[to].validity;
+    if (!V)
+        return;
+    int64_t *dst = w->coh + w->coh_start[to];
+    if (part && s->tiers[from].validity == V) {
+        for (int i = 0; i <= V; i++)
+            dst[i] += part[i];
+        return;
+    }
+    dst[slot_of(s, to, year)] += n;
+}
+
+/* Step (0): the events of update year index y. */
+static int run_events(engine_ws *w, const scenario *s, gsl_rng *r, uint64_t sub_seed, size_t y,
+                      int64_t *row, ts_err *err)
+{
+    size_t K = w->n_tiers, m0 = 0;
+    int year = s->start_year + (int)y;
+    for (size_t e = 0; e < s->n_events; e++) {
+        const ts_event *ev = &s->events[e];
+        if (ev->year != year) {
+            m0 += ev->n_moves;
+            continue;
+        }
+        for (size_t a = 0; a < K; a++) {
+            size_t first = ev->n_moves;
+            for (size_t i = 0; i < ev->n_moves && first == ev->n_moves; i++)
+                if (ev->moves[i].from == a)
+                    first = i;
+            if (first == ev->n_moves)
+                continue;
+            gsl_rng *ra = r;
+            if (w->sub) {
+                /* Streams past every (year, tier) one: an event leaves
+                 * every other draw as it was. */
+                rng_seed_stream(w->sub, sub_seed,
+                                (uint64_t)(w->n_years * K + (y * s->n_events + e) * K + a));
+                ra = w->sub;
+            }
+            /* One multinomial split of a's firms over its moves and staying. */
+            int64_t left = w->N[a];
+            double left_p = 1.0;
+            for (size_t i = first; i < ev->n_moves; i++) {
+                const ts_move *mv = &ev->moves[i];
+                if (mv->from != a)
+                    continue;
+                double f = w->v->move[m0 + i];
+                int64_t m = 0;
+                if (left > 0 && f > 0.0)
+                    m = (int64_t)draw_binomial(w, ra, left_p > f ? f / left_p : 1.0, left);
+                left -= m;
+                left_p -= f;
+                if (m == 0)
+                    continue;
+                int64_t *part = NULL;
+                if (s->tiers[a].validity) {
+                    size_t n = (size_t)s->tiers[a].validity + 1;
+                    int64_t *src = w->coh + w->coh_start[a];
+                    draw_subset(ra, src, n, m, w->sel);
+                    for (size_t j = 0; j < n; j++)
+                        src[j] -= w->sel[j];
+                    part = w->sel;
+                }
+                w->N[a] -= m;
+                if (w->N[mv->to] > ENGINE_COUNT_MAX - m)
+                    return overflow(s, mv->to, y, err);
+                w->N[mv->to] += m;
+                row[mv->to * M_COUNT + M_MOVED_IN] += m;
+                arrive_cohorts(w, s, a, mv->to, year, part, m);
+                if (s->tiers[mv->to].validity && w->N[mv->to] > COHORT_COUNT_MAX)
+                    return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with "
+                                   "validity", s->tiers[mv->to].file, s->tiers[mv->to].line,
+                                   s->tiers[mv->to].name);
+            }
+        }
+        m0 += ev->n_moves;
+    }
+    return 0;
+}
+
+/* Steps (1) to (3) for the cohorts of tier k, after its totals were drawn:
+ * which cohorts the exits and promotions came from, then the re-review.
+ * Returns the firms renewed; *expired gets the rest of the cohort due. */
+static int64_t review(engine_ws *w, const scenario *s, gsl_rng *r, size_t k, size_t y,
+                      int64_t exits, int64_t *expired)
+{
+    const ts_tier *tier = &s->tiers[k];
+    size_t n = (size_t)tier->validity + 1;
+    int year = s->start_year + (int)y;
+    int64_t *c = w->coh + w->coh_start[k];
+    draw_subset(r, c, n, exits, w->part);
+    for (size_t j = 0; j < n; j++) {
+        c[j] -= w->part[j];
+        w->avail[j] = c[j];
+    }
+    /* Each survivor goes to at most one transition: the selected ones leave
+     * `avail`; of those, the promoted (after the quota) a uniform subset. */
+    for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
+        size_t t = w->out_list[i];
+        if (w->moved[t] == 0)
+            continue;
+        draw_subset(r, w->avail, n, w->moved[t], w->sel);
+        for (size_t j = 0; j < n; j++)
+            w->avail[j] -= w->sel[j];
+        if (s->transitions[t].keep || w->promoted[t] == 0)
+            continue;
+        if (w->promoted[t] < w->moved[t])
+            draw_subset(r, w->sel, n, w->promoted[t], w->part);
+        else
+            memcpy(w->part, w->sel, n * sizeof *w->part);
+        for (size_t j = 0; j < n; j++)
+            c[j] -= w->part[j];
+    }
+    size_t due = slot_of(s, k, year - tier->validity);
+    int64_t renewed = (int64_t)draw_binomial(w, r, w->v->renewal[y * w->n_tiers + k], c[due]);
+    *expired = c[due] - renewed;
+    c[due] = 0;
+    c[slot_of(s, k, year)] += renewed;
+    return renewed;
+}
+
+/* Steps (1), (2), (4) and, with validity, (3) for tier k in year index y. */
+static int update_tier(engine_ws *w, const scenario *s, gsl_rng *rk, size_t k, size_t y,
+                       int64_t *row, ts_err *err)
+{
+    size_t K = w->n_tiers, T = w->n_trans;
+    const yearly *v = w->v;
+    const double *rate = v->rate + y * T;
+    int64_t n = w->N[k];
+    int64_t x = (int64_t)draw_binomial(w, rk, v->exit[y * K + k], n);
+    int64_t left = n - x;
+    double left_p = 1.0;
+    w->N_next[k] -= x;
+    row[k * M_COUNT + M_EXITS] = x;
+    for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
+        size_t t = w->out_list[i];
+        double rt = rate[t];
+        int64_t m = 0;
+        if (left > 0 && rt > 0.0) {
+            double p = left_p > rt ? rt / left_p : 1.0;
+            m = (int64_t)draw_binomial(w, rk, p, left);
+        }
+        left -= m;
+        left_p -= rt;
+        double q = v->quota[y * T + t];
+        w->moved[t] = m;
+        w->promoted[t] = q >= 0.0 && (double)m > q ? (int64_t)q : m;
+    }
+    double mu = v->inflow[y * K + k], disp = v->disp[y * K + k];
+    /* Over-dispersion: a Gamma(1/phi, phi) multiplier of mean 1 makes the
+     * count negative binomial with variance mu + phi mu^2. */
+    if (disp > 0.0 && mu > 0.0) {
+        mu *= gsl_ran_gamma(rk, 1.0 / disp, disp);
+        if (!(mu <= ENGINE_MEAN_MAX))
+            return ts_errf(err, "%s:%d: tier '%s': inflow mean %.6g in %d is above 2^52 (the "
+                           "dispersion is too large)", s->tiers[k].file, s->tiers[k].line,
+                           s->tiers[k].name, mu, s->start_year + (int)y);
+    }
+    int64_t inflow = (int64_t)draw_poisson(w, rk, mu);
+    double cap = v->iquota[y * K + k];
+    if (cap >= 0.0 && (double)inflow > cap)
+        inflow = (int64_t)cap;
+    row[k * M_COUNT + M_INFLOW] = inflow;
+    if (s->tiers[k].validity) {
+        int64_t expired;
+        row[k * M_COUNT + M_RENEWED] = review(w, s, rk, k, y, x, &expired);
+        row[k * M_COUNT + M_EXPIRED] = expired;
+        w->N_next[k] -= expired;
+        if (s->tiers[k].expire_to >= 0)
+            w->arrive[s->tiers[k].expire_to] += expired;
+    }
+    return 0;
+}
+
+int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
+               int *capped, ts_err *err)
+{
+    size_t K = w->n_tiers, T = w->n_trans, Y = w->n_years;
+    int c = yearly_fill(w->v, s, theta, err);
+    if (c < 0)
+        return -1;
+    *capped = c;
+    if (start_stocks(w, s, theta, err) < 0)
+        return -1;
     /* Common random numbers, draw by draw: with the fast samplers every
      * (year, tier) draws from its own substream of the replication's chance
      * stream, so a parameter that changes how many uniforms one tier's
@@ -238,10 +433,13 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
         sub_seed = ((uint64_t)gsl_rng_get(r) << 32) | (uint64_t)gsl_rng_get(r);
     for (size_t y = 0; y < Y; y++) {
         int64_t *row = out + y * K * M_COUNT;
-        const double *rate = w->rate + y * T;
+        int year = s->start_year + (int)y;
+        memset(row, 0, K * M_COUNT * sizeof *row);
+        if (s->n_events && run_events(w, s, r, sub_seed, y, row, err) < 0)
+            return -1;
         for (size_t k = 0; k < K; k++) {
-            row[k * M_COUNT + M_PROMOTED_IN] = 0;
             w->N_next[k] = w->N[k];
+            w->arrive[k] = 0;
         }
         for (size_t k = 0; k < K; k++) {
             gsl_rng *rk = r;
@@ -249,42 +447,12 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
                 rng_seed_stream(w->sub, sub_seed, (uint64_t)(y * K + k));
                 rk = w->sub;
             }
-            int64_t n = w->N[k];
-            int64_t x = (int64_t)draw_binomial(w, rk, w->exit[y * K + k], n);
-            int64_t left = n - x;
-            double left_p = 1.0;
-            w->N_next[k] -= x;
-            row[k * M_COUNT + M_EXITS] = x;
-            for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
-                size_t t = w->out_list[i];
-                double rt = rate[t];
-                int64_t m = 0;
-                if (left > 0 && rt > 0.0) {
-                    double p = left_p > rt ? rt / left_p : 1.0;
-                    m = (int64_t)draw_binomial(w, rk, p, left);
-                }
-                left -= m;
-                left_p -= rt;
-                if (w->quota[t] >= 0 && m > w->quota[t])
-                    m = w->quota[t];
-                w->moved[t] = m;
-            }
-            double mu = w->mu[y * K + k];
-            /* Over-dispersion: a Gamma(1/phi, phi) multiplier of mean 1 makes
-             * the count negative binomial with variance mu + phi mu^2. */
-            if (w->disp[k] > 0.0 && mu > 0.0) {
-                mu *= gsl_ran_gamma(rk, 1.0 / w->disp[k], w->disp[k]);
-                if (!(mu <= ENGINE_MEAN_MAX))
-                    return ts_errf(err, "%s:%d: tier '%s': inflow mean %.6g in %d is above "
-                                   "2^52 (the dispersion is too large)", s->tiers[k].file,
-                                   s->tiers[k].line, s->tiers[k].name, mu,
-                                   s->start_year + (int)y);
-            }
-            row[k * M_COUNT + M_INFLOW] = (int64_t)draw_poisson(w, rk, mu);
+            if (update_tier(w, s, rk, k, y, row, err) < 0)
+                return -1;
         }
         for (size_t t = 0; t < T; t++) {
             const ts_transition *tr = &s->transitions[t];
-            int64_t m = w->moved[t];
+            int64_t m = w->promoted[t];
             if (!tr->keep)
                 w->N_next[tr->from] -= m;
             int64_t *in = &row[tr->to * M_COUNT + M_PROMOTED_IN];
@@ -294,15 +462,21 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
         }
         for (size_t k = 0; k < K; k++) {
             int64_t add = row[k * M_COUNT + M_PROMOTED_IN] + row[k * M_COUNT + M_INFLOW];
-            if (add > ENGINE_COUNT_MAX - w->N_next[k] || add > ENGINE_COUNT_MAX - w->newc[k])
+            int64_t arrive = w->arrive[k];
+            if (add > ENGINE_COUNT_MAX - w->N_next[k] - arrive || add > ENGINE_COUNT_MAX - w->newc[k])
                 return overflow(s, k, y, err);
-            w->N[k] = w->N_next[k] + add;
+            w->N[k] = w->N_next[k] + add + arrive;
             w->newc[k] += add;
+            if (s->tiers[k].validity) {
+                if (w->N[k] > COHORT_COUNT_MAX)
+                    return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with "
+                                   "validity", s->tiers[k].file, s->tiers[k].line,
+                                   s->tiers[k].name);
+                w->coh[w->coh_start[k] + slot_of(s, k, year)] += add + arrive;
+            }
+            row[k * M_COUNT + M_MOVED_IN] += arrive;
             row[k * M_COUNT + M_STOCK] = w->N[k];
             row[k * M_COUNT + M_NEW] = w->newc[k];
-            row[k * M_COUNT + M_EXPIRED] = 0;
-            row[k * M_COUNT + M_RENEWED] = 0;
-            row[k * M_COUNT + M_MOVED_IN] = 0;
             row[k * M_COUNT + M_CUMULATIVE] = s->tiers[k].cumulative_start + w->newc[k];
         }
     }

@@ -18,6 +18,7 @@ typedef struct {
     double *theta;
     int64_t *out;
     hist **hists;
+    const unsigned char *derived;   /* runner_run's: the measures summarised at the end */
     uint64_t *met_by_year;
     uint64_t met_all, capped, reps;
     int failed;
@@ -104,7 +105,7 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
     /* hist_add grows a histogram only when a value lands outside the span
      * seen so far: a bounded number of times per run, not per replication. */
     for (size_t i = 0; i < n_out; i++)
-        if (hist_add(t->hists[i], t->out[i], 1) < 0)
+        if (!t->derived[i] && hist_add(t->hists[i], t->out[i], 1) < 0)
             return ts_errf(err, "out of memory");
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
@@ -169,15 +170,24 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
 
     thread_ws *ws = calloc((size_t)nthreads, sizeof *ws);
     runner_result *res = calloc(1, sizeof *res);
-    if (!ws || !res) {
+    unsigned char *derived = malloc(n_out + 1);
+    if (!ws || !res || !derived) {
         free(ws);
         free(res);
+        free(derived);
         return ts_errf(err, "out of memory");
     }
+    /* A measure that is always 0, or always `new`, costs nothing per
+     * replication: its histogram is made once at the end. */
+    for (size_t i = 0; i < n_out; i++)
+        derived[i] = (unsigned char)engine_measure_kind(s, (i / M_COUNT) % s->n_tiers,
+                                                        (ts_measure)(i % M_COUNT));
     int rc = 0;
-    for (int i = 0; i < nthreads && rc == 0; i++)
+    for (int i = 0; i < nthreads && rc == 0; i++) {
         if (thread_ws_init(&ws[i], s, o) < 0)
             rc = ts_errf(err, "out of memory");
+        ws[i].derived = derived;
+    }
 
     /* The first failing replication (lowest index) names the error, so the
      * message does not depend on thread scheduling. */
@@ -250,7 +260,16 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
             res->capped += ws[i].capped;
             res->replications += ws[i].reps;
         }
+        for (size_t h = 0; h < n_out && rc == 0; h++) {
+            int ok = derived[h] == ENGINE_ZERO    ? hist_add(res->hists[h], 0, res->replications)
+                     : derived[h] == ENGINE_AS_NEW ? hist_merge(res->hists[h],
+                                                                res->hists[h - h % M_COUNT + M_NEW])
+                                                   : 0;
+            if (ok < 0)
+                rc = ts_errf(err, "out of memory");
+        }
     }
+    free(derived);
     for (int i = 0; i < nthreads; i++)
         thread_ws_free(&ws[i], n_out);
     free(ws);

@@ -486,6 +486,196 @@ static void test_parameter_draws(void)
     scenario_free(s);
 }
 
+
+/* ------------------------------------------------ certificates (issue 11) */
+
+typedef struct {
+    mom stock[4], renewed[4], expired[4], inflow[4], moved[4], b_stock[4], b_renewed[4];
+    int64_t a0;         /* with check_balance: a's start stock (nothing else leaves a) */
+    int check_balance, consistent;
+} cert_ctx;
+
+static void visit_cert(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    cert_ctx *c = vctx;
+    size_t Y = scenario_years(s);
+    int has_b = scenario_find_tier(s, "b") >= 0;
+    for (size_t y = 0; y < Y && y < 4; y++) {
+        mom_add(&c->stock[y], (double)at(s, out, y, "a", M_STOCK));
+        mom_add(&c->renewed[y], (double)at(s, out, y, "a", M_RENEWED));
+        mom_add(&c->expired[y], (double)at(s, out, y, "a", M_EXPIRED));
+        mom_add(&c->inflow[y], (double)at(s, out, y, "a", M_INFLOW));
+        if (has_b) {
+            mom_add(&c->moved[y], (double)at(s, out, y, "b", M_MOVED_IN));
+            mom_add(&c->b_stock[y], (double)at(s, out, y, "b", M_STOCK));
+            mom_add(&c->b_renewed[y], (double)at(s, out, y, "b", M_RENEWED));
+        }
+        /* Renewals are not new; the balance holds without them. */
+        int64_t prev = y ? at(s, out, y - 1, "a", M_STOCK) : c->a0;
+        if (at(s, out, y, "a", M_NEW) != at(s, out, y, "a", M_CUMULATIVE) ||
+            (c->check_balance &&
+             at(s, out, y, "a", M_STOCK) != prev - at(s, out, y, "a", M_EXITS) -
+                                                at(s, out, y, "a", M_EXPIRED) +
+                                                at(s, out, y, "a", M_INFLOW)))
+            c->consistent = 0;
+    }
+}
+
+/* One cohort of 137, due in the first year (certified V = 2 years before
+ * the start), renewed with p = 0.2385: R1 ~ Bin(137, p); R1 is due again two
+ * years later, so the stock of the third year is Bin(137, p^2). */
+static void test_cohort_through_review(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2024\n"
+                       "[tier a]\nstock = 137\nvalidity = 2\nstock_cohorts = 0, 137\n"
+                       "renewal = 0.2385\n");
+    cert_ctx c;
+    memset(&c, 0, sizeof c);
+    c.consistent = c.check_balance = 1;
+    c.a0 = 137;
+    simulate(s, ENGINE_FAST, 41, REPS, visit_cert, &c);
+    double p = 0.2385;
+    check_mean_var("renewed in year 1", &c.renewed[0], 137 * p, 137 * p * (1 - p));
+    check_mean_var("expired in year 1", &c.expired[0], 137 * (1 - p), 137 * p * (1 - p));
+    check_mean_var("stock after year 2 (nothing due)", &c.stock[1], 137 * p, 137 * p * (1 - p));
+    CU_ASSERT_EQUAL(c.renewed[1].s1, 0);
+    check_mean_var("stock after year 3", &c.stock[2], 137 * p * p, 137 * p * p * (1 - p * p));
+    CU_ASSERT(c.consistent);
+    scenario_free(s);
+}
+
+/* The cap on yearly entries: E[min(N, Q)] and its variance, N ~ Poisson(7.3),
+ * Q = 5, summed from the pmf. */
+static void test_inflow_quota(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\ninflow = 7.3\ninflow_quota = 5\n");
+    cert_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 43, REPS, visit_cert, &c);
+    double e = 0, e2 = 0;
+    for (unsigned k = 0; k < 200; k++) {
+        double v = k < 5 ? k : 5, pk = gsl_ran_poisson_pdf(k, 7.3);
+        e += v * pk;
+        e2 += v * v * pk;
+    }
+    check_mean_var("min(Poisson(7.3), 5)", &c.inflow[0], e, e2 - e * e);
+    scenario_free(s);
+}
+
+/* A value by year with growth: inflow 10 growing 10 %, then 20 from 2024
+ * on, growing from there: means 10, 11, 20, 22 (Poisson: variance = mean). */
+static void test_value_by_year(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\ninflow = 10\ninflow_growth = 10%\ninflow@2024 = 20\n");
+    cert_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 47, REPS, visit_cert, &c);
+    static const double mean[4] = {10, 11, 20, 22};
+    for (int y = 0; y < 4; y++) {
+        char what[64];
+        snprintf(what, sizeof what, "inflow in %d", 2022 + y);
+        check_mean_var(what, &c.inflow[y], mean[y], mean[y]);
+    }
+    CU_ASSERT_EQUAL(scenario_find_param(s, "tier.a.inflow@2024") == TS_NO_PARAM, 0);
+    scenario_free(s);
+}
+
+/* A move with cohorts: 200 firms of a, all due in the first year, 30 % moved
+ * to b at its start.  Same validity: they keep their certificate year and b
+ * (renewal 1) renews every one of them; a (renewal 0) loses the rest.  With
+ * another validity in b they start a certificate of 2022 there: not due. */
+static void test_move_with_cohorts(void)
+{
+    for (int same = 1; same >= 0; same--) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                 "[tier a]\nstock = 200\nvalidity = 3\nstock_cohorts = 0, 0, 200\n"
+                 "[tier b]\nvalidity = %d\nrenewal = 1\n"
+                 "[event merge]\nyear = 2022\nmove = a -> b : 0.3\n", same ? 3 : 2);
+        scenario *s = load(text);
+        cert_ctx c;
+        memset(&c, 0, sizeof c);
+        simulate(s, ENGINE_FAST, 53, REPS, visit_cert, &c);
+        check_mean_var("moved in", &c.moved[0], 60, 200 * 0.3 * 0.7);
+        check_mean_var("b's stock", &c.b_stock[0], 60, 200 * 0.3 * 0.7);
+        if (same)
+            check_mean_var("b renews the moved cohort", &c.b_renewed[0], 60, 200 * 0.3 * 0.7);
+        else
+            CU_ASSERT_EQUAL(c.b_renewed[0].s1, 0);
+        CU_ASSERT_EQUAL(c.stock[0].s1, 0); /* a's firms all expired or moved */
+        check_mean_var("a's expired", &c.expired[0], 140, 200 * 0.3 * 0.7);
+        scenario_free(s);
+    }
+}
+
+/* expire_to: the expired enter the other tier, counted as moved_in there. */
+static void test_expire_to(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 300\nvalidity = 1\nrenewal = 0.6\nexpire_to = b\n"
+                       "[tier b]\n");
+    cert_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 59, REPS, visit_cert, &c);
+    check_mean_var("expired to b", &c.moved[0], 120, 300 * 0.6 * 0.4);
+    check_mean_var("b's stock", &c.b_stock[0], 120, 300 * 0.6 * 0.4);
+    check_mean_var("a renewed", &c.stock[0], 180, 300 * 0.6 * 0.4);
+    scenario_free(s);
+}
+
+/* Nothing expires (validity beyond the horizon): every count is the one the
+ * same scenario gives without cohorts, replication by replication -- the
+ * cohort draws come after the totals on each (year, tier) substream. */
+static void test_cohorts_change_nothing_until_review(void)
+{
+    static const char base[] =
+        "[scenario]\nname = t\nstart_year = 2022\nend_year = 2024\n"
+        "[tier a]\nstock = 400\ninflow = 30\nexit = beta(2, 30)\n%s"
+        "[tier b]\nstock = 20\nexit = 0.05\n%s"
+        "[transition a -> b]\nrate = uniform(0.02, 0.08)\nquota = 15\n"
+        "[transition b -> c]\nrate = 0.1\nkeep = yes\n[tier c]\n";
+    char plain[1024], certs[1024];
+    snprintf(plain, sizeof plain, base, "", "");
+    snprintf(certs, sizeof certs, base, "validity = 10\nstock_cohorts = 400\n",
+             "validity = 10\nstock_cohorts = 20\n");
+    scenario *s0 = load(plain), *s1 = load(certs);
+    engine_ws *w0 = engine_alloc(s0, ENGINE_FAST), *w1 = engine_alloc(s1, ENGINE_FAST);
+    gsl_rng *r0 = gsl_rng_alloc(rng_xoshiro256pp), *r1 = gsl_rng_alloc(rng_xoshiro256pp);
+    double *th0 = calloc(s0->n_params, sizeof *th0), *th1 = calloc(s1->n_params, sizeof *th1);
+    size_t n = engine_out_len(s0);
+    int64_t *o0 = calloc(n, sizeof *o0), *o1 = calloc(n, sizeof *o1);
+    CU_ASSERT_FATAL(w0 && w1 && r0 && r1 && th0 && th1 && o0 && o1);
+    /* s1 has two more parameters (the renewals, fixed at 0): fixed values
+     * draw no random numbers, so both streams stay in step. */
+    rng_seed_stream(r0, 61, 0);
+    rng_seed_stream(r1, 61, 0);
+    int same = 1;
+    for (int i = 0; i < 2000; i++) {
+        int c0, c1;
+        ts_err err;
+        engine_draw(s0, r0, th0);
+        engine_draw(s1, r1, th1);
+        CU_ASSERT_EQUAL_FATAL(engine_run(w0, s0, th0, r0, o0, &c0, &err), 0);
+        CU_ASSERT_EQUAL_FATAL(engine_run(w1, s1, th1, r1, o1, &c1, &err), 0);
+        same &= memcmp(o0, o1, n * sizeof *o0) == 0;
+    }
+    CU_ASSERT(same);
+    free(o0);
+    free(o1);
+    free(th0);
+    free(th1);
+    gsl_rng_free(r0);
+    gsl_rng_free(r1);
+    engine_free(w0);
+    engine_free(w1);
+    scenario_free(s0);
+    scenario_free(s1);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -501,6 +691,12 @@ int main(void)
         {"rates summing above 1 are capped", test_capping},
         {"overflow is an error", test_overflow_is_an_error},
         {"parameter draws", test_parameter_draws},
+        {"a cohort through re-review", test_cohort_through_review},
+        {"inflow_quota caps a Poisson inflow", test_inflow_quota},
+        {"a value by year with growth", test_value_by_year},
+        {"a move keeps or restarts certificates", test_move_with_cohorts},
+        {"expire_to", test_expire_to},
+        {"cohorts change nothing until a review", test_cohorts_change_nothing_until_review},
         {NULL, NULL},
     };
     return tu_run("engine", tests);
