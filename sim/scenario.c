@@ -2469,8 +2469,10 @@ size_t scenario_years(const scenario *s)
 int scenario_period_end(const scenario *s, int y)
 {
     /* Update y runs from month m of y to month m - 1 of y + 1 (December of
-     * y when m is January): y * 12 + (m - 1) + 11. */
-    return y * 12 + s->start_month + 10;
+     * y when m is January): y * 12 + (m - 1) + 11.  A scenario not made by
+     * the parser (start_month 0) starts in January. */
+    int m = s->start_month >= 1 ? s->start_month : 1;
+    return y * 12 + m + 10;
 }
 
 void scenario_month_format(int ym, char *buf, size_t len)
