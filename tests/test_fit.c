@@ -579,6 +579,84 @@ static void test_mean_expire_to_and_cumulative(void)
     scenario_free(s);
 }
 
+/* The engine and the fit share one model: without caps every step is
+ * linear in the counts, so the recursion's prediction of each row is the
+ * engine's mean exactly.  Cohorts (stock_cohorts, renewal and renewal@2025,
+ * expire_to into a tier without validity), events of both kinds (same
+ * validity: certificates kept; other validity: certificates of the year),
+ * a keep = yes promotion into a tier with validity, a rate@2024, inflow@2025
+ * with growth, cumulative_start: every measure of every tier and year within
+ * 5 standard errors of the mean of 20000 replications (156 rows). */
+static void test_mean_is_the_engine_mean(void)
+{
+    scenario *s = load("[scenario]\nname = xc\nstart_year = 2022\nend_year = 2027\n"
+                       "[tier a]\nstock = 1370\nvalidity = 3\nstock_cohorts = 137, 411, 822\n"
+                       "renewal = 0.6137\nrenewal@2025 = 0.4\ninflow = 213\ninflow_growth = 7%\n"
+                       "inflow@2025 = 300\nexit = 0.0385\nexpire_to = c\n"
+                       "[tier b]\nvalidity = 3\nrenewal = 0.5\nexit = 0.02\n"
+                       "[tier c]\nstock = 97\ninflow = 41\nexit = 0.1\ncumulative_start = 413\n"
+                       "[tier d]\nvalidity = 2\nrenewal = 0.7\n"
+                       "[transition a -> d]\nrate = 0.0713\nkeep = yes\n"
+                       "[transition c -> b]\nrate = 0.05\nrate@2024 = 0.1\n"
+                       "[event reform]\nyear = 2023\nmove = a -> b : 0.3, a -> c : 0.1\n"
+                       "move = a -> d : 20%\n"
+                       "[event later]\nyear = 2025\nmove = c -> a : 0.137\n");
+    static const hist_measure meas[] = {HIST_STOCK,   HIST_NEW,      HIST_EXITS,     HIST_EXPIRED,
+                                        HIST_RENEWED, HIST_MOVED_IN, HIST_CUMULATIVE};
+    static const int engine_m[] = {M_STOCK, -1, M_EXITS, M_EXPIRED, M_RENEWED, M_MOVED_IN,
+                                   M_CUMULATIVE};
+    const size_t K = s->n_tiers, Y = scenario_years(s), NM = 7, R = 20000;
+    double *sum = calloc(Y * K * NM, sizeof *sum), *sq = calloc(Y * K * NM, sizeof *sq);
+    CU_ASSERT_FATAL(sum && sq);
+    sim m;
+    sim_init(&m, s);
+    for (size_t rep = 0; rep < R; rep++) {
+        sim_run(&m, 70000 + rep);
+        for (size_t y = 0; y < Y; y++)
+            for (size_t k = 0; k < K; k++) {
+                const int64_t *o = m.out + (y * K + k) * M_COUNT;
+                for (size_t j = 0; j < NM; j++) {
+                    double v = engine_m[j] < 0 ? (double)(o[M_INFLOW] + o[M_PROMOTED_IN])
+                                               : (double)o[engine_m[j]];
+                    sum[(y * K + k) * NM + j] += v;
+                    sq[(y * K + k) * NM + j] += v * v;
+                }
+            }
+    }
+    /* One row per history: a stock or cumulative row would be the starting
+     * level of the rows after it. */
+    size_t compared = 0;
+    double worst = 0;
+    for (size_t y = 0; y < Y; y++)
+        for (size_t k = 0; k < K; k++)
+            for (size_t j = 0; j < NM; j++) {
+                if ((meas[j] == HIST_EXPIRED || meas[j] == HIST_RENEWED) && !s->tiers[k].validity)
+                    continue;
+                history *h = hist_new("mem.csv");
+                row_add(h, s, s->start_year + (int)y, s->tiers[k].name, meas[j], 1, 1);
+                double *p = predict_all(s, h);
+                size_t i = (y * K + k) * NM + j;
+                double mean = sum[i] / (double)R;
+                double se = sqrt(fmax(sq[i] / (double)R - mean * mean, 0) / (double)R);
+                double z = se > 0 ? (p[0] - mean) / se : (fabs(p[0] - mean) < 1e-9 ? 0 : INFINITY);
+                if (!(fabs(z) < 5))
+                    fprintf(stderr, "\n  %d %s %s: engine %.4f (se %.4f), recursion %.4f\n",
+                            s->start_year + (int)y, s->tiers[k].name,
+                            history_measure_names[meas[j]], mean, se, p[0]);
+                CU_ASSERT(fabs(z) < 5);
+                worst = fmax(worst, fabs(z));
+                compared++;
+                free(p);
+                history_free(h);
+            }
+    printf("\n    %zu rows, largest |z| %.2f\n    ", compared, worst);
+    CU_ASSERT(compared > 100);
+    sim_free(&m);
+    free(sum);
+    free(sq);
+    scenario_free(s);
+}
+
 /* An observed stock replaces the predicted level and keeps the predicted
  * shares of its certificate cohorts: 137 firms in cohorts 0, 0, 137 renew
  * 0.2385 in 2022; an observed 41 at the end of 2022 (the prediction was
@@ -1794,6 +1872,7 @@ int main(void)
         {"mean: a move with cohorts", test_mean_move_with_cohorts},
         {"mean: expire_to and cumulative", test_mean_expire_to_and_cumulative},
         {"mean: an observed level keeps its cohorts' shares", test_mean_observed_level},
+        {"mean: the engine's mean, without caps", test_mean_is_the_engine_mean},
         {"recovery: renewal, an @YEAR inflow and a move (dated)",
          test_recover_renewal_year_value_and_move},
         {"recovery: one tier, inflow and exit (CSV)", test_recover_single_tier},
