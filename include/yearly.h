@@ -27,6 +27,9 @@ typedef struct {
     /* [m]: the m-th move of all events, events in file order: its fraction,
      * the fractions out of one tier of one event scaled down to sum to 1. */
     double *move;
+    /* Tier k's outgoing transitions: out_list[out_start[k] .. out_start[k+1]),
+     * in transition order. */
+    size_t *out_start, *out_list;
 } yearly;
 
 yearly *yearly_alloc(const scenario *s);

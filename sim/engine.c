@@ -65,7 +65,6 @@ int engine_measure_kind(const scenario *s, size_t k, ts_measure m)
 struct engine_ws {
     engine_samplers samplers;
     size_t n_tiers, n_trans, n_years;
-    size_t *out_start, *out_list;   /* outgoing transitions of tier k: out_list[out_start[k] .. out_start[k+1]) */
     int64_t *N, *N_next, *newc, *moved, *promoted;
     int64_t *arrive;                /* per tier: expire_to arrivals of the year */
     /* Certificate cohorts: tier k's V + 1 slots coh[coh_start[k] ..], the
@@ -87,8 +86,6 @@ void engine_free(engine_ws *w)
 {
     if (!w)
         return;
-    free(w->out_start);
-    free(w->out_list);
     free(w->N);
     free(w->N_next);
     free(w->newc);
@@ -124,8 +121,6 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     }
     if (w->coh_start)
         w->coh_start[K] = slots;
-    w->out_start = calloc(K + 1, sizeof *w->out_start);
-    w->out_list = calloc(T + 1, sizeof *w->out_list);
     w->N = calloc(K, sizeof *w->N);
     w->N_next = calloc(K, sizeof *w->N_next);
     w->newc = calloc(K, sizeof *w->newc);
@@ -138,20 +133,11 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     w->part = calloc(vmax + 1, sizeof *w->part);
     w->v = yearly_alloc(s);
     w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
-    if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->out_start ||
-        !w->out_list || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
+    if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
         !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->v) {
         engine_free(w);
         return NULL;
     }
-    size_t n = 0;
-    for (size_t k = 0; k < K; k++) {
-        w->out_start[k] = n;
-        for (size_t t = 0; t < T; t++)
-            if (s->transitions[t].from == k)
-                w->out_list[n++] = t;
-    }
-    w->out_start[K] = n;
     return w;
 }
 
@@ -337,8 +323,8 @@ static int64_t review(engine_ws *w, const scenario *s, gsl_rng *r, size_t k, siz
     }
     /* Each survivor goes to at most one transition: the selected ones leave
      * `avail`; of those, the promoted (after the quota) a uniform subset. */
-    for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
-        size_t t = w->out_list[i];
+    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++) {
+        size_t t = w->v->out_list[i];
         if (w->moved[t] == 0)
             continue;
         draw_subset(r, w->avail, n, w->moved[t], w->sel);
@@ -374,8 +360,8 @@ static int update_tier(engine_ws *w, const scenario *s, gsl_rng *rk, size_t k, s
     double left_p = 1.0;
     w->N_next[k] -= x;
     row[k * M_COUNT + M_EXITS] = x;
-    for (size_t i = w->out_start[k]; i < w->out_start[k + 1]; i++) {
-        size_t t = w->out_list[i];
+    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++) {
+        size_t t = w->v->out_list[i];
         double rt = rate[t];
         int64_t m = 0;
         if (left > 0 && rt > 0.0) {

@@ -26,11 +26,21 @@ yearly *yearly_alloc(const scenario *s)
     v->rate = calloc(Y * T + 1, sizeof *v->rate);
     v->quota = calloc(Y * T + 1, sizeof *v->quota);
     v->move = calloc(M + 1, sizeof *v->move);
+    v->out_start = calloc(K + 1, sizeof *v->out_start);
+    v->out_list = calloc(T + 1, sizeof *v->out_list);
     if (!v->inflow || !v->disp || !v->iquota || !v->exit || !v->renewal || !v->rate ||
-        !v->quota || !v->move) {
+        !v->quota || !v->move || !v->out_start || !v->out_list) {
         yearly_free(v);
         return NULL;
     }
+    size_t n = 0;
+    for (size_t k = 0; k < K; k++) {
+        v->out_start[k] = n;
+        for (size_t t = 0; t < T; t++)
+            if (s->transitions[t].from == k)
+                v->out_list[n++] = t;
+    }
+    v->out_start[K] = n;
     return v;
 }
 
@@ -46,6 +56,8 @@ void yearly_free(yearly *v)
     free(v->rate);
     free(v->quota);
     free(v->move);
+    free(v->out_start);
+    free(v->out_list);
     free(v);
 }
 
@@ -131,20 +143,19 @@ static void apply_policies(yearly *v, const scenario *s, const double *theta)
 
 /* Each of tier k's outgoing rates capped at 1, their sum scaled down to 1.
  * 1 when the sum had to be scaled. */
-static int cap_rates(yearly *v, const scenario *s, size_t y, size_t k)
+static int cap_rates(yearly *v, size_t y, size_t k)
 {
     double sum = 0.0, *rate = v->rate + y * v->n_trans;
-    for (size_t t = 0; t < v->n_trans; t++)
-        if (s->transitions[t].from == k) {
-            if (rate[t] > 1.0)
-                rate[t] = 1.0;
-            sum += rate[t];
-        }
+    for (size_t i = v->out_start[k]; i < v->out_start[k + 1]; i++) {
+        double *r = &rate[v->out_list[i]];
+        if (*r > 1.0)
+            *r = 1.0;
+        sum += *r;
+    }
     if (!(sum > 1.0))
         return 0;
-    for (size_t t = 0; t < v->n_trans; t++)
-        if (s->transitions[t].from == k)
-            rate[t] /= sum;
+    for (size_t i = v->out_start[k]; i < v->out_start[k + 1]; i++)
+        rate[v->out_list[i]] /= sum;
     return 1;
 }
 
@@ -174,13 +185,37 @@ static int cap_moves(yearly *v, const scenario *s, const double *theta)
     return capped;
 }
 
+/* The yearly values of a tier without @YEAR values: one lookup each, the
+ * inflow mean as inflow * (1 + g)^y -- this runs once per replication. */
+static int constant_tier(const ts_tier *t)
+{
+    return t->inflow.n == 1 && t->growth.n == 1 && t->dispersion.n == 1 && t->exit.n == 1 &&
+           t->inflow_quota.n <= 1 && t->renewal.n <= 1;
+}
+
 int yearly_fill(yearly *v, const scenario *s, const double *theta, ts_err *err)
 {
     size_t K = v->n_tiers, T = v->n_trans, Y = v->n_years;
-    for (size_t y = 0; y < Y; y++) {
-        int year = s->start_year + (int)y;
-        for (size_t k = 0; k < K; k++) {
-            const ts_tier *tier = &s->tiers[k];
+    for (size_t k = 0; k < K; k++) {
+        const ts_tier *tier = &s->tiers[k];
+        if (constant_tier(tier)) {
+            double base = theta[tier->inflow.steps[0].p], g = theta[tier->growth.steps[0].p];
+            double disp = theta[tier->dispersion.steps[0].p], exit = theta[tier->exit.steps[0].p];
+            double cap = whole_cap(&tier->inflow_quota, s->start_year, theta);
+            double renewal = tier->validity ? value_at(&tier->renewal, s->start_year, theta, 0.0)
+                                            : 0.0;
+            for (size_t y = 0; y < Y; y++) {
+                size_t i = y * K + k;
+                v->inflow[i] = base * pow(1.0 + g, (double)y);
+                v->disp[i] = disp;
+                v->iquota[i] = cap;
+                v->exit[i] = exit;
+                v->renewal[i] = renewal;
+            }
+            continue;
+        }
+        for (size_t y = 0; y < Y; y++) {
+            int year = s->start_year + (int)y;
             size_t i = y * K + k;
             v->inflow[i] = inflow_mean(tier, s->start_year, year, theta);
             v->disp[i] = value_at(&tier->dispersion, year, theta, 0.0);
@@ -188,10 +223,16 @@ int yearly_fill(yearly *v, const scenario *s, const double *theta, ts_err *err)
             v->exit[i] = value_at(&tier->exit, year, theta, 0.0);
             v->renewal[i] = tier->validity ? value_at(&tier->renewal, year, theta, 0.0) : 0.0;
         }
-        for (size_t t = 0; t < T; t++) {
-            const ts_transition *tr = &s->transitions[t];
-            v->rate[y * T + t] = value_at(&tr->rate, year, theta, 0.0);
-            v->quota[y * T + t] = whole_cap(&tr->quota, year, theta);
+    }
+    for (size_t t = 0; t < T; t++) {
+        const ts_transition *tr = &s->transitions[t];
+        int constant = tr->rate.n == 1 && tr->quota.n <= 1;
+        double rate = theta[tr->rate.steps[0].p];
+        double quota = whole_cap(&tr->quota, s->start_year, theta);
+        for (size_t y = 0; y < Y; y++) {
+            int year = s->start_year + (int)y;
+            v->rate[y * T + t] = constant ? rate : value_at(&tr->rate, year, theta, 0.0);
+            v->quota[y * T + t] = constant ? quota : whole_cap(&tr->quota, year, theta);
         }
     }
     apply_policies(v, s, theta);
@@ -206,7 +247,7 @@ int yearly_fill(yearly *v, const scenario *s, const double *theta, ts_err *err)
                 return ts_errf(err, "%s:%d: tier '%s': inflow mean %.6g in %d is above 2^52 "
                                "(the growth is too large for the horizon)", s->tiers[k].file,
                                s->tiers[k].line, s->tiers[k].name, mu, s->start_year + (int)y);
-            capped |= cap_rates(v, s, y, k);
+            capped |= cap_rates(v, y, k);
         }
     capped |= cap_moves(v, s, theta);
     return capped;
