@@ -279,15 +279,21 @@ int fuzz_scenario(const uint8_t *data, size_t size)
 
 /* ------------------------------------------------------------ history */
 
-/* Three tiers over 2022-2025 (history years 1992-2025), with parameters to
- * fit so that an accepted history is also fitted. */
+/* Three tiers over 2022-2025 (history years 1992-2025, dates 1992-06 ..
+ * 2026-06, known until 2025-12 so that every year's rows are accepted and
+ * the months after it are refused), with parameters to fit so that an
+ * accepted history is also fitted, through every step of the mean
+ * recursion: cohorts and re-review (srdi), an inflow cap, a quota, an
+ * event. */
 static const char history_scenario[] =
-    "[scenario]\nname = fuzzh\nstart_year = 2022\nend_year = 2025\n"
+    "[scenario]\nname = fuzzh\nstart_year = 2022\nend_year = 2025\nknown_until = 2025-12\n"
     "[tier a]\nstock = 500\ninflow = fit\nexit = fit(beta(2, 30))\n"
-    "[tier b]\nstock = 41\n"
-    "[tier srdi]\nstock = 320\ninflow = fit(uniform(0, 50))\n"
+    "[tier b]\nstock = 41\ninflow_quota@2024 = 5\n"
+    "[tier srdi]\nstock = 320\ninflow = fit(uniform(0, 50))\nvalidity = 3\n"
+    "renewal = fit(beta(6, 4))\n"
     "[transition a -> b]\nrate = fit(beta(2, 50))\n"
-    "[transition b -> srdi]\nrate = 0.0385\nquota = 7\n";
+    "[transition b -> srdi]\nrate = 0.0385\nquota = 7\n"
+    "[event reform]\nyear = 2023\nmove = b -> srdi : 0.137\n";
 
 int fuzz_history(const uint8_t *data, size_t size)
 {

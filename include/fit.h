@@ -11,20 +11,34 @@
  * weighted nonlinear least squares (gsl_multifit_nlinear, trust region) of
  * the model's expected trajectory against an observed history.
  *
- * The expected trajectory is the exact mean recursion of the yearly update
- * (quotas as min(expected promotions, quota)), run from the first history
- * year.  A tier's level is known at the end of start_year - 1 (the scenario's
- * stock, at its mean) and at the end of every year the history gives its
- * stock; a known level is used as the starting point of the next year (so
- * each year is predicted from the observed level before it).  A history row
- * is fitted when the levels it depends on -- its tier's and, for `new` and
- * `stock`, the tiers promoting into it -- are known at the start of its year.
+ * The expected trajectory is the exact mean recursion of the yearly update,
+ * on the values yearly_fill puts in force in each update year (@YEAR values,
+ * the inflow's growth recursion), in DESIGN.md's order: events (moving the
+ * expected stocks by their fractions), exits, promotions, re-review of the
+ * cohort certified V years before (expected counts per certificate year,
+ * starting from scenario_cohorts of the stock), inflow.  Caps count as
+ * E[min(draw, Q)]: for an inflow_quota the Poisson (negative binomial with a
+ * dispersion) summed from its pmf; for a transition quota B ~ Binomial(n, p)
+ * out of the expected survivors n, linear between the whole numbers around
+ * n.  A year before start_year has start_year's values, its inflow carried
+ * back by the growth.  It is run from the first history year.  A tier's
+ * level is known at the end of start_year - 1 (the scenario's stock, at its
+ * mean; cumulative_start for the level `cumulative`) and at the end of every
+ * year the history gives its stock (or cumulative); a known level is used as
+ * the starting point of the next year (so each year is predicted from the
+ * observed level before it; an observed stock keeps the predicted shares of
+ * its certificate cohorts, and at the start the scenario's).  A history row
+ * is fitted when the levels it depends on -- its tier's and, for `new`,
+ * `stock`, `moved_in` and `cumulative`, those of the tiers moving or
+ * promoting into it -- are known at the start of its year.
  *
  * Free parameters are optimised on a scale that respects their bounds
- * (logit for probabilities, log for positive values, log(1 + g) for growth);
- * a prior enters as a Gaussian penalty (value - prior mean) / prior sd, so a
- * parameter the data do not touch comes out at its prior's mean and sd.  The
- * covariance is (J'J)^-1 at the optimum, mapped back to the natural scale. */
+ * (logit for probabilities, log for positive values, log(1 + g) for growth),
+ * chosen by the parameter's range, so `renewal`, event fractions and @YEAR
+ * values are treated as the keys they belong to; a prior enters as a
+ * Gaussian penalty (value - prior mean) / prior sd, so a parameter the data
+ * do not touch comes out at its prior's mean and sd.  The covariance is
+ * (J'J)^-1 at the optimum, mapped back to the natural scale. */
 
 typedef struct {
     size_t param;          /* index into s->params */
@@ -118,6 +132,14 @@ void fit_opts_default(fit_opts *o);
 int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_result **out,
             ts_err *err);
 void fit_result_free(fit_result *r);    /* NULL is a no-op */
+
+/* The mean recursion above at theta (a value for every parameter of s, as
+ * scenario_param_means gives them): pred[i] is the prediction of history row
+ * i and fitted[i] whether a fit would use it (its levels are known); a row
+ * that only gives the starting level gets NAN and 0.  -1 with yearly_fill's
+ * message when a mean is out of range. */
+int fit_predict(const scenario *s, const history *h, const double *theta, double *pred,
+                char *fitted, ts_err *err);
 
 /* Replaces every fitted parameter of s by its estimate: normal(estimate, se)
  * truncated to the parameter's range, or the estimate itself when se is 0

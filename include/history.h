@@ -8,20 +8,51 @@
 
 /* Observed history for calibration: HISTORY.csv with the columns
  * year,tier,measure,value[,sd][,source] (named by the header, in any order;
- * other columns are ignored).  measure is `stock` (the level at the end of
- * that year), `new` (entries during that year: inflow and promotions in) or
- * `exits` (during that year).  sd is optional: empty or absent means
- * Poisson-like, sqrt(max(value, 1)). */
+ * other columns are ignored; the date column may be named `as_of` instead of
+ * `year`).
+ *
+ * Dates.  A row is dated `YYYY-MM`, or `YYYY`, which means YYYY-12: the
+ * date of the level it reports, or the end of the period its count covers.
+ * It is matched to the nearest period end of an update year
+ * (scenario_period_end: for start = 2022-07, update 2022 ends 2023-06; for
+ * the default January start, update Y ends YYYY-12, so a bare year is that
+ * update year, as it always was); a tie goes to the later period end.  The
+ * update years a history may hold run from start_year - HISTORY_YEARS_BEFORE
+ * to end_year, and a date more than six months from all their period ends is
+ * refused.  Update year start_year - 1 ends in the month before `start`: a
+ * stock dated there is the start stock.  A date after the scenario's
+ * known_until is refused: later outcomes are for `tiersim validate`.
+ *
+ * Measures: `stock` (the level at the date), `new` (entries during the
+ * update year: inflow and promotions in), `exits`, `expired` and `renewed`
+ * (the re-review of a tier with validity), `moved_in` (firms an event moved
+ * in, and expired firms arriving through expire_to), all during the update
+ * year, and `cumulative` (the level cumulative_start + entries since the
+ * start).  sd is optional: empty or absent means Poisson-like,
+ * sqrt(max(value, 1)). */
 
-typedef enum { HIST_STOCK = 0, HIST_NEW, HIST_EXITS, HIST_MEASURES } hist_measure;
+typedef enum {
+    HIST_STOCK = 0,
+    HIST_NEW,
+    HIST_EXITS,
+    HIST_EXPIRED,
+    HIST_RENEWED,
+    HIST_MOVED_IN,
+    HIST_CUMULATIVE,
+    HIST_MEASURES
+} hist_measure;
 
 extern const char *const history_measure_names[HIST_MEASURES];
 
 /* Years a history may hold, relative to the scenario. */
 #define HISTORY_YEARS_BEFORE 30
+/* How far a date may be from the period end it is matched to. */
+#define HISTORY_MONTHS_OFF_MAX 6
 
 typedef struct {
-    int year;
+    int year;              /* the update year matched (start_year - 1: the start) */
+    int date;              /* the date as written, year * 12 + month - 1 (YYYY: month 12) */
+    int months_off;        /* date - period end of `year`: -6 .. 6 */
     size_t tier;
     hist_measure measure;
     double value;
@@ -36,8 +67,8 @@ typedef struct history {
     size_t n_rows;
 } history;
 
-/* Reads and checks PATH against the scenario's tiers and years.  Errors name
- * the file and line: "FILE:LINE: unknown tier 'x'". */
+/* Reads and checks PATH against the scenario's tiers, years and known_until.
+ * Errors name the file and line: "FILE:LINE: unknown tier 'x'". */
 int history_load(history **out, const char *path, const scenario *s, ts_err *err);
 /* The same from LEN bytes in memory; `name` stands for the file in messages. */
 int history_parse_mem(history **out, const char *name, const char *data, size_t len,

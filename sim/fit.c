@@ -2,6 +2,7 @@
  * (see include/fit.h for the model and the conventions). */
 #include "fit.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_machine.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_randist.h>
+
+#include "yearly.h"
 
 #define Z95 1.959963984540054
 
@@ -30,6 +34,15 @@
  * any rate a history could show. */
 #define FIT_QUOTA_HALVINGS 40
 
+/* What a parameter must move some fitted row by, in units of its sd, to
+ * count as moving it (moves_data). */
+#define FIT_MOVE_MIN 1e-6
+
+/* The residual of every row at parameters whose means yearly_fill refuses:
+ * far above any residual of data, and its square summed over any history
+ * still finite. */
+#define FIT_OUT_OF_RANGE 1e100
+
 typedef enum { T_PROB, T_NONNEG, T_GROWTH } transform;
 
 typedef struct {
@@ -41,11 +54,23 @@ typedef struct {
     size_t *fidx;               /* their indices in s->params */
     transform *tr;
     double *theta;              /* every parameter: means, free ones overwritten */
+    yearly *yv;                 /* the values in force in every update year, from theta */
+    ts_err yerr;                /* yearly_fill's message when a mean is out of range */
     long *row_at;               /* [((y - y0) * K + k) * HIST_MEASURES + m] -> history row, or -1 */
     double *pred;               /* per history row */
     char *valid;                /* per history row: its levels were known */
-    double *N, *Nn, *X, *in, *out, *I, *M, *rate;
-    char *known, *known_n;
+    /* The state at the start of a year: levels, the cumulative count, and
+     * for each tier with validity V its expected firms by certificate age
+     * 0 .. V (coh + coh_at[k]; age a = certified a years before the year;
+     * age 0 holds the firms an event gives a certificate of the year). */
+    double *N, *cum, *coh, *coh_pre;
+    size_t *coh_at;             /* (size_t)-1: no validity */
+    size_t n_coh;
+    char *known, *known_cum, *known_pre;
+    /* One year's expected flows. */
+    double *Nn, *cohn, *X, *in, *out, *I, *moved, *renewed, *expired, *arrive;
+    char *known_n, *known_mv;
+    int64_t *ci;                /* scenario_cohorts scratch: 2 x TS_MAX_VALIDITY */
     size_t *used;               /* fitted rows */
     size_t n_used;
     size_t *prior_j;            /* free parameters with a prior */
@@ -93,89 +118,424 @@ static double dnat_dz(transform t, double z)
     return exp(z);
 }
 
+/* The history row of (y, k, measure) for y0 <= y <= y1, or -1. */
+static long row_of(const model *m, int y, size_t k, hist_measure meas)
+{
+    return m->row_at[(((size_t)(y - m->y0)) * m->K + k) * HIST_MEASURES + meas];
+}
+
 static long row_index(const model *m, int y, size_t k, hist_measure meas)
 {
     if (y <= m->y0 || y > m->y1)
         return -1;
-    return m->row_at[(((size_t)(y - m->y0)) * m->K + k) * HIST_MEASURES + meas];
+    return row_of(m, y, k, meas);
+}
+
+/* ------------------------------------------------------------ capped means */
+
+/* E[min(C, Q)] for a count C whose law is one of three, by its pmf: GSL's
+ * pdf at one point, then the ratio of neighbouring terms.  Only the side
+ * of Q away from the mean is summed (E[min(C, Q)] = E C - sum_{k > Q} (k -
+ * Q) p(k) when Q is at or above the mean, Q - sum_{k < Q} (Q - k) p(k) below
+ * it), so a cap far in the tail costs nothing and gives the mean itself to
+ * the last bit, and the sum stops where its remainder, bounded by the
+ * geometric series of the terms' ratio, falls below 1e-17 of the result. */
+typedef enum { C_POISSON, C_NEGBIN, C_BINOMIAL } count_law;
+
+typedef struct {
+    count_law law;
+    double mu;          /* Poisson: the mean */
+    double p, r;        /* negative binomial: p = 1 / (1 + phi mu), r = 1 / phi */
+    double n;           /* binomial: trials (whole), success p */
+} count_dist;
+
+static double count_mean(const count_dist *d)
+{
+    switch (d->law) {
+    case C_POISSON:
+        return d->mu;
+    case C_NEGBIN:
+        return d->r * (1.0 - d->p) / d->p;
+    default:
+        return d->n * d->p;
+    }
+}
+
+static double count_pdf(const count_dist *d, unsigned k)
+{
+    switch (d->law) {
+    case C_POISSON:
+        return gsl_ran_poisson_pdf(k, d->mu);
+    case C_NEGBIN:
+        return gsl_ran_negative_binomial_pdf(k, d->p, d->r);
+    default:
+        return gsl_ran_binomial_pdf(k, d->p, (unsigned)d->n);
+    }
+}
+
+/* p(k + 1) / p(k) */
+static double ratio_up(const count_dist *d, double k)
+{
+    switch (d->law) {
+    case C_POISSON:
+        return d->mu / (k + 1.0);
+    case C_NEGBIN:
+        return (d->r + k) / (k + 1.0) * (1.0 - d->p);
+    default:
+        return (d->n - k) / (k + 1.0) * (d->p / (1.0 - d->p));
+    }
+}
+
+/* p(k - 1) / p(k), k >= 1 */
+static double ratio_down(const count_dist *d, double k)
+{
+    switch (d->law) {
+    case C_POISSON:
+        return k / d->mu;
+    case C_NEGBIN:
+        return k / ((d->r + k - 1.0) * (1.0 - d->p));
+    default:
+        return k / (d->n - k + 1.0) * ((1.0 - d->p) / d->p);
+    }
+}
+
+/* sum_{i >= 1} (d0 + i) rho^i, the bound of what a sum whose terms fall
+ * by at least rho each step has left; infinite for rho >= 1. */
+static double rest_bound(double d0, double rho)
+{
+    if (!(rho < 1.0))
+        return INFINITY;
+    return d0 * rho / (1.0 - rho) + rho / ((1.0 - rho) * (1.0 - rho));
+}
+
+#define CAP_REL 1e-17
+#define CAP_TERMS_MAX 1e7
+
+static double capped_mean(const count_dist *d, double q)
+{
+    double mean = count_mean(d);
+    if (!(mean > 0.0) || q <= 0.0)
+        return mean > 0.0 ? 0.0 : mean;
+    if (d->law == C_BINOMIAL && q >= d->n)
+        return mean;
+    /* GSL's pdfs take unsigned counts: beyond them (four billion firms in
+     * one tier or cap) the difference from min(mean, Q) is below 1e-5 of
+     * either. */
+    if (q + 2.0 > (double)UINT_MAX || (d->law == C_BINOMIAL && d->n > (double)UINT_MAX))
+        return mean < q ? mean : q;
+    /* A negative binomial of r < 1 has its pmf rising towards 0 and falling
+     * ever more slowly (towards 1 - p) upwards: bound the ratios by that. */
+    int slow = d->law == C_NEGBIN && d->r < 1.0;
+    if (q >= mean) {
+        double k = q + 1.0, pk = count_pdf(d, (unsigned)k), tail = 0.0;
+        for (; pk > 0.0; k += 1.0) {
+            tail += (k - q) * pk;
+            double rho = ratio_up(d, k);
+            if (pk * rest_bound(k - q, slow ? 1.0 - d->p : rho) < CAP_REL * mean)
+                break;
+            pk *= rho;
+            if (d->law == C_BINOMIAL && k >= d->n)
+                break;
+        }
+        return mean - tail;
+    }
+    /* Rising towards 0, a slow law's terms cannot be cut short: all q of
+     * them are summed; for a cap above CAP_TERMS_MAX (ten million firms a
+     * year, no list is that long) min(mean, Q), which is Q here. */
+    if (slow && q > CAP_TERMS_MAX)
+        return q;
+    double k = q - 1.0, pk = count_pdf(d, (unsigned)k), low = 0.0;
+    for (; pk > 0.0; k -= 1.0) {
+        low += (q - k) * pk;
+        if (k < 1.0)
+            break;
+        double rho = ratio_down(d, k);
+        if (!slow && pk * rest_bound(q - k, rho) < CAP_REL * q)
+            break;
+        pk *= rho;
+    }
+    return q - low;
+}
+
+/* E[min(I, Q)] for the inflow I: Poisson(mu), or with dispersion phi > 0
+ * the negative binomial of mean mu and variance mu + phi mu^2 (the Gamma
+ * mixture of DESIGN.md).  Q < 0: no cap. */
+static double capped_inflow(double mu, double phi, double q)
+{
+    if (q < 0.0)
+        return mu;
+    count_dist d;
+    memset(&d, 0, sizeof d);
+    if (phi > 0.0) {
+        d.law = C_NEGBIN;
+        d.r = 1.0 / phi;
+        d.p = 1.0 / (1.0 + phi * mu);
+        if (!(d.p > 0.0 && d.p < 1.0) || !isfinite(d.r))
+            return mu < q ? mu : q;
+        double v = capped_mean(&d, q);
+        /* the negative binomial's mean r (1 - p) / p is mu only to rounding */
+        return q >= mu && v == count_mean(&d) ? mu : v;
+    }
+    d.law = C_POISSON;
+    d.mu = mu;
+    return capped_mean(&d, q);
+}
+
+/* E[min(B, Q)] for the promotions B ~ Binomial(n, p) out of the expected
+ * survivors n, a real number: exact for whole n; between two whole numbers
+ * it is linear, which is the expectation for survivors ⌊n⌋ or ⌈n⌉ with mean
+ * n (rounding n instead would make the prediction a step function of exits
+ * and stocks, whose finite-difference derivatives are 0 or infinite).  A
+ * cap at or above ⌈n⌉ caps nothing: the uncapped mean n p, `mean`. */
+static double capped_promotions(double n, double p, double q, double mean)
+{
+    /* (no survivors, or fewer than none by the rounding of moves that take
+     * all of a tier) */
+    if (q < 0.0 || !(n > 0.0) || q >= ceil(n))
+        return mean;
+    if (!(p > 0.0))
+        return 0.0;
+    if (p >= 1.0)
+        return n < q ? n : q;
+    double n0 = floor(n), frac = n - n0;
+    count_dist d;
+    memset(&d, 0, sizeof d);
+    d.law = C_BINOMIAL;
+    d.p = p;
+    d.n = n0;
+    double e0 = capped_mean(&d, q);
+    if (frac == 0.0)
+        return e0;
+    d.n = n0 + 1.0;
+    return (1.0 - frac) * e0 + frac * capped_mean(&d, q);
+}
+
+/* ------------------------------------------------------------ the mean recursion */
+
+/* Tier k's cohorts (ages 1 .. V) for a level L as scenario_cohorts splits
+ * a start stock: exact for a whole L, linear between two whole numbers. */
+static void cohorts_of_level(model *m, size_t k, double L)
+{
+    const ts_tier *t = &m->s->tiers[k];
+    double *c = m->coh + m->coh_at[k];
+    size_t V = (size_t)t->validity;
+    c[0] = 0.0;
+    if (!(L >= 0.0 && L < 4e18)) {
+        for (size_t a = 1; a <= V; a++)
+            c[a] = L / (double)V;
+        return;
+    }
+    double n0 = floor(L), frac = L - n0;
+    int64_t *lo = m->ci, *hi = m->ci + TS_MAX_VALIDITY;
+    scenario_cohorts(m->s, k, (int64_t)n0, lo);
+    if (frac > 0.0)
+        scenario_cohorts(m->s, k, (int64_t)n0 + 1, hi);
+    for (size_t a = 1; a <= V; a++)
+        c[a] = frac > 0.0 ? (1.0 - frac) * (double)lo[a - 1] + frac * (double)hi[a - 1]
+                          : (double)lo[a - 1];
+}
+
+/* An observed level replaces the predicted one: its cohorts keep the
+ * predicted shares (at the start, the scenario's: stock_cohorts). */
+static void set_level(model *m, size_t k, double L, int y)
+{
+    m->N[k] = L;
+    if (m->coh_at[k] == (size_t)-1)
+        return;
+    double *c = m->coh + m->coh_at[k], sum = 0.0;
+    size_t V = (size_t)m->s->tiers[k].validity;
+    for (size_t a = 0; a <= V; a++)
+        sum += c[a];
+    if (y == m->s->start_year - 1 || !(sum > 0.0)) {
+        cohorts_of_level(m, k, L);
+        return;
+    }
+    for (size_t a = 0; a <= V; a++)
+        c[a] *= L / sum;
+}
+
+/* The events of update year y, in file order: each moves the fraction f of
+ * its source's expected firms (the stocks before it) to the target; a moved
+ * firm keeps its certificate age where both tiers have the same validity,
+ * else it gets a certificate of year y (age 0) where the target has
+ * validity. */
+static void apply_events(model *m, int y)
+{
+    const scenario *s = m->s;
+    size_t m0 = 0;
+    for (size_t e = 0; e < s->n_events; m0 += s->events[e].n_moves, e++) {
+        const ts_event *ev = &s->events[e];
+        if (ev->year != y)
+            continue;
+        memcpy(m->coh_pre, m->coh, m->n_coh * sizeof *m->coh);
+        memcpy(m->known_pre, m->known, m->K);
+        double *pre = m->Nn;        /* free until the flows of the year */
+        memcpy(pre, m->N, m->K * sizeof *pre);
+        for (size_t i = 0; i < ev->n_moves; i++) {
+            const ts_move *mv = &ev->moves[i];
+            double f = m->yv->move[m0 + i], amt = f * pre[mv->from];
+            m->N[mv->from] -= amt;
+            m->N[mv->to] += amt;
+            m->moved[mv->to] += amt;
+            m->known[mv->to] = (char)(m->known[mv->to] && m->known_pre[mv->from]);
+            size_t af = m->coh_at[mv->from], at = m->coh_at[mv->to];
+            int vf = s->tiers[mv->from].validity, vt = s->tiers[mv->to].validity;
+            if (af != (size_t)-1)
+                for (int a = 0; a <= vf; a++)
+                    m->coh[af + (size_t)a] -= f * m->coh_pre[af + (size_t)a];
+            if (at == (size_t)-1)
+                continue;
+            if (vf == vt)
+                for (int a = 0; a <= vt; a++)
+                    m->coh[at + (size_t)a] += f * m->coh_pre[af + (size_t)a];
+            else
+                m->coh[at] += amt;
+        }
+    }
 }
 
 /* The mean recursion from the levels at the end of y0 to y1, recording the
- * prediction of every history row and whether its levels were known. */
-static void predict(model *m)
+ * prediction of every history row and whether its levels were known; the
+ * order inside a year is DESIGN.md's (events, exits, promotions and their
+ * quotas, re-review, inflow), on the values yearly_fill puts in force.  A
+ * year before start_year has start_year's values, the inflow carried back
+ * by its growth.  -1 when yearly_fill refuses theta (m->yerr). */
+static int predict(model *m)
 {
     const scenario *s = m->s;
     size_t K = m->K, T = m->T;
     const double *th = m->theta;
+    const yearly *v = m->yv;
+    if (yearly_fill(m->yv, s, th, &m->yerr) < 0)
+        return -1;
+    int start = s->start_year;
     for (size_t k = 0; k < K; k++) {
-        long r0 = m->row_at[(0 * K + k) * HIST_MEASURES + HIST_STOCK];
-        m->known[k] = 0;
-        m->N[k] = th[s->tiers[k].p_stock];
+        const ts_tier *t = &s->tiers[k];
+        long r0 = row_of(m, m->y0, k, HIST_STOCK), rc = row_of(m, m->y0, k, HIST_CUMULATIVE);
+        m->known[k] = m->known_cum[k] = (char)(m->y0 == start - 1);
+        m->N[k] = th[t->p_stock];
+        m->cum[k] = (double)t->cumulative_start;
         if (r0 >= 0) {
             m->N[k] = m->h->rows[r0].value;
             m->known[k] = 1;
-        } else if (m->y0 == s->start_year - 1) {
-            m->known[k] = 1;
         }
+        if (rc >= 0) {
+            m->cum[k] = m->h->rows[rc].value;
+            m->known_cum[k] = 1;
+        }
+        if (m->coh_at[k] != (size_t)-1)
+            cohorts_of_level(m, k, m->N[k]);
     }
     for (int y = m->y0 + 1; y <= m->y1; y++) {
+        size_t yi = y < start ? 0 : (size_t)(y - start);
+        for (size_t k = 0; k < K; k++)
+            m->moved[k] = m->arrive[k] = m->renewed[k] = m->expired[k] = 0.0;
+        if (y >= start)
+            apply_events(m, y);
         for (size_t k = 0; k < K; k++) {
-            m->X[k] = m->N[k] * th[s->tiers[k].p_exit];
+            const ts_tier *t = &s->tiers[k];
+            size_t i = yi * K + k;
+            m->X[k] = m->N[k] * v->exit[i];
             m->in[k] = m->out[k] = 0.0;
-            double g = th[s->tiers[k].p_growth];
-            m->I[k] = th[s->tiers[k].p_inflow] * pow(1.0 + g, (double)(y - s->start_year));
-            m->known_n[k] = m->known[k];
-        }
-        /* Rates out of a tier summing above 1 are scaled to 1, as in the engine. */
-        for (size_t k = 0; k < K; k++) {
-            double sum = 0.0;
-            for (size_t t = 0; t < T; t++)
-                if (s->transitions[t].from == k)
-                    sum += th[s->transitions[t].p_rate];
-            for (size_t t = 0; t < T; t++)
-                if (s->transitions[t].from == k)
-                    m->rate[t] = th[s->transitions[t].p_rate] / (sum > 1.0 ? sum : 1.0);
+            double mu = v->inflow[i];
+            if (y < start)
+                mu *= pow(1.0 + th[t->p_growth], (double)(y - start));
+            m->I[k] = capped_inflow(mu, v->disp[i], v->iquota[i]);
+            m->known_n[k] = m->known_mv[k] = m->known[k];
         }
         for (size_t t = 0; t < T; t++) {
             const ts_transition *tr = &s->transitions[t];
-            double mv = (m->N[tr->from] - m->X[tr->from]) * m->rate[t];
-            if (tr->p_quota != TS_NO_PARAM) {
-                double q = floor(th[tr->p_quota]);
-                if (mv > q)
-                    mv = q;
-            }
-            m->M[t] = mv;
+            double surv = m->N[tr->from] - m->X[tr->from], rate = v->rate[yi * T + t];
+            double mv = surv * rate;
+            mv = capped_promotions(surv, rate, v->quota[yi * T + t], mv);
             m->in[tr->to] += mv;
             if (!tr->keep)
                 m->out[tr->from] += mv;
             if (!m->known[tr->from])
                 m->known_n[tr->to] = 0;
         }
+        /* Re-review of the cohort certified in y - V, after the exits and
+         * promotions, which take every cohort alike. */
         for (size_t k = 0; k < K; k++) {
-            m->Nn[k] = m->N[k] - m->X[k] - m->out[k] + m->in[k] + m->I[k];
-            double v[HIST_MEASURES] = {m->Nn[k], m->in[k] + m->I[k], m->X[k]};
-            int ok[HIST_MEASURES] = {m->known_n[k], m->known_n[k], m->known[k]};
+            const ts_tier *t = &s->tiers[k];
+            if (m->coh_at[k] == (size_t)-1)
+                continue;
+            double *c = m->coh + m->coh_at[k];
+            double keep = m->N[k] > 0.0 ? (m->N[k] - m->X[k] - m->out[k]) / m->N[k] : 0.0;
+            double due = c[t->validity] * keep;
+            m->renewed[k] = due * v->renewal[yi * K + k];
+            m->expired[k] = due - m->renewed[k];
+            if (t->expire_to >= 0) {
+                size_t to = (size_t)t->expire_to;
+                m->arrive[to] += m->expired[k];
+                if (!m->known[k])
+                    m->known_n[to] = m->known_mv[to] = 0;
+            }
+        }
+        for (size_t k = 0; k < K; k++) {
+            const ts_tier *t = &s->tiers[k];
+            if (m->coh_at[k] == (size_t)-1) {
+                m->Nn[k] = m->N[k] - m->X[k] - m->out[k] + m->in[k] + m->I[k] + m->arrive[k];
+                continue;
+            }
+            /* Ages move on a year; the entrants of y (inflow, promotions
+             * in, renewals, expire_to arrivals) are of age 1 next year. */
+            const double *c = m->coh + m->coh_at[k];
+            double *cn = m->cohn + m->coh_at[k];
+            double keep = m->N[k] > 0.0 ? (m->N[k] - m->X[k] - m->out[k]) / m->N[k] : 0.0;
+            int V = t->validity;
+            cn[0] = 0.0;
+            cn[1] = c[0] * keep + m->renewed[k] + m->in[k] + m->I[k] + m->arrive[k];
+            double sum = cn[1];
+            for (int a = 2; a <= V; a++) {
+                cn[a] = c[a - 1] * keep;
+                sum += cn[a];
+            }
+            m->Nn[k] = sum;
+        }
+        for (size_t k = 0; k < K; k++) {
+            double entries = m->in[k] + m->I[k];
+            double vals[HIST_MEASURES] = {m->Nn[k], entries, m->X[k], m->expired[k],
+                                          m->renewed[k], m->moved[k] + m->arrive[k],
+                                          m->cum[k] + entries};
+            int ok[HIST_MEASURES] = {m->known_n[k], m->known_n[k], m->known[k], m->known[k],
+                                     m->known[k], m->known_mv[k],
+                                     m->known_cum[k] && m->known_n[k]};
             for (int meas = 0; meas < HIST_MEASURES; meas++) {
                 long r = row_index(m, y, k, (hist_measure)meas);
                 if (r >= 0) {
-                    m->pred[r] = v[meas];
+                    m->pred[r] = vals[meas];
                     m->valid[r] = (char)ok[meas];
                 }
             }
         }
+        double *swap = m->coh;
+        m->coh = m->cohn;
+        m->cohn = swap;
         for (size_t k = 0; k < K; k++) {
+            const ts_tier *t = &s->tiers[k];
+            m->cum[k] += m->in[k] + m->I[k];
+            m->known_cum[k] = (char)(m->known_cum[k] && m->known_n[k]);
             m->N[k] = m->Nn[k];
             m->known[k] = m->known_n[k];
-            long r = row_index(m, y, k, HIST_STOCK);
+            long r = row_index(m, y, k, HIST_STOCK), rc = row_index(m, y, k, HIST_CUMULATIVE);
             if (r >= 0) {
-                m->N[k] = m->h->rows[r].value;
+                set_level(m, k, m->h->rows[r].value, y);
                 m->known[k] = 1;
-            } else if (y == s->start_year - 1) {
-                m->N[k] = th[s->tiers[k].p_stock];
+            } else if (y == start - 1) {
+                set_level(m, k, th[t->p_stock], y);
                 m->known[k] = 1;
+            }
+            if (rc >= 0) {
+                m->cum[k] = m->h->rows[rc].value;
+                m->known_cum[k] = 1;
+            } else if (y == start - 1) {
+                m->cum[k] = (double)t->cumulative_start;
+                m->known_cum[k] = 1;
             }
         }
     }
+    return 0;
 }
 
 static void set_free(model *m, const gsl_vector *z)
@@ -188,7 +548,16 @@ static int residuals(const gsl_vector *z, void *params, gsl_vector *f)
 {
     model *m = params;
     set_free(m, z);
-    predict(m);
+    if (predict(m) < 0) {
+        /* A mean beyond what the engine could draw (yearly_fill refuses
+         * it): a point the optimiser must step back from.  A residual far
+         * above any other makes the trust region reject the step and
+         * shrink; an error status would not (GSL's driver retries the same
+         * step). */
+        for (size_t k = 0; k < f->size; k++)
+            gsl_vector_set(f, k, FIT_OUT_OF_RANGE);
+        return GSL_SUCCESS;
+    }
     size_t i = 0;
     for (size_t u = 0; u < m->n_used; u++) {
         const history_row *r = &m->h->rows[m->used[u]];
@@ -210,19 +579,21 @@ static void model_free(model *m)
     free(m->fidx);
     free(m->tr);
     free(m->theta);
+    yearly_free(m->yv);
     free(m->row_at);
     free(m->pred);
     free(m->valid);
-    free(m->N);
-    free(m->Nn);
-    free(m->X);
-    free(m->in);
-    free(m->out);
-    free(m->I);
-    free(m->M);
-    free(m->rate);
+    double *vecs[] = {m->N, m->cum, m->coh, m->coh_pre, m->Nn, m->cohn, m->X, m->in, m->out,
+                      m->I, m->moved, m->renewed, m->expired, m->arrive};
+    for (size_t v = 0; v < sizeof vecs / sizeof vecs[0]; v++)
+        free(vecs[v]);
+    free(m->coh_at);
     free(m->known);
+    free(m->known_cum);
+    free(m->known_pre);
     free(m->known_n);
+    free(m->known_mv);
+    free(m->ci);
     free(m->used);
     free(m->prior_j);
 }
@@ -251,6 +622,18 @@ static void warn(fit_result *r, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The first history row of tier k and measure `want` from update year
+ * `from` on with a value above 0, or -1. */
+static long first_row_from(const model *m, size_t k, hist_measure want, int from)
+{
+    for (size_t i = 0; i < m->h->n_rows; i++) {
+        const history_row *r = &m->h->rows[i];
+        if (r->tier == k && r->measure == want && r->year >= from && r->value > 0)
+            return (long)i;
+    }
+    return -1;
+}
+
 /* A starting point inside the bounds: the prior's mean, else something of
  * the right size from the data. */
 static double start_value(const model *m, size_t j)
@@ -264,19 +647,23 @@ static double start_value(const model *m, size_t j)
     } else if (m->tr[j] == T_GROWTH) {
         x = 0.05;
     } else {
-        /* an inflow or a stock: the tier's first observed level or entries */
+        /* a stock or an inflow (inflow@YEAR too): the tier's first observed
+         * level, or its first entries from the year the value takes force */
         x = 10.0;
         for (size_t k = 0; k < m->K; k++) {
             const ts_tier *t = &m->s->tiers[k];
-            hist_measure want = m->fidx[j] == t->p_stock ? HIST_STOCK : HIST_NEW;
-            if (m->fidx[j] != t->p_stock && m->fidx[j] != t->p_inflow)
-                continue;
-            for (size_t i = 0; i < m->h->n_rows; i++)
-                if (m->h->rows[i].tier == k && m->h->rows[i].measure == want &&
-                    m->h->rows[i].value > 0) {
-                    x = m->h->rows[i].value;
-                    break;
-                }
+            long r = -1;
+            if (m->fidx[j] == t->p_stock)
+                r = first_row_from(m, k, HIST_STOCK, INT_MIN);
+            for (size_t i = 0; i < t->inflow.n && r < 0; i++)
+                if (m->fidx[j] == t->inflow.steps[i].p)
+                    r = first_row_from(m, k, HIST_NEW, i ? t->inflow.steps[i].year : INT_MIN);
+            if (m->fidx[j] == t->p_inflow && t->inflow.n == 0)
+                r = first_row_from(m, k, HIST_NEW, INT_MIN);
+            if (r >= 0) {
+                x = m->h->rows[r].value;
+                break;
+            }
         }
     }
     /* Off the ends, where the transformed scale is infinite (a prior's mean
@@ -290,7 +677,9 @@ static double start_value(const model *m, size_t j)
     return x;
 }
 
-static int model_init(model *m, const scenario *s, const history *h, ts_err *err)
+/* Everything but the free parameters: the history's years and rows, the
+ * state of the recursion, theta at the parameters' means. */
+static int model_alloc(model *m, const scenario *s, const history *h, ts_err *err)
 {
     memset(m, 0, sizeof *m);
     m->s = s;
@@ -305,28 +694,41 @@ static int model_init(model *m, const scenario *s, const history *h, ts_err *err
         if (h->rows[i].year > m->y1)
             m->y1 = h->rows[i].year;
     }
-    size_t Y = (size_t)(m->y1 - m->y0 + 1), K = m->K, T = m->T;
+    size_t Y = (size_t)(m->y1 - m->y0 + 1), K = m->K;
     for (size_t i = 0; i < s->n_params; i++)
         if (s->params[i].fit)
             m->nf++;
+    m->coh_at = calloc(K + 1, sizeof *m->coh_at);
+    if (m->coh_at)
+        for (size_t k = 0; k < K; k++) {
+            int V = s->tiers[k].validity;
+            m->coh_at[k] = V > 0 ? m->n_coh : (size_t)-1;
+            m->n_coh += V > 0 ? (size_t)V + 1 : 0;
+        }
     m->fidx = calloc(m->nf + 1, sizeof *m->fidx);
     m->tr = calloc(m->nf + 1, sizeof *m->tr);
     m->prior_j = calloc(m->nf + 1, sizeof *m->prior_j);
     m->theta = calloc(s->n_params + 1, sizeof *m->theta);
+    m->yv = yearly_alloc(s);
     m->row_at = malloc(Y * K * HIST_MEASURES * sizeof *m->row_at);
     m->pred = calloc(h->n_rows, sizeof *m->pred);
     m->valid = calloc(h->n_rows, 1);
     m->used = calloc(h->n_rows, sizeof *m->used);
-    double **vecs[] = {&m->N, &m->Nn, &m->X, &m->in, &m->out, &m->I};
+    double **vecs[] = {&m->N, &m->cum, &m->Nn, &m->X, &m->in, &m->out, &m->I, &m->moved,
+                       &m->renewed, &m->expired, &m->arrive};
+    int ok = 1;
     for (size_t v = 0; v < sizeof vecs / sizeof vecs[0]; v++)
-        *vecs[v] = calloc(K, sizeof **vecs[v]);
-    m->M = calloc(T + 1, sizeof *m->M);
-    m->rate = calloc(T + 1, sizeof *m->rate);
-    m->known = calloc(K, 1);
-    m->known_n = calloc(K, 1);
-    if (!m->fidx || !m->tr || !m->prior_j || !m->theta || !m->row_at || !m->pred || !m->valid ||
-        !m->used || !m->N || !m->Nn || !m->X || !m->in || !m->out || !m->I || !m->M ||
-        !m->rate || !m->known || !m->known_n)
+        ok &= (*vecs[v] = calloc(K, sizeof **vecs[v])) != NULL;
+    m->coh = calloc(m->n_coh + 1, sizeof *m->coh);
+    m->coh_pre = calloc(m->n_coh + 1, sizeof *m->coh_pre);
+    m->cohn = calloc(m->n_coh + 1, sizeof *m->cohn);
+    char **flags[] = {&m->known, &m->known_cum, &m->known_pre, &m->known_n, &m->known_mv};
+    for (size_t v = 0; v < sizeof flags / sizeof flags[0]; v++)
+        ok &= (*flags[v] = calloc(K, 1)) != NULL;
+    m->ci = calloc(2 * TS_MAX_VALIDITY, sizeof *m->ci);
+    if (!ok || !m->coh_at || !m->fidx || !m->tr || !m->prior_j || !m->theta || !m->yv ||
+        !m->row_at || !m->pred || !m->valid || !m->used || !m->coh || !m->coh_pre || !m->cohn ||
+        !m->ci)
         return ts_errf(err, "out of memory");
     for (size_t i = 0; i < Y * K * HIST_MEASURES; i++)
         m->row_at[i] = -1;
@@ -336,6 +738,13 @@ static int model_init(model *m, const scenario *s, const history *h, ts_err *err
             (long)i;
     }
     scenario_param_means(s, m->theta);
+    return 0;
+}
+
+static int model_init(model *m, const scenario *s, const history *h, ts_err *err)
+{
+    if (model_alloc(m, s, h, err) < 0)
+        return -1;
     size_t j = 0;
     for (size_t i = 0; i < s->n_params; i++) {
         if (!s->params[i].fit)
@@ -348,7 +757,8 @@ static int model_init(model *m, const scenario *s, const history *h, ts_err *err
     }
     for (j = 0; j < m->nf; j++)
         m->theta[m->fidx[j]] = start_value(m, j);
-    predict(m);
+    if (predict(m) < 0)
+        return ts_errf(err, "%s", m->yerr.msg);
     for (size_t i = 0; i < h->n_rows; i++)
         if (h->rows[i].year > m->y0 && m->valid[i])
             m->used[m->n_used++] = i;
@@ -356,26 +766,52 @@ static int model_init(model *m, const scenario *s, const history *h, ts_err *err
 }
 
 /* Which free parameters move any fitted row at all (a finite-difference
- * probe on the natural scale around the starting point). */
+ * probe on the natural scale around the starting point): by more than
+ * FIT_MOVE_MIN of the row's sd, since behind a binding cap E[min(B, Q)]
+ * still moves by the pmf's far tail, 1e-10 and less, which no optimiser
+ * can climb. */
 static int moves_data(model *m, size_t j)
 {
     double *before = malloc(m->h->n_rows * sizeof *before);
     if (!before)
         return 1;
-    predict(m);
+    if (predict(m) < 0) {
+        free(before);
+        return 1;
+    }
     memcpy(before, m->pred, m->h->n_rows * sizeof *before);
     size_t i = m->fidx[j];
     double x = m->theta[i];
     double step = m->tr[j] == T_PROB ? (x < 0.5 ? 0.25 * (1 - x) : -0.25 * x) : 0.5 * x + 1.0;
     m->theta[i] = x + step;
-    predict(m);
-    int moved = 0;
+    int moved = predict(m) < 0;
     for (size_t u = 0; u < m->n_used && !moved; u++)
-        moved = m->pred[m->used[u]] != before[m->used[u]];
+        moved = !(fabs(m->pred[m->used[u]] - before[m->used[u]]) <=
+                  FIT_MOVE_MIN * m->h->rows[m->used[u]].sd);
     m->theta[i] = x;
-    predict(m);
+    (void)predict(m);
     free(before);
     return moved;
+}
+
+int fit_predict(const scenario *s, const history *h, const double *theta, double *pred,
+                char *fitted, ts_err *err)
+{
+    model m;
+    int rc = model_alloc(&m, s, h, err);
+    if (rc == 0) {
+        memcpy(m.theta, theta, s->n_params * sizeof *theta);
+        rc = predict(&m);
+        if (rc < 0)
+            ts_errf(err, "%s", m.yerr.msg);
+    }
+    for (size_t i = 0; rc == 0 && i < h->n_rows; i++) {
+        int later = h->rows[i].year > m.y0;
+        pred[i] = later ? m.pred[i] : NAN;
+        fitted[i] = (char)(later && m.valid[i]);
+    }
+    model_free(&m);
+    return rc;
 }
 
 void fit_opts_default(fit_opts *o)
@@ -465,8 +901,9 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
             goto done;
         }
         /* A rate behind a quota that binds at the starting point moves no
-         * row (min(expected promotions, quota) is flat there) and the
-         * optimiser could not leave it: start it lower until the rows move. */
+         * row (E[min(promotions, quota)] is flat there, to the pmf's far
+         * tail) and the optimiser could not leave it: start it lower until
+         * the rows move. */
         int moved = moves_data(&m, j);
         double x0 = m.theta[m.fidx[j]];
         for (int half = 0; !moved && m.tr[j] == T_PROB && half < FIT_QUOTA_HALVINGS; half++) {
@@ -489,7 +926,8 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     }
     /* Rows neither fitted nor serving as a starting level. */
     for (size_t i = 0; i < h->n_rows; i++)
-        if (!(h->rows[i].year == m.y0 && h->rows[i].measure == HIST_STOCK))
+        if (!(h->rows[i].year == m.y0 && (h->rows[i].measure == HIST_STOCK ||
+                                          h->rows[i].measure == HIST_CUMULATIVE)))
             res->n_ignored++;
     res->n_ignored -= m.n_used;
 
@@ -550,7 +988,10 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     const gsl_vector *f = gsl_multifit_nlinear_residual(w);
     gsl_matrix *J = gsl_multifit_nlinear_jac(w);
     set_free(&m, z);
-    predict(&m);
+    if (predict(&m) < 0) {
+        ts_errf(err, "%s", m.yerr.msg);
+        goto done;
+    }
     double chi2;
     gsl_blas_ddot(f, f, &chi2);
     res->chi2 = chi2;

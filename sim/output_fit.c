@@ -110,9 +110,12 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
                "the parameter's range\n; (a fixed value where the se is 0 or undetermined). "
                "Everything else comes from the base.\n\n");
     fprintf(f, "[scenario]\nbase = %s\n", base);
-    /* One section per tier or transition, holding all of its fitted keys. */
+    /* One section per tier or transition, holding all of its fitted keys
+     * (KEY@YEAR included: tier.a.inflow@2024 is `inflow@2024` in [tier a]). */
     for (size_t j = 0; j < r->n_est; j++) {
         const char *name = s->params[r->est[j].param].name;
+        if (!strncmp(name, "event.", 6))
+            continue;
         size_t sec_len = (size_t)(strrchr(name, '.') - name);
         int seen = 0;
         for (size_t i = 0; i < j && !seen; i++)
@@ -131,6 +134,35 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
             fit_format_fitted(s, e, value, sizeof value);
             fprintf(f, "%s = %s    ; estimate %.6g, se %.3g\n", other + sec_len + 1, value,
                     e->estimate, e->se);
+        }
+    }
+    /* An event's `move` keys replace all of the base's, so an event with a
+     * fitted fraction is written with every move, the others as written. */
+    for (size_t e = 0; e < s->n_events; e++) {
+        const ts_event *ev = &s->events[e];
+        int any = 0;
+        for (size_t i = 0; i < ev->n_moves && !any; i++)
+            for (size_t j = 0; j < r->n_est && !any; j++)
+                any = r->est[j].param == ev->moves[i].p_frac;
+        if (!any)
+            continue;
+        fprintf(f, "\n[event %s]\n", ev->name);
+        for (size_t i = 0; i < ev->n_moves; i++) {
+            const ts_move *mv = &ev->moves[i];
+            const fit_estimate *e_fit = NULL;
+            for (size_t j = 0; j < r->n_est; j++)
+                if (r->est[j].param == mv->p_frac)
+                    e_fit = &r->est[j];
+            char value[160];
+            if (e_fit)
+                fit_format_fitted(s, e_fit, value, sizeof value);
+            else
+                dist_format(&s->params[mv->p_frac].value, value, sizeof value);
+            fprintf(f, "move = %s -> %s : %s", s->tiers[mv->from].name, s->tiers[mv->to].name,
+                    value);
+            if (e_fit)
+                fprintf(f, "    ; estimate %.6g, se %.3g", e_fit->estimate, e_fit->se);
+            fputc('\n', f);
         }
     }
     int bad = ferror(f);

@@ -347,13 +347,25 @@ ec 2 "h.csv:1: column 'value' appears twice" fit s.ini h.csv -o out
 file h.csv "${H}2021,a\n"
 ec 2 'h.csv:2: expected at least 4 fields, got 2' fit s.ini h.csv -o out
 file h.csv "${H}mid-2021,a,stock,480\n"
-ec 2 "h.csv:2: year: expected a year, got 'mid-2021'" fit s.ini h.csv -o out
+ec 2 "h.csv:2: year: expected a date YYYY-MM or a year YYYY, got 'mid-2021'" fit s.ini h.csv -o out
+file h.csv "${H}2021-13,a,stock,480\n"
+ec 2 "h.csv:2: year: expected a date YYYY-MM or a year YYYY, got '2021-13'" fit s.ini h.csv -o out
 file h.csv "${H}2026,a,stock,480\n"
-ec 2 "h.csv:2: year 2026 is outside the scenario's years (1992 .. 2025)" fit s.ini h.csv -o out
+ec 2 "h.csv:2: 2026 is 12 months from the nearest period end (2025-12); history dates run from 1992-06 to 2026-06 (six months around the period ends of the update years 1992 .. 2025)" fit s.ini h.csv -o out
+file h.csv "${H}2022,a,stock,480\n"
+ec 2 "h.csv:2: 2022 is after known_until 2021-12: later outcomes belong in an observed file for \`tiersim validate\`, not in the history" fit s.ini h.csv -o out
+file h.csv "${H}2021-06,a,stock,480\n2021-09,a,stock,481\n"
+ec 2 "h.csv:3: 2021-09 a stock and line 2's 2021-06 fall on the same period end 2021-12 (one row per period)" fit s.ini h.csv -o out
+file h.csv 'year,tier,as_of,measure,value\n2021,a,2021-12,stock,480\n'
+ec 2 "h.csv:1: columns 'year' and 'as_of' both give the date: keep one" fit s.ini h.csv -o out
+file h.csv 'tier,measure,value\na,stock,480\n'
+ec 2 "h.csv:1: missing column 'year' or 'as_of' (the header needs year,tier,measure,value and may have sd, source)" fit s.ini h.csv -o out
+file h.csv "${H}2021,a,expired,48\n"
+ec 2 "h.csv:2: tier 'a' has no validity, so nothing expired: its certificates are never re-reviewed" fit s.ini h.csv -o out
 file h.csv "${H}2021,srdi,stock,480\n"
 ec 2 "h.csv:2: unknown tier 'srdi'" fit s.ini h.csv -o out
 file h.csv "${H}2021,a,entries,60\n"
-ec 2 "h.csv:2: unknown measure 'entries' (expected stock, new or exits)" fit s.ini h.csv -o out
+ec 2 "h.csv:2: unknown measure 'entries' (expected stock, new, exits, expired, renewed, moved_in or cumulative)" fit s.ini h.csv -o out
 file h.csv "${H}2021,a,stock,\"4,800\"\n"
 ec 2 "h.csv:2: value: expected a number of firms >= 0, got '4,800'" fit s.ini h.csv -o out
 file h.csv 'year,tier,measure,value,sd\n2021,a,stock,480,0\n'

@@ -21,6 +21,7 @@
  * are named "mem.csv".  Files go to a directory made with mkdtemp. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_machine.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@
 #include "engine.h"
 #include "fit.h"
 #include "history.h"
+#include "outdir.h"
+#include "output.h"
 #include "rng.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -131,7 +134,7 @@ static history *hist_new(const char *path)
     return h;
 }
 
-static void hist_add(history *h, const scenario *s, int year, const char *name,
+static void row_add(history *h, const scenario *s, int year, const char *name,
                      hist_measure meas, double value, double sd)
 {
     history_row *rows = realloc(h->rows, (h->n_rows + 1) * sizeof *rows);
@@ -223,6 +226,542 @@ static void tmp_path(char *buf, size_t n, const char *name)
     snprintf(buf, n, "%s/%s", tmpdir, name);
 }
 
+/* ------------------------------------------------------------ the mean recursion */
+
+/* The recursion's prediction of every row of h at the parameters' means,
+ * each row required to be one a fit would use (but for starting levels,
+ * NAN). */
+static double *predict_all(const scenario *s, const history *h)
+{
+    double *theta = calloc(s->n_params + 1, sizeof *theta);
+    double *pred = calloc(h->n_rows + 1, sizeof *pred);
+    char *fitted = calloc(h->n_rows + 1, 1);
+    CU_ASSERT_FATAL(theta && pred && fitted);
+    scenario_param_means(s, theta);
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    if (fit_predict(s, h, theta, pred, fitted, &err) < 0) {
+        fprintf(stderr, "\n  fit_predict: %s\n", err.msg);
+        CU_FAIL_FATAL("fit_predict failed");
+    }
+    for (size_t i = 0; i < h->n_rows; i++)
+        if (!fitted[i] && !isnan(pred[i])) {
+            fprintf(stderr, "\n  row %zu (line %d) would not be fitted\n", i, h->rows[i].line);
+            CU_FAIL("a row is not fitted");
+        }
+    free(theta);
+    free(fitted);
+    return pred;
+}
+
+static int near(const char *what, double got, double want, double rel)
+{
+    if (tu_close(got, want, rel, 1e-12))
+        return 1;
+    fprintf(stderr, "\n  %s: got %.17g, want %.17g\n", what, got, want);
+    return 0;
+}
+#define ASSERT_NEAR(what, got, want) CU_ASSERT(near((what), (got), (want), 1e-12))
+
+/* A single cohort through expiry: 137 firms certified three years before
+ * the start are re-reviewed in 2022 (renewal 0.2385): the renewed join the
+ * cohort of 2022, which is next reviewed in 2025; nothing else happens in
+ * 2023 and 2024.  With exits (0.0713) the review takes the survivors. */
+static void test_mean_cohort_through_expiry(void)
+{
+    static const char fmt[] = "[scenario]\nname = c\nstart_year = 2022\nend_year = 2026\n"
+                              "known_until = 2026-12\n[tier a]\nstock = 137\nvalidity = 3\n"
+                              "stock_cohorts = 0, 0, 137\nrenewal = 0.2385\nexit = %s\n";
+    char text[512];
+    snprintf(text, sizeof text, fmt, "0");
+    scenario *s = load(text);
+    /* No stock rows before the last year: an observed stock would replace
+     * the predicted level (test_mean_observed_level). */
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_RENEWED, 33, 5);
+    row_add(h, s, 2022, "a", HIST_EXPIRED, 104, 10);
+    row_add(h, s, 2023, "a", HIST_EXPIRED, 0, 1);
+    row_add(h, s, 2024, "a", HIST_EXITS, 0, 1);
+    row_add(h, s, 2025, "a", HIST_RENEWED, 8, 3);
+    row_add(h, s, 2026, "a", HIST_EXITS, 0, 1);
+    row_add(h, s, 2026, "a", HIST_STOCK, 8, 3);
+    double *p = predict_all(s, h);
+    CU_ASSERT_EQUAL(p[0], 137 * 0.2385);            /* exactly: one cohort, no exits */
+    ASSERT_NEAR("expired 2022", p[1], 137 * (1 - 0.2385));
+    CU_ASSERT_EQUAL(p[2], 0.0);
+    CU_ASSERT_EQUAL(p[3], 0.0);
+    ASSERT_NEAR("renewed 2025", p[4], 137 * 0.2385 * 0.2385);
+    CU_ASSERT_EQUAL(p[5], 0.0);
+    ASSERT_NEAR("stock 2026", p[6], 137 * 0.2385 * 0.2385);
+    free(p);
+    scenario_free(s);
+
+    snprintf(text, sizeof text, fmt, "0.0713");
+    s = load(text);
+    p = predict_all(s, h);
+    double q = 1 - 0.0713, n22 = 137 * q * 0.2385;
+    ASSERT_NEAR("renewed 2022, exits", p[0], n22);
+    ASSERT_NEAR("expired 2022, exits", p[1], 137 * q * (1 - 0.2385));
+    ASSERT_NEAR("exits 2024", p[3], n22 * q * 0.0713);
+    ASSERT_NEAR("renewed 2025, exits", p[4], n22 * q * q * q * 0.2385);
+    ASSERT_NEAR("exits 2026", p[5], n22 * q * q * q * 0.2385 * 0.0713);
+    ASSERT_NEAR("stock 2026, exits", p[6], n22 * q * q * q * 0.2385 * q);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+
+    /* The default split: 137 over three cohorts, 47, 45, 45 (the remainder
+     * to c1): 45 are due in 2022, 45 in 2023, 47 in 2024. */
+    s = load("[scenario]\nname = c\nstart_year = 2022\nend_year = 2025\nknown_until = 2025-12\n"
+             "[tier a]\nstock = 137\nvalidity = 3\nrenewal = 0.2385\n");
+    h = hist_new("mem.csv");
+    for (int y = 2022; y <= 2025; y++)
+        row_add(h, s, y, "a", HIST_EXPIRED, 30, 5);
+    p = predict_all(s, h);
+    ASSERT_NEAR("expired 2022", p[0], 45 * (1 - 0.2385));
+    ASSERT_NEAR("expired 2023", p[1], 45 * (1 - 0.2385));
+    ASSERT_NEAR("expired 2024", p[2], 47 * (1 - 0.2385));
+    ASSERT_NEAR("expired 2025", p[3], 45 * 0.2385 * (1 - 0.2385));
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* E[min(N, Q)] by hand from the pmf: sum_{k < Q} k p(k) + Q P(N >= Q). */
+static double by_hand_capped(double (*pmf)(int k, const double *a), const double *a, int q)
+{
+    double e = 0, below = 0;
+    for (int k = 0; k < q; k++) {
+        e += k * pmf(k, a);
+        below += pmf(k, a);
+    }
+    return e + q * (1 - below);
+}
+
+static double poisson_pmf(int k, const double *a)
+{
+    return exp(-a[0] + k * log(a[0]) - lgamma(k + 1.0));
+}
+
+/* a[0] mean, a[1] dispersion phi: r = 1/phi, p = 1 / (1 + phi mu) */
+static double negbin_pmf(int k, const double *a)
+{
+    double r = 1 / a[1], p = 1 / (1 + a[1] * a[0]);
+    return exp(lgamma(r + k) - lgamma(r) - lgamma(k + 1.0) + r * log(p) + k * log1p(-p));
+}
+
+/* a[0] trials, a[1] p */
+static double binomial_pmf(int k, const double *a)
+{
+    double n = a[0], p = a[1];
+    return exp(lgamma(n + 1) - lgamma(k + 1.0) - lgamma(n - k + 1) + k * log(p) +
+               (n - k) * log1p(-p));
+}
+
+/* A cap on a Poisson inflow (mu 7.3, inflow_quota 5), and on a negative
+ * binomial one (inflow_dispersion 0.37); a cap far above the mean caps
+ * nothing (the mean to the last bit); a quota in force from 2024 only. */
+static void test_mean_capped_inflow(void)
+{
+    scenario *s = load("[scenario]\nname = q\nstart_year = 2022\nend_year = 2025\n"
+                       "known_until = 2025-12\n"
+                       "[tier a]\ninflow = 7.3\ninflow_quota = 5\n"
+                       "[tier b]\ninflow = 7.3\ninflow_dispersion = 0.37\ninflow_quota = 5\n"
+                       "[tier c]\ninflow = 7.3\ninflow_quota = 1000\n"
+                       "[tier d]\ninflow = 137\ninflow_quota@2024 = 130\n"
+                       "[tier e]\ninflow = 7.3\ninflow_dispersion = 1.37\ninflow_quota = 5\n"
+                       "[tier f]\ninflow = 7.3\ninflow_dispersion = 1.37\ninflow_quota = 20\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_NEW, 5, 1);
+    row_add(h, s, 2022, "b", HIST_NEW, 5, 1);
+    row_add(h, s, 2022, "c", HIST_NEW, 7, 1);
+    row_add(h, s, 2023, "d", HIST_NEW, 137, 1);
+    row_add(h, s, 2024, "d", HIST_NEW, 130, 1);
+    row_add(h, s, 2023, "a", HIST_STOCK, 10, 1);
+    row_add(h, s, 2022, "e", HIST_NEW, 4, 1);
+    row_add(h, s, 2022, "f", HIST_NEW, 6, 1);
+    double *p = predict_all(s, h);
+    const double pois[] = {7.3}, nb[] = {7.3, 0.37}, pois137[] = {137};
+    double want = by_hand_capped(poisson_pmf, pois, 5);
+    /* the same sum, done independently (Python, math.lgamma): 4.755364888728392 */
+    ASSERT_NEAR("by hand", want, 4.755364888728392);
+    ASSERT_NEAR("Poisson(7.3) capped at 5", p[0], want);
+    ASSERT_NEAR("negative binomial capped at 5", p[1], by_hand_capped(negbin_pmf, nb, 5));
+    CU_ASSERT(p[1] < p[0]);     /* more spread, more of it cut off */
+    CU_ASSERT_EQUAL(p[2], 7.3);
+    CU_ASSERT_EQUAL(p[3], 137.0);
+    ASSERT_NEAR("Poisson(137) capped at 130 from 2024", p[4],
+                by_hand_capped(poisson_pmf, pois137, 130));
+    ASSERT_NEAR("stock 2023", p[5], 2 * want);
+    /* dispersion above 1: the pmf falls from 0 on, and slowly */
+    const double nb2[] = {7.3, 1.37};
+    ASSERT_NEAR("negative binomial (1.37) capped at 5", p[6], by_hand_capped(negbin_pmf, nb2, 5));
+    ASSERT_NEAR("negative binomial (1.37) capped at 20", p[7],
+                by_hand_capped(negbin_pmf, nb2, 20));
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* A transition quota: E[min(B, Q)], B ~ Binomial(n, rate) out of the
+ * survivors n: 137 firms, rate 0.2385, quota 30 (mean 32.7); with exits
+ * (0.0713) the survivors are 127.23, and the mean is the linear one
+ * between 127 and 128.  The source keeps the held-back firms. */
+static void test_mean_transition_quota(void)
+{
+    static const char fmt[] = "[scenario]\nname = q\nstart_year = 2022\nend_year = 2023\n"
+                              "known_until = 2023-12\n[tier a]\nstock = 137\nexit = %s\n"
+                              "[tier b]\n[transition a -> b]\nrate = 0.2385\nquota = 30\n";
+    char text[512];
+    snprintf(text, sizeof text, fmt, "0");
+    scenario *s = load(text);
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "b", HIST_NEW, 30, 1);
+    row_add(h, s, 2022, "a", HIST_STOCK, 107, 1);
+    double *p = predict_all(s, h);
+    double b137[] = {137, 0.2385};
+    double want = by_hand_capped(binomial_pmf, b137, 30);
+    CU_ASSERT(want < 30 && want > 28);
+    ASSERT_NEAR("Binomial(137, 0.2385) capped at 30", p[0], want);
+    ASSERT_NEAR("a keeps the rest", p[1], 137 - want);
+    free(p);
+    scenario_free(s);
+    snprintf(text, sizeof text, fmt, "0.0713");
+    s = load(text);
+    p = predict_all(s, h);
+    double n = 137 - 137 * 0.0713, frac = n - 127;
+    double b127[] = {127, 0.2385}, b128[] = {128, 0.2385};
+    want = (1 - frac) * by_hand_capped(binomial_pmf, b127, 30) +
+           frac * by_hand_capped(binomial_pmf, b128, 30);
+    ASSERT_NEAR("capped promotions out of 127.23 survivors", p[0], want);
+    ASSERT_NEAR("a keeps the rest, after exits", p[1], n - want);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* A value by year with growth: inflow 10 growing 10 % a year, inflow@2024
+ * = 20 takes force in 2024 and grows on: 10, 11, 20, 22; an exit@2024 and
+ * a rate@2023 likewise. */
+static void test_mean_values_by_year(void)
+{
+    scenario *s = load("[scenario]\nname = y\nstart_year = 2022\nend_year = 2025\n"
+                       "known_until = 2025-12\n[tier a]\ninflow = 10\ninflow_growth = 10%\n"
+                       "inflow@2024 = 20\n"
+                       "[tier b]\nstock = 1370\nexit = 0.0713\nexit@2024 = 0.1137\n"
+                       "[tier c]\n[transition b -> c]\nrate = 0\nrate@2023 = 0.2385\n");
+    history *h = hist_new("mem.csv");
+    for (int y = 2022; y <= 2025; y++)
+        row_add(h, s, y, "a", HIST_NEW, 15, 4);
+    for (int y = 2022; y <= 2025; y++)
+        row_add(h, s, y, "b", HIST_EXITS, 100, 10);
+    row_add(h, s, 2023, "c", HIST_NEW, 300, 17);
+    double *p = predict_all(s, h);
+    ASSERT_NEAR("2022", p[0], 10);
+    ASSERT_NEAR("2023", p[1], 11);
+    ASSERT_NEAR("2024", p[2], 20);
+    ASSERT_NEAR("2025", p[3], 22);
+    double b22 = 1370 * (1 - 0.0713), b23 = b22 * (1 - 0.0713) * (1 - 0.2385);
+    double b24 = b23 * (1 - 0.1137) * (1 - 0.2385);
+    ASSERT_NEAR("exits 2022", p[4], 1370 * 0.0713);
+    ASSERT_NEAR("exits 2023", p[5], b22 * 0.0713);
+    ASSERT_NEAR("exits 2024", p[6], b23 * 0.1137);
+    ASSERT_NEAR("exits 2025", p[7], b24 * 0.1137);
+    ASSERT_NEAR("promotions 2023", p[8], b22 * (1 - 0.0713) * 0.2385);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* A move with cohorts.  a (validity 3, cohorts 137, 411, 822, renewal
+ * 0.2385) moves 30 % to b (validity 3: the firms keep their certificate
+ * years), 10 % to c (no validity) and 20 % to d (validity 2: certificates
+ * of 2023) at the start of 2023; no exits. */
+static void test_mean_move_with_cohorts(void)
+{
+    scenario *s = load("[scenario]\nname = m\nstart_year = 2022\nend_year = 2025\n"
+                       "known_until = 2025-12\n"
+                       "[tier a]\nstock = 1370\nvalidity = 3\nstock_cohorts = 137, 411, 822\n"
+                       "renewal = 0.2385\n"
+                       "[tier b]\nvalidity = 3\nrenewal = 0.5\n"
+                       "[tier c]\n"
+                       "[tier d]\nvalidity = 2\n"
+                       "[event reform]\nyear = 2023\nmove = a -> b : 0.3, a -> c : 0.1\n"
+                       "move = a -> d : 20%\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_RENEWED, 196, 14);              /* 0 */
+    row_add(h, s, 2023, "b", HIST_MOVED_IN, 223, 15);             /* 1 */
+    row_add(h, s, 2023, "c", HIST_MOVED_IN, 74, 9);               /* 2 */
+    row_add(h, s, 2023, "d", HIST_MOVED_IN, 149, 12);             /* 3 */
+    row_add(h, s, 2023, "a", HIST_RENEWED, 39, 6);                /* 4 */
+    row_add(h, s, 2023, "b", HIST_RENEWED, 62, 8);                /* 5 */
+    row_add(h, s, 2023, "b", HIST_EXPIRED, 62, 8);                /* 6 */
+    row_add(h, s, 2023, "a", HIST_EXITS, 0, 1);                   /* 7 */
+    row_add(h, s, 2023, "b", HIST_EXITS, 0, 1);                   /* 8 */
+    row_add(h, s, 2024, "b", HIST_RENEWED, 21, 5);                /* 9 */
+    row_add(h, s, 2024, "d", HIST_EXPIRED, 0, 1);                 /* 10 */
+    row_add(h, s, 2025, "d", HIST_EXPIRED, 149, 12);              /* 11 */
+    row_add(h, s, 2025, "d", HIST_STOCK, 0, 1);                   /* 12 */
+    row_add(h, s, 2023, "c", HIST_STOCK, 74, 9);                  /* 13 */
+    row_add(h, s, 2023, "b", HIST_NEW, 0, 1);                     /* 14 */
+    double *p = predict_all(s, h);
+    double r22 = 822 * 0.2385, a22 = r22 + 137 + 411;
+    ASSERT_NEAR("a renewed 2022", p[0], r22);
+    ASSERT_NEAR("moved into b", p[1], 0.3 * a22);
+    ASSERT_NEAR("moved into c", p[2], 0.1 * a22);
+    ASSERT_NEAR("moved into d", p[3], 0.2 * a22);
+    ASSERT_NEAR("a renewed 2023", p[4], 0.4 * 411 * 0.2385);
+    ASSERT_NEAR("b renewed 2023 (the moved cohort of 2020)", p[5], 0.5 * 0.3 * 411);
+    ASSERT_NEAR("b expired 2023", p[6], 0.5 * 0.3 * 411);
+    CU_ASSERT_EQUAL(p[7], 0.0);
+    CU_ASSERT_EQUAL(p[8], 0.0);
+    ASSERT_NEAR("b renewed 2024 (the moved cohort of 2021)", p[9], 0.5 * 0.3 * 137);
+    CU_ASSERT_EQUAL(p[10], 0.0);
+    ASSERT_NEAR("d expired 2025 (certificates of 2023)", p[11], 0.2 * a22);
+    CU_ASSERT(fabs(p[12]) < 1e-12);
+    ASSERT_NEAR("c 2023", p[13], 0.1 * a22);
+    CU_ASSERT_EQUAL(p[14], 0.0);                                   /* a move is not new */
+    free(p);
+    history_free(h);
+    /* The levels of 2023, each the last row of its tier. */
+    h = hist_new("mem.csv");
+    row_add(h, s, 2023, "a", HIST_STOCK, 172, 13);
+    row_add(h, s, 2023, "b", HIST_STOCK, 161, 13);
+    row_add(h, s, 2023, "d", HIST_STOCK, 149, 12);
+    p = predict_all(s, h);
+    ASSERT_NEAR("a 2023", p[0], 0.4 * (r22 + 137) + 0.4 * 411 * 0.2385);
+    ASSERT_NEAR("b 2023", p[1], 0.3 * (r22 + 137) + 0.5 * 0.3 * 411);
+    ASSERT_NEAR("d 2023", p[2], 0.2 * a22);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* expire_to: a's expired firms (validity 1, renewal 0.2385) enter b as
+ * moved_in, not new, with certificates of the year (b has validity 2: they
+ * are due two years on); cumulative = cumulative_start + new. */
+static void test_mean_expire_to_and_cumulative(void)
+{
+    scenario *s = load("[scenario]\nname = x\nstart_year = 2022\nend_year = 2025\n"
+                       "known_until = 2025-12\n"
+                       "[tier a]\nstock = 137\nvalidity = 1\nrenewal = 0.2385\nexpire_to = b\n"
+                       "[tier b]\nvalidity = 2\ninflow = 13\ncumulative_start = 97\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "b", HIST_MOVED_IN, 104, 10);             /* 0 */
+    row_add(h, s, 2022, "b", HIST_NEW, 13, 4);                    /* 1 */
+    row_add(h, s, 2022, "a", HIST_EXITS, 0, 1);                   /* 2 */
+    row_add(h, s, 2022, "b", HIST_CUMULATIVE, 110, 10);           /* 3 */
+    row_add(h, s, 2023, "b", HIST_CUMULATIVE, 123, 11);           /* 4 */
+    row_add(h, s, 2023, "a", HIST_RENEWED, 8, 3);                 /* 5 */
+    row_add(h, s, 2024, "b", HIST_EXPIRED, 117, 11);              /* 6 */
+    row_add(h, s, 2022, "a", HIST_NEW, 0, 1);                     /* 7 */
+    double *p = predict_all(s, h);
+    double x22 = 137 - 137 * 0.2385, x23 = 137 * 0.2385 * (1 - 0.2385);
+    ASSERT_NEAR("moved_in", p[0], x22);
+    ASSERT_NEAR("new", p[1], 13);
+    CU_ASSERT_EQUAL(p[2], 0.0);
+    ASSERT_NEAR("cumulative 2022", p[3], 110);
+    ASSERT_NEAR("cumulative 2023", p[4], 123);
+    ASSERT_NEAR("a renewed 2023", p[5], 137 * 0.2385 * 0.2385);
+    ASSERT_NEAR("b expired 2024: the arrivals and entrants of 2022", p[6], x22 + 13);
+    CU_ASSERT_EQUAL(p[7], 0.0);
+    (void)x23;
+    free(p);
+    history_free(h);
+    h = hist_new("mem.csv");
+    row_add(h, s, 2022, "b", HIST_STOCK, 117, 11);
+    row_add(h, s, 2022, "a", HIST_STOCK, 33, 6);
+    p = predict_all(s, h);
+    ASSERT_NEAR("b 2022", p[0], x22 + 13);
+    ASSERT_NEAR("a 2022", p[1], 137 * 0.2385);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* The engine and the fit share one model: without caps every step is
+ * linear in the counts, so the recursion's prediction of each row is the
+ * engine's mean exactly.  Cohorts (stock_cohorts, renewal and renewal@2025,
+ * expire_to into a tier without validity), events of both kinds (same
+ * validity: certificates kept; other validity: certificates of the year),
+ * a keep = yes promotion into a tier with validity, a rate@2024, inflow@2025
+ * with growth, cumulative_start: every measure of every tier and year within
+ * 5 standard errors of the mean of 20000 replications (156 rows). */
+static void test_mean_is_the_engine_mean(void)
+{
+    scenario *s = load("[scenario]\nname = xc\nstart_year = 2022\nend_year = 2027\n"
+                       "[tier a]\nstock = 1370\nvalidity = 3\nstock_cohorts = 137, 411, 822\n"
+                       "renewal = 0.6137\nrenewal@2025 = 0.4\ninflow = 213\ninflow_growth = 7%\n"
+                       "inflow@2025 = 300\nexit = 0.0385\nexpire_to = c\n"
+                       "[tier b]\nvalidity = 3\nrenewal = 0.5\nexit = 0.02\n"
+                       "[tier c]\nstock = 97\ninflow = 41\nexit = 0.1\ncumulative_start = 413\n"
+                       "[tier d]\nvalidity = 2\nrenewal = 0.7\n"
+                       "[transition a -> d]\nrate = 0.0713\nkeep = yes\n"
+                       "[transition c -> b]\nrate = 0.05\nrate@2024 = 0.1\n"
+                       "[event reform]\nyear = 2023\nmove = a -> b : 0.3, a -> c : 0.1\n"
+                       "move = a -> d : 20%\n"
+                       "[event later]\nyear = 2025\nmove = c -> a : 0.137\n");
+    static const hist_measure meas[] = {HIST_STOCK,   HIST_NEW,      HIST_EXITS,     HIST_EXPIRED,
+                                        HIST_RENEWED, HIST_MOVED_IN, HIST_CUMULATIVE};
+    static const int engine_m[] = {M_STOCK, -1, M_EXITS, M_EXPIRED, M_RENEWED, M_MOVED_IN,
+                                   M_CUMULATIVE};
+    const size_t K = s->n_tiers, Y = scenario_years(s), NM = 7, R = 20000;
+    double *sum = calloc(Y * K * NM, sizeof *sum), *sq = calloc(Y * K * NM, sizeof *sq);
+    CU_ASSERT_FATAL(sum && sq);
+    sim m;
+    sim_init(&m, s);
+    for (size_t rep = 0; rep < R; rep++) {
+        sim_run(&m, 70000 + rep);
+        for (size_t y = 0; y < Y; y++)
+            for (size_t k = 0; k < K; k++) {
+                const int64_t *o = m.out + (y * K + k) * M_COUNT;
+                for (size_t j = 0; j < NM; j++) {
+                    double v = engine_m[j] < 0 ? (double)(o[M_INFLOW] + o[M_PROMOTED_IN])
+                                               : (double)o[engine_m[j]];
+                    sum[(y * K + k) * NM + j] += v;
+                    sq[(y * K + k) * NM + j] += v * v;
+                }
+            }
+    }
+    /* One row per history: a stock or cumulative row would be the starting
+     * level of the rows after it. */
+    size_t compared = 0;
+    double worst = 0;
+    for (size_t y = 0; y < Y; y++)
+        for (size_t k = 0; k < K; k++)
+            for (size_t j = 0; j < NM; j++) {
+                if ((meas[j] == HIST_EXPIRED || meas[j] == HIST_RENEWED) && !s->tiers[k].validity)
+                    continue;
+                history *h = hist_new("mem.csv");
+                row_add(h, s, s->start_year + (int)y, s->tiers[k].name, meas[j], 1, 1);
+                double *p = predict_all(s, h);
+                size_t i = (y * K + k) * NM + j;
+                double mean = sum[i] / (double)R;
+                double se = sqrt(fmax(sq[i] / (double)R - mean * mean, 0) / (double)R);
+                double z = se > 0 ? (p[0] - mean) / se : (fabs(p[0] - mean) < 1e-9 ? 0 : INFINITY);
+                if (!(fabs(z) < 5))
+                    fprintf(stderr, "\n  %d %s %s: engine %.4f (se %.4f), recursion %.4f\n",
+                            s->start_year + (int)y, s->tiers[k].name,
+                            history_measure_names[meas[j]], mean, se, p[0]);
+                CU_ASSERT(fabs(z) < 5);
+                worst = fmax(worst, fabs(z));
+                compared++;
+                free(p);
+                history_free(h);
+            }
+    printf("\n    %zu rows, largest |z| %.2f\n    ", compared, worst);
+    CU_ASSERT(compared > 100);
+    sim_free(&m);
+    free(sum);
+    free(sq);
+    scenario_free(s);
+}
+
+/* An observed stock replaces the predicted level and keeps the predicted
+ * shares of its certificate cohorts: 137 firms in cohorts 0, 0, 137 renew
+ * 0.2385 in 2022; an observed 41 at the end of 2022 (the prediction was
+ * 32.67, all of cohort 2022) is all of cohort 2022, reviewed in 2025.  At the
+ * start an observed stock is split as the scenario splits its own. */
+static void test_mean_observed_level(void)
+{
+    scenario *s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2025\n"
+                       "known_until = 2025-12\n[tier a]\nstock = 137\nvalidity = 3\n"
+                       "stock_cohorts = 0, 0, 137\nrenewal = 0.2385\n"
+                       "[tier b]\nstock = 300\nvalidity = 3\nrenewal = 0.5\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_STOCK, 41, 6);
+    row_add(h, s, 2024, "a", HIST_EXPIRED, 0, 1);
+    row_add(h, s, 2025, "a", HIST_RENEWED, 10, 3);
+    row_add(h, s, 2021, "b", HIST_STOCK, 413, 20);
+    row_add(h, s, 2022, "b", HIST_EXPIRED, 69, 8);
+    double *p = predict_all(s, h);
+    ASSERT_NEAR("stock 2022", p[0], 137 * 0.2385);
+    CU_ASSERT_EQUAL(p[1], 0.0);
+    ASSERT_NEAR("renewed 2025", p[2], 41 * 0.2385);
+    CU_ASSERT(isnan(p[3]));                  /* the starting level, not predicted */
+    /* b: 413 split evenly as 300 would be (138, 137, 138 -> 139, 137, 137) */
+    ASSERT_NEAR("expired 2022", p[4], 137 * 0.5);
+    free(p);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* (d) Renewal, an @YEAR inflow and an event fraction, from a history dated
+ * mid-year (start = 2022-07: update Y ends in June of Y + 1), written as CSV
+ * text and read by history_parse_mem.  The rows are the exact means of the
+ * recursion at the true values (fit_predict) plus Gaussian noise of the sd
+ * each row gives, so the weighted least squares is exactly specified and
+ * the estimates must lie within K_SE of the truth in their reported se. */
+static const char renew_fmt[] =
+    "[scenario]\nname = r\nstart_year = 2022\nstart = 2022-07\nend_year = 2029\n"
+    "known_until = 2030-06\n"
+    "[tier a]\nstock = 2385\nvalidity = 2\nexit = 0.0385\nrenewal = %s\ninflow = 413\n"
+    "inflow@2025 = %s\n"
+    "[tier b]\n[event reform]\nyear = 2024\nmove = a -> b : %s\n";
+#define RENEW_R 0.6137
+#define RENEW_MU25 713.0
+#define RENEW_F 0.137
+
+static void test_recover_renewal_year_value_and_move(void)
+{
+    char text[1024];
+    snprintf(text, sizeof text, renew_fmt, "0.6137", "713", "0.137");
+    scenario *truth = load(text);
+    snprintf(text, sizeof text, renew_fmt, "fit", "fit", "fit");
+    scenario *s = load(text);
+    /* The rows, first with placeholder values, to get their means. */
+    char csv[4096];
+    size_t n = (size_t)snprintf(csv, sizeof csv, "as_of,tier,measure,value,sd\n"
+                                                 "2022-06,a,stock,2385,\n");
+    for (int y = 2022; y <= 2029; y++) {
+        n += (size_t)snprintf(csv + n, sizeof csv - n, "%d-06,a,new,1,\n%d-06,a,renewed,1,\n",
+                              y + 1, y + 1);
+        if (y == 2024)
+            n += (size_t)snprintf(csv + n, sizeof csv - n, "%d-06,b,moved_in,1,\n", y + 1);
+    }
+    history *h = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(history_parse_mem(&h, "renew.csv", csv, n, truth, &err) == 0);
+    CU_ASSERT_EQUAL_FATAL(h->n_rows, 18);
+    CU_ASSERT_EQUAL(h->rows[0].year, 2021);
+    CU_ASSERT_EQUAL(h->rows[1].year, 2022);
+    double *theta = calloc(truth->n_params, sizeof *theta), *mean = calloc(h->n_rows, sizeof *mean);
+    char *fitted = calloc(h->n_rows, 1);
+    CU_ASSERT_FATAL(theta && mean && fitted);
+    scenario_param_means(truth, theta);
+    CU_ASSERT_FATAL(fit_predict(truth, h, theta, mean, fitted, &err) == 0);
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(r != NULL);
+    rng_seed_stream(r, 6137, 0);
+    n = (size_t)snprintf(csv, sizeof csv, "as_of,tier,measure,value,sd\n2022-06,a,stock,2385,\n");
+    for (size_t i = 1; i < h->n_rows; i++) {
+        const history_row *row = &h->rows[i];
+        double sd = sqrt(mean[i]);
+        n += (size_t)snprintf(csv + n, sizeof csv - n, "%d-06,%s,%s,%.17g,%.17g\n",
+                              row->year + 1, s->tiers[row->tier].name,
+                              history_measure_names[row->measure],
+                              mean[i] + gsl_ran_gaussian(r, sd), sd);
+    }
+    history_free(h);
+    CU_ASSERT_FATAL(history_parse_mem(&h, "renew.csv", csv, n, s, &err) == 0);
+    fit_result *res = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(res != NULL);
+    CU_ASSERT_EQUAL(res->n_pts, 17);
+    CU_ASSERT_EQUAL(res->n_ignored, 0);
+    check_recovered(s, res, "tier.a.renewal", RENEW_R, 0.03);
+    check_recovered(s, res, "tier.a.inflow@2025", RENEW_MU25, 0.05);
+    check_recovered(s, res, "event.reform.move.a->b", RENEW_F, 0.1);
+    CU_ASSERT(res->chi2 < 14 + 5 * sqrt(28.0));
+    fit_result_free(res);
+    history_free(h);
+    gsl_rng_free(r);
+    free(theta);
+    free(mean);
+    free(fitted);
+    scenario_free(s);
+    scenario_free(truth);
+}
+
 /* ------------------------------------------------------------ recovery */
 
 /* (a) One tier with inflow and exit, history through a CSV file: new and
@@ -237,7 +776,7 @@ static void tmp_path(char *buf, size_t n, const char *name)
  * here: over 1000 seeds the z-scores had sd 1.19 (inflow) and 0.68 (exit);
  * at this seed they are -1.24 and -1.19.  The other designs are exact. */
 static const char single_fmt[] =
-    "[scenario]\nname = single\nstart_year = 2022\nend_year = 2029\n"
+    "[scenario]\nname = single\nstart_year = 2022\nend_year = 2029\nknown_until = 2029-12\n"
     "[tier a]\nstock = 4137\ninflow = %s\nexit = %s\n";
 #define SINGLE_MU 1373.7
 #define SINGLE_E 0.2385
@@ -332,9 +871,9 @@ static void test_recover_chain(void)
     for (size_t y = 0; y < scenario_years(truth); y++) {
         int year = truth->start_year + (int)y;
         double na = before(&m, y, "a"), nb = before(&m, y, "b");
-        hist_add(h, s, year, "a", HIST_STOCK, obs(&m, y, "a", HIST_STOCK),
+        row_add(h, s, year, "a", HIST_STOCK, obs(&m, y, "a", HIST_STOCK),
                  sqrt(na * ea * (1 - ea) + 912));
-        hist_add(h, s, year, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
+        row_add(h, s, year, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
                  sqrt(nb * eb * (1 - eb) + na * q * (1 - q)));
     }
     fit_result *res = fit_ok(s, h, NULL);
@@ -430,9 +969,9 @@ static void test_coverage(void)
         for (size_t y = 0; y < scenario_years(truth); y++) {
             int year = truth->start_year + (int)y;
             double nb = before(&m, y, "b");
-            hist_add(h, s, year, "a", HIST_NEW, obs(&m, y, "a", HIST_NEW),
+            row_add(h, s, year, "a", HIST_NEW, obs(&m, y, "a", HIST_NEW),
                      sqrt(truths[0] * pow(1 + truths[1], (double)y)));
-            hist_add(h, s, year, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
+            row_add(h, s, year, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
                      sqrt(nb * truths[3] * (1 - truths[3]) + truths[2]));
         }
         fit_result *r = NULL;
@@ -478,7 +1017,7 @@ static void test_prior_without_data(void)
     history *h = hist_new("mem.csv");
     static const double v[] = {1013, 987, 1042, 968};
     for (int y = 0; y < 4; y++)
-        hist_add(h, s, 2022 + y, "a", HIST_NEW, v[y], sqrt(1000.0));
+        row_add(h, s, 2022 + y, "a", HIST_NEW, v[y], sqrt(1000.0));
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     const fit_estimate *e = est_of(s, r, "tier.c.inflow");
@@ -519,7 +1058,7 @@ static void test_prior_with_data_is_precision_weighted(void)
     history *h = hist_new("mem.csv");
     double wsum = 1 / (23.85 * 23.85), wy = 1000 * wsum;
     for (int y = 0; y < 5; y++) {
-        hist_add(h, s, 2022 + y, "a", HIST_NEW, v[y], sd[y]);
+        row_add(h, s, 2022 + y, "a", HIST_NEW, v[y], sd[y]);
         wsum += 1 / (sd[y] * sd[y]);
         wy += v[y] / (sd[y] * sd[y]);
     }
@@ -550,7 +1089,7 @@ static void test_steady_state_cannot_separate_inflow_and_exit(void)
                        "[tier a]\nstock = 5744\ninflow = fit\nexit = fit\n");
     history *h = hist_new("mem.csv");
     for (int y = 2022; y <= 2027; y++)
-        hist_add(h, s, y, "a", HIST_STOCK, 5744, sqrt(5744.0));
+        row_add(h, s, y, "a", HIST_STOCK, 5744, sqrt(5744.0));
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT(has_warning(r, "the data cannot determine tier.a.inflow, tier.a.exit (near-zero "
@@ -589,7 +1128,7 @@ static void test_near_steady_state_warns_of_correlation(void)
     double n = 5000;
     for (int y = 0; y < 6; y++) {
         n = nearbyint(n * (1 - 0.2385) + 1370 + d[y]);
-        hist_add(h, s, 2022 + y, "a", HIST_STOCK, n, 37.1);
+        row_add(h, s, 2022 + y, "a", HIST_STOCK, n, 37.1);
     }
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
@@ -619,12 +1158,12 @@ static void test_rows_without_known_levels_are_ignored(void)
                        "[tier b]\nstock = 413\nexit = 0.0385\n"
                        "[transition a -> b]\nrate = 0.1137\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2019, "b", HIST_STOCK, 400, 20);    /* 0: starting level of b */
-    hist_add(h, s, 2020, "a", HIST_NEW, 300, 17);      /* 1: a unknown: ignored */
-    hist_add(h, s, 2020, "b", HIST_NEW, 150, 12);      /* 2: from a, unknown: ignored */
-    hist_add(h, s, 2020, "b", HIST_EXITS, 15, 4);      /* 3: b known: fitted */
-    hist_add(h, s, 2022, "a", HIST_NEW, 305, 17);      /* 4: fitted */
-    hist_add(h, s, 2023, "b", HIST_STOCK, 560, 21);    /* 5: fitted */
+    row_add(h, s, 2019, "b", HIST_STOCK, 400, 20);    /* 0: starting level of b */
+    row_add(h, s, 2020, "a", HIST_NEW, 300, 17);      /* 1: a unknown: ignored */
+    row_add(h, s, 2020, "b", HIST_NEW, 150, 12);      /* 2: from a, unknown: ignored */
+    row_add(h, s, 2020, "b", HIST_EXITS, 15, 4);      /* 3: b known: fitted */
+    row_add(h, s, 2022, "a", HIST_NEW, 305, 17);      /* 4: fitted */
+    row_add(h, s, 2023, "b", HIST_STOCK, 560, 21);    /* 5: fitted */
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT_EQUAL(r->n_ignored, 2);
@@ -654,9 +1193,9 @@ static void test_stock_row_before_start_is_the_starting_level(void)
     scenario *s = load("[scenario]\nname = k\nstart_year = 2022\nend_year = 2024\n"
                        "[tier a]\nstock = 137\nexit = fit\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2021, "a", HIST_STOCK, 1000, 31);
-    hist_add(h, s, 2021, "a", HIST_NEW, 99, 10);
-    hist_add(h, s, 2022, "a", HIST_EXITS, 50, 7);
+    row_add(h, s, 2021, "a", HIST_STOCK, 1000, 31);
+    row_add(h, s, 2021, "a", HIST_NEW, 99, 10);
+    row_add(h, s, 2022, "a", HIST_EXITS, 50, 7);
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT_EQUAL(r->n_ignored, 1);
@@ -678,7 +1217,7 @@ static void test_start_at_the_optimum(void)
     scenario *s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2024\n"
                        "[tier a]\ninflow = fit\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
+    row_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     const fit_estimate *e = est_of(s, r, "tier.a.inflow");
@@ -688,7 +1227,7 @@ static void test_start_at_the_optimum(void)
     CU_ASSERT(r->chi2 < 1e-12);
     fit_result_free(r);
     /* Two equal rows: the same value, se 11.7 / sqrt 2. */
-    hist_add(h, s, 2023, "a", HIST_NEW, 137, 11.7);
+    row_add(h, s, 2023, "a", HIST_NEW, 137, 11.7);
     r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     e = est_of(s, r, "tier.a.inflow");
@@ -718,7 +1257,7 @@ static void test_rate_behind_a_quota(void)
         s[i] = load(text);
         history *h = hist_new("mem.csv");
         for (int y = 0; y < 3; y++)
-            hist_add(h, s[i], 2022 + y, "b", HIST_NEW, v[y], sqrt(v[y]));
+            row_add(h, s[i], 2022 + y, "b", HIST_NEW, v[y], sqrt(v[y]));
         r[i] = fit_ok(s[i], h, NULL);
         history_free(h);
     }
@@ -746,8 +1285,8 @@ static void test_nothing_to_fit_it_to(void)
     scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
                        "[tier a]\nexit = fit\ninflow = fit\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 137, sqrt(137.0));
-    hist_add(h, s, 2023, "a", HIST_NEW, 141, sqrt(141.0));
+    row_add(h, s, 2022, "a", HIST_NEW, 137, sqrt(137.0));
+    row_add(h, s, 2023, "a", HIST_NEW, 141, sqrt(141.0));
     ts_err err;
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini:6: tier.a.exit: nothing to fit it to (no fitted history row depends on "
@@ -759,8 +1298,8 @@ static void test_nothing_to_fit_it_to(void)
              "[tier a]\nstock = 137\n[tier b]\n[transition a -> b]\nrate = fit\n");
     history_free(h);
     h = hist_new("mem.csv");
-    hist_add(h, s, 2019, "b", HIST_STOCK, 11, 3);
-    hist_add(h, s, 2020, "b", HIST_NEW, 13, 3);
+    row_add(h, s, 2019, "b", HIST_STOCK, 11, 3);
+    row_add(h, s, 2020, "b", HIST_NEW, 13, 3);
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini:9: transition.a->b.rate: nothing to fit it to (no fitted history row "
                "depends on it); add history rows or a prior: fit(PRIOR)");
@@ -773,8 +1312,8 @@ static void test_prior_without_spread(void)
     scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
                        "[tier a]\ninflow = fit\nexit = fit(0.2385)\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
-    hist_add(h, s, 2023, "a", HIST_NEW, 141, 11.9);
+    row_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
+    row_add(h, s, 2023, "a", HIST_NEW, 141, 11.9);
     ts_err err;
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini:7: tier.a.exit: the prior of fit(0.2385) has no spread: write the value "
@@ -788,7 +1327,7 @@ static void test_no_fit_in_scenario(void)
     scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
                        "[tier a]\nstock = 137\ninflow = 23.85\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 25, 5);
+    row_add(h, s, 2022, "a", HIST_NEW, 25, 5);
     ts_err err;
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini: no parameter is written 'fit' or 'fit(PRIOR)': nothing to estimate");
@@ -801,7 +1340,7 @@ static void test_more_parameters_than_rows(void)
     scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
                        "[tier a]\nstock = 1370\ninflow = fit\nexit = fit\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_STOCK, 1411, 37);
+    row_add(h, s, 2022, "a", HIST_STOCK, 1411, 37);
     ts_err err;
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "mem.csv: 2 parameters to fit but only 1 fitted history rows and priors");
@@ -1049,7 +1588,7 @@ static void test_options_change_the_fit(void)
              "[tier a]\nstock = 5744\ninflow = fit\nexit = fit\n");
     h = hist_new("mem.csv");
     for (int y = 2022; y <= 2027; y++)
-        hist_add(h, s, y, "a", HIST_STOCK, 5744, sqrt(5744.0));
+        row_add(h, s, y, "a", HIST_STOCK, 5744, sqrt(5744.0));
     r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT(has_warning(r, "the data cannot determine tier.a.inflow, tier.a.exit ("));
@@ -1069,7 +1608,7 @@ static void test_options_change_the_fit(void)
     s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2024\n"
              "[tier a]\ninflow = fit\n");
     h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
+    row_add(h, s, 2022, "a", HIST_NEW, 137, 11.7);
     fit_opts_default(&o);
     o.noprog_gtol = 0;
     const char *msg = fit_err(s, h, &o, &err);
@@ -1089,7 +1628,7 @@ static void test_options_refused(void)
     scenario *s = load("[scenario]\nname = o\nstart_year = 2022\nend_year = 2024\n[tier a]\n"
                        "inflow = 41\n");
     history *h = hist_new("mem.csv");
-    hist_add(h, s, 2022, "a", HIST_NEW, 37, 6.1);
+    row_add(h, s, 2022, "a", HIST_NEW, 37, 6.1);
     ts_err err;
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini: no parameter is written 'fit' or 'fit(PRIOR)': nothing to estimate");
@@ -1150,9 +1689,9 @@ static void test_apply_and_format(void)
     sim_run(&m, 1370);
     history *h = hist_new("mem.csv");
     for (size_t y = 0; y < scenario_years(truth); y++) {
-        hist_add(h, s, truth->start_year + (int)y, "a", HIST_STOCK, obs(&m, y, "a", HIST_STOCK),
+        row_add(h, s, truth->start_year + (int)y, "a", HIST_STOCK, obs(&m, y, "a", HIST_STOCK),
                  sqrt(obs(&m, y, "a", HIST_STOCK)));
-        hist_add(h, s, truth->start_year + (int)y, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
+        row_add(h, s, truth->start_year + (int)y, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
                  sqrt(obs(&m, y, "b", HIST_STOCK)));
     }
     fit_result *r = fit_ok(s, h, NULL);
@@ -1199,6 +1738,76 @@ static void test_apply_and_format(void)
     sim_free(&m);
     scenario_free(s);
     scenario_free(truth);
+}
+
+/* fitted.ini writes a renewal, an @YEAR value and an event fraction back
+ * where the scenario reads them: `inflow@2024 = ...` in [tier a], and the
+ * event's `move` keys whole (a child's `move` replaces all of its base's),
+ * the fraction not fitted as it was written. */
+static void test_fitted_ini_round_trip(void)
+{
+    char path[128], dir[128], ini[160];
+    tmp_path(path, sizeof path, "fw.ini");
+    tmp_path(dir, sizeof dir, "fw-out");
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fprintf(f, "[scenario]\nname = fw\nstart_year = 2022\nend_year = 2025\nknown_until = 2025-12\n"
+               "[tier a]\nstock = 1370\nvalidity = 2\nrenewal = fit\ninflow = 100\n"
+               "inflow@2024 = fit\n[tier b]\n[tier c]\n"
+               "[event reform]\nyear = 2023\nmove = a -> b : fit, a -> c : uniform(0.05, 0.1)\n");
+    CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+    scenario *s = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_load(&s, path, &err) == 0);
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_RENEWED, 411, 20);
+    row_add(h, s, 2023, "b", HIST_MOVED_IN, 213, 15);
+    row_add(h, s, 2024, "a", HIST_NEW, 150, 12);
+    row_add(h, s, 2025, "a", HIST_NEW, 161, 13);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL && r->n_est == 3);
+    outdir *o = NULL;
+    CU_ASSERT_FATAL(outdir_begin(&o, dir, &err) == 0);
+    if (output_fit(o, s, h, r, &err) < 0 || outdir_commit(o, &err) < 0) {
+        fprintf(stderr, "\n  output_fit: %s\n", err.msg);
+        CU_FAIL_FATAL("output_fit failed");
+    }
+    snprintf(ini, sizeof ini, "%s/fitted.ini", dir);
+    scenario *back = NULL;
+    if (scenario_load(&back, ini, &err) < 0) {
+        fprintf(stderr, "\n  fitted.ini: %s\n", err.msg);
+        CU_FAIL_FATAL("fitted.ini does not load");
+    }
+    CU_ASSERT_EQUAL(scenario_unfitted(back, NULL), 0);
+    CU_ASSERT_EQUAL(back->n_params, s->n_params);
+    static const char *const names[] = {"tier.a.renewal", "tier.a.inflow@2024",
+                                        "event.reform.move.a->b"};
+    for (size_t i = 0; i < 3; i++) {
+        const fit_estimate *e = est_of(s, r, names[i]);
+        size_t p = scenario_find_param(back, names[i]);
+        CU_ASSERT_FATAL(p != TS_NO_PARAM);
+        const dist *d = &back->params[p].value;
+        CU_ASSERT_EQUAL(d->kind, DIST_NORMAL);
+        CU_ASSERT_EQUAL(d->p[0], e->estimate);
+        CU_ASSERT_EQUAL(d->p[1], e->se);
+    }
+    size_t pc = scenario_find_param(back, "event.reform.move.a->c");
+    CU_ASSERT_FATAL(pc != TS_NO_PARAM);
+    CU_ASSERT_EQUAL(back->params[pc].value.kind, DIST_UNIFORM);
+    CU_ASSERT_EQUAL(back->params[pc].value.p[0], 0.05);
+    CU_ASSERT_EQUAL(back->params[pc].value.p[1], 0.1);
+    CU_ASSERT_EQUAL_FATAL(back->n_events, 1);
+    CU_ASSERT_EQUAL(back->events[0].year, 2023);
+    CU_ASSERT_EQUAL(back->events[0].n_moves, 2);
+    /* the @YEAR value stays in force from its year */
+    CU_ASSERT_EQUAL_FATAL(back->tiers[0].inflow.n, 2);
+    CU_ASSERT_EQUAL(back->tiers[0].inflow.steps[1].year, 2024);
+    scenario_free(back);
+    CU_ASSERT_EQUAL(outdir_remove_tree(dir), 0);
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+    remove(path);
 }
 
 /* Without a finite se the estimate itself is written: rounded to whole firms
@@ -1256,6 +1865,16 @@ int main(void)
         return 2;
     }
     static const tu_test tests[] = {
+        {"mean: a cohort through expiry with renewal", test_mean_cohort_through_expiry},
+        {"mean: a capped inflow, E[min(N, Q)]", test_mean_capped_inflow},
+        {"mean: a transition quota, E[min(B, Q)]", test_mean_transition_quota},
+        {"mean: values by year, with growth", test_mean_values_by_year},
+        {"mean: a move with cohorts", test_mean_move_with_cohorts},
+        {"mean: expire_to and cumulative", test_mean_expire_to_and_cumulative},
+        {"mean: an observed level keeps its cohorts' shares", test_mean_observed_level},
+        {"mean: the engine's mean, without caps", test_mean_is_the_engine_mean},
+        {"recovery: renewal, an @YEAR inflow and a move (dated)",
+         test_recover_renewal_year_value_and_move},
         {"recovery: one tier, inflow and exit (CSV)", test_recover_single_tier},
         {"recovery: a -> b chain, keep = yes (memory)", test_recover_chain},
         {"recovery: inflow growth from years before the start", test_recover_growth_before_start},
@@ -1278,6 +1897,7 @@ int main(void)
         {"options: out of range", test_options_refused},
         {"fit_apply and fit_format_fitted", test_apply_and_format},
         {"formatting without an se", test_format_without_se},
+        {"fitted.ini: @YEAR keys and event moves", test_fitted_ini_round_trip},
         {NULL, NULL},
     };
     int rc = tu_run("fit", tests);

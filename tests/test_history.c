@@ -23,7 +23,10 @@
 static char tmpdir[64];
 static scenario *sc;    /* start 2022, end 2025: history years 1992 .. 2025 */
 
+/* known_until at the end of the horizon, so that rows of every year are
+ * accepted (by default a history ends at the start). */
 static const char scenario_text[] = "[scenario]\nname = h\nstart_year = 2022\nend_year = 2025\n"
+                                    "known_until = 2025-12\n"
                                     "[tier a]\nstock = 137\n[tier srdi]\nstock = 320\n";
 
 static history *load_ok(const char *path)
@@ -79,6 +82,9 @@ static void check_row(const history *h, size_t i, int year, const char *tier,
     CU_ASSERT_FATAL(i < h->n_rows);
     const history_row *r = &h->rows[i];
     CU_ASSERT_EQUAL(r->year, year);
+    /* the default January start: a bare year is its update year's end */
+    CU_ASSERT_EQUAL(r->date, year * 12 + 11);
+    CU_ASSERT_EQUAL(r->months_off, 0);
     CU_ASSERT_EQUAL(r->tier, (size_t)scenario_find_tier(sc, tier));
     CU_ASSERT_EQUAL(r->measure, m);
     CU_ASSERT_EQUAL(r->value, value);
@@ -171,7 +177,8 @@ static void test_bad_values(void)
     ASSERT_REFUSES(DATA "sd_text.csv",
                    DATA "sd_text.csv:3: sd: expected a number above 0, got 'nan'");
     ASSERT_REFUSES(DATA "year_text.csv",
-                   DATA "year_text.csv:2: year: expected a year, got '2022.5'");
+                   DATA "year_text.csv:2: year: expected a date YYYY-MM or a year YYYY, got "
+                        "'2022.5'");
 }
 
 static void test_header(void)
@@ -182,7 +189,7 @@ static void test_header(void)
     ASSERT_REFUSES(DATA "dup_column.csv", DATA "dup_column.csv:1: column 'value' appears twice");
     /* Data where the header should be: its first missing name is reported. */
     ASSERT_REFUSES(DATA "no_header.csv",
-                   DATA "no_header.csv:1: missing column 'year' (the header needs "
+                   DATA "no_header.csv:1: missing column 'year' or 'as_of' (the header needs "
                         "year,tier,measure,value and may have sd, source)");
     ASSERT_REFUSES(DATA "short_row.csv",
                    DATA "short_row.csv:3: expected at least 4 fields, got 2");
@@ -192,17 +199,22 @@ static void test_unknown_names(void)
 {
     ASSERT_REFUSES(DATA "unknown_tier.csv", DATA "unknown_tier.csv:4: unknown tier 'gazelle'");
     ASSERT_REFUSES(DATA "unknown_measure.csv",
-                   DATA "unknown_measure.csv:3: unknown measure 'entries' (expected stock, new "
-                        "or exits)");
+                   DATA "unknown_measure.csv:3: unknown measure 'entries' (expected stock, new, "
+                        "exits, expired, renewed, moved_in or cumulative)");
 }
 
 static void test_years(void)
 {
+    /* A bare year is its December: a year after end_year is twelve months
+     * from the last period end. */
     ASSERT_REFUSES(DATA "year_late.csv",
-                   DATA "year_late.csv:3: year 2026 is outside the scenario's years (1992 .. 2025)");
+                   DATA "year_late.csv:3: 2026 is 12 months from the nearest period end "
+                        "(2025-12); history dates run from 1992-06 to 2026-06 (six months "
+                        "around the period ends of the update years 1992 .. 2025)");
     ASSERT_REFUSES(DATA "year_early.csv",
-                   DATA "year_early.csv:3: year 1991 is outside the scenario's years (1992 .. "
-                        "2025)");
+                   DATA "year_early.csv:3: 1991 is 12 months from the nearest period end "
+                        "(1992-12); history dates run from 1992-06 to 2026-06 (six months "
+                        "around the period ends of the update years 1992 .. 2025)");
 }
 
 static void test_duplicate_row(void)
@@ -218,6 +230,152 @@ static void test_empty(void)
     ASSERT_REFUSES(DATA "blank.csv",
                    DATA "blank.csv: empty (expected a header year,tier,measure,value)");
     ASSERT_REFUSES(DATA "header_only.csv", DATA "header_only.csv: no data rows");
+}
+
+/* ------------------------------------------------------------ dates */
+
+static const char mid_year_text[] =
+    "[scenario]\nname = h7\nstart_year = 2022\nstart = 2022-07\nend_year = 2025\n"
+    "known_until = 2024-06\n[tier a]\nstock = 137\nvalidity = 3\n[tier srdi]\nstock = 320\n";
+
+/* history_parse_mem of `text` against s must give exactly `want`. */
+static int mem_refuses(const scenario *s, const char *text, const char *want)
+{
+    history *h = (history *)1;
+    ts_err err;
+    strcpy(err.msg, "(no message)");
+    if (history_parse_mem(&h, "mem.csv", text, strlen(text), s, &err) == 0) {
+        fprintf(stderr, "\n  accepted; wanted: %s\n", want);
+        history_free(h);
+        return 0;
+    }
+    if (h != NULL || strcmp(err.msg, want) != 0) {
+        fprintf(stderr, "\n  got:  %s\n  want: %s\n", err.msg, want);
+        return 0;
+    }
+    return 1;
+}
+#define ASSERT_MEM_REFUSES(s, text, want) CU_ASSERT(mem_refuses((s), (text), (want)))
+
+static void check_date(const history_row *r, int year, int y, int mo, int off)
+{
+    if (r->year != year || r->date != y * 12 + mo - 1 || r->months_off != off)
+        fprintf(stderr, "\n  line %d: year %d, date %d-%02d, off %d; want %d, %d-%02d, %d\n",
+                r->line, r->year, r->date / 12, r->date % 12 + 1, r->months_off, year, y, mo,
+                off);
+    CU_ASSERT_EQUAL(r->year, year);
+    CU_ASSERT_EQUAL(r->date, y * 12 + mo - 1);
+    CU_ASSERT_EQUAL(r->months_off, off);
+}
+
+/* start = 2022-07: update Y ends in June of Y + 1, the start (update 2021)
+ * in 2022-06.  A date goes to the nearest period end, a tie (December, six
+ * months from two) to the later one; a bare year is its December; the
+ * column may be called as_of; known_until itself is allowed; the first
+ * update year's period end (1993-06) takes dates from six months before. */
+static void test_dates_mid_year(void)
+{
+    scenario *s = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_parse_string(&s, mid_year_text, "h7.ini", &err) == 0);
+    static const char text[] = "as_of,tier,measure,value\n"
+                               "2022-06,a,stock,137\n"
+                               "2022-09,srdi,stock,320\n"
+                               "2022-12,a,new,23\n"
+                               "2022,srdi,new,41\n"
+                               "2023-06,a,stock,141\n"
+                               "2024-06,a,expired,13\n"
+                               "1992-12,a,stock,100\n"
+                               "2023-01,srdi,exits,7\n"
+                               "2022-01,a,exits,3\n";
+    history *h = NULL;
+    CU_ASSERT_FATAL(history_parse_mem(&h, "mem.csv", text, sizeof text - 1, s, &err) == 0);
+    CU_ASSERT_EQUAL_FATAL(h->n_rows, 9);
+    check_date(&h->rows[0], 2021, 2022, 6, 0);
+    check_date(&h->rows[1], 2021, 2022, 9, 3);
+    check_date(&h->rows[2], 2022, 2022, 12, -6);
+    check_date(&h->rows[3], 2022, 2022, 12, -6);
+    check_date(&h->rows[4], 2022, 2023, 6, 0);
+    check_date(&h->rows[5], 2023, 2024, 6, 0);
+    check_date(&h->rows[6], 1992, 1992, 12, -6);
+    check_date(&h->rows[7], 2022, 2023, 1, -5);
+    check_date(&h->rows[8], 2021, 2022, 1, -5);
+    CU_ASSERT_EQUAL(h->rows[5].measure, HIST_EXPIRED);
+    history_free(h);
+
+    static const char *const window = "; history dates run from 1992-12 to 2026-12 (six months "
+                                      "around the period ends of the update years 1992 .. 2025)";
+    char want[512];
+    snprintf(want, sizeof want, "mem.csv:2: 1992-11 is 7 months from the nearest period end "
+             "(1993-06)%s", window);
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n1992-11,a,stock,1\n", want);
+    /* the window is checked before known_until */
+    snprintf(want, sizeof want, "mem.csv:2: 2027-01 is 7 months from the nearest period end "
+             "(2026-06)%s", window);
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2027-01,a,stock,1\n", want);
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2022-06,a,stock,137\n2024-07,a,stock,1\n",
+                       "mem.csv:3: 2024-07 is after known_until 2024-06: later outcomes belong in "
+                       "an observed file for `tiersim validate`, not in the history");
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2024,a,stock,1\n",
+                       "mem.csv:2: 2024 is after known_until 2024-06: later outcomes belong in "
+                       "an observed file for `tiersim validate`, not in the history");
+    /* Two dates of one period: one row per period end. */
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2023-06,a,stock,141\n2023-03,a,stock,140\n",
+                       "mem.csv:3: 2023-03 a stock and line 2's 2023-06 fall on the same period "
+                       "end 2023-06 (one row per period)");
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2022-12,a,new,23\n2022,a,new,24\n",
+                       "mem.csv:3: 2022 a new is given twice (first at line 2)");
+    /* Re-review measures need validity (srdi has none). */
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2023-06,srdi,expired,3\n",
+                       "mem.csv:2: tier 'srdi' has no validity, so nothing expired: its "
+                       "certificates are never re-reviewed");
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value\n2023-06,srdi,renewed,3\n",
+                       "mem.csv:2: tier 'srdi' has no validity, so nothing renewed: its "
+                       "certificates are never re-reviewed");
+    /* Not dates. */
+    static const char *const bad[] = {"2022-13", "2022-00", "2022-7", "22-07", "2022-07-01",
+                                      "2022/07", "0999-12", "2022-1a", "+2022", "2022-"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text2[128];
+        snprintf(text2, sizeof text2, "as_of,tier,measure,value\n%s,a,stock,1\n", bad[i]);
+        snprintf(want, sizeof want, "mem.csv:2: as_of: expected a date YYYY-MM or a year YYYY, "
+                 "got '%s'", bad[i]);
+        ASSERT_MEM_REFUSES(s, text2, want);
+    }
+    ASSERT_MEM_REFUSES(s, "year,tier,as_of,measure,value\n2022,a,2022-06,stock,1\n",
+                       "mem.csv:1: columns 'year' and 'as_of' both give the date: keep one");
+    ASSERT_MEM_REFUSES(s, "as_of,tier,measure,value,as_of\n2022-06,a,stock,1,2022-06\n",
+                       "mem.csv:1: column 'as_of' appears twice");
+    scenario_free(s);
+}
+
+/* The default January start: a bare year is its update year (as histories
+ * always were read), December of start_year - 1 the start, and without
+ * known_until the history ends there. */
+static void test_dates_default_start(void)
+{
+    scenario *s = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_parse_string(&s, "[scenario]\nname = d\nstart_year = 2022\n"
+                                          "end_year = 2025\n[tier a]\nstock = 137\n", "d.ini",
+                                          &err) == 0);
+    static const char text[] = "year,tier,measure,value\n2021,a,stock,137\n2021-12,a,new,23\n"
+                               "2021-06,a,exits,3\n2021-05,a,new,19\n2020,a,stock,131\n";
+    history *h = NULL;
+    CU_ASSERT_FATAL(history_parse_mem(&h, "mem.csv", text, sizeof text - 1, s, &err) == 0);
+    CU_ASSERT_EQUAL_FATAL(h->n_rows, 5);
+    check_date(&h->rows[0], 2021, 2021, 12, 0);
+    check_date(&h->rows[1], 2021, 2021, 12, 0);
+    check_date(&h->rows[2], 2021, 2021, 6, -6);
+    check_date(&h->rows[3], 2020, 2021, 5, 5);
+    check_date(&h->rows[4], 2020, 2020, 12, 0);
+    history_free(h);
+    ASSERT_MEM_REFUSES(s, "year,tier,measure,value\n2022-01,a,stock,140\n",
+                       "mem.csv:2: 2022-01 is after known_until 2021-12: later outcomes belong in "
+                       "an observed file for `tiersim validate`, not in the history");
+    ASSERT_MEM_REFUSES(s, "year,tier,measure,value\n2021,a,stock,137\n2021-12,a,stock,138\n",
+                       "mem.csv:3: 2021-12 a stock is given twice (first at line 2)");
+    scenario_free(s);
 }
 
 /* More fields than the reader holds, and a NUL byte: refused with the line. */
@@ -257,7 +415,7 @@ static void test_from_memory(void)
     char *big = malloc(cap);
     CU_ASSERT_FATAL(big != NULL);
     size_t n = (size_t)snprintf(big, cap, "[scenario]\nname = big\nstart_year = 2000\n"
-                                          "end_year = 2199\n");
+                                          "end_year = 2199\nknown_until = 2199-12\n");
     for (int k = 0; k < 256; k++)
         n += (size_t)snprintf(big + n, cap - n, "[tier t%d]\n", k);
     scenario *s = NULL;
@@ -307,6 +465,8 @@ int main(void)
         {"years outside the scenario", test_years},
         {"duplicate row", test_duplicate_row},
         {"empty files", test_empty},
+        {"dates: a mid-year start", test_dates_mid_year},
+        {"dates: the default start", test_dates_default_start},
         {"reader limits", test_reader_limits},
         {"from memory; a long history in linear time", test_from_memory},
         {NULL, NULL},
