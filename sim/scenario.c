@@ -1018,24 +1018,17 @@ static const scenario_key key_table[] = {
         .range = &DIST_RANGE_NONNEG, .flags = KEY_WHOLE | KEY_YEARLY,
         .sched = offsetof(ts_transition, quota)),
 
-    KEY(TARGET, "new", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
-        "firms newly entering TIER from start_year to end_year (inflow and promotions)",
-        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
-        .expect = "expected a number of firms",
-        .outside = "a target is a number of firms above 0 (and below 2^62)",
-        .measure = TS_TARGET_NEW),
-    KEY(TARGET, "stock", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
-        "firms in TIER at the end of end_year",
-        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
-        .expect = "expected a number of firms",
-        .outside = "a target is a number of firms above 0 (and below 2^62)",
-        .measure = TS_TARGET_STOCK),
-    KEY(TARGET, "cumulative", "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",
-        "firms ever certified in TIER by the end of end_year (cumulative_start + new)",
-        .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0, .hi = COUNT_MAX,
-        .expect = "expected a number of firms",
-        .outside = "a target is a number of firms above 0 (and below 2^62)",
-        .measure = TS_TARGET_CUMULATIVE),
+/* The three measures a target can count: the same grammar, their own meaning. */
+#define TARGET_MEASURE(name, meaning, kind)                                                  \
+    KEY(TARGET, name, "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",    \
+        meaning, .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0,          \
+        .hi = COUNT_MAX, .expect = "expected a number of firms",                             \
+        .outside = "a target is a number of firms above 0 (and below 2^62)", .measure = kind)
+    TARGET_MEASURE("new", "firms newly entering TIER from start_year to end_year (inflow and "
+                   "promotions)", TS_TARGET_NEW),
+    TARGET_MEASURE("stock", "firms in TIER at the end of end_year", TS_TARGET_STOCK),
+    TARGET_MEASURE("cumulative", "firms ever certified in TIER by the end of end_year "
+                   "(cumulative_start + new)", TS_TARGET_CUMULATIVE),
     KEY(TARGET, "tolerance", "number or percentage", "[0, 1)", "0",
         "an \"about\" target is met at target * (1 - tolerance)",
         .read = read_number, .field = offsetof(target_keys, tolerance),
