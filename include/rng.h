@@ -64,4 +64,14 @@ uint64_t rng_binomial(gsl_rng *r, double p, uint64_t n);
  * otherwise. */
 uint64_t rng_poisson(gsl_rng *r, double mu);
 
+/* The number of type-1 items among t drawn without replacement from n1 of
+ * type 1 and n2 of type 2 (hypergeometric), for t <= n1 + n2 <= 2^64 - 1:
+ * exact (inversion, no approximation), one uniform a call but for rounding
+ * retries.  After the symmetries (t <= N/2, n1 <= n2): for min(t, n1) <= 64
+ * a sequential search up from 0, f(0) as a product; beyond, a chop-down
+ * search from the mode, f(mode) from Loader's binomial pmf, O(1 + sd) steps.
+ * Replaces gsl_ran_hypergeometric, which takes unsigned ints and costs
+ * O(min(t, N - t)) uniforms a call. */
+uint64_t rng_hypergeometric(gsl_rng *r, uint64_t n1, uint64_t n2, uint64_t t);
+
 #endif

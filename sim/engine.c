@@ -58,10 +58,6 @@ int engine_measure_kind(const scenario *s, size_t k, ts_measure m)
     return ENGINE_ZERO;
 }
 
-/* gsl_ran_hypergeometric takes unsigned ints: a tier with validity holds at
- * most this many firms (an error names it beyond). */
-#define COHORT_COUNT_MAX ((int64_t)UINT32_MAX)
-
 struct engine_ws {
     engine_samplers samplers;
     size_t n_tiers, n_trans, n_years;
@@ -179,8 +175,8 @@ static void draw_subset(gsl_rng *r, const int64_t *c, size_t n, int64_t t, int64
         else if (rest == 0)
             out[i] = t;
         else
-            out[i] = (int64_t)gsl_ran_hypergeometric(r, (unsigned)c[i], (unsigned)rest,
-                                                     (unsigned)t);
+            out[i] = (int64_t)rng_hypergeometric(r, (uint64_t)c[i], (uint64_t)rest,
+                                                 (uint64_t)t);
         t -= out[i];
     }
 }
@@ -209,9 +205,6 @@ static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts
         w->newc[k] = 0;
         if (!tier->validity)
             continue;
-        if (w->N[k] > COHORT_COUNT_MAX)
-            return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with validity",
-                           tier->file, tier->line, tier->name);
         int64_t *c = w->part;
         scenario_cohorts(s, k, w->N[k], c);
         for (int j = 1; j <= tier->validity; j++)
@@ -295,10 +288,6 @@ static int run_events(engine_ws *w, const scenario *s, gsl_rng *r, uint64_t sub_
                 w->N[mv->to] += m;
                 row[mv->to * M_COUNT + M_MOVED_IN] += m;
                 arrive_cohorts(w, s, a, mv->to, year, part, m);
-                if (s->tiers[mv->to].validity && w->N[mv->to] > COHORT_COUNT_MAX)
-                    return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with "
-                                   "validity", s->tiers[mv->to].file, s->tiers[mv->to].line,
-                                   s->tiers[mv->to].name);
             }
         }
         m0 += ev->n_moves;
@@ -454,10 +443,6 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             w->N[k] = w->N_next[k] + add + arrive;
             w->newc[k] += add;
             if (s->tiers[k].validity) {
-                if (w->N[k] > COHORT_COUNT_MAX)
-                    return ts_errf(err, "%s:%d: tier '%s': more than 2^32 firms in a tier with "
-                                   "validity", s->tiers[k].file, s->tiers[k].line,
-                                   s->tiers[k].name);
                 w->coh[w->coh_start[k] + slot_of(s, k, year)] += add + arrive;
             }
             row[k * M_COUNT + M_MOVED_IN] += arrive;

@@ -347,3 +347,239 @@ uint64_t rng_poisson(gsl_rng *r, double mu)
     }
     return k;
 }
+
+/* ---- hypergeometric ---------------------------------------------------- */
+
+/* Loader's stirlerr(n) = log n! - [(n + 1/2) log n - n + log(2 pi) / 2] for
+ * an integer n >= 1 (C. Loader 2000, "Fast and accurate computation of
+ * binomial probabilities", as in R's nmath): exact values up to 15, five
+ * terms of the asymptotic series beyond (truncation error below 1e-16 at
+ * n = 16), one division.  It equals fc(n - 1), but fc's three terms stop at
+ * 3e-11, and this is the only place where an error in the pmf's height is
+ * not corrected by rejection. */
+static inline double stirlerr(double n)
+{
+    static const double table[16] = {
+        0.0, /* unused */
+        0.081061466795327258, 0.041340695955409294, 0.027677925684998339,
+        0.020790672103765093, 0.016644691189821192, 0.013876128823070748,
+        0.01189670994589177,  0.010411265261972096, 0.0092554621827127329,
+        0.0083305634333628713, 0.0075736754879518408, 0.0069428401072095299,
+        0.0064089941880042071, 0.0059513701127588477, 0.0055547335519628014,
+    };
+    if (n <= 15.0)
+        return table[(int)n];
+    const double r = 1.0 / n, r2 = r * r;
+    return (1.0 / 12.0 -
+            (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - (1.0 / 1188.0) * r2) * r2) * r2) * r2) *
+           r;
+}
+
+/* Loader's bd0(x, np) = x log(x / np) + np - x, the deviance term, without
+ * cancellation when x is close to np: by the series
+ *     (x - np) v + 2 x (v^3 / 3 + v^5 / 5 + ...),  v = (x - np) / (x + np),
+ * there (no logarithm: at the mode, where the sampler evaluates it, |v| is
+ * about 1/sqrt(np), so a few terms), directly elsewhere.  x > 0. */
+static inline double bd0(double x, double np)
+{
+    static const double inv_odd[16] = {
+        1.0,        1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11, 1.0 / 13, 1.0 / 15,
+        1.0 / 17,   1.0 / 19, 1.0 / 21, 1.0 / 23, 1.0 / 25, 1.0 / 27, 1.0 / 29, 1.0 / 31,
+    };
+    const double d = x - np;
+    /* |v| < 0.1: v^32 < 1e-32, so 15 terms always converge. */
+    if (fabs(d) < 0.1 * (x + np)) {
+        const double v = d / (x + np), v2 = v * v;
+        double s = d * v, ej = 2.0 * x * v;
+        for (int j = 1; j < 16; j++) {
+            ej *= v2;
+            const double s1 = s + ej * inv_odd[j];
+            if (s1 == s)
+                break;
+            s = s1;
+        }
+        return s;
+    }
+    return x * log(x / np) + np - x;
+}
+
+/* Adds sign times log b(x; n, p, q) to the pmf height being built, after
+ * Loader (R's dbinom_raw): b = exp(lc) / sqrt(2 pi x (n - x) / n) with
+ *     lc = stirlerr(n) - stirlerr(x) - stirlerr(n - x)
+ *          - bd0(x, n p) - bd0(n - x, n q),
+ * so that the three calls of a height need one sqrt and one exp between
+ * them: lc goes to *acc, the square-root's argument to *prod (times or over),
+ * its 2 pi to *n2pi.  Relative accuracy near 1e-15 for n up to 2^62, where
+ * log-factorials by lgamma (values near 1e20) would have no digits left. */
+static inline void add_log_binom(double x, double n, double p, double q, int sign, double *acc,
+                                 double *prod, int *n2pi)
+{
+    if (x == 0.0) {
+        *acc += sign * (n * log1p(-p));
+        return;
+    }
+    if (x == n) {
+        *acc += sign * (n * log(p));
+        return;
+    }
+    const double lc = stirlerr(n) - stirlerr(x) - stirlerr(n - x) - bd0(x, n * p) -
+                      bd0(n - x, n * q);
+    const double v = x * ((n - x) / n);
+    *acc += sign * lc;
+    *prod = sign > 0 ? *prod * v : *prod / v;
+    *n2pi += sign;
+}
+
+/* Inversion by chop-down search from the mode, for n1 <= n2 and t <= N / 2
+ * (so the support is 0 .. min(t, n1)).  The height of the pmf at the mode m,
+ *     f(m) = C(n1, m) C(n2, t - m) / C(N, t)
+ *          = b(m; n1, p) b(t - m; n2, p) / b(t; N, p)   for any p, q
+ * (the powers of p and q cancel, so p + q need not be exactly 1), is computed
+ * once from Loader's binomial pmf with p = t / N (one exp, no lgamma); then
+ * one uniform is used
+ * up walking outward from m, alternately one step down and one step up with
+ *     f(k + 1) / f(k) = (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)),
+ * which takes about 1 + E|K - m| <= 1 + 2 sd steps.  A side stops at the
+ * support's edge or when its mass underflows; if rounding leaves u above
+ * the whole summed mass, start again with a new uniform, so that any error
+ * in f(m) downwards only renormalises (the walk's sum is then exactly the
+ * pmf it samples), and one upwards (~1e-15) would cut that much off the far
+ * tails. */
+static uint64_t hyper_chop_down(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t n2, uint64_t t)
+{
+    const uint64_t N = n1 + n2, hi = t < n1 ? t : n1;
+    const double d1 = (double)n1, d2 = (double)n2, dt = (double)t, dN = (double)N;
+    /* Any start works; the mode floor((t + 1)(n1 + 1) / (N + 2)) is the
+     * cheapest.  In doubles, so clamped: t + 1 and n1 + 1 may overflow.  The
+     * quotient is at most n1 + 1 < 2^63: truncating to int64_t is the floor
+     * (and cheaper than floor(), a call without SSE4.1). */
+    const double mq = (dt + 1.0) * (d1 + 1.0) / (dN + 2.0);
+    const uint64_t mi = mq < 0x1.0p62 ? (uint64_t)(int64_t)mq : UINT64_C(1) << 62;
+    const uint64_t m = mi >= hi ? hi : mi;
+    const double md = (double)m;
+
+    const double p = dt / dN, q = (double)(N - t) / dN;
+    double acc = 0.0, prod = 1.0;
+    int n2pi = 0;
+    add_log_binom(md, d1, p, q, 1, &acc, &prod, &n2pi);
+    add_log_binom(dt - md, d2, p, q, 1, &acc, &prod, &n2pi);
+    add_log_binom(dt, dN, p, q, -1, &acc, &prod, &n2pi);
+    const double fm = exp(acc - n2pi * HALF_LOG_2PI) / sqrt(prod);
+    assert(fm > 0.0 && fm <= 1.0 + 1e-9);
+    const double c2 = d2 - dt + 1.0;   /* n2 - t + k + 1 = c2 + k */
+
+    /* The walk counts its steps from m in doubles (converting a uint64_t
+     * costs a branch on x86-64): offsets below 2^53 are exact, and the
+     * room to each edge, m and hi - m, converts exactly below 2^53 (beyond,
+     * a walk of about an sd never gets there).  k = m -+ offset is only
+     * used in the ratios, where rounding it beyond 2^53 costs 2^-53. */
+    const double room_dn = (double)m, room_up = (double)(hi - m);
+    for (;;) {
+        double u = unif_pos(r, xs) - fm;
+        if (u <= 0.0)
+            return m;
+        double jd = 0.0, ju = 0.0, flo = fm, fhi = fm;
+        int down = m > 0, up = m < hi;
+        while (down || up) {
+            if (down) {
+                /* f(k - 1) = f(k) k (n2 - t + k) / ((n1 - k + 1)(t - k + 1)) */
+                const double k = md - jd;
+                flo *= k * (c2 + k - 1.0) / ((d1 - k + 1.0) * (dt - k + 1.0));
+                jd += 1.0;
+                u -= flo;
+                if (u <= 0.0)
+                    return m - (uint64_t)jd;
+                down = jd < room_dn && flo > 0.0;
+            }
+            if (up) {
+                const double k = md + ju;
+                fhi *= (d1 - k) * (dt - k) / ((k + 1.0) * (c2 + k));
+                ju += 1.0;
+                u -= fhi;
+                if (u <= 0.0)
+                    return m + (uint64_t)ju;
+                up = ju < room_up && fhi > 0.0;
+            }
+        }
+    }
+}
+
+/* Up to this min(t, n1), hyper_small's set-up (twice that many
+ * multiplications) and walk from 0 beat hyper_chop_down's set-up (an exp, a
+ * sqrt and about fifteen divisions); on the cohorts benchmark (bench/run.sh)
+ * 48 to 96 measured alike and 16 or 128 clearly slower.  Most of the
+ * engine's draws are here. */
+#define HYPER_SMALL 64
+
+/* Inversion by sequential search up from 0 (as binomial_inversion), for
+ * n1 <= n2, t <= N / 2 and s = min(t, n1) <= HYPER_SMALL:
+ *     f(0) = C(n2, t) / C(N, t) = prod_{i < s} (N - max(t, n1) - i) / (N - i)
+ * as quotients of products of sixteen factors (one division each), then
+ * E K + 1 <= s / 2 + 1 steps up.  Rounding that leaves u above the summed
+ * mass starts again. */
+static uint64_t hyper_small(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t n2, uint64_t t)
+{
+    const uint64_t N = n1 + n2, hi = t < n1 ? t : n1, other = t < n1 ? n1 : t;
+    /* Counters in doubles: converting a uint64_t costs a branch on x86-64,
+     * and a - i, b - i stay exact below 2^53 (relative error 2^-53 beyond). */
+    const double d1 = (double)n1, dt = (double)t, c2 = (double)n2 - dt + 1.0, dhi = (double)hi;
+    const double a = (double)(N - other), b = (double)N;
+    /* Factors lie in [1, N]: scaled by 2^-32 (exactly) when N >= 2^32, each
+     * is in [2^-32, 2^32], so sixteen of them neither overflow nor
+     * underflow.  Two accumulators each, to halve the chain of dependent
+     * multiplications. */
+    const double sc = N >= UINT64_C(1) << 32 ? 0x1.0p-32 : 1.0;
+    double f0 = 1.0;
+    for (double i = 0.0; i < dhi;) {
+        double n0 = 1.0, n1x = 1.0, e0 = 1.0, e1 = 1.0;
+        const double end = i + 16.0 < dhi ? i + 16.0 : dhi;
+        for (; i + 1.0 < end; i += 2.0) {
+            n0 *= (a - i) * sc;
+            n1x *= (a - i - 1.0) * sc;
+            e0 *= (b - i) * sc;
+            e1 *= (b - i - 1.0) * sc;
+        }
+        if (i < end) {
+            n0 *= (a - i) * sc;
+            e0 *= (b - i) * sc;
+            i += 1.0;
+        }
+        f0 *= (n0 * n1x) / (e0 * e1);
+    }
+    for (;;) {
+        double u = unif_pos(r, xs), f = f0, k = 0.0;
+        while (u > f) {
+            if (k == dhi || !(f > 0.0))
+                break;
+            u -= f;
+            f *= (d1 - k) * (dt - k) / ((k + 1.0) * (c2 + k));
+            k += 1.0;
+        }
+        if (u <= f)
+            return (uint64_t)k;
+    }
+}
+
+uint64_t rng_hypergeometric(gsl_rng *r, uint64_t n1, uint64_t n2, uint64_t t)
+{
+    assert(n1 <= UINT64_MAX - n2 && t <= n1 + n2);
+    const uint64_t N = n1 + n2;
+    if (t == 0 || n1 == 0)
+        return 0;
+    if (n2 == 0)
+        return t;
+    if (t == N)
+        return n1;
+    /* Symmetries: fewer drawn than left (the type-1 items drawn are n1 less
+     * those left), and the rarer type counted (the others drawn are t less
+     * them).  They bound the walk by the smaller of the sds' arguments and
+     * keep p = t / N <= 1/2 and the support starting at 0. */
+    if (t > N - t)
+        return n1 - rng_hypergeometric(r, n1, n2, N - t);
+    if (n1 > n2)
+        return t - rng_hypergeometric(r, n2, n1, t);
+    xo_state *xs = fast_state(r);
+    if (t <= HYPER_SMALL || n1 <= HYPER_SMALL)
+        return hyper_small(r, xs, n1, n2, t);
+    return hyper_chop_down(r, xs, n1, n2, t);
+}

@@ -1,6 +1,7 @@
 /* Tests for rng.c: xoshiro256++ against the published reference code, the
  * seeding contract, and the binomial and Poisson samplers against their
- * analytic moments and whole pmfs (fixed seeds, so nothing here is flaky;
+ * analytic moments and whole pmfs, and the hypergeometric sampler against
+ * gsl_ran_hypergeometric_pdf (fixed seeds, so nothing here is flaky;
  * tolerances are 5 standard errors and chi-square tests use alpha = 1e-4,
  * loose enough for a correct sampler and tight enough for a wrong one). */
 
@@ -579,6 +580,253 @@ static void test_poisson_mt19937(void)
     gsl_rng_free(r);
 }
 
+/* ---- hypergeometric ---------------------------------------------------- */
+
+/* Tighter than SE_LIMIT: every case here has one fixed seed. */
+#define HYPER_SE_LIMIT 4.0
+
+typedef struct {
+    uint64_t n1, n2, t;
+} hyper;
+
+static void describe_hyper(char *buf, size_t size, const hyper *h, const gsl_rng *r)
+{
+    snprintf(buf, size, "Hypergeometric(n1=%llu, n2=%llu, t=%llu) [%s]",
+             (unsigned long long)h->n1, (unsigned long long)h->n2, (unsigned long long)h->t,
+             gsl_rng_name(r));
+}
+
+static uint64_t hyper_lo(const hyper *h)
+{
+    return h->t > h->n2 ? h->t - h->n2 : 0;
+}
+
+static uint64_t hyper_hi(const hyper *h)
+{
+    return h->t < h->n1 ? h->t : h->n1;
+}
+
+/* Mean t n1 / N and variance t (n1 / N)(n2 / N)(N - t) / (N - 1). */
+static double hyper_mean(const hyper *h)
+{
+    return (double)h->t * (double)h->n1 / (double)(h->n1 + h->n2);
+}
+
+static double hyper_var(const hyper *h)
+{
+    const double N = (double)(h->n1 + h->n2);
+    return (double)h->t * ((double)h->n1 / N) * ((double)h->n2 / N) * (N - (double)h->t) /
+           (N - 1.0);
+}
+
+/* Mean and variance within HYPER_SE_LIMIT standard errors, the variance's
+ * standard error from the sample's own fourth central moment (the
+ * hypergeometric's mu4 has no short closed form), and no draw outside the
+ * support max(0, t - n2) .. min(t, n1). */
+static void check_hyper_moments(gsl_rng *r, const hyper *h, long draws)
+{
+    char what[200], label[260];
+    describe_hyper(what, sizeof what, h, r);
+
+    const double mean = hyper_mean(h), var = hyper_var(h);
+    const uint64_t lo = hyper_lo(h), hi = hyper_hi(h);
+    long outside = 0;
+    double *x = malloc((size_t)draws * sizeof *x);
+    CU_ASSERT_FATAL(x != NULL);
+    double s1 = 0.0;
+    for (long i = 0; i < draws; i++) {
+        const uint64_t k = rng_hypergeometric(r, h->n1, h->n2, h->t);
+        outside += k < lo || k > hi;
+        x[i] = (double)k - mean;
+        s1 += x[i];
+    }
+    const double m = s1 / draws;
+    double s2 = 0.0, s4 = 0.0;
+    for (long i = 0; i < draws; i++) {
+        const double d = x[i] - m, d2 = d * d;
+        s2 += d2;
+        s4 += d2 * d2;
+    }
+    free(x);
+    const double v = s2 / (draws - 1), mu4 = s4 / draws;
+
+    CU_ASSERT_EQUAL(outside, 0);
+    snprintf(label, sizeof label, "mean of %s", what);
+    TU_ASSERT_WITHIN_SE(label, m, 0.0, sqrt(var / draws), HYPER_SE_LIMIT);
+    /* Where one draw in `draws` is expected off the mean, the sample
+     * variance is most likely 0: nothing to compare. */
+    if (var * draws >= 10.0) {
+        snprintf(label, sizeof label, "variance of %s", what);
+        /* Var(s^2) = (mu4 - var^2) / n + 2 var^2 / (n (n - 1)); the second
+         * term keeps it positive where mu4 = var^2 (a fair Bernoulli). */
+        const double dn = (double)draws;
+        const double se =
+            sqrt(fmax(mu4 - var * var, 0.0) / dn + 2.0 * var * var / (dn * (dn - 1.0)));
+        TU_ASSERT_WITHIN_SE(label, v, var, se, HYPER_SE_LIMIT);
+    }
+}
+
+/* Chi-square goodness of fit of N_CHISQ draws to gsl_ran_hypergeometric_pdf
+ * over the whole support, pooled as in check_chisq; a draw outside the
+ * support fails by itself. */
+static void check_hyper_chisq(gsl_rng *r, const hyper *h)
+{
+    char what[200];
+    describe_hyper(what, sizeof what, h, r);
+    const uint64_t lo = hyper_lo(h), hi = hyper_hi(h);
+    const size_t width = (size_t)(hi - lo + 1);
+    long *counts = calloc(width, sizeof *counts);
+    CU_ASSERT_FATAL(counts != NULL);
+    long outside = 0;
+    for (long i = 0; i < N_CHISQ; i++) {
+        const uint64_t k = rng_hypergeometric(r, h->n1, h->n2, h->t);
+        if (k < lo || k > hi)
+            outside++;
+        else
+            counts[k - lo]++;
+    }
+    CU_ASSERT_EQUAL(outside, 0);
+
+    double stat = 0.0, obs = 0.0, expct = 0.0, last_obs = 0.0, last_exp = 0.0;
+    int bins = 0;
+    for (size_t i = 0; i < width; i++) {
+        obs += (double)counts[i];
+        expct += N_CHISQ * gsl_ran_hypergeometric_pdf((unsigned)(lo + i), (unsigned)h->n1,
+                                                      (unsigned)h->n2, (unsigned)h->t);
+        if (expct >= 5.0) {
+            if (bins > 0)
+                stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+            last_obs = obs;
+            last_exp = expct;
+            obs = expct = 0.0;
+            bins++;
+        }
+    }
+    last_obs += obs;
+    last_exp += expct;
+    stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+    free(counts);
+
+    CU_ASSERT_FATAL(bins >= 2);
+    const double crit = gsl_cdf_chisq_Qinv(CHISQ_ALPHA, bins - 1);
+    CU_ASSERT(stat <= crit);
+    if (stat > crit)
+        fprintf(stderr, "\n  chi-square of %s: %.2f on %d df, critical value %.2f\n", what,
+                stat, bins - 1, crit);
+}
+
+/* The brief's sets and each symmetry branch: n1 > n2 (swap), t > N / 2
+ * (complement), both, a mode at the support's lower edge (3 of 100003) and
+ * at its upper one, t near N, t - n2 > 0 (support not starting at 0), and
+ * both sides of HYPER_SMALL = 64 (the product set-up below, Loader's above)
+ * and of the product's chunks of 16. */
+static const hyper hyper_cases[] = {
+    {5, 7, 6},        {137, 2385, 400}, {7000, 3000, 1500}, {3, 100000, 50000},
+    {3000, 7000, 8500}, {40, 60, 97},   {60, 40, 99},       {1, 1, 1},
+    {2, 3, 4},        {500, 500, 500},  {12, 900, 5},       {900, 12, 905},
+    {16, 500, 40},    {17, 500, 17},    {30, 34, 16},       {300, 40, 17},
+    {64, 500, 140},   {65, 500, 65},    {60, 70, 63},       {300, 90, 65},
+};
+
+static void test_hyper_edges(void)
+{
+    gsl_rng *r = xo_alloc(2022, 31);
+    CU_ASSERT_FATAL(r != NULL);
+    const uint64_t big = UINT64_C(1) << 62;
+    int bad = 0;
+    for (int i = 0; i < 1000; i++) {
+        bad += rng_hypergeometric(r, 137, 2385, 0) != 0;
+        bad += rng_hypergeometric(r, 0, 2385, 400) != 0;
+        bad += rng_hypergeometric(r, 137, 0, 100) != 100;
+        bad += rng_hypergeometric(r, 137, 2385, 2522) != 137;
+        bad += rng_hypergeometric(r, 0, 0, 0) != 0;
+        bad += rng_hypergeometric(r, big, big, 2 * big) != big;
+        bad += rng_hypergeometric(r, big, 0, big) != big;
+        bad += rng_hypergeometric(r, 1, big, 0) != 0;
+        /* One left out: the type-1 count is n1 or n1 - 1. */
+        const uint64_t k = rng_hypergeometric(r, 137, 2385, 2521);
+        bad += k != 137 && k != 136;
+        bad += rng_hypergeometric(r, 1, 1, 1) > 1;
+        /* The support's edges when t > n2: exactly 3 or 4 of 5. */
+        const uint64_t j = rng_hypergeometric(r, 5, 2, 6);
+        bad += j < 4 || j > 5;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    gsl_rng_free(r);
+}
+
+static void test_hyper_moments(void)
+{
+    gsl_rng *r = xo_alloc(2022, 32);
+    CU_ASSERT_FATAL(r != NULL);
+    for (size_t i = 0; i < sizeof hyper_cases / sizeof hyper_cases[0]; i++)
+        check_hyper_moments(r, &hyper_cases[i], N_MOMENTS);
+    gsl_rng_free(r);
+}
+
+/* Counts beyond 2^32 (which gsl_ran_hypergeometric cannot take) and near
+ * 2^62, where log-factorials by lgamma would have lost every digit; with
+ * sds of a few hundred to ~2e4, so fewer draws. */
+static void test_hyper_large(void)
+{
+    gsl_rng *r = xo_alloc(2022, 33);
+    CU_ASSERT_FATAL(r != NULL);
+    const uint64_t g = UINT64_C(1) << 32;
+    const hyper cases[] = {
+        {3 * g, 5 * g, 100000},
+        {UINT64_C(1) << 61, UINT64_C(1) << 62, 1000000},
+        {UINT64_C(1) << 40, UINT64_C(1) << 62, UINT64_C(1) << 42},
+        {7, UINT64_C(1) << 62, UINT64_C(1) << 60},
+        /* The product set-up with N near 2^64, where unscaled products of
+         * sixteen factors would overflow. */
+        {UINT64_C(1) << 63, (UINT64_C(1) << 63) - 1, 40},
+        {10, UINT64_MAX - 10, 5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_hyper_moments(r, &cases[i], 20000);
+    gsl_rng_free(r);
+}
+
+static void test_hyper_chisq(void)
+{
+    gsl_rng *r = xo_alloc(2022, 34);
+    CU_ASSERT_FATAL(r != NULL);
+    for (size_t i = 0; i < sizeof hyper_cases / sizeof hyper_cases[0]; i++)
+        check_hyper_chisq(r, &hyper_cases[i]);
+    gsl_rng_free(r);
+}
+
+static void test_hyper_mt19937(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_FATAL(r != NULL);
+    rng_seed_stream(r, 2022, 35);
+    const hyper h = {137, 2385, 400};
+    check_hyper_moments(r, &h, N_MOMENTS);
+    check_hyper_chisq(r, &h);
+    gsl_rng_free(r);
+}
+
+/* Same seed, same sequence; another stream, another one. */
+static void test_hyper_determinism(void)
+{
+    gsl_rng *a = xo_alloc(2022, 36), *b = xo_alloc(2022, 36), *c = xo_alloc(2022, 37);
+    CU_ASSERT_FATAL(a != NULL && b != NULL && c != NULL);
+    int same = 1, differ = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        const hyper *h = &hyper_cases[i % (sizeof hyper_cases / sizeof hyper_cases[0])];
+        const uint64_t ka = rng_hypergeometric(a, h->n1, h->n2, h->t);
+        same &= ka == rng_hypergeometric(b, h->n1, h->n2, h->t);
+        differ |= ka != rng_hypergeometric(c, h->n1, h->n2, h->t);
+    }
+    CU_ASSERT(same);
+    CU_ASSERT(differ);
+    CU_ASSERT_EQUAL(memcmp(gsl_rng_state(a), gsl_rng_state(b), gsl_rng_size(a)), 0);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
 int main(void)
 {
     static const tu_test t[] = {
@@ -599,6 +847,12 @@ int main(void)
         {"poisson large mu", test_poisson_large_mu},
         {"poisson chi-square", test_poisson_chisq},
         {"poisson on mt19937", test_poisson_mt19937},
+        {"hypergeometric edge cases", test_hyper_edges},
+        {"hypergeometric moments", test_hyper_moments},
+        {"hypergeometric large counts", test_hyper_large},
+        {"hypergeometric chi-square", test_hyper_chisq},
+        {"hypergeometric on mt19937", test_hyper_mt19937},
+        {"hypergeometric determinism", test_hyper_determinism},
         {NULL, NULL},
     };
     return tu_run("rng", t);
