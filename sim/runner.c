@@ -18,7 +18,8 @@ typedef struct {
     double *theta;
     int64_t *out;
     hist **hists;
-    const unsigned char *derived;   /* runner_run's: the measures summarised at the end */
+    const size_t *drawn;            /* runner_run's: the outputs summarised per replication */
+    size_t n_drawn;
     uint64_t *met_by_year;
     uint64_t met_all, capped, reps;
     int failed;
@@ -95,7 +96,7 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
 static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint64_t rep,
                      ts_err *err)
 {
-    size_t K = s->n_tiers, Y = scenario_years(s), n_out = engine_out_len(s);
+    size_t K = s->n_tiers, Y = scenario_years(s);
     rng_seed_rep(t->r_param, o->seed, rep, RNG_PARAMS);
     rng_seed_rep(t->r_chance, o->seed, rep, RNG_CHANCE);
     engine_draw(s, t->r_param, t->theta);
@@ -104,9 +105,11 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
         return -1;
     /* hist_add grows a histogram only when a value lands outside the span
      * seen so far: a bounded number of times per run, not per replication. */
-    for (size_t i = 0; i < n_out; i++)
-        if (!t->derived[i] && hist_add(t->hists[i], t->out[i], 1) < 0)
+    for (size_t d = 0; d < t->n_drawn; d++) {
+        size_t i = t->drawn[d];
+        if (hist_add(t->hists[i], t->out[i], 1) < 0)
             return ts_errf(err, "out of memory");
+    }
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
@@ -171,22 +174,28 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
     thread_ws *ws = calloc((size_t)nthreads, sizeof *ws);
     runner_result *res = calloc(1, sizeof *res);
     unsigned char *derived = malloc(n_out + 1);
-    if (!ws || !res || !derived) {
+    size_t *drawn = malloc((n_out + 1) * sizeof *drawn), n_drawn = 0;
+    if (!ws || !res || !derived || !drawn) {
         free(ws);
         free(res);
         free(derived);
+        free(drawn);
         return ts_errf(err, "out of memory");
     }
     /* A measure that is always 0, or always `new`, costs nothing per
      * replication: its histogram is made once at the end. */
-    for (size_t i = 0; i < n_out; i++)
+    for (size_t i = 0; i < n_out; i++) {
         derived[i] = (unsigned char)engine_measure_kind(s, (i / M_COUNT) % s->n_tiers,
                                                         (ts_measure)(i % M_COUNT));
+        if (derived[i] == ENGINE_DRAWN)
+            drawn[n_drawn++] = i;
+    }
     int rc = 0;
     for (int i = 0; i < nthreads && rc == 0; i++) {
         if (thread_ws_init(&ws[i], s, o) < 0)
             rc = ts_errf(err, "out of memory");
-        ws[i].derived = derived;
+        ws[i].drawn = drawn;
+        ws[i].n_drawn = n_drawn;
     }
 
     /* The first failing replication (lowest index) names the error, so the
@@ -270,6 +279,7 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         }
     }
     free(derived);
+    free(drawn);
     for (int i = 0; i < nthreads; i++)
         thread_ws_free(&ws[i], n_out);
     free(ws);
