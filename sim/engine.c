@@ -311,8 +311,15 @@ static int64_t review(engine_ws *w, const scenario *s, gsl_rng *r, size_t k, siz
         w->avail[j] = c[j];
     }
     /* Each survivor goes to at most one transition: the selected ones leave
-     * `avail`; of those, the promoted (after the quota) a uniform subset. */
-    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++) {
+     * `avail`; of those, the promoted (after the quota) a uniform subset.
+     * Which firms a keep transition selected matters only to the non-keep
+     * transitions after it (the firms stay in their cohorts): past the last
+     * non-keep one nothing is drawn. */
+    size_t end = w->v->out_start[k];
+    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++)
+        if (!s->transitions[w->v->out_list[i]].keep)
+            end = i + 1;
+    for (size_t i = w->v->out_start[k]; i < end; i++) {
         size_t t = w->v->out_list[i];
         if (w->moved[t] == 0)
             continue;

@@ -676,6 +676,25 @@ static void test_cohorts_change_nothing_until_review(void)
     scenario_free(s1);
 }
 
+/* Promotions out of a tier with cohorts are a uniform random subset of its
+ * firms: 1000 firms, 600 of them due (renewal 0), a keep transition (0.3)
+ * and a non-keep one (0.2).  M ~ Bin(1000, 0.2) leave for c; H of them from
+ * the due cohort, H | M hypergeometric: expired = 600 - H with mean 480 and
+ * variance E[M 0.24 (1000 - M) / 999] + 0.36 Var M = 38.4 + 57.6 = 96. */
+static void test_promotions_uniform_across_cohorts(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 1000\nvalidity = 2\nstock_cohorts = 400, 600\n"
+                       "[tier b]\n[tier c]\n"
+                       "[transition a -> b]\nrate = 0.3\nkeep = yes\n"
+                       "[transition a -> c]\nrate = 0.2\n");
+    cert_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 67, REPS, visit_cert, &c);
+    check_mean_var("expired: the due cohort less its promoted share", &c.expired[0], 480, 96);
+    scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -696,6 +715,7 @@ int main(void)
         {"a value by year with growth", test_value_by_year},
         {"a move keeps or restarts certificates", test_move_with_cohorts},
         {"expire_to", test_expire_to},
+        {"promotions are uniform across cohorts", test_promotions_uniform_across_cohorts},
         {"cohorts change nothing until a review", test_cohorts_change_nothing_until_review},
         {NULL, NULL},
     };
