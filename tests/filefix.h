@@ -13,6 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outdir.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
 #include "testutil.h"
 
 /* The whole file, NUL-terminated (its length in *len when len is not NULL);
@@ -188,6 +192,34 @@ static inline int tf_file_is(const char *dir, const char *name, const char *want
                 want);
     free(got);
     return ok;
+}
+
+
+/* Parses the scenario text `ini` (named `name` in messages), runs it on one
+ * thread and writes its run CSVs into a fresh directory: its path in dir
+ * (remove it with outdir_remove_tree).
+ * Fails the test (fatally) when any step fails. */
+static inline void tf_run_into(const char *ini, const char *name, char *dir, size_t len)
+{
+    scenario *s = NULL;
+    ts_err err;
+    int rc = scenario_parse_string(&s, ini, name, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.threads = 1;
+    runner_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(runner_run(s, &o, &r, &err), 0);
+    /* A fresh empty directory is one outdir_begin may replace. */
+    tf_make_dir(dir, len);
+    outdir *od = NULL;
+    CU_ASSERT_EQUAL_FATAL(outdir_begin(&od, dir, &err), 0);
+    CU_ASSERT_EQUAL(report_write_run(od, s, r, &err), 0);
+    CU_ASSERT_EQUAL(outdir_commit(od, &err), 0);
+    runner_result_free(r);
+    scenario_free(s);
 }
 
 #endif

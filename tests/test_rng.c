@@ -379,6 +379,37 @@ static double dist_pmf(const dist *d, uint64_t k)
                       : gsl_ran_binomial_pdf((unsigned)k, d->p, (unsigned)d->n);
 }
 
+/* The pooled chi-square test of both samplers' checks: counts[i] observed
+ * where N_CHISQ * mass[i] were expected; adjacent bins are pooled until each
+ * expects at least 5, a short last pool joining the one before. */
+static void pooled_chisq(const char *what, const long *counts, const double *mass, size_t n)
+{
+    double stat = 0.0, obs = 0.0, expct = 0.0, last_obs = 0.0, last_exp = 0.0;
+    int bins = 0;
+    for (size_t i = 0; i < n; i++) {
+        obs += (double)counts[i];
+        expct += N_CHISQ * mass[i];
+        if (expct >= 5.0) {
+            if (bins > 0)
+                stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+            last_obs = obs;
+            last_exp = expct;
+            obs = expct = 0.0;
+            bins++;
+        }
+    }
+    last_obs += obs;
+    last_exp += expct;
+    stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+
+    CU_ASSERT_FATAL(bins >= 2);
+    const double crit = gsl_cdf_chisq_Qinv(CHISQ_ALPHA, bins - 1);
+    CU_ASSERT(stat <= crit);
+    if (stat > crit)
+        fprintf(stderr, "\n  chi-square of %s: %.2f on %d df, critical value %.2f\n", what,
+                stat, bins - 1, crit);
+}
+
 /* Chi-square goodness of fit of N_CHISQ draws to the whole pmf.  Bins run
  * over 0..kmax plus one for everything above; adjacent bins are pooled until
  * each expects at least 5, a short last pool joining the one before. */
@@ -400,31 +431,13 @@ static void check_chisq(gsl_rng *r, const dist *d)
 
     const double tail = d->poisson ? gsl_cdf_poisson_Q((unsigned)kmax, d->mu)
                                    : gsl_cdf_binomial_Q((unsigned)kmax, d->p, (unsigned)d->n);
-    double stat = 0.0, obs = 0.0, expct = 0.0, last_obs = 0.0, last_exp = 0.0;
-    int bins = 0;
-    for (size_t k = 0; k <= kmax + 1; k++) {
-        obs += (double)counts[k];
-        expct += N_CHISQ * (k <= kmax ? dist_pmf(d, k) : tail);
-        if (expct >= 5.0) {
-            if (bins > 0)
-                stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
-            last_obs = obs;
-            last_exp = expct;
-            obs = expct = 0.0;
-            bins++;
-        }
-    }
-    last_obs += obs;
-    last_exp += expct;
-    stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+    double *mass = malloc((kmax + 2) * sizeof *mass);
+    CU_ASSERT_FATAL(mass != NULL);
+    for (size_t k = 0; k <= kmax + 1; k++)
+        mass[k] = k <= kmax ? dist_pmf(d, k) : tail;
+    pooled_chisq(what, counts, mass, kmax + 2);
+    free(mass);
     free(counts);
-
-    CU_ASSERT_FATAL(bins >= 2);
-    const double crit = gsl_cdf_chisq_Qinv(CHISQ_ALPHA, bins - 1);
-    CU_ASSERT(stat <= crit);
-    if (stat > crit)
-        fprintf(stderr, "\n  chi-square of %s: %.2f on %d df, critical value %.2f\n", what,
-                stat, bins - 1, crit);
 }
 
 static dist binom(uint64_t n, double p)
@@ -686,33 +699,14 @@ static void check_hyper_chisq(gsl_rng *r, const hyper *h)
             counts[k - lo]++;
     }
     CU_ASSERT_EQUAL(outside, 0);
-
-    double stat = 0.0, obs = 0.0, expct = 0.0, last_obs = 0.0, last_exp = 0.0;
-    int bins = 0;
-    for (size_t i = 0; i < width; i++) {
-        obs += (double)counts[i];
-        expct += N_CHISQ * gsl_ran_hypergeometric_pdf((unsigned)(lo + i), (unsigned)h->n1,
-                                                      (unsigned)h->n2, (unsigned)h->t);
-        if (expct >= 5.0) {
-            if (bins > 0)
-                stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
-            last_obs = obs;
-            last_exp = expct;
-            obs = expct = 0.0;
-            bins++;
-        }
-    }
-    last_obs += obs;
-    last_exp += expct;
-    stat += (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+    double *mass = malloc(width * sizeof *mass);
+    CU_ASSERT_FATAL(mass != NULL);
+    for (size_t i = 0; i < width; i++)
+        mass[i] = gsl_ran_hypergeometric_pdf((unsigned)(lo + i), (unsigned)h->n1,
+                                             (unsigned)h->n2, (unsigned)h->t);
+    pooled_chisq(what, counts, mass, width);
+    free(mass);
     free(counts);
-
-    CU_ASSERT_FATAL(bins >= 2);
-    const double crit = gsl_cdf_chisq_Qinv(CHISQ_ALPHA, bins - 1);
-    CU_ASSERT(stat <= crit);
-    if (stat > crit)
-        fprintf(stderr, "\n  chi-square of %s: %.2f on %d df, critical value %.2f\n", what,
-                stat, bins - 1, crit);
 }
 
 /* The brief's sets and each symmetry branch: n1 > n2 (swap), t > N / 2
