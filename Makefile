@@ -76,7 +76,7 @@ deps:
 
 run: deps
 	$(MAKE) tiersim
-	./tiersim run scenarios/qingdao.ini --history data/qingdao-history.csv
+	./tiersim run scenarios/qingdao.ini
 
 # The module suites, then the command-level tests (commands, charts), in one
 # build directory.
