@@ -291,5 +291,23 @@ if command -v gnuplot >/dev/null 2>&1; then
         ! ls "$T/charts/charts" | grep -q '\.tsv$' && ok "sensitivity draws its charts and report.html" || bad "sensitivity charts" "$(cat "$T/sens.err")"
 fi
 
+# The shipped scenarios: every one checks, and the frozen ones are unchanged.
+# A frozen scenario says what was known when its plan was announced; changing
+# it needs a source published before the plan, named in the commit, and a new
+# line in tests/frozen.sha256 (README, "The Qingdao report card").
+for f in scenarios/*.ini; do
+    "$BIN" check "$f" >/dev/null 2>"$T/check.err" && ok "check $f" || bad "check $f" "$(cat "$T/check.err")"
+done
+sha256sum -c --quiet tests/frozen.sha256 >"$T/sha.out" 2>&1 && ok "frozen scenarios unchanged (tests/frozen.sha256)" ||
+    bad "a frozen scenario changed" "$(cat "$T/sha.out")"
+grep -q '^known_until = 2022-07 ' scenarios/qingdao.ini && grep -q '^start = 2022-08 ' scenarios/qingdao.ini &&
+    ! grep -qE 'reported-2023|qingdao-reported' scenarios/qingdao.ini && ok "qingdao.ini: July-2022 knowledge, start 2022-08" ||
+    bad "qingdao.ini: known_until / start / later sources"
+"$BIN" run scenarios/qingdao.ini -n 400 -j 1 -q --no-plots -o "$T/qd" >/dev/null 2>&1 &&
+    grep -q '^2024,2025-07,srdi,moved_in,0,' "$T/qd/projection.csv" &&
+    awk -F, '$1 == 2022 && $3 == "srdi" && $4 == "moved_in" && $5 > 100 {f = 1} END {exit !f}' "$T/qd/projection.csv" &&
+    ok "qingdao.ini: the reform moves the old lists into srdi in update 2022 only; the horizon ends 2025-07" ||
+    bad "qingdao.ini run" "$(grep srdi,moved_in "$T/qd/projection.csv")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
