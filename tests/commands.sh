@@ -134,8 +134,9 @@ status=$?
     ok "fit writes fit.csv and fitted.csv (golden)" || bad "fit (status $status)" "$(cat "$T/fit.txt"; diff tests/golden/tiny/fit.csv "$T/fit/fit.csv")"
 grep -q '^residual chi-square .* on 3 degrees of freedom' "$T/fit.txt" && ok "fit prints the chi-square and degrees of freedom" || bad "fit report" "$(cat "$T/fit.txt")"
 "$BIN" run "$T/fit/fitted.ini" -n 500 -o "$T/fitrun" -q >/dev/null 2>"$T/stderr" &&
-    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.exit  *normal(0.084557' &&
-    ok "fitted.ini runs and carries normal(estimate, se)" || bad "fitted.ini" "$(cat "$T/stderr")"
+    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.exit  *beta(45.2255[0-9]*, 489.626[0-9]*)  *0.0845572 ' &&
+    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.inflow  *gamma(70.451[0-9]*, 0.83783[0-9]*)  *59.0267 ' &&
+    ok "fitted.ini runs and carries a beta and a gamma of mean the estimate" || bad "fitted.ini" "$(cat "$T/stderr"; cat "$T/fit/fitted.ini")"
 "$BIN" run tests/data/tinyfit.ini --history tests/data/tinyfit.csv -n 500 -o "$T/hist" -q >/dev/null 2>&1 &&
     [ -f "$T/hist/targets.csv" ] && ok "run --history fits, then runs" || bad "run --history"
 expect_error "run refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: tier.a.inflow is written 'fit': run \`tiersim fit tests/data/tinyfit.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" run tests/data/tinyfit.ini -o "$T/err"
