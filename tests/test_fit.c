@@ -2020,6 +2020,11 @@ static void test_interval_in_prior_support(void)
     CU_ASSERT(tu_close(e->hi95, 20 / (1 + exp(-1.959963984540054 * sz)), 1e-9, 0));
     CU_ASSERT(tu_close(e->lo95, 20 - e->hi95, 1e-9, 0));
     CU_ASSERT_EQUAL(e->at_bound, 0);
+    /* The runs' gamma (shape 3, scale 10 / 3) has Q(3, 6) = 25 e^-6 = 6.2 %
+     * above 20, which the prior excludes: said. */
+    CU_ASSERT(has_warning(r, "tier.a.inflow: the gamma of mean 10 and sd 5.77 that fitted.ini and "
+                             "the runs use has 6.2 % of its mass above 20, where its prior "
+                             "uniform(0, 20) has none"));
     fit_result_free(r);
     history_free(h);
     scenario_free(s);
