@@ -193,6 +193,10 @@ int cli_fail(cli_session *cs, ts_err *err);
  * command, scenario, scenario_name, scenario_label, years, history (when
  * given), policies ("none" when none). */
 void cli_manifest_begin(const cli_session *cs, manifest *m);
+/* The fit's lines (with --history, or fit's operand): history_rows,
+ * parameters, chi2, dof, chi2_p, iterations, method, and one fit_warning
+ * line per warning of the fit. */
+void cli_manifest_fit(const cli_session *cs, manifest *m);
 /* Its last lines: seed, threads, gsl_version, generator. */
 void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed);
 

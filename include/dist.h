@@ -31,6 +31,13 @@ typedef struct {
     int lo_open;
 } dist_range;
 
+/* The grammar's limits (dist_parse): a beta's a and b at least
+ * DIST_BETA_MIN and a + b at most DIST_BETA_MAX (see dist.c for why); a
+ * normal with at least DIST_MIN_TRUNC_MASS of its mass inside the range. */
+#define DIST_BETA_MIN 1e-6
+#define DIST_BETA_MAX 1e6
+#define DIST_MIN_TRUNC_MASS 1e-3
+
 extern const dist_range DIST_RANGE_PROB;    /* [0, 1]     rates, exits, tolerances */
 extern const dist_range DIST_RANGE_NONNEG;  /* [0, +inf)  inflows, stocks, quotas, dispersion, policy factors */
 extern const dist_range DIST_RANGE_GROWTH;  /* (-1, +inf) inflow growth */

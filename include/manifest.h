@@ -9,7 +9,9 @@
  * lines in the order they were added, so that the CSVs stay plain for Excel.
  * One writer for every command: the commands feed it pairs. */
 
-#define MANIFEST_MAX 64
+/* Enough for the shared lines, a command's own and a fit's warnings
+ * (cli_manifest_fit copies at most 100). */
+#define MANIFEST_MAX 256
 
 typedef struct {
     size_t n;

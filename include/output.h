@@ -22,6 +22,10 @@
  * replaced, inheriting the rest through `base =`), tiers.csv. */
 int output_fit(outdir *o, const scenario *s, const history *h, const fit_result *r,
                ts_err *err);
+/* fit.csv and fitted.csv alone: what `run --history` keeps of its fit
+ * beside the run's tables (s may already hold the fitted values). */
+int output_fit_tables(outdir *o, const scenario *s, const history *h, const fit_result *r,
+                      ts_err *err);
 
 /* compare.csv (every arm's P(met) of each target of the first arm, with the
  * paired change against it) and tiers.csv. */

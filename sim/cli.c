@@ -3,6 +3,7 @@
  * the one error printer and the one signal handler. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -357,6 +358,15 @@ static void progress_end(cli_progress *p)
 
 /* -------------------------------------------------------------------- fit */
 
+/* "p = 0.998", or why there is no p-value. */
+static void fit_p_text(const fit_result *r, char *buf, size_t len)
+{
+    if (isnan(r->p_value))
+        snprintf(buf, len, "no test of fit");
+    else
+        snprintf(buf, len, "p = %.3g", r->p_value);
+}
+
 static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
 {
     fprintf(out, "%-40s %12s %10s %23s  %s\n", "parameter", "estimate", "se", "95% interval",
@@ -366,14 +376,16 @@ static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
         const fit_estimate *e = &r->est[j];
         const ts_param *p = &s->params[e->param];
         char prior[128] = "(none)", ci[64];
-        if (p->has_prior)
-            dist_format(&p->value, prior, sizeof prior);
+        if (e->has_prior)
+            dist_format(&e->prior, prior, sizeof prior);
         snprintf(ci, sizeof ci, "[%.4g, %.4g]", e->lo95, e->hi95);
         fprintf(out, "%-40s %12.5g %10.3g %23s  %s\n", p->name, e->estimate, e->se, ci, prior);
         priors += (size_t)e->has_prior;
     }
-    fprintf(out, "\nresidual chi-square %.3f on %d degrees of freedom (%zu fitted rows, %zu "
-                 "priors, %zu parameters)\n", r->chi2, r->dof, r->n_pts, priors, r->n_est);
+    char p[64];
+    fit_p_text(r, p, sizeof p);
+    fprintf(out, "\nresidual chi-square %.3f on %d degrees of freedom, %s (%zu fitted rows, %zu "
+                 "priors, %zu parameters)\n", r->chi2, r->dof, p, r->n_pts, priors, r->n_est);
     if (r->n_ignored)
         fprintf(out, "%zu history rows are not fitted (the levels they depend on are not known "
                      "at the start of their year); their stocks still serve as starting "
@@ -523,6 +535,32 @@ void cli_manifest_begin(const cli_session *cs, manifest *m)
     if (cs->a->history)
         manifest_add(m, "history", "%s", cs->a->history);
     manifest_add(m, "policies", "%s", cs->policies[0] ? cs->policies : "none");
+}
+
+/* More fit warnings than this are counted in the manifest, not copied (the
+ * manifest has room for MANIFEST_MAX lines; stderr has them all). */
+#define CLI_MANIFEST_WARNINGS 100
+
+void cli_manifest_fit(const cli_session *cs, manifest *m)
+{
+    const fit_result *r = cs->fit;
+    manifest_add(m, "history_rows", "%zu (fitted %zu, ignored %zu)", cs->hist->n_rows, r->n_pts,
+                 r->n_ignored);
+    manifest_add(m, "parameters", "%zu", r->n_est);
+    manifest_add(m, "chi2", "%.6g", r->chi2);
+    manifest_add(m, "dof", "%d", r->dof);
+    if (isnan(r->p_value))
+        manifest_add(m, "chi2_p", "none (0 degrees of freedom: no test of fit)");
+    else
+        manifest_add(m, "chi2_p", "%.3g", r->p_value);
+    manifest_add(m, "iterations", "%zu", r->iterations);
+    manifest_add(m, "method", "gsl_multifit_nlinear trust region (Levenberg-Marquardt), "
+                 "finite-difference Jacobian, covariance (J'J)^-1");
+    for (size_t i = 0; i < r->n_warnings && i < CLI_MANIFEST_WARNINGS; i++)
+        manifest_add(m, "fit_warning", "%s", r->warnings[i]);
+    if (r->n_warnings > CLI_MANIFEST_WARNINGS)
+        manifest_add(m, "fit_warning", "and %zu more (on stderr)",
+                     r->n_warnings - CLI_MANIFEST_WARNINGS);
 }
 
 void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed)

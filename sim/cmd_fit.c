@@ -40,17 +40,9 @@ int cmd_fit(int argc, char **argv)
     cli_computed(&cs);
     if (output_fit(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)
         goto fail;
-    const fit_result *r = cs.fit;
     manifest m;
     cli_manifest_begin(&cs, &m);
-    manifest_add(&m, "history_rows", "%zu (fitted %zu, ignored %zu)", cs.hist->n_rows, r->n_pts,
-                 r->n_ignored);
-    manifest_add(&m, "parameters", "%zu", r->n_est);
-    manifest_add(&m, "chi2", "%.6g", r->chi2);
-    manifest_add(&m, "dof", "%d", r->dof);
-    manifest_add(&m, "iterations", "%zu", r->iterations);
-    manifest_add(&m, "method", "gsl_multifit_nlinear trust region (Levenberg-Marquardt), "
-                 "finite-difference Jacobian, covariance (J'J)^-1");
+    cli_manifest_fit(&cs, &m);
     manifest_add(&m, "gsl_version", "%s", gsl_version);
     if (cli_close(&cs, &m, PLOT_FIT, &err) < 0)
         goto fail;

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "num.h"
+#include "output.h"
 #include "plot.h"
 #include "report.h"
 #include "rng.h"
@@ -119,8 +120,13 @@ int cmd_run(int argc, char **argv)
     cli_computed(&cs);
     if (report_write_run(cs.od, cs.s, res, &err) < 0)
         goto fail;
+    /* With --history the fit behind the run is part of its output. */
+    if (cs.fit && output_fit_tables(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)
+        goto fail;
     manifest m;
     cli_manifest_begin(&cs, &m);
+    if (cs.fit)
+        cli_manifest_fit(&cs, &m);
     manifest_add(&m, "replications", "%llu", (unsigned long long)res->replications);
     if (rf.precision > 0)
         manifest_add(&m, "precision", "%g (%s)", rf.precision,
@@ -128,7 +134,7 @@ int cmd_run(int argc, char **argv)
     cli_manifest_end(&cs, &m, cs.s->seed);
     manifest_add(&m, "streams", "%s", RNG_STREAM_RULE);
     manifest_add(&m, "capped_replications", "%llu", (unsigned long long)res->capped);
-    if (cli_close(&cs, &m, PLOT_RUN, &err) < 0)
+    if (cli_close(&cs, &m, PLOT_RUN | (cs.fit ? PLOT_FIT : 0), &err) < 0)
         goto fail;
     print_report(cs.s, res, cs.dir, cs.policies);
     if (rf.precision > 0 && !res->precision_reached)

@@ -18,18 +18,17 @@ const dist_range DIST_RANGE_PROB = {0.0, 1.0, 0};
 const dist_range DIST_RANGE_NONNEG = {0.0, INFINITY, 0};
 const dist_range DIST_RANGE_GROWTH = {-1.0, INFINITY, 1};
 
-/* A normal is refused when less than this much of its mass lies inside the
- * range: redrawing would take more than 1000 draws on average. */
-#define DIST_MIN_TRUNC_MASS 1e-3
+/* DIST_MIN_TRUNC_MASS (dist.h): a normal is refused when less than this
+ * much of its mass lies inside the range: redrawing would take more than
+ * 1000 draws on average. */
 
 /* Draws of a truncated normal before giving up on redrawing (never reached
  * for a dist from dist_parse: with mass >= 1e-3 the chance is below e^-1000).
  * After that the draw is made by inversion, which has the same law. */
 #define DIST_MAX_REDRAWS 1000000
 
-/* Smallest a or b, largest a + b of a beta (see check_args). */
-#define DIST_BETA_MIN 1e-6
-#define DIST_BETA_MAX 1e6
+/* DIST_BETA_MIN and DIST_BETA_MAX (dist.h): smallest a or b, largest
+ * a + b of a beta (see check_args). */
 
 /* One row per distribution: the table drives parsing and formatting. */
 typedef struct {

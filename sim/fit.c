@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_machine.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_erf.h>
 
 #include "yearly.h"
 
@@ -43,7 +46,15 @@
  * still finite. */
 #define FIT_OUT_OF_RANGE 1e100
 
-typedef enum { T_PROB, T_NONNEG, T_GROWTH } transform;
+/* The transformed scale of a free parameter (fit.h): a scaled logit on a
+ * bounded support (lo, hi), log(x - lo) on a half-line, log1p for the
+ * growth's (-1, inf), where x - lo would lose the digits of a small g. */
+typedef enum { Z_LOGIT, Z_LOG, Z_LOG1P } zkind;
+
+typedef struct {
+    zkind kind;
+    double lo, hi;
+} zscale;
 
 typedef struct {
     const scenario *s;
@@ -52,7 +63,7 @@ typedef struct {
     int y0, y1;                 /* levels known at the end of y0; years y0+1 .. y1 predicted */
     size_t nf;                  /* free parameters */
     size_t *fidx;               /* their indices in s->params */
-    transform *tr;
+    zscale *tr;                 /* their transformed scales */
     double *theta;              /* every parameter: means, free ones overwritten */
     yearly *yv;                 /* the values in force in every update year, from theta */
     ts_err yerr;                /* yearly_fill's message when a mean is out of range */
@@ -77,43 +88,56 @@ typedef struct {
     size_t n_prior;
 } model;
 
-static transform transform_of(const dist_range *r)
+static zscale zscale_of(const ts_param *p)
 {
-    if (r->hi == 1.0)
-        return T_PROB;
-    return r->lo_open ? T_GROWTH : T_NONNEG;
+    zscale t;
+    t.lo = p->value.range.lo;
+    t.hi = p->value.range.hi;
+    /* A prior narrower than the range (uniform(0, 20) for an inflow) bounds
+     * the estimate and its interval: the support as drawn. */
+    if (p->has_prior) {
+        t.lo = fmax(t.lo, dist_quantile(&p->value, 0.0));
+        t.hi = fmin(t.hi, dist_quantile(&p->value, 1.0));
+    }
+    if (isfinite(t.hi))
+        t.kind = Z_LOGIT;
+    else
+        t.kind = t.lo == -1.0 ? Z_LOG1P : Z_LOG;
+    return t;
 }
 
-static double to_nat(transform t, double z)
+/* For (lo, hi) = (0, 1) each of these is the plain logit to the last bit
+ * (0 + 1 * p, 1 * p * (1 - p)), as for lo = 0 exp and log are. */
+static double to_nat(const zscale *t, double z)
 {
-    switch (t) {
-    case T_PROB:
-        return 1.0 / (1.0 + exp(-z));
-    case T_NONNEG:
-        return exp(z);
+    switch (t->kind) {
+    case Z_LOGIT:
+        return t->lo + (t->hi - t->lo) * (1.0 / (1.0 + exp(-z)));
+    case Z_LOG:
+        return t->lo + exp(z);
     default:
         return expm1(z);
     }
 }
 
-static double to_z(transform t, double x)
+static double to_z(const zscale *t, double x)
 {
-    switch (t) {
-    case T_PROB:
-        return log(x / (1.0 - x));
-    case T_NONNEG:
-        return log(x);
+    switch (t->kind) {
+    case Z_LOGIT:
+        return log((x - t->lo) / (t->hi - x));
+    case Z_LOG:
+        return log(x - t->lo);
     default:
         return log1p(x);
     }
 }
 
 /* d(natural)/dz, for mapping the covariance back. */
-static double dnat_dz(transform t, double z)
+static double dnat_dz(const zscale *t, double z)
 {
-    if (t == T_PROB) {
-        double p = to_nat(t, z);
-        return p * (1.0 - p);
+    if (t->kind == Z_LOGIT) {
+        double p = 1.0 / (1.0 + exp(-z));
+        return (t->hi - t->lo) * p * (1.0 - p);
     }
     return exp(z);
 }
@@ -541,7 +565,7 @@ static int predict(model *m)
 static void set_free(model *m, const gsl_vector *z)
 {
     for (size_t j = 0; j < m->nf; j++)
-        m->theta[m->fidx[j]] = to_nat(m->tr[j], gsl_vector_get(z, j));
+        m->theta[m->fidx[j]] = to_nat(&m->tr[j], gsl_vector_get(z, j));
 }
 
 static int residuals(const gsl_vector *z, void *params, gsl_vector *f)
@@ -642,9 +666,9 @@ static double start_value(const model *m, size_t j)
     double x;
     if (p->has_prior) {
         x = dist_mean(&p->value);
-    } else if (m->tr[j] == T_PROB) {
-        x = 0.1;
-    } else if (m->tr[j] == T_GROWTH) {
+    } else if (m->tr[j].kind == Z_LOGIT) {
+        x = 0.1;        /* a probability: without a prior its support is [0, 1] */
+    } else if (m->tr[j].kind == Z_LOG1P) {
         x = 0.05;
     } else {
         /* a stock or an inflow (inflow@YEAR too): the tier's first observed
@@ -668,12 +692,13 @@ static double start_value(const model *m, size_t j)
     }
     /* Off the ends, where the transformed scale is infinite (a prior's mean
      * may sit on one). */
-    if (m->tr[j] == T_PROB)
-        x = fmin(fmax(x, 1e-4), 1.0 - 1e-4);
-    else if (m->tr[j] == T_GROWTH)
+    const zscale *t = &m->tr[j];
+    if (t->kind == Z_LOGIT)
+        x = fmin(fmax(x, t->lo + 1e-4 * (t->hi - t->lo)), t->hi - 1e-4 * (t->hi - t->lo));
+    else if (t->kind == Z_LOG1P)
         x = fmax(x, -0.99);
     else
-        x = fmax(x, 1e-3);
+        x = fmax(x, t->lo + 1e-3);
     return x;
 }
 
@@ -750,7 +775,7 @@ static int model_init(model *m, const scenario *s, const history *h, ts_err *err
         if (!s->params[i].fit)
             continue;
         m->fidx[j] = i;
-        m->tr[j] = transform_of(&s->params[i].value.range);
+        m->tr[j] = zscale_of(&s->params[i]);
         if (s->params[i].has_prior)
             m->prior_j[m->n_prior++] = j;
         j++;
@@ -782,7 +807,9 @@ static int moves_data(model *m, size_t j)
     memcpy(before, m->pred, m->h->n_rows * sizeof *before);
     size_t i = m->fidx[j];
     double x = m->theta[i];
-    double step = m->tr[j] == T_PROB ? (x < 0.5 ? 0.25 * (1 - x) : -0.25 * x) : 0.5 * x + 1.0;
+    const zscale *t = &m->tr[j];
+    double step = t->kind != Z_LOGIT ? 0.5 * x + 1.0
+                  : x < 0.5 * (t->lo + t->hi) ? 0.25 * (t->hi - x) : -0.25 * (x - t->lo);
     m->theta[i] = x + step;
     int moved = predict(m) < 0;
     for (size_t u = 0; u < m->n_used && !moved; u++)
@@ -860,6 +887,230 @@ static int check_opts(const fit_opts *o, ts_err *err)
     return 0;
 }
 
+/* A history none of whose rows the recursion can predict: say why, row by
+ * row kind, before any parameter is looked at. */
+static int no_rows_error(const model *m, ts_err *err)
+{
+    const history *h = m->h;
+    size_t start = 0, unknown = 0;
+    const history_row *first = NULL;
+    for (size_t i = 0; i < h->n_rows; i++) {
+        const history_row *r = &h->rows[i];
+        if (r->year == m->y0 && (r->measure == HIST_STOCK || r->measure == HIST_CUMULATIVE)) {
+            start++;
+        } else {
+            unknown++;
+            if (!first)
+                first = r;
+        }
+    }
+    char at[16], date[16] = "";
+    scenario_month_format(scenario_period_end(m->s, m->y0), at, sizeof at);
+    if (first)
+        scenario_month_format(first->date, date, sizeof date);
+    if (!unknown)
+        return ts_errf(err, "%s: no history row can be fitted: every row is a stock or "
+                       "cumulative at %s, the level the fit starts from; add rows dated after it",
+                       h->path, at);
+    char where[96];
+    snprintf(where, sizeof where, "(the first, line %d: %s %s %s)", first->line, date,
+             m->s->tiers[first->tier].name, history_measure_names[first->measure]);
+    const char *fix = unknown == 1 ? "add the stocks, at the end of the year before, of the "
+                                     "tiers it depends on"
+                                   : "add the stocks, at the end of the year before, of the "
+                                     "tiers they depend on";
+    if (!start)
+        return ts_errf(err, "%s: no history row can be fitted: every row depends on levels not "
+                       "known at the start of its year %s; %s", h->path, where, fix);
+    return ts_errf(err, "%s: no history row can be fitted: %zu row%s a stock or cumulative at "
+                   "%s, the level the fit starts from, and %zu depend%s on levels not known at "
+                   "the start of %s year %s; %s", h->path, start, start == 1 ? " is" : "s are",
+                   at, unknown, unknown == 1 ? "s" : "", unknown == 1 ? "its" : "their", where,
+                   fix);
+}
+
+/* The goodness-of-fit warning: the chi-square, its p-value and the
+ * FIT_GOF_WORST largest standardized residuals (observed - fitted) / sd,
+ * of data rows or priors (a prior's "observed" is its mean), f being the
+ * fit's residuals (fitted - observed) / sd in the order of `residuals`. */
+static void warn_misfit(fit_result *res, const model *m, const gsl_vector *f)
+{
+    size_t worst[FIT_GOF_WORST], nw = 0;
+    for (size_t i = 0; i < f->size; i++) {
+        double a = fabs(gsl_vector_get(f, i));
+        size_t at = nw;
+        while (at > 0 && fabs(gsl_vector_get(f, worst[at - 1])) < a)
+            at--;
+        if (at == FIT_GOF_WORST)
+            continue;
+        if (nw < FIT_GOF_WORST)
+            nw++;
+        memmove(worst + at + 1, worst + at, (nw - 1 - at) * sizeof *worst);
+        worst[at] = i;
+    }
+    char list[FIT_WARNING_MAX] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < nw && used < sizeof list; k++) {
+        size_t i = worst[k];
+        double z = -gsl_vector_get(f, i) + 0.0;
+        /* the largest always; the next ones where they stand out */
+        if (k > 0 && !(fabs(z) >= FIT_GOF_NAME_SD))
+            break;
+        int n;
+        if (i < m->n_used) {
+            const history_row *r = &m->h->rows[m->used[i]];
+            char date[16];
+            scenario_month_format(r->date, date, sizeof date);
+            double fitted = m->pred[m->used[i]];
+            n = snprintf(list + used, sizeof list - used, "%sline %d, %s %s %s: observed %.6g, "
+                         "fitted %.6g, residual %.4g (%.3g sd)", k ? "; " : "", r->line, date,
+                         m->s->tiers[r->tier].name, history_measure_names[r->measure],
+                         r->value, fitted, r->value - fitted, z);
+        } else {
+            size_t j = m->prior_j[i - m->n_used];
+            const ts_param *p = &m->s->params[m->fidx[j]];
+            char prior[128];
+            dist_format(&p->value, prior, sizeof prior);
+            n = snprintf(list + used, sizeof list - used, "%sthe prior %s of %s: mean %.6g, "
+                         "estimate %.6g (%.3g sd)", k ? "; " : "", prior, p->name,
+                         dist_mean(&p->value), m->theta[m->fidx[j]], z);
+        }
+        if (n > 0)
+            used += (size_t)n;
+    }
+    warn(res, "the model does not fit the history: residual chi-square %.4g on %d degrees of "
+         "freedom, p = %.2g (below %g); the largest standardized residuals: %s; the estimates, "
+         "se and intervals are those of a model the data reject", res->chi2, res->dof,
+         res->p_value, FIT_GOF_P, list);
+}
+
+/* Whether free parameter j sits on an end of its support: moving it there,
+ * the others held at the optimum z, raises the chi-square by at most
+ * FIT_BOUND_CHI2 of it (the bound nearer to the estimate on the transformed
+ * scale; z = -inf or +inf is the bound itself).  A probe of the cost, not
+ * a test on the se, because at the bound the transform flattens the
+ * Jacobian's column and the se is then undetermined or meaningless.
+ * -1 at the lower end, 1 at the upper, 0 inside.  Leaves theta at z. */
+static int at_bound(model *m, const gsl_vector *z, size_t j, double chi2, gsl_vector *zb,
+                    gsl_vector *fb)
+{
+    const zscale *t = &m->tr[j];
+    double zj = gsl_vector_get(z, j);
+    int side = t->kind == Z_LOGIT && zj > 0 ? 1 : -1;
+    gsl_vector_memcpy(zb, z);
+    gsl_vector_set(zb, j, side * INFINITY);
+    double cost = INFINITY;
+    if (residuals(zb, m, fb) == GSL_SUCCESS)
+        gsl_blas_ddot(fb, fb, &cost);
+    set_free(m, z);
+    (void)predict(m);
+    return cost - chi2 <= FIT_BOUND_CHI2 * fmax(chi2, 1.0) ? side : 0;
+}
+
+static void warn_bound(fit_result *res, const ts_param *p, const fit_estimate *e)
+{
+    double bound = e->at_bound < 0 ? e->support_lo : e->support_hi;
+    double range = e->at_bound < 0 ? p->value.range.lo : p->value.range.hi;
+    char whose[160] = "its range", se[32] = "undetermined";
+    if (bound != range) {
+        char prior[128];
+        dist_format(&p->value, prior, sizeof prior);
+        snprintf(whose, sizeof whose, "its prior %s", prior);
+    }
+    if (isfinite(e->se))
+        snprintf(se, sizeof se, "%.3g", e->se);
+    warn(res, "%s is at the %s end %g of %s (estimate %.3g, se %s): the history pushes it "
+         "against the bound, where the se and the interval are no measure of its uncertainty",
+         p->name, e->at_bound < 0 ? "lower" : "upper", bound, whose, e->estimate, se);
+}
+
+static fit_dist_match fitted_dist(const scenario *s, const fit_estimate *e, dist *out,
+                                  const char **why);
+
+/* The mass of d (gamma, beta or a normal truncated to its range) below lo
+ * and above hi. */
+static void mass_outside(const dist *d, double lo, double hi, double *below, double *above)
+{
+    const double *q = d->p;
+    *below = *above = 0.0;
+    switch (d->kind) {
+    case DIST_GAMMA:
+        *below = gsl_cdf_gamma_P(lo, q[0], q[1]);
+        *above = isfinite(hi) ? gsl_cdf_gamma_Q(hi, q[0], q[1]) : 0.0;
+        break;
+    case DIST_BETA:
+        *below = gsl_cdf_beta_P(lo, q[0], q[1]);
+        *above = gsl_cdf_beta_Q(hi, q[0], q[1]);
+        break;
+    case DIST_NORMAL: {
+        /* the untruncated normal's mass between the range's ends and lo, hi */
+        double r_lo = gsl_cdf_gaussian_P(d->range.lo - q[0], q[1]);
+        double r_hi = isfinite(d->range.hi) ? gsl_cdf_gaussian_Q(d->range.hi - q[0], q[1]) : 0.0;
+        *below = (gsl_cdf_gaussian_P(lo - q[0], q[1]) - r_lo) / d->trunc_mass;
+        *above = isfinite(hi) ? (gsl_cdf_gaussian_Q(hi - q[0], q[1]) - r_hi) / d->trunc_mass : 0.0;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* The share of the runs' draws beyond the prior's support that makes it
+ * worth a warning (a uniform(0, 20) prior, a gamma of mean 10 and sd 6). */
+#define FIT_PRIOR_LEAK 0.01
+
+/* The runs' distribution lives on the parameter's range: where a prior
+ * bounds the support more narrowly, say how much of it reaches past. */
+static void warn_prior_leak(fit_result *res, const scenario *s, const fit_estimate *e,
+                            const dist *d)
+{
+    const ts_param *p = &s->params[e->param];
+    if (!e->has_prior || (e->support_lo == p->value.range.lo &&
+                          e->support_hi == p->value.range.hi))
+        return;
+    double below, above;
+    mass_outside(d, e->support_lo, e->support_hi, &below, &above);
+    if (!(below + above > FIT_PRIOR_LEAK))
+        return;
+    char where[96], prior[128];
+    if (below > 0.5 * FIT_PRIOR_LEAK && above > 0.5 * FIT_PRIOR_LEAK)
+        snprintf(where, sizeof where, "outside (%g, %g)", e->support_lo, e->support_hi);
+    else if (above > below)
+        snprintf(where, sizeof where, "above %g", e->support_hi);
+    else
+        snprintf(where, sizeof where, "below %g", e->support_lo);
+    dist_format(&e->prior, prior, sizeof prior);
+    warn(res, "%s: the %s of mean %.4g and sd %.3g that fitted.ini and the runs use has %.1f %% "
+         "of its mass %s, where its prior %s has none (the grammar has no such distribution "
+         "bounded there)", p->name, d->kind == DIST_GAMMA ? "gamma" : d->kind == DIST_BETA ?
+         "beta" : "truncated normal", dist_mean(d), dist_sd(d), 100.0 * (below + above), where,
+         prior);
+}
+
+/* What fit_fitted_dist could not give: the runs would draw the parameter
+ * with a spread other than its se, or fixed at the estimate. */
+static void warn_fitted_dist(fit_result *res, const scenario *s, const fit_estimate *e)
+{
+    if (!(isfinite(e->se) && e->se > 0))
+        return;
+    dist d;
+    const char *why = "";
+    fit_dist_match how = fitted_dist(s, e, &d, &why);
+    const char *name = s->params[e->param].name;
+    if (how == FIT_DIST_MATCHED) {
+        warn_prior_leak(res, s, e, &d);
+        return;
+    }
+    char text[160];
+    dist_format(&d, text, sizeof text);
+    if (how == FIT_DIST_FIXED)
+        warn(res, "%s: fitted.ini and the runs fix it at the estimate %s (se %.3g): %s", name,
+             text, e->se, why);
+    else
+        warn(res, "%s: fitted.ini and the runs draw it from %s, of mean %.6g (the estimate) but "
+             "sd %.3g, not the se %.3g: %s", name, text, e->estimate, dist_sd(&d), e->se, why);
+}
+
 int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_result **out,
             ts_err *err)
 {
@@ -878,6 +1129,8 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     gsl_matrix *covar = NULL, *A = NULL, *V = NULL;
     gsl_vector *S = NULL, *work = NULL;
     char *undetermined = NULL;      /* per free parameter: in a null direction of J */
+    int *bound = NULL;              /* per free parameter: at_bound */
+    gsl_vector *zb = NULL, *fb = NULL;
     int rc = -1;
     if (!res) {
         ts_errf(err, "out of memory");
@@ -888,6 +1141,12 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     if (m.nf == 0) {
         ts_errf(err, "%s: no parameter is written 'fit' or 'fit(PRIOR)': nothing to estimate",
                 s->path);
+        goto done;
+    }
+    /* Before the parameters: with no row, every one of them has nothing to
+     * fit it to, and a fit of priors alone would only restate them. */
+    if (m.n_used == 0) {
+        no_rows_error(&m, err);
         goto done;
     }
     for (size_t j = 0; j < m.nf; j++) {
@@ -905,9 +1164,10 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
          * tail) and the optimiser could not leave it: start it lower until
          * the rows move. */
         int moved = moves_data(&m, j);
-        double x0 = m.theta[m.fidx[j]];
-        for (int half = 0; !moved && m.tr[j] == T_PROB && half < FIT_QUOTA_HALVINGS; half++) {
-            m.theta[m.fidx[j]] *= 0.5;
+        double x0 = m.theta[m.fidx[j]], lo = m.tr[j].lo;
+        int rate = p->value.range.hi == 1.0;
+        for (int half = 0; !moved && rate && half < FIT_QUOTA_HALVINGS; half++) {
+            m.theta[m.fidx[j]] = lo + 0.5 * (m.theta[m.fidx[j]] - lo);
             moved = moves_data(&m, j);
         }
         if (!moved)
@@ -948,7 +1208,7 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
         goto done;
     }
     for (size_t j = 0; j < p; j++)
-        gsl_vector_set(z0, j, to_z(m.tr[j], m.theta[m.fidx[j]]));
+        gsl_vector_set(z0, j, to_z(&m.tr[j], m.theta[m.fidx[j]]));
     int status = gsl_multifit_nlinear_init(z0, &fdf, w);
     int info = 0;
     if (status == GSL_SUCCESS)
@@ -996,6 +1256,24 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     gsl_blas_ddot(f, f, &chi2);
     res->chi2 = chi2;
     res->dof = (int)n - (int)p;
+    /* With as many parameters as residuals any model fits: no test. */
+    res->p_value = res->dof > 0 ? gsl_cdf_chisq_Q(chi2, res->dof) : NAN;
+    res->pts = calloc(m.n_used + 1, sizeof *res->pts);
+    if (!res->pts) {
+        ts_errf(err, "out of memory");
+        goto done;
+    }
+    for (size_t u = 0; u < m.n_used; u++) {
+        const history_row *r = &h->rows[m.used[u]];
+        fit_point *pt = &res->pts[u];
+        pt->row = m.used[u];
+        pt->fitted = m.pred[m.used[u]];
+        pt->residual = r->value - pt->fitted;
+        pt->standardized = pt->residual / r->sd;
+    }
+    res->n_pts = m.n_used;
+    if (res->p_value < FIT_GOF_P)
+        warn_misfit(res, &m, f);
 
     /* Identifiability: singular values of J, then correlations. */
     A = gsl_matrix_alloc(n, p);
@@ -1003,10 +1281,17 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
     S = gsl_vector_alloc(p);
     work = gsl_vector_alloc(p);
     undetermined = calloc(p, 1);
-    if (!A || !V || !S || !work || !undetermined) {
+    bound = calloc(p, sizeof *bound);
+    zb = gsl_vector_alloc(p);
+    fb = gsl_vector_alloc(n);
+    if (!A || !V || !S || !work || !undetermined || !bound || !zb || !fb) {
         ts_errf(err, "out of memory");
         goto done;
     }
+    /* First the estimates on a bound: J's column of each is flat there (the
+     * transform's derivative vanishes), which is no lack of data. */
+    for (size_t j = 0; j < p; j++)
+        bound[j] = at_bound(&m, z, j, chi2, zb, fb);
     gsl_matrix_memcpy(A, J);
     int singular = 0;
     if (gsl_linalg_SV_decomp(A, V, S, work) == GSL_SUCCESS) {
@@ -1035,20 +1320,21 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
             }
             char names[256] = "";
             for (size_t j = 0; j < p; j++)
-                if (undetermined[j]) {
+                if (undetermined[j] && !bound[j]) {
                     size_t used = strlen(names);
                     snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
                              s->params[m.fidx[j]].name);
                 }
-            warn(res, "the data cannot determine %s (near-zero singular value %.3g): give "
-                 "priors or more history", names, smin);
+            /* (one on a bound has its own warning, which says why) */
+            if (names[0])
+                warn(res, "the data cannot determine %s (near-zero singular value %.3g): give "
+                     "priors or more history", names, smin);
         }
     }
     gsl_multifit_nlinear_covar(J, opts->covar_epsrel, covar);
 
     res->est = calloc(p, sizeof *res->est);
-    res->pts = calloc(m.n_used + 1, sizeof *res->pts);
-    if (!res->est || !res->pts) {
+    if (!res->est) {
         ts_errf(err, "out of memory");
         goto done;
     }
@@ -1057,10 +1343,14 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
         fit_estimate *e = &res->est[j];
         const ts_param *pp = &s->params[m.fidx[j]];
         double zj = gsl_vector_get(z, j), vz = gsl_matrix_get(covar, j, j);
+        const zscale *t = &m.tr[j];
         e->param = m.fidx[j];
-        e->estimate = to_nat(m.tr[j], zj);
+        e->estimate = to_nat(t, zj);
+        e->support_lo = t->lo;
+        e->support_hi = t->hi;
         e->has_prior = pp->has_prior;
         if (pp->has_prior) {
+            e->prior = pp->value;
             e->prior_mean = dist_mean(&pp->value);
             e->prior_sd = dist_sd(&pp->value);
         }
@@ -1068,15 +1358,19 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
             e->se = e->lo95 = e->hi95 = NAN;
         } else {
             double sz = sqrt(vz);
-            e->se = dnat_dz(m.tr[j], zj) * sz;
-            e->lo95 = to_nat(m.tr[j], zj - Z95 * sz);
-            e->hi95 = to_nat(m.tr[j], zj + Z95 * sz);
+            e->se = dnat_dz(t, zj) * sz;
+            e->lo95 = to_nat(t, zj - Z95 * sz);
+            e->hi95 = to_nat(t, zj + Z95 * sz);
         }
+        e->at_bound = bound[j];
+        if (e->at_bound)
+            warn_bound(res, pp, e);
         if (pp->has_prior && isfinite(e->se) && e->prior_sd > 0 &&
             fabs(e->estimate - e->prior_mean) < FIT_PIN_SHIFT * e->prior_sd &&
             e->se > FIT_PIN_SE * e->prior_sd)
             warn(res, "%s is pinned to its prior (estimate and se are the prior's): the history "
                  "says little about it", pp->name);
+        warn_fitted_dist(res, s, e);
     }
     for (size_t a = 0; a < p; a++)
         for (size_t b = a + 1; b < p; b++) {
@@ -1089,15 +1383,6 @@ int fit_run(const scenario *s, const history *h, const fit_opts *opts, fit_resul
                          s->params[m.fidx[b]].name, r);
             }
         }
-    for (size_t u = 0; u < m.n_used; u++) {
-        const history_row *r = &h->rows[m.used[u]];
-        fit_point *pt = &res->pts[u];
-        pt->row = m.used[u];
-        pt->fitted = m.pred[m.used[u]];
-        pt->residual = r->value - pt->fitted;
-        pt->standardized = pt->residual / r->sd;
-    }
-    res->n_pts = m.n_used;
     rc = 0;
 done:
     gsl_multifit_nlinear_free(w);
@@ -1108,6 +1393,9 @@ done:
     gsl_vector_free(S);
     gsl_vector_free(work);
     free(undetermined);
+    free(bound);
+    gsl_vector_free(zb);
+    gsl_vector_free(fb);
     model_free(&m);
     if (rc < 0) {
         fit_result_free(res);
@@ -1117,21 +1405,187 @@ done:
     return 0;
 }
 
-int fit_format_fitted(const scenario *s, const fit_estimate *e, char *buf, size_t len)
+/* ------------------------------------------------------------ fitted distributions */
+
+/* A normal(mu, sigma) truncated to x >= L, with alpha = (L - mu) / sigma
+ * (mirrored for x <= U): with lambda = phi(alpha) / Q(alpha) (GSL's
+ * hazard), its mean is L + sigma (lambda - alpha) and its sd sigma sqrt(1 +
+ * alpha lambda - lambda^2).  The ratio of the sd to the mean's distance
+ * from L depends on alpha alone, rising from 0 (alpha -> -inf: the bound
+ * far away, the untruncated normal) towards 1 (the exponential's), so one
+ * root in alpha gives the normal of a given mean and sd. */
+static double tn_ratio(double alpha)
+{
+    double lam = gsl_sf_hazard(alpha), v = 1.0 + alpha * lam - lam * lam;
+    return sqrt(v > 0.0 ? v : 0.0) / (lam - alpha);
+}
+
+static double tn_ratio_minus(double alpha, void *target)
+{
+    return tn_ratio(alpha) - *(const double *)target;
+}
+
+/* The least mass inside the range of a matched truncated normal: 1 %.
+ * The runs draw it by redrawing, 1 / mass draws on average; the grammar
+ * allows DIST_MIN_TRUNC_MASS (0.1 %, 1000 draws), which would widen the
+ * widest sd it can match by only 2 % (from 0.918 to 0.940 of the mean's
+ * distance from the bound). */
+#define FIT_TN_MIN_MASS 0.01
+
+static double tn_alpha_max(void)
+{
+    return gsl_cdf_ugaussian_Qinv(FIT_TN_MIN_MASS);
+}
+
+/* Where the bound is more than this many sds from the mean, the
+ * truncation moves the mean by phi(30) / Q(-30) ~ 1e-196 sd: the normal is
+ * its own match (and GSL's hazard would underflow not far beyond). */
+#define FIT_TN_FAR 30.0
+
+/* The normal(mu, sigma), truncated at `bound` on the side `side` (+1:
+ * x >= bound, -1: x <= bound), whose mean is at d > 0 from the bound and
+ * whose sd is sd, solved for alpha by Brent's method; beyond tn_ratio's
+ * reach at tn_alpha_max the widest one of that mean.  Returns
+ * FIT_DIST_MATCHED or FIT_DIST_NARROWER, FIT_DIST_FIXED if the solver fails. */
+static fit_dist_match tn_match(double bound, int side, double d, double sd, double *mu,
+                               double *sigma)
+{
+    double r = sd / d, amax = tn_alpha_max(), alpha;
+    fit_dist_match how = FIT_DIST_MATCHED;
+    if (r < 1.0 / FIT_TN_FAR) {
+        *mu = bound + side * d;
+        *sigma = sd;
+        return how;
+    }
+    if (!(r < tn_ratio(amax))) {
+        alpha = amax;
+        how = FIT_DIST_NARROWER;
+    } else {
+        gsl_function fn = {tn_ratio_minus, &r};
+        gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+        int status = rs ? gsl_root_fsolver_set(rs, &fn, -FIT_TN_FAR, amax) : GSL_ENOMEM;
+        for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
+            status = gsl_root_fsolver_iterate(rs);
+            if (status == GSL_SUCCESS &&
+                gsl_root_test_interval(gsl_root_fsolver_x_lower(rs), gsl_root_fsolver_x_upper(rs),
+                                       0.0, 1e-14) == GSL_SUCCESS)
+                break;
+        }
+        alpha = rs ? gsl_root_fsolver_root(rs) : NAN;
+        gsl_root_fsolver_free(rs);
+        if (status != GSL_SUCCESS || !isfinite(alpha))
+            return FIT_DIST_FIXED;
+    }
+    *sigma = d / (gsl_sf_hazard(alpha) - alpha);
+    *mu = bound - side * *sigma * alpha;
+    return how;
+}
+
+/* A beta of mean m (0 < m < 1) and sd sd, as fit.h says. */
+static fit_dist_match beta_for(double m, double sd, char *text, size_t len, const char **why)
+{
+    double k = m * (1.0 - m) / (sd * sd) - 1.0;
+    if (k > DIST_BETA_MAX) {
+        /* An se this small: the normal of that mean and sd, truncated to
+         * [0, 1], from its nearer end (the other is far beyond it). */
+        double mu, sigma;
+        int lower = m <= 0.5;
+        fit_dist_match how = tn_match(lower ? 0.0 : 1.0, lower ? 1 : -1, lower ? m : 1.0 - m,
+                                      sd, &mu, &sigma);
+        if (how != FIT_DIST_MATCHED) {
+            *why = "no beta of the grammar (a + b <= 1e6) or truncated normal has that mean and "
+                   "an sd that small";
+            return FIT_DIST_FIXED;
+        }
+        snprintf(text, len, "normal(%.17g, %.17g)", mu, sigma);
+        return how;
+    }
+    fit_dist_match how = FIT_DIST_MATCHED;
+    if (!(k >= 2.0)) {
+        k = 2.0;
+        how = FIT_DIST_NARROWER;
+        *why = "a beta of that sd would have a + b below 2, U-shaped with most of its mass near "
+               "0 and 1 (and for se^2 >= m (1 - m) no law on [0, 1] has it): the beta of a + b = "
+               "2 is written";
+    }
+    double a = m * k, b = (1.0 - m) * k;
+    if (a < DIST_BETA_MIN || b < DIST_BETA_MIN) {
+        if (a < b) {
+            a = DIST_BETA_MIN;
+            b = a * (1.0 - m) / m;
+        } else {
+            b = DIST_BETA_MIN;
+            a = b * m / (1.0 - m);
+        }
+        how = FIT_DIST_NARROWER;
+        *why = "a beta's a and b are at least 1e-6, so the one of that mean is narrower";
+        if (!(a + b <= DIST_BETA_MAX)) {
+            *why = "the estimate is within 1e-12 of an end of [0, 1], where no beta of the "
+                   "grammar has that mean";
+            return FIT_DIST_FIXED;
+        }
+    }
+    snprintf(text, len, "beta(%.17g, %.17g)", a, b);
+    return how;
+}
+
+static fit_dist_match fitted_dist(const scenario *s, const fit_estimate *e, dist *out,
+                                  const char **why)
 {
     const ts_param *p = &s->params[e->param];
-    if (isfinite(e->se) && e->se > 0) {
-        char text[128];
-        snprintf(text, sizeof text, "normal(%.17g, %.17g)", e->estimate, e->se);
-        dist d;
-        /* A truncated normal needs some mass in range; one that is nearly all
-         * outside (an estimate at a bound with a wide se) is kept as written. */
-        if (dist_parse(text, p->value.range, &d, NULL, 0) == 0)
-            return dist_format(&d, buf, len);
+    dist_range range = p->value.range;
+    double m = e->estimate, sd = e->se;
+    char text[160] = "";
+    fit_dist_match how = FIT_DIST_FIXED;
+    *why = "";
+    if (isfinite(sd) && sd > 0 && isfinite(m)) {
+        if (isfinite(range.hi)) {
+            /* [0, 1]: the only bounded range of a fittable key */
+            if (m > range.lo && m < range.hi)
+                how = beta_for(m, sd, text, sizeof text, why);
+            else
+                *why = "the estimate is at an end of [0, 1], where no beta has that mean";
+        } else if (range.lo == 0.0 && !range.lo_open) {
+            double shape = (m / sd) * (m / sd), scale = sd * sd / m;
+            if (shape > 0 && isfinite(shape) && scale > 0 && isfinite(scale)) {
+                snprintf(text, sizeof text, "gamma(%.17g, %.17g)", shape, scale);
+                how = FIT_DIST_MATCHED;
+            } else {
+                *why = "no gamma has that mean and sd in double precision";
+            }
+        } else {
+            /* growth: (-1, inf) */
+            double mu, sigma;
+            how = tn_match(range.lo, 1, m - range.lo, sd, &mu, &sigma);
+            if (how == FIT_DIST_NARROWER)
+                *why = "a normal truncated at -1 with 1 % of its mass above it has an sd of at most "
+                   "0.92 (1 + its mean)";
+            else if (how == FIT_DIST_FIXED)
+                *why = "no truncated normal with that mean and sd was found";
+            if (how != FIT_DIST_FIXED)
+                snprintf(text, sizeof text, "normal(%.17g, %.17g)", mu, sigma);
+        }
+        if (how != FIT_DIST_FIXED && dist_parse(text, range, out, NULL, 0) == 0)
+            return how;
+        if (how != FIT_DIST_FIXED)
+            *why = "the distribution of that mean and sd is outside the grammar's limits";
     }
-    dist d = dist_fixed(e->estimate, p->value.range);
+    *out = dist_fixed(m, range);
     if (p->integer)
-        d.p[0] = nearbyint(d.p[0]);
+        out->p[0] = nearbyint(out->p[0]);
+    return FIT_DIST_FIXED;
+}
+
+fit_dist_match fit_fitted_dist(const scenario *s, const fit_estimate *e, dist *out)
+{
+    const char *why;
+    return fitted_dist(s, e, out, &why);
+}
+
+int fit_format_fitted(const scenario *s, const fit_estimate *e, char *buf, size_t len)
+{
+    dist d;
+    fit_fitted_dist(s, e, &d);
     return dist_format(&d, buf, len);
 }
 

@@ -234,6 +234,58 @@ static void plain_table(FILE *f, const char *title, const csvt *t)
     fputs("</tbody>\n</table>\n", f);
 }
 
+/* The calibration: fit.csv, the chi-square with its p-value, and the fit's
+ * warnings (its fit_warning lines of the manifest), which say what the
+ * table cannot: a model the data reject, an estimate on its bound. */
+static void fit_section(FILE *f, const csvt *t, const char *mtext)
+{
+    plain_table(f, "Fitted parameters (fit.csv)", t);
+    char chi2[64], dof[32], p[64];
+    manifest_get(mtext, "chi2", chi2, sizeof chi2);
+    manifest_get(mtext, "dof", dof, sizeof dof);
+    manifest_get(mtext, "chi2_p", p, sizeof p);
+    if (chi2[0]) {
+        fputs("<p class=\"note\">residual chi-square ", f);
+        html_escape(f, chi2);
+        fputs(" on ", f);
+        html_escape(f, dof);
+        fputs(" degrees of freedom (data rows and priors)", f);
+        /* (an older output has no chi2_p; 0 degrees of freedom, no test) */
+        if (p[0] && strncmp(p, "none", 4) != 0) {
+            fputs(", p = ", f);
+            html_escape(f, p);
+            fputs(": below 0.01 the fit warns that the model does not fit", f);
+        } else if (p[0]) {
+            fputs(": no test of fit", f);
+        }
+        fputs("</p>\n", f);
+    }
+    int any = 0;
+    for (const char *line = mtext; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        static const char key[] = "fit_warning: ";
+        if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
+            if (!any++)
+                fputs("<h3>Warnings of the fit</h3>\n<ul>\n", f);
+            char *text = malloc(n + 1);
+            if (text) {
+                memcpy(text, line + sizeof key - 1, n - (sizeof key - 1));
+                text[n - (sizeof key - 1)] = '\0';
+                /* styled here, not in the page's style sheet, which stays as
+                 * it is for outputs without a fit */
+                fputs("<li style=\"background:#fbe7b5;margin:.3em 0;padding:.3em .6em\">", f);
+                html_escape(f, text);
+                fputs("</li>\n", f);
+                free(text);
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (any)
+        fputs("</ul>\n", f);
+}
+
 static int charts_section(FILE *f, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
@@ -360,10 +412,12 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = -1;
             break;
         }
-        if (tables[i].title)
-            plain_table(f, tables[i].title, t);
-        else
+        if (!tables[i].title)
             rc = card_table(f, t, tiers, err);
+        else if (!strcmp(tables[i].file, "fit.csv"))
+            fit_section(f, t, mtext);
+        else
+            plain_table(f, tables[i].title, t);
         csvt_free(t);
     }
     csvt_free(tiers);

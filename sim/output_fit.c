@@ -43,9 +43,11 @@ static int write_fit_csv(outdir *o, const scenario *s, const fit_result *r, ts_e
     for (size_t j = 0; j < r->n_est; j++) {
         const fit_estimate *e = &r->est[j];
         const ts_param *p = &s->params[e->param];
+        /* The prior kept in the estimate: after fit_apply (run --history)
+         * the parameter holds the fitted distribution. */
         char prior[128] = "";
-        if (p->has_prior)
-            dist_format(&p->value, prior, sizeof prior);
+        if (e->has_prior)
+            dist_format(&e->prior, prior, sizeof prior);
         csvw_str(w, p->name);
         csvw_num(w, e->estimate);
         csvw_num(w, e->se); /* NaN: an empty field */
@@ -85,6 +87,14 @@ static int write_fitted_csv(outdir *o, const scenario *s, const history *h, cons
     return csvw_close(w, err);
 }
 
+static void se_text(const fit_estimate *e, char *buf, size_t len)
+{
+    if (isfinite(e->se))
+        snprintf(buf, len, "%.3g", e->se);
+    else
+        snprintf(buf, len, "undetermined");
+}
+
 /* fitted.ini inherits the scenario (`base =`) and overrides each fitted key,
  * so everything else stays exactly as the planner wrote it. */
 static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
@@ -106,9 +116,11 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
         return ts_errf(err, "%s: cannot write: %s", path, strerror(errno));
     fprintf(f, "; fitted by tiersim %s: `tiersim fit %s %s`\n", TIERSIM_VERSION, s->path,
             h->path);
-    fprintf(f, "; Every `fit` of the scenario is replaced by normal(estimate, se), truncated to "
-               "the parameter's range\n; (a fixed value where the se is 0 or undetermined). "
-               "Everything else comes from the base.\n\n");
+    fprintf(f, "; Every `fit` of the scenario is replaced by a distribution of mean the estimate "
+               "and sd its se:\n; gamma for a stock or an inflow, beta for a probability, a "
+               "normal truncated at -1 for a growth\n; (narrower where the range allows no such "
+               "sd, and a fixed value where the se is 0 or undetermined:\n; the fit's warnings "
+               "say which). Everything else comes from the base.\n\n");
     fprintf(f, "[scenario]\nbase = %s\n", base);
     /* One section per tier or transition, holding all of its fitted keys
      * (KEY@YEAR included: tier.a.inflow@2024 is `inflow@2024` in [tier a]). */
@@ -130,10 +142,11 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
             const char *other = s->params[e->param].name;
             if (strncmp(other, name, sec_len + 1) != 0)
                 continue;
-            char value[160];
+            char value[160], se[32];
             fit_format_fitted(s, e, value, sizeof value);
-            fprintf(f, "%s = %s    ; estimate %.6g, se %.3g\n", other + sec_len + 1, value,
-                    e->estimate, e->se);
+            se_text(e, se, sizeof se);
+            fprintf(f, "%s = %s    ; estimate %.6g, se %s\n", other + sec_len + 1, value,
+                    e->estimate, se);
         }
     }
     /* An event's `move` keys replace all of the base's, so an event with a
@@ -160,8 +173,11 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
                 dist_format(&s->params[mv->p_frac].value, value, sizeof value);
             fprintf(f, "move = %s -> %s : %s", s->tiers[mv->from].name, s->tiers[mv->to].name,
                     value);
-            if (e_fit)
-                fprintf(f, "    ; estimate %.6g, se %.3g", e_fit->estimate, e_fit->se);
+            if (e_fit) {
+                char se[32];
+                se_text(e_fit, se, sizeof se);
+                fprintf(f, "    ; estimate %.6g, se %s", e_fit->estimate, se);
+            }
             fputc('\n', f);
         }
     }
@@ -171,11 +187,18 @@ static int write_fitted_ini(outdir *o, const scenario *s, const history *h,
     return 0;
 }
 
+int output_fit_tables(outdir *o, const scenario *s, const history *h, const fit_result *r,
+                      ts_err *err)
+{
+    if (write_fit_csv(o, s, r, err) < 0 || write_fitted_csv(o, s, h, r, err) < 0)
+        return -1;
+    return 0;
+}
+
 int output_fit(outdir *o, const scenario *s, const history *h, const fit_result *r,
                ts_err *err)
 {
-    if (write_fit_csv(o, s, r, err) < 0 || write_fitted_csv(o, s, h, r, err) < 0 ||
-        write_fitted_ini(o, s, h, r, err) < 0)
+    if (output_fit_tables(o, s, h, r, err) < 0 || write_fitted_ini(o, s, h, r, err) < 0)
         return -1;
     return report_write_tiers(o, s, err);
 }

@@ -132,12 +132,50 @@ status=$?
 [ "${GOLDEN_UPDATE:-0}" = 1 ] && cp "$T/fit/fit.csv" tests/golden/tiny/fit.csv && cp "$T/fit/fitted.csv" tests/golden/tiny/fitted.csv
 [ $status -eq 0 ] && cmp -s "$T/fit/fit.csv" tests/golden/tiny/fit.csv && cmp -s "$T/fit/fitted.csv" tests/golden/tiny/fitted.csv &&
     ok "fit writes fit.csv and fitted.csv (golden)" || bad "fit (status $status)" "$(cat "$T/fit.txt"; diff tests/golden/tiny/fit.csv "$T/fit/fit.csv")"
-grep -q '^residual chi-square .* on 3 degrees of freedom' "$T/fit.txt" && ok "fit prints the chi-square and degrees of freedom" || bad "fit report" "$(cat "$T/fit.txt")"
+grep -q '^residual chi-square 0.478 on 3 degrees of freedom, p = 0.924 (4 fitted rows' "$T/fit.txt" &&
+    grep -q '^chi2_p: 0.924$' "$T/fit/manifest.txt" && ! grep -q '^fit_warning' "$T/fit/manifest.txt" &&
+    ok "fit prints the chi-square, its degrees of freedom and p-value" || bad "fit report" "$(cat "$T/fit.txt")"
+# the exit's estimate 0.0845572 and se 0.0120190 as a beta: a + b = m (1 - m) / se^2 - 1 = 534.85
 "$BIN" run "$T/fit/fitted.ini" -n 500 -o "$T/fitrun" -q >/dev/null 2>"$T/stderr" &&
-    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.exit  *normal(0.084557' &&
-    ok "fitted.ini runs and carries normal(estimate, se)" || bad "fitted.ini" "$(cat "$T/stderr")"
+    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.exit  *beta(45.2255[0-9]*, 489.626[0-9]*)  *0.0845572 ' &&
+    "$BIN" check "$T/fit/fitted.ini" --params | grep -q 'tier.a.inflow  *gamma(70.451[0-9]*, 0.83783[0-9]*)  *59.0267 ' &&
+    ok "fitted.ini runs and carries a beta and a gamma of mean the estimate" || bad "fitted.ini" "$(cat "$T/stderr"; cat "$T/fit/fitted.ini")"
 "$BIN" run tests/data/tinyfit.ini --history tests/data/tinyfit.csv -n 500 -o "$T/hist" -q >/dev/null 2>&1 &&
     [ -f "$T/hist/targets.csv" ] && ok "run --history fits, then runs" || bad "run --history"
+cmp -s "$T/hist/fit.csv" "$T/fit/fit.csv" && cmp -s "$T/hist/fitted.csv" "$T/fit/fitted.csv" &&
+    grep -q '^chi2_p: 0.924$' "$T/hist/manifest.txt" && [ ! -e "$T/hist/fitted.ini" ] &&
+    ok "run --history keeps the fit: fit.csv and fitted.csv as fit writes them, the manifest's chi-square" ||
+    bad "run --history: the fit's files" "$(ls "$T/hist"; diff "$T/fit/fit.csv" "$T/hist/fit.csv")"
+[ ! -e "$T/tiny/fit.csv" ] && [ ! -e "$T/tiny/fitted.csv" ] && ! grep -q '^chi2' "$T/tiny/manifest.txt" &&
+    ok "run without --history writes no fit" || bad "a run without --history has fit files"
+echo "calibration that tells the truth about itself (tests/data/fit/misfit.ini)"
+"$BIN" fit tests/data/fit/misfit.ini tests/data/fit/misfit.csv -o "$T/misfit" >"$T/misfit.txt" 2>"$T/misfit.err"
+status=$?
+[ $status -eq 0 ] &&
+    grep -qx 'tiersim: warning: the model does not fit the history: residual chi-square 152.7 on 3 degrees of freedom, p = 7e-33 (below 0.01); the largest standardized residuals: line 6, 2021-12 a stock: observed 498, fitted 697.335, residual -199.3 (-8.93 sd); line 4, 2020-12 a stock: observed 503, fitted 694.45, residual -191.5 (-8.54 sd); the estimates, se and intervals are those of a model the data reject' "$T/misfit.err" &&
+    grep -q '^tiersim: warning: tier.a.inflow is at the lower end 0 of its range (estimate ' "$T/misfit.err" &&
+    [ "$(grep -c '^tiersim: warning: ' "$T/misfit.err")" -eq 2 ] &&
+    ok "a history the model cannot fit: the goodness-of-fit and bound warnings on stderr" ||
+    bad "misfit warnings (status $status)" "$(cat "$T/misfit.err")"
+[ "$(grep -c '^fit_warning: ' "$T/misfit/manifest.txt")" -eq 2 ] &&
+    grep -q '^fit_warning: the model does not fit the history: residual chi-square 152.7 on 3 degrees of freedom, p = 7e-33' "$T/misfit/manifest.txt" &&
+    grep -q '^chi2_p: 7.04e-33$' "$T/misfit/manifest.txt" &&
+    ok "the fit's warnings and p-value are in manifest.txt" || bad "misfit manifest" "$(cat "$T/misfit/manifest.txt")"
+"$BIN" run tests/data/fit/misfit.ini --history tests/data/fit/misfit.csv -n 300 -o "$T/misrun" -q >/dev/null 2>"$T/misrun.err"
+status=$?
+[ $status -eq 0 ] && [ -f "$T/misrun/fit.csv" ] && [ -f "$T/misrun/fitted.csv" ] &&
+    [ -f "$T/misrun/report.html" ] && grep -q '<h2>Fitted parameters (fit.csv)</h2>' "$T/misrun/report.html" &&
+    grep -q '<h3>Warnings of the fit</h3>' "$T/misrun/report.html" &&
+    grep -q '>the model does not fit the history: residual chi-square 152.7 on 3' "$T/misrun/report.html" &&
+    grep -q '<td class="l">tier.a.inflow</td>' "$T/misrun/report.html" &&
+    grep -q '<h2>Report card</h2>' "$T/misrun/report.html" &&
+    ok "run --history: report.html shows the report card, the fit table and the fit's warnings" ||
+    bad "run --history report.html (status $status)" "$(cat "$T/misrun.err"; ls "$T/misrun")"
+printf 'year,tier,measure,value\n2021,a,stock,500\n' >"$T/startonly.csv"
+expect_error "a history with nothing to fit" 2 "$T/startonly.csv: no history row can be fitted: every row is a stock or cumulative at 2021-12, the level the fit starts from; add rows dated after it" \
+    fit tests/data/tinyfit.ini "$T/startonly.csv" -o "$T/err"
+expect_error "run --history with nothing to fit" 2 "$T/startonly.csv: no history row can be fitted: every row is a stock or cumulative at 2021-12, the level the fit starts from; add rows dated after it" \
+    run tests/data/tinyfit.ini --history "$T/startonly.csv" -o "$T/err"
 expect_error "run refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: tier.a.inflow is written 'fit': run \`tiersim fit tests/data/tinyfit.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" run tests/data/tinyfit.ini -o "$T/err"
 printf 'year,tier,measure,value\n2021,a,stock,500\n2021,zz,new,3\n' >"$T/badhist.csv"
 expect_error "history: unknown tier" 2 "$T/badhist.csv:3: unknown tier 'zz'" fit tests/data/tinyfit.ini "$T/badhist.csv" -o "$T/err"

@@ -376,6 +376,11 @@ file h.csv "${H}2021,a,st\000ck,480\n"
 ec 2 'h.csv:2: NUL byte in the file' fit s.ini h.csv -o out
 { printf 'year,tier,measure,value'; i=0; while [ $i -lt 253 ]; do printf ',x'; i=$((i + 1)); done; printf '\n2021,a,stock,480\n'; } >h.csv
 ec 2 'h.csv:1: more than 256 fields' fit s.ini h.csv -o out
+file h.csv "${H}2021,a,stock,480\n"
+ec 2 'h.csv: no history row can be fitted: every row is a stock or cumulative at 2021-12, the level the fit starts from; add rows dated after it' fit s.ini h.csv -o out
+ec 2 'h.csv: no history row can be fitted: every row is a stock or cumulative at 2021-12, the level the fit starts from; add rows dated after it' run s.ini --history h.csv -o out
+file h.csv "${H}2019,a,new,48\n2020,a,new,50\n"
+ec 2 'h.csv: no history row can be fitted: every row depends on levels not known at the start of its year (the first, line 2: 2019-12 a new); add the stocks, at the end of the year before, of the tiers they depend on' fit s.ini h.csv -o out
 rm -f h.csv
 
 echo "command line"

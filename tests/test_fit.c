@@ -19,6 +19,7 @@
  *
  * Texts in memory are parsed under the name "test.ini"; in-memory histories
  * are named "mem.csv".  Files go to a directory made with mkdtemp. */
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_machine.h>
 #include <gsl/gsl_randist.h>
@@ -142,6 +143,7 @@ static void row_add(history *h, const scenario *s, int year, const char *name,
     h->rows = rows;
     history_row *r = &h->rows[h->n_rows];
     r->year = year;
+    r->date = year * 12 + 11;   /* YYYY: December, as history.c reads it */
     r->tier = tier(s, name);
     r->measure = meas;
     r->value = value;
@@ -1292,7 +1294,8 @@ static void test_nothing_to_fit_it_to(void)
                "test.ini:6: tier.a.exit: nothing to fit it to (no fitted history row depends on "
                "it); add history rows or a prior: fit(PRIOR)");
     /* A row no known level supports does not count either: the rate (line 9)
-     * moves only b's new of 2020, from a tier unknown then. */
+     * moves only b's new of 2020, from a tier unknown then; b's exits of
+     * 2020 are fitted but do not depend on it. */
     scenario_free(s);
     s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
              "[tier a]\nstock = 137\n[tier b]\n[transition a -> b]\nrate = fit\n");
@@ -1300,6 +1303,7 @@ static void test_nothing_to_fit_it_to(void)
     h = hist_new("mem.csv");
     row_add(h, s, 2019, "b", HIST_STOCK, 11, 3);
     row_add(h, s, 2020, "b", HIST_NEW, 13, 3);
+    row_add(h, s, 2020, "b", HIST_EXITS, 1, 1);
     ASSERT_MSG(fit_err(s, h, NULL, &err),
                "test.ini:9: transition.a->b.rate: nothing to fit it to (no fitted history row "
                "depends on it); add history rows or a prior: fit(PRIOR)");
@@ -1697,18 +1701,19 @@ static void test_apply_and_format(void)
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT_EQUAL(scenario_unfitted(s, NULL), 3);
-    /* The text fit_format_fitted writes reads back as normal(estimate, se). */
+    /* The text fit_format_fitted writes reads back as the beta of mean the
+     * estimate and sd the se (three rates). */
     for (size_t j = 0; j < r->n_est; j++) {
         const fit_estimate *e = &r->est[j];
         char buf[160];
         int n = fit_format_fitted(s, e, buf, sizeof buf);
         CU_ASSERT(n > 0 && (size_t)n < sizeof buf);
-        CU_ASSERT(strncmp(buf, "normal(", 7) == 0);
+        CU_ASSERT(strncmp(buf, "beta(", 5) == 0);
         dist d;
         CU_ASSERT_EQUAL_FATAL(dist_parse(buf, s->params[e->param].value.range, &d, NULL, 0), 0);
-        CU_ASSERT_EQUAL(d.kind, DIST_NORMAL);
-        CU_ASSERT_EQUAL(d.p[0], e->estimate);
-        CU_ASSERT_EQUAL(d.p[1], e->se);
+        CU_ASSERT_EQUAL(d.kind, DIST_BETA);
+        ASSERT_NEAR("beta mean", dist_mean(&d), e->estimate);
+        CU_ASSERT(near("beta sd", dist_sd(&d), e->se, 1e-9));
         char again[160];
         dist_format(&d, again, sizeof again);
         CU_ASSERT_STRING_EQUAL(again, buf);
@@ -1718,9 +1723,9 @@ static void test_apply_and_format(void)
     CU_ASSERT_EQUAL(scenario_unfitted(s, NULL), 0);
     for (size_t j = 0; j < r->n_est; j++) {
         const ts_param *p = &s->params[r->est[j].param];
-        CU_ASSERT_EQUAL(p->value.kind, DIST_NORMAL);
-        CU_ASSERT_EQUAL(p->value.p[0], r->est[j].estimate);
-        CU_ASSERT_EQUAL(p->value.p[1], r->est[j].se);
+        CU_ASSERT_EQUAL(p->value.kind, DIST_BETA);
+        ASSERT_NEAR("applied mean", dist_mean(&p->value), r->est[j].estimate);
+        CU_ASSERT(near("applied sd", dist_sd(&p->value), r->est[j].se, 1e-9));
         CU_ASSERT_EQUAL(p->value.range.lo, 0.0);
         CU_ASSERT_EQUAL(p->value.range.hi, 1.0);
         CU_ASSERT(!p->fit && !p->has_prior);
@@ -1787,9 +1792,10 @@ static void test_fitted_ini_round_trip(void)
         size_t p = scenario_find_param(back, names[i]);
         CU_ASSERT_FATAL(p != TS_NO_PARAM);
         const dist *d = &back->params[p].value;
-        CU_ASSERT_EQUAL(d->kind, DIST_NORMAL);
-        CU_ASSERT_EQUAL(d->p[0], e->estimate);
-        CU_ASSERT_EQUAL(d->p[1], e->se);
+        /* a renewal and a move are probabilities, an inflow is not */
+        CU_ASSERT_EQUAL(d->kind, i == 1 ? DIST_GAMMA : DIST_BETA);
+        ASSERT_NEAR(names[i], dist_mean(d), e->estimate);
+        CU_ASSERT(near(names[i], dist_sd(d), e->se, 1e-9));
     }
     size_t pc = scenario_find_param(back, "event.reform.move.a->c");
     CU_ASSERT_FATAL(pc != TS_NO_PARAM);
@@ -1834,7 +1840,8 @@ static void test_format_without_se(void)
     CU_ASSERT_STRING_EQUAL(buf, "0.2385");
     e.se = 0.0137;
     fit_format_fitted(s, &e, buf, sizeof buf);
-    CU_ASSERT_STRING_EQUAL(buf, "normal(0.2385, 0.0137)");
+    /* k = m (1 - m) / s^2 - 1 = 966.647..., a = m k, b = (1 - m) k */
+    CU_ASSERT_STRING_EQUAL(buf, "beta(230.54541696414296, 736.1020336192659)");
     /* fit_apply writes them back the same way */
     fit_estimate two[2] = {e, e};
     two[0].param = s->tiers[0].p_stock;
@@ -1849,10 +1856,359 @@ static void test_format_without_se(void)
     const ts_param *ps = &s->params[s->tiers[0].p_stock], *pe = &s->params[s->tiers[0].p_exit];
     CU_ASSERT_EQUAL(ps->value.kind, DIST_FIXED);
     CU_ASSERT_EQUAL(ps->value.p[0], 137);
-    CU_ASSERT_EQUAL(pe->value.kind, DIST_NORMAL);
-    CU_ASSERT_EQUAL(pe->value.p[0], 0.2385);
-    CU_ASSERT_EQUAL(pe->value.p[1], 0.0137);
+    CU_ASSERT_EQUAL(pe->value.kind, DIST_BETA);
+    ASSERT_NEAR("exit mean", dist_mean(&pe->value), 0.2385);
+    CU_ASSERT(near("exit sd", dist_sd(&pe->value), 0.0137, 1e-12));
     CU_ASSERT(!ps->fit && !pe->fit);
+    scenario_free(s);
+}
+
+/* ------------------------------------------------------------ honesty */
+
+/* tests/data/fit/misfit.ini against misfit.csv: a tier that must grow by
+ * about 194 firms a year held flat by its history.  The p-value of the
+ * chi-square is far below 0.01, the warning names the two stock rows of a
+ * (8.9 and 8.5 sd) and not b's, which fit; the inflow is pushed onto its
+ * bound 0, said in a warning of its own (and not as "cannot determine"). */
+static void test_misfit_warns(void)
+{
+    scenario *s = NULL;
+    history *h = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_load(&s, "tests/data/fit/misfit.ini", &err) == 0);
+    CU_ASSERT_FATAL(history_load(&h, "tests/data/fit/misfit.csv", s, &err) == 0);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_EQUAL(r->n_pts, 4);
+    CU_ASSERT_EQUAL(r->dof, 3);
+    CU_ASSERT(r->chi2 > 150 && r->chi2 < 155);
+    CU_ASSERT(tu_close(r->p_value, gsl_cdf_chisq_Q(r->chi2, 3), 1e-12, 0));
+    CU_ASSERT(r->p_value < 1e-30);
+    CU_ASSERT(has_warning(r, "the model does not fit the history: residual chi-square 152.7 on 3 "
+                             "degrees of freedom, p = 7e-33 (below 0.01); the largest "
+                             "standardized residuals: line 6, 2021-12 a stock: observed 498, "
+                             "fitted 697.335, residual -199.3 (-8.93 sd); line 4, 2020-12 a "
+                             "stock: observed 503, fitted 694.45, residual -191.5 (-8.54 sd); "
+                             "the estimates, se and intervals are those of a model the data "
+                             "reject"));
+    CU_ASSERT(!has_warning(r, " b stock"));
+    const fit_estimate *e = est_of(s, r, "tier.a.inflow");
+    CU_ASSERT(e->estimate >= 0 && e->estimate < 1e-6);
+    CU_ASSERT_EQUAL(e->at_bound, -1);
+    CU_ASSERT(has_warning(r, "tier.a.inflow is at the lower end 0 of its range (estimate "));
+    CU_ASSERT(has_warning(r, "): the history pushes it against the bound, where the se and the "
+                             "interval are no measure of its uncertainty"));
+    CU_ASSERT(!has_warning(r, "cannot determine"));
+    /* What the runs draw has the estimate as its mean, however near 0. */
+    dist d;
+    fit_fitted_dist(s, e, &d);
+    CU_ASSERT(tu_close(dist_mean(&d), e->estimate, 1e-12, 0));
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* The fit of a history simulated from the model itself (test (a)'s, seed
+ * 2385): chi-square 9.6 on 14 degrees of freedom, no warning at all. */
+static void test_good_fit_does_not_warn(void)
+{
+    char path[128], text[512];
+    tmp_path(path, sizeof path, "single_gof.csv");
+    write_single_history(path, 2385);
+    snprintf(text, sizeof text, single_fmt, "fit", "fit");
+    scenario *s = load(text);
+    history *h = NULL;
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(history_load(&h, path, s, &err), 0);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT(r->p_value > FIT_GOF_P);
+    CU_ASSERT_EQUAL(r->n_warnings, 0);
+    for (size_t j = 0; j < r->n_est; j++)
+        CU_ASSERT_EQUAL(r->est[j].at_bound, 0);
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+    remove(path);
+}
+
+/* The p-value is calibrated: over GOF_RUNS histories drawn from the model
+ * (the coverage design: 16 rows, 4 parameters, every sd the exact
+ * one-step one) the warning's rate at p < 0.01 and the rate at p < 0.1
+ * are inside their binomial limits (two-sided 1e-4 each: 40 +- 19 and
+ * 400 +- 73 of 4000).  A chi-square that left out the priors or counted
+ * the degrees of freedom wrong by two would fail here. */
+#define GOF_RUNS 4000
+
+static int within_binomial(const char *what, unsigned x, unsigned n, double p)
+{
+    double lo = gsl_cdf_binomial_P(x, p, n), hi = gsl_cdf_binomial_Q(x == 0 ? 0 : x - 1, p, n);
+    if (x == 0)
+        hi = 1.0;
+    printf(" %s %u of %u (expected %.0f)", what, x, n, p * n);
+    return lo > 1e-4 && hi > 1e-4;
+}
+
+static void test_gof_calibrated(void)
+{
+    static const double truths[] = {1137, 0.0713, 1370, 0.1763};
+    char text[512];
+    snprintf(text, sizeof text, cover_fmt, "1137", "0.0713", "1370", "0.1763");
+    scenario *truth = load(text);
+    snprintf(text, sizeof text, cover_fmt, "fit", "fit", "fit", "fit");
+    scenario *s = load(text);
+    sim m;
+    sim_init(&m, truth);
+    unsigned below01 = 0, below10 = 0, warned = 0, failed = 0;
+    for (int run = 0; run < GOF_RUNS; run++) {
+        sim_run(&m, 370000 + (uint64_t)run);
+        history *h = hist_new("mem.csv");
+        for (size_t y = 0; y < scenario_years(truth); y++) {
+            int year = truth->start_year + (int)y;
+            double nb = before(&m, y, "b");
+            row_add(h, s, year, "a", HIST_NEW, obs(&m, y, "a", HIST_NEW),
+                    sqrt(truths[0] * pow(1 + truths[1], (double)y)));
+            row_add(h, s, year, "b", HIST_STOCK, obs(&m, y, "b", HIST_STOCK),
+                    sqrt(nb * truths[3] * (1 - truths[3]) + truths[2]));
+        }
+        fit_result *r = NULL;
+        ts_err err;
+        if (fit_run(s, h, NULL, &r, &err) < 0) {
+            failed++;
+            history_free(h);
+            continue;
+        }
+        below01 += r->p_value < 0.01;
+        below10 += r->p_value < 0.1;
+        warned += (unsigned)has_warning(r, "the model does not fit the history");
+        fit_result_free(r);
+        history_free(h);
+    }
+    CU_ASSERT_EQUAL(failed, 0);
+    CU_ASSERT_EQUAL(warned, below01);
+    printf("\n    p-values of %d histories from the model:", GOF_RUNS);
+    CU_ASSERT(within_binomial("p < 0.01", below01, GOF_RUNS, 0.01));
+    CU_ASSERT(within_binomial(", p < 0.1", below10, GOF_RUNS, 0.1));
+    printf("\n    ");
+    sim_free(&m);
+    scenario_free(s);
+    scenario_free(truth);
+}
+
+/* A uniform(0, 20) prior on an inflow the data say little about (one new
+ * row of sd 40): the estimate and se are those of the prior's Gaussian
+ * penalty (10, 5.77, as on any scale), and the 95 % interval, z +- 1.96 se_z
+ * on the logit of (0, 20), lies inside (0, 20) -- on the log scale it
+ * reached 30.  Data that want more than 3400 of an inflow whose prior is
+ * uniform(2500, 3400) leave it on that bound, with a warning. */
+static void test_interval_in_prior_support(void)
+{
+    scenario *s = load("[scenario]\nname = u\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = 137\ninflow = fit(uniform(0, 20))\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_NEW, 10, 400);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    const fit_estimate *e = est_of(s, r, "tier.a.inflow");
+    CU_ASSERT(tu_close(e->estimate, 10, 1e-6, 0));
+    CU_ASSERT(tu_close(e->se, 20 / sqrt(12.0), 1e-3, 0));
+    CU_ASSERT_EQUAL(e->support_lo, 0);
+    CU_ASSERT_EQUAL(e->support_hi, 20);
+    CU_ASSERT(0 < e->lo95 && e->lo95 < e->estimate && e->estimate < e->hi95 && e->hi95 < 20);
+    /* the logit's interval, by hand: z = 0 at 10, dx/dz = 20 p (1 - p) = 5 */
+    double sz = e->se / 5.0;
+    CU_ASSERT(tu_close(e->hi95, 20 / (1 + exp(-1.959963984540054 * sz)), 1e-9, 0));
+    CU_ASSERT(tu_close(e->lo95, 20 - e->hi95, 1e-9, 0));
+    CU_ASSERT_EQUAL(e->at_bound, 0);
+    /* The runs' gamma (shape 3, scale 10 / 3) has Q(3, 6) = 25 e^-6 = 6.2 %
+     * above 20, which the prior excludes: said. */
+    CU_ASSERT(has_warning(r, "tier.a.inflow: the gamma of mean 10 and sd 5.77 that fitted.ini and "
+                             "the runs use has 6.2 % of its mass above 20, where its prior "
+                             "uniform(0, 20) has none"));
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+
+    s = load("[scenario]\nname = u\nstart_year = 2022\nend_year = 2025\n"
+             "[tier a]\nstock = 137\ninflow = fit(uniform(2500, 3400))\n");
+    h = hist_new("mem.csv");
+    row_add(h, s, 2022, "a", HIST_NEW, 4137, 64);
+    row_add(h, s, 2023, "a", HIST_NEW, 4012, 63);
+    r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    e = est_of(s, r, "tier.a.inflow");
+    CU_ASSERT(e->estimate <= 3400 && e->estimate > 3399.99);
+    /* (undetermined at the bound, NaN: never past it) */
+    CU_ASSERT(!(e->hi95 > 3400) && !(e->lo95 < 2500));
+    CU_ASSERT_EQUAL(e->at_bound, 1);
+    CU_ASSERT(has_warning(r, "tier.a.inflow is at the upper end 3400 of its prior "
+                             "uniform(2500, 3400) (estimate "));
+    CU_ASSERT(has_warning(r, "the model does not fit the history"));
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* A rate near 0 (1 promotion out of 5000 firms): the interval is inside
+ * (0, 1) and skewed up, as the logit makes it, where estimate -+ 1.96 se
+ * would reach below 0. */
+static void test_interval_rate_near_zero(void)
+{
+    scenario *s = load("[scenario]\nname = q\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = 5000\n[tier b]\n[transition a -> b]\nrate = fit\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "b", HIST_NEW, 1, 1);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    const fit_estimate *e = est_of(s, r, "transition.a->b.rate");
+    CU_ASSERT(tu_close(e->estimate, 1 / 5000.0, 1e-6, 0));
+    CU_ASSERT(tu_close(e->se, 1 / 5000.0, 1e-4, 0));
+    CU_ASSERT(e->estimate - 1.959963984540054 * e->se < 0);
+    CU_ASSERT(e->lo95 > 0 && e->hi95 < 1);
+    CU_ASSERT(e->hi95 - e->estimate > e->estimate - e->lo95);
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* fit_fitted_dist on every range a fitted key has: the mean of what it
+ * writes is the estimate (the dist module's exact mean, to 1e-12, and the
+ * mean of 200000 draws, within 4 standard errors), and its sd is the se
+ * where the range allows one (else narrower, and so reported). */
+static void check_fitted(const scenario *s, const char *name, double m, double se,
+                         fit_dist_match want, dist_kind kind, double want_sd)
+{
+    fit_estimate e;
+    memset(&e, 0, sizeof e);
+    e.param = scenario_find_param(s, name);
+    CU_ASSERT_FATAL(e.param != TS_NO_PARAM);
+    e.estimate = m;
+    e.se = se;
+    dist d;
+    fit_dist_match how = fit_fitted_dist(s, &e, &d);
+    char text[160];
+    fit_format_fitted(s, &e, text, sizeof text);
+    if (how != want || d.kind != kind)
+        fprintf(stderr, "\n  %s %g +- %g: %s (match %d, want %d)\n", name, m, se, text, how, want);
+    CU_ASSERT_EQUAL(how, want);
+    CU_ASSERT_EQUAL(d.kind, kind);
+    /* what fitted.ini says is what fit_apply uses */
+    dist back;
+    CU_ASSERT_EQUAL_FATAL(dist_parse(text, s->params[e.param].value.range, &back, NULL, 0), 0);
+    CU_ASSERT(memcmp(back.p, d.p, sizeof d.p) == 0);
+    CU_ASSERT(near(name, dist_mean(&d), m, 1e-12));
+    CU_ASSERT(near(name, dist_sd(&d), want_sd, 1e-9));
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256pp);
+    rng_seed_stream(r, 4137, 0);
+    double sum = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; i++)
+        sum += dist_sample(&d, r);
+    gsl_rng_free(r);
+    if (d.kind != DIST_FIXED) {
+        TU_ASSERT_WITHIN_SE(name, sum / n, m, dist_sd(&d) / sqrt((double)n), 4.0);
+    } else {
+        CU_ASSERT(tu_close(sum / n, m, 1e-9, 0));   /* (the rounding of the sum) */
+    }
+}
+
+static void test_fitted_mean_is_the_estimate(void)
+{
+    scenario *s = load("[scenario]\nname = f\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = fit\ninflow = fit\ninflow_growth = fit\nexit = fit\n");
+    /* [0, inf): gamma, whatever the ratio -- the Hefei case too, 1.5e-7
+     * with an se of 77 (a normal truncated at 0 had mean 61) */
+    check_fitted(s, "tier.a.inflow", 2972.86, 125.0, FIT_DIST_MATCHED, DIST_GAMMA, 125.0);
+    check_fitted(s, "tier.a.inflow", 10.2986, 5.73, FIT_DIST_MATCHED, DIST_GAMMA, 5.73);
+    check_fitted(s, "tier.a.inflow", 1.5e-7, 77.0, FIT_DIST_MATCHED, DIST_GAMMA, 77.0);
+    check_fitted(s, "tier.a.stock", 4137.2, 61.3, FIT_DIST_MATCHED, DIST_GAMMA, 61.3);
+    /* [0, 1]: beta, for a + b from 2 to 1e6 */
+    check_fitted(s, "tier.a.exit", 0.224886, 0.0285, FIT_DIST_MATCHED, DIST_BETA, 0.0285);
+    check_fitted(s, "tier.a.exit", 0.0056366, 0.0043, FIT_DIST_MATCHED, DIST_BETA, 0.0043);
+    check_fitted(s, "tier.a.exit", 0.3, sqrt(0.21 / 3) * 0.999, FIT_DIST_MATCHED, DIST_BETA,
+                 sqrt(0.21 / 3) * 0.999);
+    /* an se that would need a U-shaped beta (or none): a + b = 2 */
+    check_fitted(s, "tier.a.exit", 0.3, 0.4, FIT_DIST_NARROWER, DIST_BETA, sqrt(0.21 / 3));
+    check_fitted(s, "tier.a.exit", 0.3, 0.6, FIT_DIST_NARROWER, DIST_BETA, sqrt(0.21 / 3));
+    /* an se beyond beta's a + b <= 1e6: the truncated normal, solved */
+    check_fitted(s, "tier.a.exit", 0.0713, 1.37e-5, FIT_DIST_MATCHED, DIST_NORMAL, 1.37e-5);
+    check_fitted(s, "tier.a.exit", 0.9287, 1.37e-5, FIT_DIST_MATCHED, DIST_NORMAL, 1.37e-5);
+    /* a beta parameter below 1e-6: held at 1e-6, the mean kept */
+    check_fitted(s, "tier.a.exit", 1e-7, 1e-4, FIT_DIST_NARROWER, DIST_BETA,
+                 sqrt(1e-7 * (1 - 1e-7) / (1e-6 / 1e-7 + 1)));
+    /* (-1, inf): the normal truncated at -1 whose mean and sd are the
+     * estimate and the se -- far from -1 the normal itself, near it a
+     * solved one, beyond 0.94 (1 + m) the widest */
+    check_fitted(s, "tier.a.inflow_growth", 0.0713, 0.02, FIT_DIST_MATCHED, DIST_NORMAL, 0.02);
+    check_fitted(s, "tier.a.inflow_growth", 0.0713, 0.35, FIT_DIST_MATCHED, DIST_NORMAL, 0.35);
+    check_fitted(s, "tier.a.inflow_growth", -0.5, 0.4, FIT_DIST_MATCHED, DIST_NORMAL, 0.4);
+    /* the widest: 1 % of the mass above -1, alpha = Q^-1(0.01), lambda =
+     * phi(alpha) / 0.01, sd / (1 + m) = sqrt(1 + alpha lambda - lambda^2) /
+     * (lambda - alpha) = 0.918371 */
+    double alpha = gsl_cdf_ugaussian_Qinv(0.01), lam = gsl_ran_ugaussian_pdf(alpha) / 0.01;
+    double widest = sqrt(1 + alpha * lam - lam * lam) / (lam - alpha);
+    CU_ASSERT(fabs(widest - 0.918371) < 1e-6);
+    check_fitted(s, "tier.a.inflow_growth", 0.0713, 1.2, FIT_DIST_NARROWER, DIST_NORMAL,
+                 widest * 1.0713);
+    /* no se: the estimate itself, whole for a stock */
+    check_fitted(s, "tier.a.inflow", 137.4, NAN, FIT_DIST_FIXED, DIST_FIXED, 0);
+    check_fitted(s, "tier.a.exit", 0.2385, 0, FIT_DIST_FIXED, DIST_FIXED, 0);
+    scenario_free(s);
+}
+
+/* The narrower cases are said in a warning: a rate fitted to one row with
+ * no prior has se_z near 1.4 on the logit, an se^2 beyond m (1 - m) / 3. */
+static void test_fitted_narrower_warns(void)
+{
+    scenario *s = load("[scenario]\nname = q\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = 10\n[tier b]\n[transition a -> b]\nrate = fit\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2022, "b", HIST_NEW, 3, 3);
+    fit_result *r = fit_ok(s, h, NULL);
+    CU_ASSERT_FATAL(r != NULL);
+    const fit_estimate *e = est_of(s, r, "transition.a->b.rate");
+    CU_ASSERT(tu_close(e->estimate, 0.3, 1e-6, 0));
+    CU_ASSERT(e->se * e->se > 0.21 / 3);
+    CU_ASSERT(has_warning(r, "transition.a->b.rate: fitted.ini and the runs draw it from beta(0.6"));
+    CU_ASSERT(has_warning(r, "a beta of that sd would have a + b below 2, U-shaped"));
+    fit_result_free(r);
+    history_free(h);
+    scenario_free(s);
+}
+
+/* A history none of whose rows can be predicted is an error naming why,
+ * before any parameter (a fit of priors alone would only restate them). */
+static void test_no_row_can_be_fitted(void)
+{
+    scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2025\n"
+                       "[tier a]\nstock = 500\ninflow = fit(gamma(4, 10))\n"
+                       "exit = fit(beta(2, 30))\n[tier b]\n[transition a -> b]\nrate = 0.1\n");
+    history *h = hist_new("mem.csv");
+    row_add(h, s, 2021, "a", HIST_STOCK, 480, 22);
+    row_add(h, s, 2021, "b", HIST_CUMULATIVE, 48, 7);
+    ts_err err;
+    ASSERT_MSG(fit_err(s, h, NULL, &err),
+               "mem.csv: no history row can be fitted: every row is a stock or cumulative at "
+               "2021-12, the level the fit starts from; add rows dated after it");
+    history_free(h);
+    h = hist_new("mem.csv");
+    row_add(h, s, 2019, "a", HIST_NEW, 48, 7);
+    row_add(h, s, 2020, "a", HIST_NEW, 50, 7);
+    ASSERT_MSG(fit_err(s, h, NULL, &err),
+               "mem.csv: no history row can be fitted: every row depends on levels not known at "
+               "the start of its year (the first, line 2: 2019-12 a new); add the stocks, at the "
+               "end of the year before, of the tiers they depend on");
+    history_free(h);
+    /* b's level is known from 2019, but its new of 2020 takes a's promotions */
+    h = hist_new("mem.csv");
+    row_add(h, s, 2019, "b", HIST_STOCK, 41, 6);
+    row_add(h, s, 2020, "b", HIST_NEW, 13, 4);
+    ASSERT_MSG(fit_err(s, h, NULL, &err),
+               "mem.csv: no history row can be fitted: 1 row is a stock or cumulative at 2019-12, "
+               "the level the fit starts from, and 1 depends on levels not known at the start of "
+               "its year (the first, line 3: 2020-12 b new); add the stocks, at the end of the "
+               "year before, of the tiers it depends on");
+    history_free(h);
     scenario_free(s);
 }
 
@@ -1898,6 +2254,14 @@ int main(void)
         {"fit_apply and fit_format_fitted", test_apply_and_format},
         {"formatting without an se", test_format_without_se},
         {"fitted.ini: @YEAR keys and event moves", test_fitted_ini_round_trip},
+        {"honesty: a model that cannot fit warns, naming the residuals", test_misfit_warns},
+        {"honesty: a history from the model does not warn", test_good_fit_does_not_warn},
+        {"honesty: the p-value's rates over 4000 histories from the model", test_gof_calibrated},
+        {"honesty: intervals inside a uniform prior's support; a bound", test_interval_in_prior_support},
+        {"honesty: the interval of a rate near 0", test_interval_rate_near_zero},
+        {"honesty: the fitted distribution's mean is the estimate", test_fitted_mean_is_the_estimate},
+        {"honesty: a narrower fitted distribution is said", test_fitted_narrower_warns},
+        {"error: no history row can be fitted", test_no_row_can_be_fitted},
         {NULL, NULL},
     };
     int rc = tu_run("fit", tests);

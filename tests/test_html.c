@@ -178,6 +178,36 @@ static void test_other_tables(void)
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<title>fitfixture") && !strstr(html, "<table"));
     free(html);
+    /* With fit.csv (a fit, or a run with --history) the fit's section: the
+     * table, the chi-square with its p-value and each fit_warning line of
+     * the manifest, escaped. */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "fit.csv", "parameter,estimate,se,lo95,hi95,prior\n"
+                                                "tier.a.inflow,1.2e-08,,,,\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt", "scenario_name: fitfixture\nchi2: 152.657\n"
+                                                     "dof: 3\nchi2_p: 7.04e-33\n"
+                                                     "fit_warning: the model does not fit <a>\n"
+                                                     "fit_warning: tier.a.inflow is at 0\n"
+                                                     "seed: 1\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "<h2>Fitted parameters (fit.csv)</h2>") &&
+              strstr(html, "<td class=\"l\">tier.a.inflow</td><td>1.2e-08</td><td></td>") &&
+              strstr(html, "residual chi-square 152.657 on 3 degrees of freedom (data rows and "
+                           "priors), p = 7.04e-33: below 0.01") &&
+              strstr(html, "<h3>Warnings of the fit</h3>") &&
+              strstr(html, ">the model does not fit &lt;a&gt;</li>\n<li ") &&
+              strstr(html, ">tier.a.inflow is at 0</li>\n</ul>"));
+    free(html);
+    /* 0 degrees of freedom: no p-value; no warnings, no list */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt", "scenario_name: fitfixture\nchi2: 0\n"
+                                                     "dof: 0\nchi2_p: none (0 degrees of freedom: "
+                                                     "no test of fit)\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT(html && strstr(html, "on 0 degrees of freedom (data rows and priors): no test of "
+                                   "fit</p>") &&
+              !strstr(html, "Warnings of the fit"));
+    free(html);
     outdir_remove_tree(dir);
 }
 
