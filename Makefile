@@ -8,7 +8,8 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CFLAGS ?= -O2 -g
 CPPFLAGS = -Iinclude -MMD -MP -D_XOPEN_SOURCE=700
 OMP = -fopenmp
-LDLIBS = -lgsl -lgslcblas -linih -lcsv -lm
+# -lz: zlib, which libxlsxwriter links already, for reading results.xlsx back (zipread.c).
+LDLIBS = -lgsl -lgslcblas -linih -lcsv -lxlsxwriter -lz -lm
 TEST_LDLIBS = -lcunit $(LDLIBS)
 BUILD ?= build
 # float-cast-overflow is not part of gcc's "undefined" (it is of clang's): asked for by name.
