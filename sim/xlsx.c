@@ -587,9 +587,10 @@ static int wide_grid_fill(wide_grid *g, ts_err *err)
 {
     const csvt *t = g->t;
     size_t rows = csvt_rows(t);
-    if ((g->cy = csvt_col(t, "year", err)) < 0 || (g->cp = csvt_col(t, "period_end", err)) < 0 ||
-        (g->ct = csvt_col(t, "tier", err)) < 0 || (g->cm = csvt_col(t, "measure", err)) < 0 ||
-        (g->cv = csvt_col(t, "p50", err)) < 0)
+    /* period_end is optional: directories written before it had none. */
+    g->cp = csvt_col(t, "period_end", NULL);
+    if ((g->cy = csvt_col(t, "year", err)) < 0 || (g->ct = csvt_col(t, "tier", err)) < 0 ||
+        (g->cm = csvt_col(t, "measure", err)) < 0 || (g->cv = csvt_col(t, "p50", err)) < 0)
         return -1;
     g->year_row = malloc((rows + 1) * sizeof *g->year_row);
     g->tier_row = malloc((rows + 1) * sizeof *g->tier_row);
