@@ -43,6 +43,7 @@ typedef struct {
 } known_table;
 
 #define WIDE_SHEET "projection_wide"
+#define WIDE_LABEL 24           /* projection_wide's label row wraps beyond this width */
 
 static const known_table known[] = {
     {"targets.csv", "targets", "the report card: P(met) of each target with its 95 % Wilson "
@@ -181,7 +182,7 @@ typedef struct {
     char path[4200];            /* DIR/results.xlsx */
     lxw_workbook *wb;
     lxw_format *fmt[K_N];
-    lxw_format *title, *head, *wrap;
+    lxw_format *title, *head, *wrap, *head_wrap;
     char label[1024];           /* the scenario's, for the title rows */
     char *manifest;             /* manifest.txt, or NULL */
     csvt *tiers;                /* tiers.csv, or NULL */
@@ -623,12 +624,19 @@ static lxw_error wide_write(book *b, lxw_worksheet *ws, const wide_grid *g)
     lxw_error e = worksheet_set_column(ws, 0, 0, 6, NULL);
     if (e == LXW_NO_ERROR)
         e = worksheet_set_column(ws, 1, 1, 11, NULL);
+    /* Columns as wide as "stock NAME", and a label of up to 24 units; a
+     * longer label wraps in a row made tall enough for it (Excel does not
+     * size rows to wrapped text itself). */
+    size_t lines = 1;
     for (size_t k = 0; k < nt && e == LXW_NO_ERROR; k++) {
         const char *name = csvt_field(t, g->tier_row[k], g->ct);
-        size_t w = text_width(label_of(b, name));
+        size_t lw = text_width(label_of(b, name)), w = lw < WIDE_LABEL ? lw : WIDE_LABEL;
         if (text_width(name) + 6 > w)
             w = text_width(name) + 6;
-        double width = (double)clamp_width(w + 2);
+        w = clamp_width(w);
+        if ((lw + w - 1) / w > lines)
+            lines = (lw + w - 1) / w;
+        double width = (double)(w + 2);
         e = worksheet_set_column(ws, (lxw_col_t)(2 + k), (lxw_col_t)(2 + k), width, NULL);
         if (e == LXW_NO_ERROR)
             e = worksheet_set_column(ws, (lxw_col_t)(2 + nt + k), (lxw_col_t)(2 + nt + k), width,
@@ -651,13 +659,15 @@ static lxw_error wide_write(book *b, lxw_worksheet *ws, const wide_grid *g)
     }
     count_row(b, 1, 1);
     if (e == LXW_NO_ERROR)
+        e = worksheet_set_row(ws, 2, 15.0 * (double)(lines < 6 ? lines : 6), NULL);
+    if (e == LXW_NO_ERROR)
         e = worksheet_write_string(ws, 2, 1, "label", b->head);
     for (size_t k = 0; k < nt && e == LXW_NO_ERROR; k++) {
         const char *l = label_of(b, csvt_field(t, g->tier_row[k], g->ct));
         if (l[0])
-            e = worksheet_write_string(ws, 2, (lxw_col_t)(2 + k), l, b->head);
+            e = worksheet_write_string(ws, 2, (lxw_col_t)(2 + k), l, b->head_wrap);
         if (l[0] && e == LXW_NO_ERROR)
-            e = worksheet_write_string(ws, 2, (lxw_col_t)(2 + nt + k), l, b->head);
+            e = worksheet_write_string(ws, 2, (lxw_col_t)(2 + nt + k), l, b->head_wrap);
     }
     count_row(b, 2, 1);
     for (size_t y = 0; y < g->n_years && e == LXW_NO_ERROR; y++) {
@@ -916,7 +926,7 @@ static int make_formats(book *b, ts_err *err)
         format_set_num_format(b->fmt[k], kind_format[k]);
     }
     if (!(b->title = workbook_add_format(b->wb)) || !(b->head = workbook_add_format(b->wb)) ||
-        !(b->wrap = workbook_add_format(b->wb)))
+        !(b->wrap = workbook_add_format(b->wb)) || !(b->head_wrap = workbook_add_format(b->wb)))
         return ts_errf(err, "%s: out of memory", b->path);
     format_set_bold(b->title);
     format_set_font_size(b->title, 12);
@@ -924,6 +934,9 @@ static int make_formats(book *b, ts_err *err)
     format_set_bottom(b->head, LXW_BORDER_THIN);
     format_set_text_wrap(b->wrap);
     format_set_align(b->wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bold(b->head_wrap);
+    format_set_text_wrap(b->head_wrap);
+    format_set_align(b->head_wrap, LXW_ALIGN_VERTICAL_TOP);
     return 0;
 }
 
