@@ -8,7 +8,8 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CFLAGS ?= -O2 -g
 CPPFLAGS = -Iinclude -MMD -MP -D_XOPEN_SOURCE=700
 OMP = -fopenmp
-LDLIBS = -lgsl -lgslcblas -linih -lcsv -lm
+# -lz: zlib, which libxlsxwriter links already, for reading results.xlsx back (zipread.c).
+LDLIBS = -lgsl -lgslcblas -linih -lcsv -lxlsxwriter -lz -lm
 TEST_LDLIBS = -lcunit $(LDLIBS)
 BUILD ?= build
 # float-cast-overflow is not part of gcc's "undefined" (it is of clang's): asked for by name.
@@ -67,6 +68,11 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(BUILD
 $(BUILD)/tests/test_fuzz: $(BUILD)/tests/test_fuzz.o $(BUILD)/fuzz/targets.o $(BUILD)/tests/testutil.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
+# tests/xlsxcat: a workbook's members for tests/commands.sh (unzip is not on a
+# fresh machine), through the library's zip reader.
+$(BUILD)/tests/xlsxcat: $(BUILD)/tests/xlsxcat.o $(BUILD)/libsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/fuzz/%.o: fuzz/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
@@ -80,7 +86,7 @@ run: deps
 
 # The module suites, then the command-level tests (commands, charts), in one
 # build directory.
-test-suites: $(TEST_BINS) $(BUILD)/tiersim
+test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 	@fail=0; for t in $(TEST_BINS); do \
 	    echo "== $$t"; $$t || fail=1; \
 	done; \
@@ -159,7 +165,7 @@ fuzz: fuzz-build
 STRICT_BUILD = build/strict
 strict:
 	$(MAKE) BUILD=$(STRICT_BUILD) EXTRA_CFLAGS=-Werror $(STRICT_BUILD)/tiersim \
-	    $(TEST_SRCS:tests/%.c=$(STRICT_BUILD)/tests/%) $(STRICT_BUILD)/bench_engine \
+	    $(TEST_SRCS:tests/%.c=$(STRICT_BUILD)/tests/%) $(STRICT_BUILD)/tests/xlsxcat $(STRICT_BUILD)/bench_engine \
 	    $(FUZZ_HARNESSES:%=$(STRICT_BUILD)/fuzz/fuzz_%.o)
 
 bench: deps
@@ -176,5 +182,5 @@ $(BUILD)/bench/%.o: bench/%.c $(FLAGS_FILE)
 clean:
 	rm -rf build tiersim
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/sim/main.d $(TEST_BINS:=.d) $(BUILD)/tests/testutil.d \
+-include $(LIB_OBJS:.o=.d) $(BUILD)/sim/main.d $(TEST_BINS:=.d) $(BUILD)/tests/testutil.d $(BUILD)/tests/xlsxcat.d \
     $(wildcard $(BUILD)/fuzz/*.d) $(wildcard $(BUILD)/bench/*.d)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages tiersim needs when they are missing: with
 # apt-get when run as root, otherwise prints the command and stops.
-PKGS="build-essential libgsl-dev libinih-dev libcsv-dev libcunit1-dev gnuplot-nox fonts-noto-cjk"
+PKGS="build-essential libgsl-dev libinih-dev libcsv-dev libcunit1-dev libxlsxwriter-dev zlib1g-dev gnuplot-nox fonts-noto-cjk"
 
 missing=""
 for p in $PKGS; do

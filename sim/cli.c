@@ -27,6 +27,7 @@
 #include "scenario.h"
 #include "sensplot.h"
 #include "version.h"
+#include "xlsx.h"
 
 /* ------------------------------------------------------- the command line */
 
@@ -109,8 +110,8 @@ static const common_option common_options[] = {
                                                     "repeatable", CLI_REPEAT}},
     {CLI_HISTORY, {"history", OPT_HISTORY, 1, "HISTORY.csv", "fit the scenario's `fit` values "
                                                               "to this history first", 0}},
-    {CLI_NO_PLOTS, {"no-plots", OPT_NO_PLOTS, 0, NULL, "write the CSVs only: no charts, no "
-                                                        "report.html", 0}},
+    {CLI_NO_PLOTS, {"no-plots", OPT_NO_PLOTS, 0, NULL, "no charts, no report.html (the CSVs "
+                                                        "and results.xlsx all the same)", 0}},
     {CLI_QUIET, {"quiet", 'q', 0, NULL, "no progress bar, no fit table", 0}},
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
@@ -601,6 +602,10 @@ int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
     int rc = manifest_write(m, outdir_file(cs->od, "manifest.txt"), err);
     manifest_free(m);
     if (rc < 0)
+        return -1;
+    /* results.xlsx, from the tables and manifest just written: inside the
+     * transaction too, and before the charts, which it does not need. */
+    if (xlsx_write_dir(outdir_tmp(cs->od), err) < 0)
         return -1;
     /* The charts and report.html go into the temporary directory too, so
      * that the output still appears whole or not at all. */

@@ -42,6 +42,15 @@ want: $want_msg"
     fi
 }
 
+# A member of a workbook: tests/xlsxcat, built beside the binary (unzip is
+# not on a fresh machine; it stands in when the helper is not built).
+XLSXCAT=$(dirname "$BIN")/tests/xlsxcat
+HAVE_XL=1
+[ -x "$XLSXCAT" ] || command -v unzip >/dev/null 2>&1 || HAVE_XL=0
+xl() { if [ -x "$XLSXCAT" ]; then "$XLSXCAT" "$1" "$2"; else unzip -p "$1" "$2"; fi; }
+# The sheet names of a workbook, in order, on one line.
+sheets() { xl "$1" xl/workbook.xml | grep -o '<sheet name="[^"]*"' | sed 's/^<sheet name="//; s/"$//' | tr '\n' ' ' | sed 's/ $//'; }
+
 echo "golden run of tests/data/tiny.ini"
 "$BIN" run tests/data/tiny.ini -o "$T/tiny" -j 1 -q >"$T/report.txt" 2>"$T/report.err"
 status=$?
@@ -74,6 +83,37 @@ else
         bad "manifest" "$(cat "$T/tiny/manifest.txt")"
 fi
 
+echo "results.xlsx (tests/data/tiny.ini)"
+if [ $HAVE_XL = 0 ]; then
+    echo "  skip the workbook's contents (neither $XLSXCAT nor unzip)"
+else
+    got=$(sheets "$T/tiny/results.xlsx")
+    [ "$got" = "targets p_met_by_year projection_wide projection distribution tiers about" ] &&
+        ok "the run's sheets, the report card first" || bad "results.xlsx sheets" "$got"
+    xl "$T/tiny/results.xlsx" xl/worksheets/sheet1.xml >"$T/card.xml"
+    grep -qF '<c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3" t="inlineStr"><is><t>乙 (tier b)</t>' "$T/card.xml" &&
+        grep -qF '<t>甲 (tier a)</t>' "$T/card.xml" && grep -qF '小 tiny scenario, "quoted", with a comma — the report card' "$T/card.xml" &&
+        ok "the report card: the scenario's label in its title, each tier's Chinese label beside it" ||
+        bad "labels in results.xlsx" "$(head -c 600 "$T/card.xml")"
+    # P(met) of the first target: a number (no t=), the CSV's value, a style
+    # whose format is 0.000 (the suite test_xlsx checks the style's format).
+    want=$(sed -n 2p "$T/tiny/targets.csv" | cut -d, -f5)
+    got=$(grep -o '<c r="F3" s="[0-9]*"><v>[^<]*</v>' "$T/card.xml" | sed 's/.*<v>//; s/<.*//')
+    [ -n "$got" ] && awk -v a="$got" -v b="$want" 'BEGIN { exit !(a + 0 == b + 0) }' &&
+        xl "$T/tiny/results.xlsx" xl/styles.xml | grep -qF 'formatCode="0.000"' &&
+        ok "P(met) is a number ($got) formatted 0.000" || bad "P(met) cell" "got '$got', want '$want'"
+    xl "$T/tiny/results.xlsx" docProps/core.xml | grep -qF '>2022-01-01T00:00:00Z</dcterms:created>' &&
+        ok "created: the month after known_until, not the clock" || bad "core.xml created"
+fi
+"$BIN" run tests/data/tiny.ini -o "$T/tiny2" -j 1 -q >/dev/null 2>&1
+cmp -s "$T/tiny/results.xlsx" "$T/tiny2/results.xlsx" && ok "results.xlsx: the same bytes twice" || bad "results.xlsx differs between two runs"
+(ulimit -f 12 && exec "$BIN" run tests/data/tiny.ini -j 1 -q --no-plots -o "$T/xlim") >"$T/stdout" 2>"$T/stderr"
+status=$?
+[ $status -eq 1 ] && [ "$(wc -l <"$T/stderr")" -eq 1 ] && grep -q "^$T/xlim/results.xlsx: write failed: " "$T/stderr" &&
+    [ ! -s "$T/stdout" ] && [ ! -e "$T/xlim" ] && ! ls "$T" | grep -q '^xlim\.tmp-' &&
+    ok "a workbook that cannot be written whole: exit 1, one line, no output" ||
+    bad "results.xlsx under a file size limit (status $status)" "$(cat "$T/stderr")"
+
 echo "certificates: cohorts, re-review, events, caps, values by year (tests/data/certs.ini)"
 for j in 1 2 3; do
     "$BIN" run tests/data/certs.ini -o "$T/certs$j" -j $j -q --no-plots >"$T/certs$j.txt" 2>&1 || bad "certs run -j $j"
@@ -105,6 +145,8 @@ for f in projection.csv targets.csv p_met_by_year.csv; do
     cmp -s "$T/tiny/$f" "$T/j3/$f" || same=0
 done
 [ $same = 1 ] && ok "-j 1, -j 2 and -j 3 give identical CSVs" || bad "-j changes the CSVs"
+cmp -s "$T/tiny/results.xlsx" "$T/j2/results.xlsx" && cmp -s "$T/tiny/results.xlsx" "$T/j3/results.xlsx" &&
+    ok "-j 1, -j 2 and -j 3 (and three -o) give an identical results.xlsx" || bad "-j or -o changes results.xlsx"
 
 echo "options"
 "$BIN" run tests/data/tiny.ini -o "$T/s" -s 99 -n 777 --policy push -q >/dev/null 2>&1 &&
@@ -328,6 +370,23 @@ if command -v gnuplot >/dev/null 2>&1; then
         [ -s "$T/charts/charts/morris_b.svg" ] && [ -s "$T/charts/charts/morris_a.png" ] && [ -s "$T/charts/report.html" ] &&
         ! ls "$T/charts/charts" | grep -q '\.tsv$' && ok "sensitivity draws its charts and report.html" || bad "sensitivity charts" "$(cat "$T/sens.err")"
 fi
+
+echo "results.xlsx of every command"
+for d in fit:fit cmp:compare goal:goal tornado:tornado sobol1:sobol morris:morris filter:filter split:split sweep1:sweep; do
+    dir=${d%%:*} first=${d#*:}
+    got=$(sheets "$T/$dir/results.xlsx" 2>/dev/null)
+    if [ $HAVE_XL = 0 ]; then
+        [ -s "$T/$dir/results.xlsx" ] && ok "$dir: results.xlsx (contents not checked)" || bad "$dir: no results.xlsx"
+        continue
+    fi
+    case $got in
+    "$first tiers about" | "$first "*" tiers about") ok "$dir: results.xlsx, its $first sheet first ($got)" ;;
+    *) bad "$dir: results.xlsx sheets" "$got" ;;
+    esac
+done
+cmp -s "$T/cmp2/results.xlsx" "$T/cmp3/results.xlsx" && cmp -s "$T/tornado/results.xlsx" "$T/tornado2/results.xlsx" &&
+    cmp -s "$T/sobol1/results.xlsx" "$T/sobol2/results.xlsx" && cmp -s "$T/sweep1/results.xlsx" "$T/sweep2/results.xlsx" &&
+    ok "compare, tornado, sobol, sweep: results.xlsx the same for -j 1 and -j 2 or 3" || bad "results.xlsx depends on -j"
 
 # The shipped scenarios: every one checks, and the frozen ones are unchanged.
 # A frozen scenario says what was known when its plan was announced; changing
