@@ -157,7 +157,8 @@ static void test_csv_rows(void)
     CU_ASSERT_STRING_EQUAL(stop.seen, "1:[year],[tier];3:[2022],[a\nb];");
     static const char nul[] = "year\n20\00022\n";
     CU_ASSERT_EQUAL(csvr_read_mem("h.csv", nul, sizeof nul - 1, on_row, &c, &err), -1);
-    CU_ASSERT_STRING_EQUAL(err.msg, "h.csv:2: NUL byte in the file");
+    CU_ASSERT_STRING_EQUAL(err.msg, "h.csv:2: NUL byte in the file (saved as UTF-16, or not "
+                                    "text): save it as UTF-8");
     char wide[1200] = "";
     for (int i = 0; i < 257; i++)
         strcat(wide, i ? ",x" : "x");

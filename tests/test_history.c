@@ -391,7 +391,8 @@ static void test_reader_limits(void)
     ASSERT_REFUSES(path, want);
     static const char nul[] = "year,tier,measure,value\n2022,a,st\0ck,137\n";
     path = write_tmp("nul.csv", nul, sizeof nul - 1);
-    snprintf(want, sizeof want, "%s:2: NUL byte in the file", path);
+    snprintf(want, sizeof want, "%s:2: NUL byte in the file (saved as UTF-16, or not text): save "
+             "it as UTF-8", path);
     ASSERT_REFUSES(path, want);
 }
 

@@ -1338,7 +1338,8 @@ static void test_numbers_at_the_edges(void)
 static void test_errors_files(void)
 {
     LOAD_ERR(DATA "missing.ini", DATA "missing.ini: cannot read: No such file or directory");
-    LOAD_ERR(DATA "nul.ini", DATA "nul.ini:6: NUL byte in the file");
+    LOAD_ERR(DATA "nul.ini", DATA "nul.ini:6: NUL byte in the file (saved as UTF-16, or not text): "
+                                  "save it as UTF-8");
     CU_ASSERT(load_err_starts(DATA "sub", DATA "sub: cannot read: "));
     LOAD_ERR(DATA "base_missing.ini",
              DATA "base_missing.ini:3: base '" DATA "nowhere.ini': cannot read: No such file "
@@ -1557,7 +1558,8 @@ static void test_inherit_errors(void)
     CU_ASSERT_NSTRING_EQUAL(err.msg, DATA "mem.ini:2: base", strlen(DATA "mem.ini:2: base"));
     /* A base that is not valid text: the message points into the base. */
     CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = nul.ini\n", M, &err), -1);
-    CU_ASSERT_STRING_EQUAL(err.msg, DATA "nul.ini:6: NUL byte in the file");
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "nul.ini:6: NUL byte in the file (saved as UTF-16, or "
+                                         "not text): save it as UTF-8");
     /* A child's transition pushes the base's tier over 1: on the tier's line in the base. */
     CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n"
                                               "[transition a -> b]\nrate = 0.8\n"
