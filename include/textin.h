@@ -46,10 +46,11 @@ void textin_halfwidth(char *s);
 enum { TEXTIN_NOT_NUMBER = -1, TEXTIN_BAD_GROUPING = -2 };
 
 /* A number as a spreadsheet writes it: num_parse_double's grammar, or digits
- * grouped in thousands by ',' (1,200, -12,345.25; one to three digits, then
- * groups of exactly three, then an optional fraction).  0 with *out set;
- * TEXTIN_BAD_GROUPING for a text of digits, ',' and '.' (and a sign) whose
- * commas are not such a grouping (1,20, 1,2345, ,200, 1.5,2): the writer
+ * grouped in thousands by ',' (1,200, -12,345.25; one to three digits, the
+ * first not 0, then groups of exactly three, then an optional fraction).  0
+ * with *out set; TEXTIN_BAD_GROUPING for a text of digits, ',' and '.' (and a
+ * sign) whose commas are not such a grouping (1,20, 1,2345, ,200, 0,470,
+ * 1.5,2): the writer
  * meant something the number does not say; TEXTIN_NOT_NUMBER otherwise. */
 int textin_number(const char *s, double *out);
 

@@ -156,9 +156,10 @@ int textin_decode(const char *name, const char *bytes, size_t len, char **utf8_o
     } else if (utf8_prefix(u, len) < len) {
         /* GB18030 is what Notepad and Excel write on Chinese Windows as
          * "ANSI"; it contains GBK and GB2312, so one decoder serves all
-         * three.  Decoding before parsing matters: a GBK character's second
-         * byte can be '[', ']' or '\', which a parser of the raw bytes would
-         * misread. */
+         * three.  The whole file is converted before any parser sees it, so
+         * that a label reaches the reports, charts and CSVs, which are UTF-8,
+         * as the same text its UTF-8 twin gives, and no parser meets a GBK
+         * second byte that is ASCII ('[', ']', '\\' are among them). */
         if (from_gb18030(name, bytes, len, utf8_out, len_out, err) < 0)
             return -1;
         *was_gb18030 = 1;
@@ -221,7 +222,8 @@ int textin_number(const char *s, double *out)
     size_t lead = 0;
     while (i < body && is_digit(p[i]) && lead < 4)
         plain[w++] = p[i++], lead++;
-    int ok = lead >= 1 && lead <= 3 && i < body && p[i] == ',';
+    /* No spreadsheet writes 0,470 or 01,200; a comma there is something else. */
+    int ok = lead >= 1 && lead <= 3 && p[i - lead] != '0' && i < body && p[i] == ',';
     while (ok && i < body && p[i] == ',') {
         ok = body - i > 3 && is_digit(p[i + 1]) && is_digit(p[i + 2]) && is_digit(p[i + 3]) &&
              w + 3 < sizeof plain - 1;
