@@ -15,7 +15,9 @@
  * name tests/data/scenario/fuzz.ini (so `base = base.ini` reaches the
  * fixtures); when it parses, every policy is turned on, each parameter's
  * text form is read back, the schedules, cohorts and events are checked
- * against what scenario.h promises, and a few replications are run. */
+ * against what scenario.h promises, and a few replications are run.  An
+ * input in UTF-8 with characters beyond ASCII is also parsed in GB18030,
+ * which must give the same scenario. */
 int fuzz_scenario(const uint8_t *data, size_t size);
 
 /* The input as a value (dist_parse) in each of the three ranges; when it
@@ -26,5 +28,10 @@ int fuzz_dist(const uint8_t *data, size_t size);
 /* The input as a history CSV (history_parse_mem) against a fixed scenario
  * with three tiers. */
 int fuzz_history(const uint8_t *data, size_t size);
+
+/* The input as a file to decode (textin_decode): what it gives is UTF-8 by
+ * glibc's own decoder, holds no NUL, has the input's lines and decodes to
+ * itself; then textin_halfwidth and textin_number on its first line. */
+int fuzz_decode(const uint8_t *data, size_t size);
 
 #endif

@@ -6,9 +6,12 @@
  *  - a value's draws lie in its range and are never NaN;
  *  - a value written with dist_format reads back as the same value (fitted.ini
  *    and `check --params` rely on it);
- *  - an error message is one line (no control characters but the tab). */
+ *  - an error message is one line (no control characters but the tab);
+ *  - decoded text is UTF-8 with the input's lines, and a scenario reads the
+ *    same from its GB18030 twin. */
 #include "fuzz.h"
 
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "textin.h"
 
 #define FUZZ_SCENARIO_NAME "tests/data/scenario/fuzz.ini"
 
@@ -49,6 +53,126 @@ static void setup(void)
         gsl_set_error_handler_off();
         done = 1;
     }
+}
+
+/* ---------------------------------------------------------- encodings */
+
+/* LEN bytes converted by glibc's iconv from `from` to `to`; NULL when iconv
+ * refuses them.  *out_len gets the length. */
+static char *convert(const char *to, const char *from, const char *s, size_t len,
+                     size_t *out_len)
+{
+    iconv_t cd = iconv_open(to, from);
+    property(cd != (iconv_t)-1, "iconv knows the encoding", from);
+    size_t cap = 4 * len + 8, left = cap;
+    char *buf = malloc(cap), *in = (char *)s, *o = buf;
+    size_t in_left = len;
+    int ok = buf && iconv(cd, &in, &in_left, &o, &left) != (size_t)-1;
+    iconv_close(cd);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    *out_len = (size_t)(o - buf);
+    return buf;
+}
+
+/* UTF-8 by glibc's decoder, not by the code under test. */
+static int glibc_utf8(const char *s, size_t len)
+{
+    size_t n;
+    char *w = convert("UTF-32LE", "UTF-8", s, len, &n);
+    free(w);
+    return w != NULL;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '\n';
+    return n;
+}
+
+static int has_fullwidth(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) ||
+            (p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E) ||
+            (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80))
+            return 1;
+    return 0;
+}
+
+int fuzz_decode(const uint8_t *data, size_t size)
+{
+    const char *in = (const char *)data;
+    char *out;
+    size_t n;
+    int gb;
+    ts_err err;
+    if (textin_decode("fuzz.txt", in, size, &out, &n, &gb, &err) < 0) {
+        check_message(&err);
+        property(strncmp(err.msg, "fuzz.txt", 8) == 0, "a decoding error names the file",
+                 err.msg);
+        return 0;
+    }
+    int bom = size >= 3 && !memcmp(in, "\xEF\xBB\xBF", 3);
+    property(out[n] == '\0' && strlen(out) == n, "decoded text holds no NUL", "");
+    property(glibc_utf8(out, n), "decoded text is UTF-8 (by glibc)", "");
+    property(textin_is_utf8(out, n), "decoded text is UTF-8 (by textin_is_utf8)", "");
+    property(count_lines(in, size) == count_lines(out, n), "decoding keeps the lines", "");
+    property(gb == !textin_is_utf8(in + 3 * bom, size - 3 * bom) && !(gb && bom),
+             "GB18030 exactly when the file is not UTF-8 and has no UTF-8 mark", "");
+    if (!gb)
+        property(n == size - 3 * bom && !memcmp(out, in + 3 * bom, n),
+                 "UTF-8 is kept as it is (without its mark)", "");
+    /* Decoded text decodes to itself (but for a mark that was text). */
+    char *again;
+    size_t m;
+    int gb2;
+    property(textin_decode("fuzz.txt", out, n, &again, &m, &gb2, &err) == 0 && !gb2,
+             "decoded text decodes again, as UTF-8", err.msg);
+    size_t skip = n >= 3 && !memcmp(out, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    property(m == n - skip && !memcmp(again, out + skip, m), "decoded text decodes to itself",
+             "");
+    free(again);
+
+    /* The first line as a value. */
+    size_t len = strcspn(out, "\n");
+    char *v = malloc(len + 1);
+    if (v) {
+        memcpy(v, out, len);
+        v[len] = '\0';
+        textin_halfwidth(v);
+        size_t vl = strlen(v);
+        property(vl <= len && glibc_utf8(v, vl), "half-width text is UTF-8, never longer", v);
+        property(!has_fullwidth(v), "no full-width form is left", v);
+        property(vl == 0 || (v[0] != ' ' && v[0] != '\t' && v[vl - 1] != ' ' && v[vl - 1] != '\t'),
+                 "no blank is left at the ends", v);
+        char *w = malloc(vl + 1);
+        if (w) {
+            memcpy(w, v, vl + 1);
+            textin_halfwidth(w);
+            property(!strcmp(v, w), "half-width twice is half-width once", v);
+            free(w);
+        }
+        double x;
+        if (textin_number(v, &x) == 0 && strchr(v, ',')) {
+            char plain[256];
+            size_t j = 0;
+            for (const char *p = v; *p && j < sizeof plain - 1; p++)
+                if (*p != ',')
+                    plain[j++] = *p;
+            plain[j] = '\0';
+            double y;
+            property(textin_number(plain, &y) == 0 && x == y,
+                     "a grouped number is the number without its commas", v);
+        }
+        free(v);
+    }
+    free(out);
+    return 0;
 }
 
 /* ------------------------------------------------------------ values */
@@ -253,6 +377,61 @@ static void check_structure(const scenario *s)
     }
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* A UTF-8 scenario (no mark) with characters beyond ASCII, saved as GB18030,
+ * must read as the same scenario: every label, parameter and line. */
+static void check_gb18030_twin(const scenario *s, const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    size_t n;
+    int ascii = 1;
+    for (size_t i = 0; i < size && ascii; i++)
+        ascii = data[i] < 0x80;
+    if (ascii || (size >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) || !textin_is_utf8(text, size))
+        return;
+    char *gb = convert("GB18030", "UTF-8", text, size, &n);
+    if (!gb)
+        return; /* glibc's table lacks a character: nothing to compare */
+    /* A few code points do not survive GB18030 and back in glibc's tables
+     * (private-use mappings that changed between GB18030's editions): the
+     * twin is then another text, not the same one. */
+    size_t back_len;
+    char *back = convert("UTF-8", "GB18030", gb, n, &back_len);
+    int round_trip = back && back_len == size && !memcmp(back, text, size);
+    free(back);
+    if (!round_trip) {
+        free(gb);
+        return;
+    }
+    scenario *t = NULL;
+    ts_err err;
+    int rc = scenario_parse_mem(&t, gb, n, FUZZ_SCENARIO_NAME, &err);
+    free(gb);
+    property(rc == 0, "the GB18030 twin of a scenario parses", err.msg);
+    property(t->files_gb18030[0] == 1 && s->files_gb18030[0] == 0,
+             "the GB18030 twin is noted, its UTF-8 file not", t->name);
+    int same = t->n_params == s->n_params && t->n_tiers == s->n_tiers &&
+               t->n_policies == s->n_policies && t->n_events == s->n_events &&
+               same_text(t->label, s->label) && !strcmp(t->name, s->name);
+    for (size_t i = 0; same && i < s->n_params; i++)
+        same = !strcmp(t->params[i].name, s->params[i].name) &&
+               t->params[i].value.kind == s->params[i].value.kind &&
+               !memcmp(t->params[i].value.p, s->params[i].value.p, sizeof s->params[i].value.p) &&
+               t->params[i].line == s->params[i].line;
+    for (size_t k = 0; same && k < s->n_tiers; k++)
+        same = same_text(t->tiers[k].label, s->tiers[k].label);
+    for (size_t k = 0; same && k < s->n_policies; k++)
+        same = same_text(t->policies[k].label, s->policies[k].label);
+    for (size_t k = 0; same && k < s->n_events; k++)
+        same = same_text(t->events[k].label, s->events[k].label);
+    property(same, "the GB18030 twin is the same scenario", s->name);
+    scenario_free(t);
+}
+
 int fuzz_scenario(const uint8_t *data, size_t size)
 {
     setup();
@@ -272,6 +451,7 @@ int fuzz_scenario(const uint8_t *data, size_t size)
         gsl_rng_free(r);
     }
     check_structure(s);
+    check_gb18030_twin(s, data, size);
     run_scenario(s);
     scenario_free(s);
     return 0;
@@ -310,6 +490,7 @@ int fuzz_history(const uint8_t *data, size_t size)
         check_message(&err);
         return 0;
     }
+    property(h->gb18030 == 0 || h->gb18030 == 1, "a history says how it was decoded", "");
     /* A short allowance: the harness looks for crashes, not for optima. */
     fit_opts fo;
     fit_opts_default(&fo);

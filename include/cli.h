@@ -207,6 +207,13 @@ void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed);
 int cli_load_scenario(const char *path, const char *history_path, int quiet,
                       scenario **out, ts_err *err);
 
+/* "tiersim: note: FILE is not UTF-8: read as GB18030" on stderr: a file that
+ * textin_decode read as GB18030 (the loaders say which; cli_open and
+ * cli_load_scenario note the scenario's files and the history's). */
+void cli_note_gb18030(const char *file);
+/* The note for every file of s's `base =` chain read as GB18030. */
+void cli_note_scenario(const scenario *s);
+
 /* Draws the charts of `kinds` from DIR's files into DIR/charts, then writes
  * DIR/report.html.  0; PLOT_SKIPPED (1) when gnuplot is not on PATH
  * (report.html is written all the same; with warn_missing the one-line

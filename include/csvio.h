@@ -22,11 +22,20 @@ void csvw_end_row(csvw *w);
 /* Closes the file; -1 with err naming the file when any write failed. */
 int csvw_close(csvw *w, ts_err *err);
 
-/* Reading: a whole table in memory (the files tiersim reads back are its own
- * outputs and small).  The first row is the header; a UTF-8 BOM is skipped,
- * CRLF accepted, quoted fields follow RFC 4180 (libcsv, strict mode), blank
- * lines are ignored.  Fields are read as text; csvt_num parses them with the
- * strict number parser and names the file, line and column when it fails. */
+/* Reading, in both readers below: the file is decoded to UTF-8 first
+ * (textin_decode: UTF-8 with or without a BOM, else GB18030; UTF-16 and NUL
+ * bytes refused), and its separator is the one of ',', ';' and tab that its
+ * header line (the first line that is not blank) has outside quotes: Excel
+ * writes ';' where the decimal mark is a comma, and tabs as "Text".  A header
+ * with none of them is one column (','); one with two of them is refused,
+ * "FILE:LINE: the header has both ',' and ';' outside quotes: which separates
+ * the columns? save it with one of them" (tab written "tab").
+ *
+ * A whole table in memory (the files tiersim reads back are its own
+ * outputs and small).  The first row is the header; CRLF accepted, quoted
+ * fields follow RFC 4180 (libcsv, strict mode), blank lines are ignored.
+ * Fields are read as text; csvt_num parses them with the strict number
+ * parser and names the file, line and column when it fails. */
 
 typedef struct csvt csvt;
 
@@ -44,12 +53,14 @@ int csvt_line(const csvt *t, size_t row);                  /* line in the file (
 /* A number; -1 with "FILE:LINE: column 'NAME': expected a number, got 'X'".
  * With allow_empty, an empty field reads as NaN. */
 int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, ts_err *err);
+/* 1 when the file was not UTF-8 and was read as GB18030. */
+int csvt_gb18030(const csvt *t);
 
 /* Reading: every row of the file (the header too) is passed to `row` with
- * the physical line it ends on, its fields unquoted and NUL-terminated.  A
- * UTF-8 BOM is skipped; CRLF and LF line ends are both accepted; blank lines
- * are skipped.  Malformed quoting is an error naming the line.  `row`
- * returns 0 to go on or -1 (with err filled) to stop. */
+ * the physical line it ends on, its fields unquoted, NUL-terminated and
+ * UTF-8.  Decoding and separator as above; CRLF and LF line ends are both
+ * accepted; blank lines are skipped.  Malformed quoting is an error naming
+ * the line.  `row` returns 0 to go on or -1 (with err filled) to stop. */
 typedef int (*csvr_row_fn)(void *ctx, int line, char *const *fields, size_t n, ts_err *err);
 int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err);
 /* The same on LEN bytes in memory (they need not be NUL-terminated); `name`
@@ -57,6 +68,17 @@ int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err);
  * and calls this. */
 int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn row, void *ctx,
                   ts_err *err);
+
+/* What the reader found about the file, for the callers that care: filled
+ * before the first row is passed to `row`, so a row function can read it
+ * (a ',' inside a number means something else in a ';' file). */
+typedef struct {
+    int gb18030;        /* not UTF-8: read as GB18030 (the command layer notes it) */
+    char sep;           /* ',', ';' or '\t' */
+} csvr_info;
+int csvr_read_info(const char *path, csvr_row_fn row, void *ctx, csvr_info *info, ts_err *err);
+int csvr_read_mem_info(const char *name, const char *data, size_t len, csvr_row_fn row,
+                       void *ctx, csvr_info *info, ts_err *err);
 
 /* The whole of PATH in memory, NUL-terminated, its length in *len (len may
  * be NULL), at most 64 MiB (tiersim reads back its own outputs); NULL with

@@ -65,10 +65,13 @@ typedef struct history {
     char *path;
     history_row *rows;
     size_t n_rows;
+    int gb18030;           /* the file was not UTF-8 and was read as GB18030 */
 } history;
 
 /* Reads and checks PATH against the scenario's tiers, years and known_until.
- * Errors name the file and line: "FILE:LINE: unknown tier 'x'". */
+ * Errors name the file and line: "FILE:LINE: unknown tier 'x'".  The file is
+ * decoded and separated as csvio.h says (UTF-8 or GB18030; ',', ';' or tab);
+ * value and sd may group thousands, "1,200", except in a ';' file. */
 int history_load(history **out, const char *path, const scenario *s, ts_err *err);
 /* The same from LEN bytes in memory; `name` stands for the file in messages. */
 int history_parse_mem(history **out, const char *name, const char *data, size_t len,

@@ -171,6 +171,9 @@ typedef struct scenario {
 
     char **files;                       /* every file read (owned; params point into it) */
     size_t n_files;
+    /* By file: 1 where it was not UTF-8 and was read as GB18030 (textin.h),
+     * which the command layer notes on stderr. */
+    unsigned char *files_gb18030;
 } scenario;
 
 /* Reads and validates PATH (following `base =`).  On error returns -1 with

@@ -393,13 +393,29 @@ static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
                      "levels\n", r->n_ignored);
 }
 
+void cli_note_gb18030(const char *file)
+{
+    fprintf(stderr, "tiersim: note: %s is not UTF-8: read as GB18030\n", file);
+}
+
+void cli_note_scenario(const scenario *s)
+{
+    for (size_t i = 0; i < s->n_files; i++)
+        if (s->files_gb18030[i])
+            cli_note_gb18030(s->files[i]);
+}
+
 /* Fits s to the history at path: the table on `report` (may be NULL), the
  * fit's warnings on stderr; with `apply` the estimates replace the `fit`
  * values.  The result and the history go to *fr and *h. */
 static int fit_history(scenario *s, const char *path, FILE *report, int apply, fit_result **fr,
                        history **h, ts_err *err)
 {
-    if (history_load(h, path, s, err) < 0 || fit_run(s, *h, NULL, fr, err) < 0)
+    if (history_load(h, path, s, err) < 0)
+        return -1;
+    if ((*h)->gb18030)
+        cli_note_gb18030(path);
+    if (fit_run(s, *h, NULL, fr, err) < 0)
         return -1;
     if (report)
         print_fit_table(report, s, *fr);
@@ -426,6 +442,8 @@ int cli_load_scenario(const char *path, const char *history_path, int quiet, sce
     fit_result *fr = NULL;
     history *h = NULL;
     int rc = scenario_load(&s, path, err);
+    if (rc == 0)
+        cli_note_scenario(s);
     if (rc == 0 && history_path)
         rc = fit_history(s, history_path, quiet ? NULL : stdout, 1, &fr, &h, err);
     if (rc == 0)
@@ -458,6 +476,7 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     cli_catch_signals();
     if (scenario_load(&cs->s, scenario_path, err) < 0)
         return -1;
+    cli_note_scenario(cs->s);
     if (a->history) {
         int keep = (flags & CLI_KEEP_FIT) != 0;
         if (fit_history(cs->s, a->history, a->quiet ? NULL : stdout, !keep, &cs->fit, &cs->hist,

@@ -105,6 +105,7 @@ int cmd_check(int argc, char **argv)
     }
     if (scenario_load(&cs.s, a.operands[0], &err) < 0)
         return cli_fail(&cs, &err);
+    cli_note_scenario(cs.s);
     const scenario *s = cs.s;
     if (c.params) {
         print_params(s);

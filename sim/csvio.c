@@ -1,6 +1,7 @@
 /* csvio.c -- the CSV tables tiersim reads and writes (libcsv). */
 #include "csvio.h"
 #include "num.h"
+#include "textin.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -225,37 +226,99 @@ char *csvio_read_file(const char *path, size_t *len, ts_err *err)
     return buf;
 }
 
+static const char *sep_name(char c)
+{
+    return c == ',' ? "','" : c == ';' ? "';'" : "tab";
+}
+
+/* The separator of a decoded table: the one of ',', ';' and tab that its
+ * header line, the first that is not blank, has outside quotes (a quoted
+ * name may hold anything, a line break too). */
+static int find_sep(const char *name, const char *text, size_t len, char *sep, ts_err *err)
+{
+    static const char cands[3] = {',', ';', '\t'};
+    size_t count[3] = {0, 0, 0}, i = 0;
+    int line = 1;
+    for (;;) {
+        size_t j = i + strspn(text + i, " \t\r");
+        if (j >= len || text[j] != '\n')
+            break;
+        i = j + 1;
+        line++;
+    }
+    for (int quoted = 0; i < len && (quoted || text[i] != '\n'); i++) {
+        if (text[i] == '"')
+            quoted = !quoted;
+        for (int k = 0; k < 3 && !quoted; k++)
+            count[k] += text[i] == cands[k];
+    }
+    int first = -1;
+    for (int k = 0; k < 3; k++) {
+        if (!count[k])
+            continue;
+        if (first >= 0)
+            return ts_errf(err, "%s:%d: the header has both %s and %s outside quotes: which "
+                           "separates the columns? save it with one of them", name, line,
+                           sep_name(cands[first]), sep_name(cands[k]));
+        first = k;
+    }
+    *sep = first >= 0 ? cands[first] : ',';
+    return 0;
+}
+
+/* A table's bytes as the readers parse them: UTF-8 (textin_decode), with the
+ * separator of its header.  *text is NUL-terminated; free() it. */
+static int decode_table(const char *name, const char *data, size_t len, char **text,
+                        size_t *n, csvr_info *info, ts_err *err)
+{
+    if (textin_decode(name, data, len, text, n, &info->gb18030, err) < 0)
+        return -1;
+    if (find_sep(name, *text, *n, &info->sep, err) < 0) {
+        free(*text);
+        *text = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn row, void *ctx,
                   ts_err *err)
 {
+    return csvr_read_mem_info(name, data, len, row, ctx, NULL, err);
+}
+
+int csvr_read_mem_info(const char *name, const char *data, size_t len, csvr_row_fn row,
+                       void *ctx, csvr_info *info, ts_err *err)
+{
     if (len > (size_t)CSV_BYTES_MAX)
         return ts_errf(err, "%s: larger than %ld bytes", name, CSV_BYTES_MAX);
+    csvr_info mine;
+    if (!info)
+        info = &mine;
+    char *text;
+    if (decode_table(name, data, len, &text, &len, info, err) < 0)
+        return -1;
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(text);
         return ts_errf(err, "%s: out of memory", name);
+    }
+    csv_set_delim(&p, (unsigned char)info->sep);
     reader_state st;
     memset(&st, 0, sizeof st);
     st.row = row;
     st.ctx = ctx;
     st.err = err;
     st.path = name;
-    /* Fed one physical line at a time, so that every row knows its line. */
-    const char *s = data, *end = data + len;
+    /* Fed one physical line at a time, so that every row knows its line.
+     * (Decoding left the lines where they were: textin.h.) */
+    const char *s = text, *end = text + len;
     int rc = 0;
     while (!st.failed && s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
         const char *next = s + n;
         st.line++; /* at most CSV_BYTES_MAX lines: no overflow */
-        if (st.line == 1 && n >= 3 && (unsigned char)s[0] == 0xEF &&
-            (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
-            s += 3;
-            n -= 3;
-        }
-        if (memchr(s, '\0', n)) {
-            rc = ts_errf(err, "%s:%d: NUL byte in the file", name, st.line);
-            break;
-        }
         if (csv_parse(&p, s, n, on_field, on_row, &st) != n) {
             rc = ts_errf(err, "%s:%d: malformed CSV (%s)", name, st.line,
                          csv_strerror(csv_error(&p)));
@@ -270,16 +333,22 @@ int csvr_read_mem(const char *name, const char *data, size_t len, csvr_row_fn ro
         rc = -1;
     reader_clear(&st);
     csv_free(&p);
+    free(text);
     return rc;
 }
 
 int csvr_read(const char *path, csvr_row_fn row, void *ctx, ts_err *err)
 {
+    return csvr_read_info(path, row, ctx, NULL, err);
+}
+
+int csvr_read_info(const char *path, csvr_row_fn row, void *ctx, csvr_info *info, ts_err *err)
+{
     size_t len;
     char *buf = csvio_read_file(path, &len, err);
     if (!buf)
         return -1;
-    int rc = csvr_read_mem(path, buf, len, row, ctx, err);
+    int rc = csvr_read_mem_info(path, buf, len, row, ctx, info, err);
     free(buf);
     return rc;
 }
@@ -300,6 +369,7 @@ struct csvt {
     int line;           /* line being parsed */
     int in_row;
     int oom;
+    int gb18030;        /* read as GB18030 */
 };
 
 static void csvt_on_field(void *s, size_t len, void *data)
@@ -366,8 +436,14 @@ void csvt_free(csvt *t)
 csvt *csvt_read(const char *path, ts_err *err)
 {
     size_t len;
-    char *buf = csvio_read_file(path, &len, err);
-    if (!buf)
+    char *raw = csvio_read_file(path, &len, err);
+    if (!raw)
+        return NULL;
+    char *buf;
+    csvr_info info;
+    int decoded = decode_table(path, raw, len, &buf, &len, &info, err);
+    free(raw);
+    if (decoded < 0)
         return NULL;
     csvt *t = calloc(1, sizeof *t);
     size_t pn = strlen(path) + 1;
@@ -378,6 +454,7 @@ csvt *csvt_read(const char *path, ts_err *err)
         return NULL;
     }
     memcpy(t->path, path, pn);
+    t->gb18030 = info.gb18030;
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         free(buf);
@@ -385,9 +462,8 @@ csvt *csvt_read(const char *path, ts_err *err)
         ts_errf(err, "%s: out of memory", path);
         return NULL;
     }
+    csv_set_delim(&p, (unsigned char)info.sep);
     const char *s = buf, *end = buf + len;
-    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-        s += 3;
     /* Fed a line at a time, so that each row knows the line it starts on. */
     t->line = 1;
     int failed = 0;
@@ -453,6 +529,11 @@ const char *csvt_field(const csvt *t, size_t row, long col)
 {
     const csvt_row *r = &t->rows[row + 1];
     return col >= 0 && (size_t)col < r->n ? r->f[col] : "";
+}
+
+int csvt_gb18030(const csvt *t)
+{
+    return t->gb18030;
 }
 
 int csvt_line(const csvt *t, size_t row)

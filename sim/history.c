@@ -7,6 +7,7 @@
 
 #include "csvio.h"
 #include "num.h"
+#include "textin.h"
 
 const char *const history_measure_names[HIST_MEASURES] = {
     "stock", "new", "exits", "expired", "renewed", "moved_in", "cumulative"};
@@ -31,6 +32,7 @@ typedef struct {
     first_row *first;  /* [((year - first year) * n_tiers + tier) * HIST_MEASURES + measure]
                         * (a row is looked up in constant time, so a long file
                         * cannot take quadratic time) */
+    csvr_info info;    /* the file's separator, known before the first row */
 } load_ctx;
 
 static const char *trim(char *f)
@@ -98,6 +100,26 @@ static int parse_date(const char *text, int *ym)
         return -1;
     *ym = (int)y * 12 + 11;
     return 0;
+}
+
+/* A number of column `col` as a spreadsheet writes it: "1,200" is 1200 where
+ * ',' can only be a thousands separator.  In a ';' file it may as well be a
+ * decimal comma (that is why the file has ';'), and a grouping that is not
+ * in threes is no thousands separator: both are refused rather than
+ * guessed.  1 when the text is not a number at all (the caller says what
+ * it expected), -1 with err for a comma it cannot read. */
+static int read_number(const load_ctx *c, int line, const char *col, const char *text,
+                       double *out, ts_err *err)
+{
+    if (c->info.sep == ';' && strchr(text, ','))
+        return ts_errf(err, "%s:%d: %s: '%s' has a ',' in a file separated by ';': a decimal "
+                       "comma or a thousands separator? write it with '.' for decimals and no ','",
+                       c->h->path, line, col, text);
+    int rc = textin_number(text, out);
+    if (rc == TEXTIN_BAD_GROUPING)
+        return ts_errf(err, "%s:%d: %s: '%s': ',' separates thousands in groups of three digits "
+                       "(1,200); write the number without it", c->h->path, line, col, text);
+    return rc == 0 ? 0 : 1;
 }
 
 /* Floor division by a positive divisor. */
@@ -186,14 +208,20 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
         return ts_errf(err, "%s:%d: tier '%s' has no validity, so nothing %s: its certificates "
                        "are never re-reviewed", path, line, tier, measure);
     const char *value = trim(fields[c->col[COL_VALUE]]);
-    if (num_parse_double(value, &r.value) < 0 || r.value < 0)
+    int num = read_number(c, line, "value", value, &r.value, err);
+    if (num < 0)
+        return -1;
+    if (num > 0 || r.value < 0)
         return ts_errf(err, "%s:%d: value: expected a number of firms >= 0, got '%s'", path, line,
                        value);
     const char *sd = c->col[COL_SD] >= 0 && (size_t)c->col[COL_SD] < n
                          ? trim(fields[c->col[COL_SD]])
                          : "";
     if (sd[0]) {
-        if (num_parse_double(sd, &r.sd) < 0 || !(r.sd > 0))
+        int sd_num = read_number(c, line, "sd", sd, &r.sd, err);
+        if (sd_num < 0)
+            return -1;
+        if (sd_num > 0 || !(r.sd > 0))
             return ts_errf(err, "%s:%d: sd: expected a number above 0, got '%s'", path, line, sd);
         r.sd_given = 1;
     } else {
@@ -250,9 +278,10 @@ static int history_read(history **out, const char *name, const char *data, size_
     memset(&c, 0, sizeof c);
     c.s = s;
     c.h = h;
-    int rc = data ? csvr_read_mem(name, data, len, on_row, &c, err)
-                  : csvr_read(name, on_row, &c, err);
+    int rc = data ? csvr_read_mem_info(name, data, len, on_row, &c, &c.info, err)
+                  : csvr_read_info(name, on_row, &c, &c.info, err);
     free(c.first);
+    h->gb18030 = c.info.gb18030;
     if (rc < 0) {
         history_free(h);
         return -1;

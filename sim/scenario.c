@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "num.h"
+#include "textin.h"
 
 /* Longest line accepted (inih needs room for "\r\n\0"). */
 #define LINE_MAX_CHARS 4096
@@ -204,6 +205,7 @@ static size_t raw_find_sec(const raw_ini *raw, const char *canon)
 
 static const char *raw_sec_label(const raw_sec *sec, char *buf, size_t n);
 static int key_may_repeat(const char *name);
+static int key_as_written(sec_kind sec, const char *name);
 
 /* Counts one more section of sec's kind in raw; -1 with the limit named at
  * the section that goes past it.  Sections are counted while they are read,
@@ -338,11 +340,7 @@ static char *reader(char *str, int num, void *stream)
                 LINE_MAX_CHARS);
         return NULL;
     }
-    if (memchr(start, '\0', n)) {
-        c->failed = 1;
-        ts_errf(c->err, "%s:%d: NUL byte in the file", c->file, c->line);
-        return NULL;
-    }
+    /* No NUL byte reaches here: textin_decode refused them. */
     memcpy(str, start, n);
     str[n] = '\0';
     c->pos += n;
@@ -483,6 +481,11 @@ static int handler(void *user, const char *section, const char *name, const char
         ts_errf(c->err, "%s:%d: out of memory", c->file, c->line);
         return 0;
     }
+    /* A value typed with a Chinese IME in full-width mode, beta（2，18） or
+     * 12％, reads as its ASCII; a label or a file name keeps what was
+     * written. */
+    if (!key_as_written(raw->secs[c->cur_sec].kind, name))
+        textin_halfwidth(kv->value);
     raw->n_kvs++;
     return 1;
 }
@@ -496,6 +499,10 @@ static int parse_text(const char *text, size_t len, const char *file, raw_ini *r
     ini_max_line = LINE_MAX_CHARS + 3;
     ini_allow_multiline = 0;
     ini_allow_inline_comments = 1;
+    /* '#' after a blank ends a value as ';' does: both start comment lines,
+     * and people who write one there write the other inline. */
+    static char inline_comments[] = ";#";
+    ini_inline_comment_prefixes = inline_comments;
     ini_allow_bom = 1;
     ini_stop_on_first_error = 1;
     int rc = ini_parse_stream(reader, &c, handler, &c);
@@ -557,7 +564,8 @@ static int read_file(const char *path, char **text, size_t *len, ts_err *err)
 
 typedef struct {
     char **files;       /* owned copies of every file name read, kept for messages */
-    size_t n_files, cap_files;
+    unsigned char *gb18030;          /* by file: read as GB18030 (textin_decode) */
+    size_t n_files, cap_files, cap_gb18030;
     char *stack[BASE_DEPTH_MAX + 2]; /* canonical paths being read, for cycles */
     size_t depth;
     size_t links;                    /* `base =` links followed to get here */
@@ -565,11 +573,13 @@ typedef struct {
 
 static const char *chain_keep_name(chain *ch, const char *name)
 {
-    if (grow((void **)&ch->files, &ch->cap_files, ch->n_files + 1, sizeof *ch->files) < 0)
+    if (grow((void **)&ch->files, &ch->cap_files, ch->n_files + 1, sizeof *ch->files) < 0 ||
+        grow((void **)&ch->gb18030, &ch->cap_gb18030, ch->n_files + 1, 1) < 0)
         return NULL;
     char *copy = xstrdup(name);
     if (!copy)
         return NULL;
+    ch->gb18030[ch->n_files] = 0;
     ch->files[ch->n_files++] = copy;
     return copy;
 }
@@ -708,8 +718,17 @@ static int load_chain(chain *ch, const char *text, size_t len, const char *name,
     const char *file = chain_keep_name(ch, name);
     if (!file)
         return ts_errf(err, "%s: out of memory", name);
+    size_t me = ch->n_files - 1;
+    char *utf8;
+    size_t utf8_len;
+    int gb18030;
+    if (textin_decode(file, text, len, &utf8, &utf8_len, &gb18030, err) < 0)
+        return -1;
+    ch->gb18030[me] = (unsigned char)gb18030;
     raw_ini mine = {0};
-    if (parse_text(text, len, file, &mine, err) < 0) {
+    int parsed = parse_text(utf8, utf8_len, file, &mine, err);
+    free(utf8);
+    if (parsed < 0) {
         raw_free(&mine);
         return -1;
     }
@@ -1115,6 +1134,15 @@ static int key_may_repeat(const char *name)
         if ((key_table[i].rule->flags & KEY_REPEATS) && strcmp(key_table[i].name, name) == 0)
             return 1;
     return 0;
+}
+
+/* A key whose value is kept byte for byte: free text, where Chinese
+ * punctuation is part of the text, and file names, which may hold
+ * full-width characters of their own. */
+static int key_as_written(sec_kind sec, const char *name)
+{
+    const scenario_key *k = key_find(sec, name);
+    return k && (k->rule->read == read_text || k->rule->read == read_base);
 }
 
 /* Where a key of the section was written (NULL when it was not). */
@@ -2331,14 +2359,17 @@ static int finish(scenario **out, chain *ch, raw_ini *raw, int rc, const char *n
     }
     if (s) {
         s->files = ch->files;
+        s->files_gb18030 = ch->gb18030;
         s->n_files = ch->n_files;
         ch->files = NULL;
+        ch->gb18030 = NULL;
         ch->n_files = 0;
         rc = interpret(s, raw, err);
     }
     for (size_t i = 0; i < ch->n_files; i++)
         free(ch->files[i]);
     free(ch->files);
+    free(ch->gb18030);
     raw_free(raw);
     if (rc < 0) {
         scenario_free(s);
@@ -2406,6 +2437,7 @@ void scenario_free(scenario *s)
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
+    free(s->files_gb18030);
     free(s->params);
     free(s->tiers);
     free(s->transitions);

@@ -222,6 +222,50 @@ expect_error "run refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: ti
 printf 'year,tier,measure,value\n2021,a,stock,500\n2021,zz,new,3\n' >"$T/badhist.csv"
 expect_error "history: unknown tier" 2 "$T/badhist.csv:3: unknown tier 'zz'" fit tests/data/tinyfit.ini "$T/badhist.csv" -o "$T/err"
 
+echo "encodings: a GB18030 scenario and its UTF-8 twin; ';', tab and GB18030 histories"
+if iconv -f UTF-8 -t GB18030 tests/data/zh-utf8.ini | cmp -s - tests/data/zh-gb18030.ini &&
+   ! iconv -f UTF-8 -t UTF-8 tests/data/zh-gb18030.ini >/dev/null 2>&1; then
+    ok "tests/data/zh-gb18030.ini is tests/data/zh-utf8.ini in GB18030"
+else
+    bad "tests/data/zh-gb18030.ini is not iconv -f UTF-8 -t GB18030 of tests/data/zh-utf8.ini"
+fi
+"$BIN" run tests/data/zh-utf8.ini -n 500 -j 1 -q --no-plots -o "$T/zhu" >/dev/null 2>"$T/zhu.err"
+su=$?
+"$BIN" run tests/data/zh-gb18030.ini -n 500 -j 1 -q --no-plots -o "$T/zhg" >/dev/null 2>"$T/zhg.err"
+sg=$?
+same=1
+for f in projection.csv targets.csv p_met_by_year.csv tiers.csv distribution.csv; do
+    cmp -s "$T/zhu/$f" "$T/zhg/$f" || { same=0; echo "    differs: $f"; }
+done
+[ $su -eq 0 ] && [ $sg -eq 0 ] && [ $same = 1 ] && ok "the GB18030 twin gives the same CSVs, byte for byte" ||
+    bad "GB18030 twin (status $su, $sg)" "$(cat "$T/zhu.err" "$T/zhg.err")"
+grep -qxF 'srdi,专精特新中小企业（省级）；第#3批,320' "$T/zhg/tiers.csv" &&
+    grep -qxF 'scenario_label: 青岛“专精特新”（测试），2022—2025年' "$T/zhg/manifest.txt" &&
+    ok "labels keep their Chinese punctuation and '#' (a comment after a blank goes)" ||
+    bad "labels" "$(cat "$T/zhg/tiers.csv"; grep scenario_label "$T/zhg/manifest.txt")"
+[ ! -s "$T/zhu.err" ] && [ "$(cat "$T/zhg.err")" = "tiersim: note: tests/data/zh-gb18030.ini is not UTF-8: read as GB18030" ] &&
+    ok "the GB18030 file gets one note on stderr, the UTF-8 one none" || bad "notes" "$(cat "$T/zhu.err" "$T/zhg.err")"
+"$BIN" check tests/data/zh-gb18030.ini >/dev/null 2>"$T/zhc.err" &&
+    [ "$(cat "$T/zhc.err")" = "tiersim: note: tests/data/zh-gb18030.ini is not UTF-8: read as GB18030" ] &&
+    ok "check notes it too" || bad "check note" "$(cat "$T/zhc.err")"
+printf '[scenario]\nbase = %s/tests/data/zh-gb18030.ini\nname = zhchild\n' "$ROOT" >"$T/zhchild.ini"
+"$BIN" check "$T/zhchild.ini" >/dev/null 2>"$T/zhb.err" &&
+    [ "$(cat "$T/zhb.err")" = "tiersim: note: $ROOT/tests/data/zh-gb18030.ini is not UTF-8: read as GB18030" ] &&
+    ok "a base file read as GB18030 is noted by its name" || bad "base note" "$(cat "$T/zhb.err")"
+# tinyfit.csv as Excel saves it with ';' (a European locale), as tab-separated
+# text, and as "ANSI" on Chinese Windows with quoted values and a Chinese
+# source: the same fit.  ("1,200" is test_history's.)
+sed 's/,/;/g' tests/data/tinyfit.csv >"$T/semi.csv"
+tr ',' '\t' <tests/data/tinyfit.csv >"$T/tab.csv"
+sed '2,$s/,\([0-9]*\),,\(.*\)$/,"\1",,青岛统计 \2/' tests/data/tinyfit.csv | iconv -f UTF-8 -t GB18030 >"$T/gb.csv"
+for h in semi tab gb; do
+    "$BIN" fit tests/data/tinyfit.ini "$T/$h.csv" -o "$T/fit_$h" >/dev/null 2>"$T/fit_$h.err" &&
+        cmp -s "$T/fit_$h/fit.csv" tests/golden/tiny/fit.csv && cmp -s "$T/fit_$h/fitted.csv" tests/golden/tiny/fitted.csv &&
+        ok "fit reads the $h history as the comma one" || bad "fit $h history" "$(cat "$T/fit_$h.err"; head -3 "$T/$h.csv")"
+done
+[ "$(cat "$T/fit_gb.err")" = "tiersim: note: $T/gb.csv is not UTF-8: read as GB18030" ] && [ ! -s "$T/fit_semi.err" ] &&
+    ok "the GB18030 history gets its note" || bad "history note" "$(cat "$T/fit_gb.err")"
+
 echo "policy comparison and goal seeking"
 "$BIN" compare tests/data/tiny.ini --policy push --policy noop --policy push+noop -n 3000 -o "$T/cmp" --no-plots -q >"$T/cmp.txt" 2>&1
 status=$?

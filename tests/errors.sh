@@ -84,7 +84,7 @@ ec 2 "s.ini:7: malformed line (expected '[section]', 'key = value' or a comment)
 { printf '%s' "$HEAD"; printf 'label = '; head -c 4100 /dev/zero | tr '\0' x; printf '\n'; } >s.ini
 ec 2 's.ini:7: line longer than 4096 characters' run s.ini -o out
 { printf '%s' "$HEAD"; printf 'label = a\000b\n'; } >s.ini
-ec 2 's.ini:7: NUL byte in the file' run s.ini -o out
+ec 2 's.ini:7: NUL byte in the file (saved as UTF-16, or not text): save it as UTF-8' run s.ini -o out
 file s.ini 'name = s\n[scenario]\n'
 ec 2 "s.ini:1: key 'name' before any section" run s.ini -o out
 scen '[tiers b]'
@@ -366,14 +366,14 @@ file h.csv "${H}2021,srdi,stock,480\n"
 ec 2 "h.csv:2: unknown tier 'srdi'" fit s.ini h.csv -o out
 file h.csv "${H}2021,a,entries,60\n"
 ec 2 "h.csv:2: unknown measure 'entries' (expected stock, new, exits, expired, renewed, moved_in or cumulative)" fit s.ini h.csv -o out
-file h.csv "${H}2021,a,stock,\"4,800\"\n"
-ec 2 "h.csv:2: value: expected a number of firms >= 0, got '4,800'" fit s.ini h.csv -o out
+file h.csv "${H}2021,a,stock,\"4,800 firms\"\n"
+ec 2 "h.csv:2: value: expected a number of firms >= 0, got '4,800 firms'" fit s.ini h.csv -o out
 file h.csv 'year,tier,measure,value,sd\n2021,a,stock,480,0\n'
 ec 2 "h.csv:2: sd: expected a number above 0, got '0'" fit s.ini h.csv -o out
 file h.csv "${H}2021,a,stock,480\n2021,a,new,60\n2021,a,stock,481\n"
 ec 2 'h.csv:4: 2021 a stock is given twice (first at line 2)' fit s.ini h.csv -o out
 file h.csv "${H}2021,a,st\000ck,480\n"
-ec 2 'h.csv:2: NUL byte in the file' fit s.ini h.csv -o out
+ec 2 'h.csv:2: NUL byte in the file (saved as UTF-16, or not text): save it as UTF-8' fit s.ini h.csv -o out
 { printf 'year,tier,measure,value'; i=0; while [ $i -lt 253 ]; do printf ',x'; i=$((i + 1)); done; printf '\n2021,a,stock,480\n'; } >h.csv
 ec 2 'h.csv:1: more than 256 fields' fit s.ini h.csv -o out
 file h.csv "${H}2021,a,stock,480\n"
@@ -381,6 +381,24 @@ ec 2 'h.csv: no history row can be fitted: every row is a stock or cumulative at
 ec 2 'h.csv: no history row can be fitted: every row is a stock or cumulative at 2021-12, the level the fit starts from; add rows dated after it' run s.ini --history h.csv -o out
 file h.csv "${H}2019,a,new,48\n2020,a,new,50\n"
 ec 2 'h.csv: no history row can be fitted: every row depends on levels not known at the start of its year (the first, line 2: 2019-12 a new); add the stocks, at the end of the year before, of the tiers they depend on' fit s.ini h.csv -o out
+rm -f h.csv
+
+echo "encodings, separators, full-width forms"
+printf '\377\376[\000s\000c\000' >s.ini
+ec 2 's.ini: saved as UTF-16 (it starts with FF FE): save it as UTF-8' run s.ini -o out
+{ printf '\357\273\277%s' "$HEAD"; printf 'label = \262\n'; } >s.ini
+ec 2 's.ini:7: not valid UTF-8 (byte 0xB2), though the file starts with a UTF-8 byte-order mark' run s.ini -o out
+{ printf '%s' "$HEAD"; printf 'label = \307\340 \200\n'; } >s.ini
+ec 2 's.ini:7: neither UTF-8 nor GB18030 (byte 0x80): save it as UTF-8' run s.ini -o out
+file s.ini '[scenario]\nname = s\nstart_year = 2022\nend_year = 2025\n[tier a]\nstock = 500\ninflow = fit\nexit = fit(beta(2, 30))\n'
+printf '\377\376y\000e\000a\000r\000' >h.csv
+ec 2 'h.csv: saved as UTF-16 (it starts with FF FE): save it as UTF-8' fit s.ini h.csv -o out
+file h.csv 'year,tier;measure,value\n2021,a,stock,480\n'
+ec 2 "h.csv:1: the header has both ',' and ';' outside quotes: which separates the columns? save it with one of them" fit s.ini h.csv -o out
+file h.csv "${H}2021,a,stock,\"1,20\"\n"
+ec 2 "h.csv:2: value: '1,20': ',' separates thousands in groups of three digits (1,200); write the number without it" fit s.ini h.csv -o out
+file h.csv 'year;tier;measure;value\n2021;a;stock;1,200\n'
+ec 2 "h.csv:2: value: '1,200' has a ',' in a file separated by ';': a decimal comma or a thousands separator? write it with '.' for decimals and no ','" fit s.ini h.csv -o out
 rm -f h.csv
 
 echo "command line"

@@ -157,7 +157,8 @@ static void test_csv_rows(void)
     CU_ASSERT_STRING_EQUAL(stop.seen, "1:[year],[tier];3:[2022],[a\nb];");
     static const char nul[] = "year\n20\00022\n";
     CU_ASSERT_EQUAL(csvr_read_mem("h.csv", nul, sizeof nul - 1, on_row, &c, &err), -1);
-    CU_ASSERT_STRING_EQUAL(err.msg, "h.csv:2: NUL byte in the file");
+    CU_ASSERT_STRING_EQUAL(err.msg, "h.csv:2: NUL byte in the file (saved as UTF-16, or not "
+                                    "text): save it as UTF-8");
     char wide[1200] = "";
     for (int i = 0; i < 257; i++)
         strcat(wide, i ? ",x" : "x");
@@ -209,12 +210,52 @@ static void test_read_file(void)
     outdir_remove_tree(dir);
 }
 
+/* Both readers decode and find the separator: a table Excel saved on
+ * Chinese Windows (GB18030, 甲 BCD7) with ';' and with tabs reads as its
+ * UTF-8 comma twin, and csvr_read_info says how it was read. */
+static void test_csv_read_decoded(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    static const char *const forms[] = {"tier,label,n\na,\"甲;\t\",137\n",
+                                        "tier;label;n\na;\"\xBC\xD7;\t\";137\n",
+                                        "tier\tlabel\tn\na\t\"甲;\t\"\t137\n"};
+    static const char seps[] = {',', ';', '\t'};
+    for (size_t i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL_FATAL(tf_spit(path, forms[i]), 0);
+        ts_err err;
+        csvt *t = csvt_read(path, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        CU_ASSERT(csvt_cols(t) == 3 && csvt_rows(t) == 1);
+        CU_ASSERT_STRING_EQUAL(csvt_field(t, 0, 1), "甲;\t");
+        CU_ASSERT_STRING_EQUAL(csvt_field(t, 0, 2), "137");
+        CU_ASSERT_EQUAL(csvt_gb18030(t), i == 1);
+        csvt_free(t);
+        rows_ctx c = {"", 0};
+        csvr_info info = {-1, 0};
+        CU_ASSERT_EQUAL(csvr_read_info(path, on_row, &c, &info, &err), 0);
+        CU_ASSERT_STRING_EQUAL(c.seen, "1:[tier],[label],[n];2:[a],[甲;\t],[137];");
+        CU_ASSERT(info.sep == seps[i] && info.gb18030 == (i == 1));
+    }
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(tf_spit(path, "tier;label\tn\n"), 0);
+    CU_ASSERT_PTR_NULL(csvt_read(path, &err));
+    char want[8400];
+    snprintf(want, sizeof want, "%s:1: the header has both ';' and tab outside quotes: which "
+             "separates the columns? save it with one of them", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    outdir_remove_tree(dir);
+}
+
 int main(void)
 {
     static const tu_test tests[] = {
         {"writing tables", test_csv_write},
         {"reading tables", test_csv_read},
         {"reading rows", test_csv_rows},
+        {"reading decoded tables, any separator", test_csv_read_decoded},
         {"reading a whole file", test_read_file},
         {NULL, NULL},
     };

@@ -59,6 +59,7 @@ static const harness harnesses[] = {
     {"scenario", fuzz_scenario},
     {"dist", fuzz_dist},
     {"history", fuzz_history},
+    {"decode", fuzz_decode},
 };
 #define N_HARNESSES (sizeof harnesses / sizeof harnesses[0])
 
@@ -165,6 +166,11 @@ static void test_history(void)
     check_harness(2);
 }
 
+static void test_decode(void)
+{
+    check_harness(3);
+}
+
 /* Every directory under REGRESSIONS is a harness's: an input filed under a
  * misspelt name would otherwise never be replayed. */
 static void test_every_directory_is_a_harness(void)
@@ -209,6 +215,11 @@ static void test_smoke(void)
     static const char hist[] = "year,tier,measure,value\n2021,a,stock,480\n2021,a,new,60\n"
                                "2021,a,exits,41\n2022,b,stock,50\n";
     CU_ASSERT_EQUAL(fuzz_history((const uint8_t *)hist, sizeof hist - 1), 0);
+    static const char *const texts[] = {"", "\xEF\xBB\xBF[a]\n", "\xC7\xE0\r\n\xB5\xBA",
+                                        "beta（2，18）\n１,２００", "1,200\n", "\xFF\xFEx\0",
+                                        "\xEF\xBB\xBF\xC7"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        CU_ASSERT_EQUAL(fuzz_decode((const uint8_t *)texts[i], strlen(texts[i]) + (i == 5)), 0);
 }
 
 int main(void)
@@ -219,6 +230,7 @@ int main(void)
         {"scenario regressions", test_scenario},
         {"value regressions", test_dist},
         {"history regressions", test_history},
+        {"decoder regressions", test_decode},
         {"every regression directory is a harness's", test_every_directory_is_a_harness},
         {NULL, NULL},
     };

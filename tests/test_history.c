@@ -154,6 +154,133 @@ static void test_duplicates_need_year_tier_and_measure(void)
     history_free(h);
 }
 
+/* ------------------------------------------ separators and encodings */
+
+/* One history written as a spreadsheet would save it: comma-separated with
+ * "1,200" quoted, semicolon-separated, tab-separated, and comma-separated in
+ * GB18030 with a Chinese source column (青岛 C7E0 B5BA, 统计 CDB3 BCC6).
+ * Every form reads as the same rows on the same lines. */
+static const char comma_csv[] = "year,tier,measure,value,sd,source\n"
+                                "2021,a,stock,\"1,200\",\"1,050.5\",\"MIIT, 2021\"\n"
+                                "\n"
+                                "2022,srdi,new,320,,x\n"
+                                "2023,a,exits,\"12,345\",17.5,\n";
+static const char semicolon_csv[] = "year;tier;measure;value;sd;source\n"
+                                    "2021;a;stock;1200;1050.5;MIIT, 2021\n"
+                                    "\n"
+                                    "2022;srdi;new;320;;x\n"
+                                    "2023;a;exits;12345;17.5;\n";
+static const char tab_csv[] = "year\ttier\tmeasure\tvalue\tsd\tsource\n"
+                              "2021\ta\tstock\t1,200\t1,050.5\tMIIT, 2021\n"
+                              "\n"
+                              "2022\tsrdi\tnew\t320\t\tx\n"
+                              "2023\ta\texits\t12,345\t17.5\t\n";
+static const char gb_csv[] = "year,tier,measure,value,sd,source\n"
+                             "2021,a,stock,\"1,200\",\"1,050.5\",\"\xC7\xE0\xB5\xBA\xCD\xB3\xBC\xC6\"\n"
+                             "\n"
+                             "2022,srdi,new,320,,x\n"
+                             "2023,a,exits,\"12,345\",17.5,\n";
+
+static void check_spreadsheet_rows(const history *h)
+{
+    CU_ASSERT_FATAL(h != NULL);
+    CU_ASSERT_EQUAL_FATAL(h->n_rows, 3);
+    check_row(h, 0, 2021, "a", HIST_STOCK, 1200, 1050.5, 1, 2);
+    check_row(h, 1, 2022, "srdi", HIST_NEW, 320, sqrt(320.0), 0, 4);
+    check_row(h, 2, 2023, "a", HIST_EXITS, 12345, 17.5, 1, 5);
+}
+
+static void test_separators_and_encodings(void)
+{
+    static const struct {
+        const char *name, *text;
+        size_t len;
+        int gb18030;
+    } forms[] = {
+        {"comma.csv", comma_csv, sizeof comma_csv - 1, 0},
+        {"semicolon.csv", semicolon_csv, sizeof semicolon_csv - 1, 0},
+        {"tab.csv", tab_csv, sizeof tab_csv - 1, 0},
+        {"gb18030.csv", gb_csv, sizeof gb_csv - 1, 1},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        history *h = load_ok(write_tmp(forms[i].name, forms[i].text, forms[i].len));
+        check_spreadsheet_rows(h);
+        CU_ASSERT(h && h->gb18030 == forms[i].gb18030);
+        history_free(h);
+        /* the same from memory */
+        ts_err err;
+        h = NULL;
+        CU_ASSERT(history_parse_mem(&h, "m.csv", forms[i].text, forms[i].len, sc, &err) == 0);
+        check_spreadsheet_rows(h);
+        CU_ASSERT(h && h->gb18030 == forms[i].gb18030);
+        history_free(h);
+    }
+    /* A ';' inside a quoted header name does not make the file ';'. */
+    static const char quoted[] = "year,tier,measure,value,\"note; 备注\"\n2021,a,stock,137,x;y\n";
+    history *h = load_ok(write_tmp("quoted_sep.csv", quoted, sizeof quoted - 1));
+    CU_ASSERT(h != NULL && h->n_rows == 1 && h->rows[0].value == 137);
+    history_free(h);
+}
+
+/* The commas a spreadsheet cannot have meant as thousands, with the line
+ * and column; the encodings refused, as every reader refuses them. */
+static void test_separators_refused(void)
+{
+    char want[512];
+    const char *path;
+    static const char bad_group[] = "year,tier,measure,value,sd\n2021,a,stock,137,\n"
+                                    "2022,a,stock,\"1,20\",\n";
+    path = write_tmp("bad_group.csv", bad_group, sizeof bad_group - 1);
+    snprintf(want, sizeof want, "%s:3: value: '1,20': ',' separates thousands in groups of three "
+             "digits (1,200); write the number without it", path);
+    ASSERT_REFUSES(path, want);
+    static const char bad_sd[] = "year\ttier\tmeasure\tvalue\tsd\n2021\ta\tstock\t137\t1,2345\n";
+    path = write_tmp("bad_sd.csv", bad_sd, sizeof bad_sd - 1);
+    snprintf(want, sizeof want, "%s:2: sd: '1,2345': ',' separates thousands in groups of three "
+             "digits (1,200); write the number without it", path);
+    ASSERT_REFUSES(path, want);
+    /* In a ';' file a ',' may be a decimal comma: refused, however grouped. */
+    static const char semi[] = "year;tier;measure;value;sd\n2021;a;stock;137;\n2022;a;new;13;2,5\n";
+    path = write_tmp("semi_comma.csv", semi, sizeof semi - 1);
+    snprintf(want, sizeof want, "%s:3: sd: '2,5' has a ',' in a file separated by ';': a decimal "
+             "comma or a thousands separator? write it with '.' for decimals and no ','", path);
+    ASSERT_REFUSES(path, want);
+    static const char semi_group[] = "year;tier;measure;value\n2021;a;stock;1,200\n";
+    path = write_tmp("semi_group.csv", semi_group, sizeof semi_group - 1);
+    snprintf(want, sizeof want, "%s:2: value: '1,200' has a ',' in a file separated by ';': a "
+             "decimal comma or a thousands separator? write it with '.' for decimals and no ','",
+             path);
+    ASSERT_REFUSES(path, want);
+    /* Not a number at all: the message it always had. */
+    static const char words[] = "year,tier,measure,value\n2021,a,stock,\"1,200 firms\"\n";
+    path = write_tmp("words.csv", words, sizeof words - 1);
+    snprintf(want, sizeof want, "%s:2: value: expected a number of firms >= 0, got '1,200 firms'",
+             path);
+    ASSERT_REFUSES(path, want);
+    /* A header with two separators: which one is meant is not for us to guess. */
+    static const char mixed[] = "\n year\ttier,measure,value\n2021,a,stock,137\n";
+    path = write_tmp("mixed.csv", mixed, sizeof mixed - 1);
+    snprintf(want, sizeof want, "%s:2: the header has both ',' and tab outside quotes: which "
+             "separates the columns? save it with one of them", path);
+    ASSERT_REFUSES(path, want);
+    static const char utf16[] = "\xFF\xFEy\0e\0a\0r\0";
+    path = write_tmp("utf16.csv", utf16, sizeof utf16 - 1);
+    snprintf(want, sizeof want, "%s: saved as UTF-16 (it starts with FF FE): save it as UTF-8",
+             path);
+    ASSERT_REFUSES(path, want);
+    static const char bom_bad[] = "\xEF\xBB\xBFyear,tier,measure,value\n2021,a,stock,137,\xC7\xE0\n";
+    path = write_tmp("bom_bad.csv", bom_bad, sizeof bom_bad - 1);
+    snprintf(want, sizeof want, "%s:2: not valid UTF-8 (byte 0xC7), though the file starts with "
+             "a UTF-8 byte-order mark", path);
+    ASSERT_REFUSES(path, want);
+    static const char gb_bad[] = "year,tier,measure,value,source\n2021,a,stock,137,\xC7\xE0\n"
+                                 "2022,a,stock,138,\xC7\n";
+    path = write_tmp("gb_bad.csv", gb_bad, sizeof gb_bad - 1);
+    snprintf(want, sizeof want, "%s:3: neither UTF-8 nor GB18030 (byte 0xC7): save it as UTF-8",
+             path);
+    ASSERT_REFUSES(path, want);
+}
+
 /* ------------------------------------------------------------ refused */
 
 #define CSV_ERR "malformed CSV (error parsing data while strict checking enabled)"
@@ -391,7 +518,8 @@ static void test_reader_limits(void)
     ASSERT_REFUSES(path, want);
     static const char nul[] = "year,tier,measure,value\n2022,a,st\0ck,137\n";
     path = write_tmp("nul.csv", nul, sizeof nul - 1);
-    snprintf(want, sizeof want, "%s:2: NUL byte in the file", path);
+    snprintf(want, sizeof want, "%s:2: NUL byte in the file (saved as UTF-16, or not text): save "
+             "it as UTF-8", path);
     ASSERT_REFUSES(path, want);
 }
 
@@ -457,6 +585,8 @@ int main(void)
     static const tu_test tests[] = {
         {"columns by name, quoting, sd defaults", test_reads_columns_by_name},
         {"BOM and CRLF", test_bom_and_crlf},
+        {"',', ';' and tab; \"1,200\"; GB18030", test_separators_and_encodings},
+        {"separators, thousands and encodings refused", test_separators_refused},
         {"duplicates need year, tier and measure", test_duplicates_need_year_tier_and_measure},
         {"malformed CSV", test_malformed_csv},
         {"bad values", test_bad_values},
@@ -473,7 +603,11 @@ int main(void)
     };
     int rc = tu_run("history", tests);
     static const char *const made[] = {"bom_crlf.csv", "bom_quoted.csv", "distinct.csv",
-                                       "wide.csv", "nul.csv"};
+                                       "wide.csv", "nul.csv", "comma.csv", "semicolon.csv",
+                                       "tab.csv", "gb18030.csv", "quoted_sep.csv",
+                                       "bad_group.csv", "bad_sd.csv", "semi_comma.csv",
+                                       "semi_group.csv", "words.csv", "mixed.csv", "utf16.csv",
+                                       "bom_bad.csv", "gb_bad.csv"};
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
         char path[128];
         snprintf(path, sizeof path, "%s/%s", tmpdir, made[i]);

@@ -7,13 +7,16 @@
  * "t.ini:LINE: ...".  The line numbers of the building blocks below are
  * written next to them: keep them in step when editing. */
 #include <gsl/gsl_errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "testutil.h"
+#include "textin.h"
 
 #define DATA "tests/data/scenario/"
 
@@ -765,6 +768,244 @@ static void test_crlf_and_bom(void)
         "t.ini:5: malformed line (expected '[section]', 'key = value' or a comment)");
 }
 
+/* ------------------------------------------- encodings (textin.h) */
+
+/* TEXT as Notepad saves it in "ANSI" on Chinese Windows: GB18030, by iconv
+ * from UTF-8 (the reverse of what the parser does).  *len is its length. */
+static char *to_gb18030(const char *text, size_t *len)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    CU_ASSERT_FATAL(cd != (iconv_t)-1);
+    size_t n = strlen(text), cap = 2 * n + 8;
+    char *out = malloc(cap), *in = (char *)text, *o = out;
+    CU_ASSERT_FATAL(out != NULL);
+    size_t il = n, ol = cap;
+    CU_ASSERT_FATAL(iconv(cd, &in, &il, &o, &ol) != (size_t)-1);
+    iconv_close(cd);
+    *len = (size_t)(o - out);
+    return out;
+}
+
+/* A scenario with Chinese labels in every kind of section, Chinese
+ * punctuation in the labels, full-width forms in the values and '#' and ';'
+ * comments: the UTF-8 twin of the GB18030 file below.  Line numbers are
+ * written next to the lines the tests name. */
+static const char zh_text[] =
+    "; 青岛“专精特新”测试\n"
+    "[scenario]\n"
+    "name = zh # 名称\n"                                            /* 3 */
+    "label = 青岛（2022—2025年），“专精特新”；第#3批 # 注释\n"        /* 4 */
+    "start_year = 2022\n"
+    "end_year = 2025\n"
+    "[tier srdi]\n"                                                 /* 7 */
+    "label = 专精特新中小企业（省级）\n"
+    "stock = ３２０\n"                                              /* 9 */
+    "inflow_growth = 32.7％ ; 百分比\n"                             /* 10 */
+    "exit = beta（2，98）\n"                                        /* 11 */
+    "validity = ３\n"
+    "stock_cohorts = 100，120，100\n"                               /* 13 */
+    "[tier lg]\n"
+    "label = 专精特新“小巨人”企业\n"
+    "[transition srdi -> lg]\n"
+    "rate = uniform（０．０２，　0.06）\n"                          /* 17 */
+    "quota = １２　\n"
+    "[target lg]\n"
+    "new = 100\n"
+    "tolerance = 10％\n"                                            /* 21 */
+    "[policy capital]\n"
+    "label = 资本赋能（措施三）\n"
+    "scale = srdi －＞ lg ： 1.2， srdi.inflow ： 1.1\n"              /* 24 */
+    "[event reform]\n"
+    "label = 改革：省市合并\n"
+    "year = ２０２３\n"
+    "move = srdi -> lg ： 5％\n";                                    /* 28 */
+
+/* What zh_text says, whichever file it came from. */
+static int zh_as_written(const scenario *s, const char *file)
+{
+    int ok = s->n_files == 1 && same_str(s->files[0], file) && same_str(s->name, "zh") &&
+             same_str(s->label, "青岛（2022—2025年），“专精特新”；第#3批") && s->n_tiers == 2 &&
+             same_str(s->tiers[0].label, "专精特新中小企业（省级）") &&
+             same_str(s->tiers[1].label, "专精特新“小巨人”企业") && s->n_policies == 1 &&
+             same_str(s->policies[0].label, "资本赋能（措施三）") && s->n_events == 1 &&
+             same_str(s->events[0].label, "改革：省市合并") && s->events[0].year == 2023 &&
+             s->tiers[0].validity == 3 && s->tiers[0].n_cohorts == 3 &&
+             s->tiers[0].cohorts[0] == 100 && s->tiers[0].cohorts[1] == 120 &&
+             s->tiers[0].cohorts[2] == 100 && s->n_targets == 1 &&
+             s->targets[0].value == 100 && s->targets[0].tolerance == 0.1;
+    if (!ok)
+        fprintf(stderr, "\n  %s: labels, years, cohorts or target not as written\n", file);
+    return ok && fixed_at(s, "tier.srdi.stock", 320, file, 9) &&
+           fixed_at(s, "tier.srdi.inflow_growth", 0.327, file, 10) &&
+           dist_at(s, "tier.srdi.exit", DIST_BETA, 2, 98, 0, file, 11) &&
+           dist_at(s, "transition.srdi->lg.rate", DIST_UNIFORM, 0.02, 0.06, 0, file, 17) &&
+           fixed_at(s, "transition.srdi->lg.quota", 12, file, 18) &&
+           fixed_at(s, "policy.capital.scale.srdi->lg", 1.2, file, 24) &&
+           fixed_at(s, "policy.capital.scale.srdi.inflow", 1.1, file, 24) &&
+           fixed_at(s, "event.reform.move.srdi->lg", 0.05, file, 28);
+}
+
+/* A GB18030 file reads as its UTF-8 twin: the same labels, byte for byte,
+ * the same values and lines; only files_gb18030 tells them apart. */
+static void test_gb18030_twin(void)
+{
+    scenario *u = NULL, *g = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_parse_mem(&u, zh_text, sizeof zh_text - 1, "zh.ini", &err) == 0);
+    size_t len;
+    char *gb = to_gb18030(zh_text, &len);
+    CU_ASSERT(len < sizeof zh_text - 1 && !textin_is_utf8(gb, len));
+    if (scenario_parse_mem(&g, gb, len, "zh-gb.ini", &err) < 0)
+        fprintf(stderr, "\n  refused: %s\n", err.msg);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT(zh_as_written(u, "zh.ini"));
+    CU_ASSERT(zh_as_written(g, "zh-gb.ini"));
+    CU_ASSERT_EQUAL_FATAL(g->n_params, u->n_params);
+    for (size_t i = 0; i < u->n_params; i++) {
+        const ts_param *a = &u->params[i], *b = &g->params[i];
+        CU_ASSERT(same_str(a->name, b->name) && a->value.kind == b->value.kind &&
+                  !memcmp(a->value.p, b->value.p, sizeof a->value.p) && a->line == b->line);
+    }
+    CU_ASSERT(u->files_gb18030[0] == 0);
+    CU_ASSERT(g->files_gb18030[0] == 1);
+    scenario_free(u);
+    scenario_free(g);
+    free(gb);
+
+    /* A mistake after Chinese lines is on the line it is on in the file. */
+    char bad[sizeof zh_text + 64];
+    snprintf(bad, sizeof bad, "%s[tier x]\nexit = 1.2385\n", zh_text);
+    gb = to_gb18030(bad, &len);
+    scenario *s = (scenario *)&s;
+    int rc = scenario_parse_mem(&s, gb, len, "zh-gb.ini", &err);
+    CU_ASSERT(check_refusal(rc, s, &err, "zh-gb.ini:30: tier 'x': exit: 1.2385 is above 1"));
+    free(gb);
+    /* A UTF-8 byte-order mark: UTF-8, and the same lines. */
+    snprintf(bad, sizeof bad, "\xEF\xBB\xBF%s", zh_text);
+    s = parse_as(bad, "zh.ini");
+    CU_ASSERT(s && zh_as_written(s, "zh.ini") && s->files_gb18030[0] == 0);
+    scenario_free(s);
+}
+
+/* Full-width forms read as ASCII in values only: a label keeps them, and so
+ * does a key's name; a message shows the value as it was read. */
+static void test_fullwidth_values(void)
+{
+    scenario *s = parse_ok(HEAD "[tier a]\nlabel = 甲（ａ）：１２％　\nstock = 　１３７　\n"
+                                "inflow_dispersion = ０．２３８５\n");
+    CU_ASSERT_FATAL(s != NULL);
+    /* inih strips the ASCII blanks around a value only; U+3000 stays in a label */
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "甲（ａ）：１２％　");
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, "t.ini", 7));
+    CU_ASSERT(fixed_at(s, "tier.a.inflow_dispersion", 0.2385, "t.ini", 8));
+    scenario_free(s);
+    ERR(HEAD "[tier a]\nexit = beta（2，98\n", "t.ini:6: tier 'a': exit: missing ')'");
+    ERR(HEAD "[tier a]\ninflow = ６０家\n", "t.ini:6: tier 'a': inflow: expected a number, got '60家'");
+    /* 。 is no decimal point */
+    ERR(HEAD "[tier a]\ninflow = 6。5\n", "t.ini:6: tier 'a': inflow: expected a number, got '6。5'");
+    ERR(HEAD "[tier a]\nｓｔｏｃｋ = 1\n",
+        "t.ini:6: tier 'a': ｓｔｏｃｋ: unknown key (expected label, stock, inflow, inflow_growth, "
+        "inflow_dispersion, inflow_quota, exit, validity, renewal, expire_to, stock_cohorts, "
+        "cumulative_start)");
+}
+
+/* '#' after a blank ends a value, as ';' does, in a label too; with no
+ * blank before it, it is part of the value. */
+static void test_hash_comments(void)
+{
+    scenario *s = parse_ok("[scenario]\nname = t # the name\nlabel = 资本赋能 # from the plan\n"
+                           "start_year = 2022\t# first\nend_year = 2025\n[tier a]\n"
+                           "label = 第#3批 ; a note\nstock = 137 # seed, 2022\n"
+                           "exit = beta(2, 98)\t#\tper year\n");
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_STRING_EQUAL(s->name, "t");
+    CU_ASSERT_STRING_EQUAL(s->label, "资本赋能");
+    CU_ASSERT_EQUAL(s->start_year, 2022);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "第#3批");
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, "t.ini", 8));
+    CU_ASSERT(dist_at(s, "tier.a.exit", DIST_BETA, 2, 98, 0, "t.ini", 9));
+    scenario_free(s);
+    ERR("[scenario]\nname = t\nstart_year = 2022\nend_year = 2025#\n[tier a]\n",
+        "t.ini:4: [scenario]: end_year: expected a year (a whole number from 1000 to 9999)");
+    ERR(HEAD "[tier a]\nexit = beta(2, 98)# per year\n",
+        "t.ini:6: tier 'a': exit: unexpected '# per year' after ')'");
+}
+
+static char enc_dir[64];
+
+static const char *enc_file(const char *name, const char *bytes, size_t len)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", enc_dir, name);
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT(fwrite(bytes, 1, len, f) == len);
+    CU_ASSERT(fclose(f) == 0);
+    return path;
+}
+
+/* Each file of a `base =` chain is decoded on its own: a GB18030 base under
+ * a UTF-8 child, its errors in its own name and line; the refusals of each
+ * step; a base's file name is kept as written, full-width forms and all. */
+static void test_encodings_in_chains(void)
+{
+    strcpy(enc_dir, "/tmp/tiersim_test_enc_XXXXXX");
+    CU_ASSERT_FATAL(mkdtemp(enc_dir) != NULL);
+    char path[256], want[512];
+    size_t len;
+    char *gb = to_gb18030(HEAD "[tier a]\nlabel = 甲（省级）\nstock = １３７\n", &len);
+    enc_file("基（甲）.ini", gb, len);
+    free(gb);
+    static const char child[] = "[scenario]\nbase = 基（甲）.ini\n[tier a]\nexit = 3％\n";
+    snprintf(path, sizeof path, "%s", enc_file("child.ini", child, sizeof child - 1));
+    scenario *s = load_ok(path);
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_files, 2);
+    CU_ASSERT(s->files_gb18030[0] == 0 && s->files_gb18030[1] == 1);
+    CU_ASSERT(strstr(s->files[1], "基（甲）.ini") != NULL);
+    CU_ASSERT_STRING_EQUAL(s->tiers[0].label, "甲（省级）");
+    CU_ASSERT(fixed_at(s, "tier.a.stock", 137, s->files[1], 7));
+    CU_ASSERT(fixed_at(s, "tier.a.exit", 0.03, s->files[0], 4));
+    scenario_free(s);
+
+    /* the base's byte that is neither UTF-8 nor GB18030 */
+    static const char bad_gb[] = "[scenario]\nname = b\nstart_year = 2022\nend_year = 2025\n"
+                                 "label = \xC7\xE0\x80\n";
+    enc_file("基（甲）.ini", bad_gb, sizeof bad_gb - 1);
+    snprintf(want, sizeof want, "%s/基（甲）.ini:5: neither UTF-8 nor GB18030 (byte 0x80): "
+             "save it as UTF-8", enc_dir);
+    LOAD_ERR(path, want);
+    /* a base saved as UTF-16 */
+    enc_file("基（甲）.ini", "\xFE\xFF\0[", 4);
+    snprintf(want, sizeof want, "%s/基（甲）.ini: saved as UTF-16 (it starts with FE FF): save it "
+             "as UTF-8", enc_dir);
+    LOAD_ERR(path, want);
+    /* a byte after a UTF-8 mark */
+    static const char bad_utf8[] = "\xEF\xBB\xBF[scenario]\nname = b\nlabel = \xE9\x9D\n";
+    enc_file("基（甲）.ini", bad_utf8, sizeof bad_utf8 - 1);
+    snprintf(want, sizeof want, "%s/基（甲）.ini:3: not valid UTF-8 (byte 0xE9), though the file "
+             "starts with a UTF-8 byte-order mark", enc_dir);
+    LOAD_ERR(path, want);
+    /* the base's name read as ASCII would be another file */
+    static const char child_ascii[] = "[scenario]\nbase = 基(甲).ini\n";
+    enc_file("child.ini", child_ascii, sizeof child_ascii - 1);
+    snprintf(want, sizeof want, "%s:2: base '%s/基(甲).ini': cannot read: No such file or "
+             "directory", path, enc_dir);
+    LOAD_ERR(path, want);
+
+    /* In memory too (the fuzzer's way in): UTF-16 in either order. */
+    scenario *m = (scenario *)&m;
+    ts_err err;
+    int rc = scenario_parse_mem(&m, "\xFF\xFE[\0", 4, "t.ini", &err);
+    CU_ASSERT(check_refusal(rc, m, &err,
+                            "t.ini: saved as UTF-16 (it starts with FF FE): save it as UTF-8"));
+    snprintf(path, sizeof path, "%s/基（甲）.ini", enc_dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/child.ini", enc_dir);
+    remove(path);
+    CU_ASSERT(rmdir(enc_dir) == 0);
+}
+
 /* Lines of exactly 4096 characters are read; longer ones are refused with
  * their line number, whatever the line ending. */
 static void test_long_lines(void)
@@ -1338,7 +1579,8 @@ static void test_numbers_at_the_edges(void)
 static void test_errors_files(void)
 {
     LOAD_ERR(DATA "missing.ini", DATA "missing.ini: cannot read: No such file or directory");
-    LOAD_ERR(DATA "nul.ini", DATA "nul.ini:6: NUL byte in the file");
+    LOAD_ERR(DATA "nul.ini", DATA "nul.ini:6: NUL byte in the file (saved as UTF-16, or not text): "
+                                  "save it as UTF-8");
     CU_ASSERT(load_err_starts(DATA "sub", DATA "sub: cannot read: "));
     LOAD_ERR(DATA "base_missing.ini",
              DATA "base_missing.ini:3: base '" DATA "nowhere.ini': cannot read: No such file "
@@ -1557,7 +1799,8 @@ static void test_inherit_errors(void)
     CU_ASSERT_NSTRING_EQUAL(err.msg, DATA "mem.ini:2: base", strlen(DATA "mem.ini:2: base"));
     /* A base that is not valid text: the message points into the base. */
     CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = nul.ini\n", M, &err), -1);
-    CU_ASSERT_STRING_EQUAL(err.msg, DATA "nul.ini:6: NUL byte in the file");
+    CU_ASSERT_STRING_EQUAL(err.msg, DATA "nul.ini:6: NUL byte in the file (saved as UTF-16, or "
+                                         "not text): save it as UTF-8");
     /* A child's transition pushes the base's tier over 1: on the tier's line in the base. */
     CU_ASSERT_EQUAL(scenario_parse_string(&s, "[scenario]\nbase = base.ini\n"
                                               "[transition a -> b]\nrate = 0.8\n"
@@ -2641,6 +2884,10 @@ int main(void)
         {"find_param, find_tier, activate_policy", test_find_and_activate},
         {"comments, blanks, padded headers", test_comments_and_spacing},
         {"CRLF, BOM, UTF-8 labels", test_crlf_and_bom},
+        {"encodings: a GB18030 file reads as its UTF-8 twin", test_gb18030_twin},
+        {"encodings: full-width forms in values, not in labels", test_fullwidth_values},
+        {"encodings: '#' comments after a value", test_hash_comments},
+        {"encodings: each file of a base chain, and the refusals", test_encodings_in_chains},
         {"long lines", test_long_lines},
         {"errors: lines and sections", test_errors_lines},
         {"errors: section names", test_errors_section_names},
