@@ -128,7 +128,8 @@ typedef struct {
     size_t n;
     validate_cover band50, band90;
     /* the mean PIT, its interval with the sd of a uniform PIT (1 / sqrt
-     * 12n), and the two-sided p-value of 0.5 by that normal approximation */
+     * 12n; cut to [0, 1]), and the two-sided p-value of 0.5 by that normal
+     * approximation */
     double pit_mean, pit_mean_lo, pit_mean_hi, pit_mean_p;
     /* PITs above 0.5: the count, its share with a Wilson interval, and the
      * exact two-sided binomial p-value against 1/2 */

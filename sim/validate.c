@@ -298,8 +298,8 @@ int validate_summarise(const validate_row *rows, size_t n, validate_summary *sum
     cover(&sum->band90, in90, n, e90);
     double se = sqrt(1.0 / 12.0 / (double)n);
     sum->pit_mean = pit_sum / (double)n;
-    sum->pit_mean_lo = sum->pit_mean - VALIDATE_Z * se;
-    sum->pit_mean_hi = sum->pit_mean + VALIDATE_Z * se;
+    sum->pit_mean_lo = fmax(0.0, sum->pit_mean - VALIDATE_Z * se);
+    sum->pit_mean_hi = fmin(1.0, sum->pit_mean + VALIDATE_Z * se);
     sum->pit_mean_p = 2.0 * gsl_cdf_ugaussian_Q(fabs(sum->pit_mean - 0.5) / se);
     sum->above_share = (double)sum->above / (double)n;
     wilson_interval(sum->above, n, VALIDATE_Z, &sum->above_lo, &sum->above_hi);
