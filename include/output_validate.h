@@ -29,7 +29,7 @@ int output_validate(outdir *od, const scenario *s, const observed *o, const vali
 int output_observed(outdir *od, const scenario *s, const observed *o, ts_err *err);
 
 /* "srdi stock 2024-06 (PIT 0.998); a new 2025 (PIT 0.012)": the summary's
- * rows furthest out. */
+ * rows furthest out, or "none: every outcome is at a projected median". */
 void output_validate_furthest(const scenario *s, const observed *o, const validate_row *rows,
                               const validate_summary *sum, char *buf, size_t len);
 

@@ -43,6 +43,7 @@ typedef struct {
     int64_t observed;
     int64_t q[5];               /* p05, p25, p50, p75, p95 */
     double pit;
+    double pit_lo, pit_hi;      /* F(x - 1) and F(x): the range the PIT is drawn in */
     int inside50, inside90;
     double p_band50, p_band90;  /* the forecast's own probability of each band */
     double crps;
@@ -146,7 +147,11 @@ typedef struct {
                                  * such rows or when the naive CRPS is 0 */
     size_t n_wide;              /* rows scored from wide bins */
     unsigned findings;          /* VALIDATE_* */
-    size_t worst[VALIDATE_WORST]; /* the rows furthest out, by |pit - 0.5|, largest first */
+    /* The rows furthest out: by the distance from 0.5 of the range the PIT
+     * is drawn in, [F(x - 1), F(x)] (not of the PIT itself, whose draw would
+     * name an outcome that is exactly a point forecast); largest first, ties
+     * in file order; only rows whose range misses 0.5 (x not a median). */
+    size_t worst[VALIDATE_WORST];
     size_t n_worst;
 } validate_summary;
 

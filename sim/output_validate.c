@@ -79,6 +79,8 @@ void output_validate_furthest(const scenario *s, const observed *o, const valida
 {
     size_t used = 0;
     buf[0] = '\0';
+    if (sum->n_worst == 0)
+        snprintf(buf, len, "none: every outcome is at a projected median");
     for (size_t j = 0; j < sum->n_worst; j++) {
         const observed_row *r = &o->rows[sum->worst[j]];
         int w = snprintf(buf + used, len - used, "%s%s %s %s (PIT %.3f)", j ? "; " : "",

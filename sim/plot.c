@@ -567,8 +567,6 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         goto out;
     fprintf(meta.f, "n = %zu\ny0 = %d\ny1 = %d\n", nk, y0, y1);
     meta_axis(meta.f, &ax);
-    if (write_points(c, &ax, &obs, meta.f, err) < 0)
-        goto out;
     static const char *const arrays[] = {"name", "label", "baseline", "thr_new", "tgt_new",
                                          "thr_stock", "tgt_stock", "thr_cum", "tgt_cum"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
@@ -617,6 +615,8 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
+    if (write_points(c, &ax, &obs, meta.f, err) < 0)
+        goto out;
     rc = 0;
 out:
     rc = close_kind(&meta, &data, rc, err);

@@ -97,7 +97,9 @@ void validate_score(const hist *h, int64_t x, double u, validate_row *r)
     r->observed = x;
     for (int i = 0; i < 5; i++)
         r->q[i] = hist_quantile(h, qs[i]);
-    r->pit = validate_pit(h, x, u);
+    r->pit_lo = validate_cdf(h, x - 1);
+    r->pit_hi = validate_cdf(h, x);
+    r->pit = r->pit_lo + u * (r->pit_hi - r->pit_lo);
     r->inside50 = r->q[1] <= x && x <= r->q[3];
     r->inside90 = r->q[0] <= x && x <= r->q[4];
     r->p_band50 = validate_cdf(h, r->q[3]) - validate_cdf(h, r->q[1] - 1);
@@ -248,7 +250,7 @@ static void cover(validate_cover *c, uint64_t inside, size_t n, double expected_
     c->expected = expected_sum / (double)n;
 }
 
-/* Rows by how far out they are, |pit - 0.5| descending, then file order. */
+/* Rows by how far out they are, descending, then in file order. */
 typedef struct {
     double far;
     size_t i;
@@ -291,7 +293,7 @@ int validate_summarise(const validate_row *rows, size_t n, validate_summary *sum
             crps_m += r->crps;
             crps_n += r->crps_naive;
         }
-        far[i].far = fabs(r->pit - 0.5);
+        far[i].far = fmax(0.0, fmax(r->pit_lo - 0.5, 0.5 - r->pit_hi));
         far[i].i = i;
     }
     cover(&sum->band50, in50, n, e50);
@@ -327,7 +329,7 @@ int validate_summarise(const validate_row *rows, size_t n, validate_summary *sum
         sum->findings |= VALIDATE_TOO_WIDE;
 
     qsort(far, n, sizeof *far, by_far);
-    for (size_t i = 0; i < n && i < VALIDATE_WORST; i++)
+    for (size_t i = 0; i < n && i < VALIDATE_WORST && far[i].far > 0; i++)
         sum->worst[sum->n_worst++] = far[i].i;
     free(pit);
     free(far);

@@ -77,6 +77,9 @@ static void test_by_hand(void)
     CU_ASSERT_DOUBLE_EQUAL(r.p_band50, 1.0, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(r.p_band90, 1.0, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(r.crps, 59.0 / 64, 1e-14);
+    CU_ASSERT_DOUBLE_EQUAL(r.pit_lo, 0.375, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(r.pit_hi, 0.5, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(r.pit, 0.375 + 0.2385 * 0.125, 1e-15);
     CU_ASSERT_EQUAL(r.wide, 0);
     validate_score(h, 8, 0.5, &r);
     CU_ASSERT(!r.inside50 && !r.inside90);
@@ -240,7 +243,7 @@ static void rows_with(validate_row *rows, size_t n, const double *pit, const int
 {
     for (size_t i = 0; i < n; i++) {
         memset(&rows[i], 0, sizeof rows[i]);
-        rows[i].pit = pit[i % 4];
+        rows[i].pit = rows[i].pit_lo = rows[i].pit_hi = pit[i % 4];
         rows[i].inside50 = in50[i % 4];
         rows[i].inside90 = in90 ? in90[i % 4] : i % 10 != 9;
         rows[i].p_band50 = 0.5;
@@ -277,6 +280,18 @@ static void test_verdict_rule(void)
     CU_ASSERT_STRING_EQUAL(text, "consistent with the outcomes");
     /* the furthest out: |pit - 0.5| = 0.4, the first such rows in file order */
     CU_ASSERT(sum.n_worst == 3 && sum.worst[0] == 0 && sum.worst[1] == 3 && sum.worst[2] == 4);
+    /* a row whose PIT range holds 0.5 (the outcome a median) is never named,
+     * however its PIT fell */
+    rows[0].pit_lo = 0.0;
+    rows[0].pit_hi = 1.0;
+    rows[3].pit_lo = 0.45;
+    rows[3].pit_hi = 0.95;
+    CU_ASSERT_EQUAL_FATAL(validate_summarise(rows, N, &sum, &err), 0);
+    CU_ASSERT(sum.n_worst == 3 && sum.worst[0] == 4 && sum.worst[1] == 7 && sum.worst[2] == 8);
+    for (size_t i = 0; i < N; i++)
+        rows[i].pit_lo = 0.4, rows[i].pit_hi = 0.6;
+    CU_ASSERT_EQUAL_FATAL(validate_summarise(rows, N, &sum, &err), 0);
+    CU_ASSERT_EQUAL(sum.n_worst, 0);
 
     /* outcomes above the median 3 times in 4: 30 of 40, p = 0.0022 */
     static const double high[4] = {0.6, 0.7, 0.3, 0.8};
