@@ -1,12 +1,12 @@
 #!/bin/sh
-# Seed corpora for `make fuzz`, written into DIR/{scenario,dist,history}:
-# the scenario files and the history tables of the project and its tests,
-# and every value written in a scenario (one file each).  Run from the
+# Seed corpora for `make fuzz`, written into DIR/{scenario,dist,history,observed}:
+# the scenario files, the history tables and the observed files of the
+# project and its tests, and every value written in a scenario (one file each).  Run from the
 # project root:  sh fuzz/seeds.sh build/fuzz/seeds
 set -eu
 out=${1:?usage: sh fuzz/seeds.sh DIR}
 rm -rf "$out"
-mkdir -p "$out/scenario" "$out/dist" "$out/history"
+mkdir -p "$out/scenario" "$out/dist" "$out/history" "$out/observed"
 n=0
 for f in scenarios/*.ini tests/data/*.ini tests/data/scenario/*.ini tests/data/scenario/*/*.ini; do
     [ -f "$f" ] || continue
@@ -17,6 +17,11 @@ for f in data/*.csv tests/data/*.csv tests/data/fit/*.csv; do
     [ -f "$f" ] || continue
     n=$((n + 1))
     cp "$f" "$out/history/$n.csv"
+done
+for f in tests/data/observed/*.csv tests/data/fit/*.csv; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    cp "$f" "$out/observed/$n.csv"
 done
 # The right-hand side of every `key = value` line, without its comment.
 cat scenarios/*.ini tests/data/*.ini tests/data/scenario/*.ini |

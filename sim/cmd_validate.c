@@ -18,7 +18,7 @@
 
 static const char *const validate_examples[] = {
     "tiersim validate scenarios/qingdao.ini observed.csv --history data/qingdao-history.csv",
-    "tiersim validate out/qingdao-fit/fitted.ini observed.csv -n 50000 -o out/check",
+    "tiersim validate tests/data/tiny.ini tests/data/observed/tiny.csv -n 50000 -o out/check",
     NULL,
 };
 

@@ -91,12 +91,15 @@ static int unknown_measure(const char *path, int line, const char *text, ts_err 
 }
 
 /* A count of firms: a whole number 0 .. 2^62 (a spreadsheet may write it
- * 6835.0; it may not write 4,800 or 12.5). */
+ * 6835.0; it may not write 4,800 or 12.5).  Digits are read exactly; any
+ * other form only where a double holds the whole number exactly (below
+ * 2^53), so that no count is rounded on the way in. */
 static int parse_count(const char *text, int64_t *v)
 {
+    if (num_parse_int64(text, 0, ENGINE_COUNT_MAX, v) == 0)
+        return 0;
     double x;
-    if (num_parse_double(text, &x) < 0 || x < 0 || x != floor(x) ||
-        x > (double)ENGINE_COUNT_MAX)
+    if (num_parse_double(text, &x) < 0 || x < 0 || x != floor(x) || x > 9007199254740992.0)
         return -1;
     *v = (int64_t)x;
     return 0;

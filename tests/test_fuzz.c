@@ -59,6 +59,7 @@ static const harness harnesses[] = {
     {"scenario", fuzz_scenario},
     {"dist", fuzz_dist},
     {"history", fuzz_history},
+    {"observed", fuzz_observed},
 };
 #define N_HARNESSES (sizeof harnesses / sizeof harnesses[0])
 
@@ -165,6 +166,11 @@ static void test_history(void)
     check_harness(2);
 }
 
+static void test_observed(void)
+{
+    check_harness(3);
+}
+
 /* Every directory under REGRESSIONS is a harness's: an input filed under a
  * misspelt name would otherwise never be replayed. */
 static void test_every_directory_is_a_harness(void)
@@ -209,6 +215,9 @@ static void test_smoke(void)
     static const char hist[] = "year,tier,measure,value\n2021,a,stock,480\n2021,a,new,60\n"
                                "2021,a,exits,41\n2022,b,stock,50\n";
     CU_ASSERT_EQUAL(fuzz_history((const uint8_t *)hist, sizeof hist - 1), 0);
+    static const char obs[] = "as_of,tier,measure,value\n2022-06,a,stock,140\n2023,a,new,30\n"
+                              "2024-06,srdi,expired,80\n2026-12,srdi,cumulative,600\n";
+    CU_ASSERT_EQUAL(fuzz_observed((const uint8_t *)obs, sizeof obs - 1), 0);
 }
 
 int main(void)
@@ -219,6 +228,7 @@ int main(void)
         {"scenario regressions", test_scenario},
         {"value regressions", test_dist},
         {"history regressions", test_history},
+        {"observed regressions", test_observed},
         {"every regression directory is a harness's", test_every_directory_is_a_harness},
         {NULL, NULL},
     };

@@ -103,6 +103,12 @@ static void test_columns(void)
     check_row(o, 9, "2026-06", 2025, 0, "a", M_STOCK, 6835, "", 13);
     observed_free(o);
     observed_free(NULL);
+    /* 2^62 exactly, in digits; 6.835e3 */
+    o = parse_ok("as_of,tier,measure,value\n2024-06,a,stock,4611686018427387904\n"
+                 "2024-06,a,new,6.835e3\n");
+    CU_ASSERT_FATAL(o != NULL);
+    CU_ASSERT(o->rows[0].value == 4611686018427387904LL && o->rows[1].value == 6835);
+    observed_free(o);
     /* no source column at all */
     o = parse_ok("as_of,tier,measure,value\n2024-06,a,stock,140\n");
     CU_ASSERT_FATAL(o != NULL);
@@ -233,7 +239,8 @@ static void test_refusals(void)
     ASSERT_REFUSES(WITH("2024-06,a,renewed,1\n"),
                    "o.csv:2: tier 'a' has no validity, so nothing renewed: its certificates are "
                    "never re-reviewed");
-    static const char *const values[] = {"4,800", "12.5", "-3", "", "1e19", "nan", "6835 firms"};
+    static const char *const values[] = {"4,800", "12.5", "-3", "", "1e19", "nan", "6835 firms",
+                                         "4611686018427387905", "9007199254740994.0"};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         char row[64], want[160];
         snprintf(row, sizeof row, "2024-06,a,stock,\"%s\"\n", values[i]);
