@@ -305,6 +305,25 @@ static void test_verdict_rule(void)
     CU_ASSERT_EQUAL_FATAL(validate_summarise(rows, N, &sum, &err), 0);
     CU_ASSERT_EQUAL(sum.findings, VALIDATE_BIASED_HIGH);
 
+    /* 27 of 40 above (p = 0.038) is a finding at 5 % but not at the
+     * verdict's 5 % / 3 */
+    static const double some[4] = {0.6, 0.7, 0.3, 0.4};
+    rows_with(rows, N, some, ok50, NULL);
+    rows[2].pit = rows[6].pit = rows[10].pit = rows[14].pit = rows[18].pit = rows[22].pit =
+        rows[26].pit = 0.8;
+    CU_ASSERT_EQUAL_FATAL(validate_summarise(rows, N, &sum, &err), 0);
+    CU_ASSERT_EQUAL(sum.above, 27);
+    CU_ASSERT(sum.above_p > 0.0167 && sum.above_p < 0.05);
+    CU_ASSERT_EQUAL(sum.findings, 0);
+    /* 32 of 40 inside the 90 % band: the 95 % Wilson interval [0.655,
+     * 0.895] misses 0.9, the verdict's (98.33 %) [0.616, 0.909] does not */
+    rows_with(rows, N, ok_pit, ok50, NULL);
+    for (size_t i = 0; i < N; i++)
+        rows[i].inside90 = i % 5 != 0;
+    CU_ASSERT_EQUAL_FATAL(validate_summarise(rows, N, &sum, &err), 0);
+    CU_ASSERT_EQUAL(sum.band90.inside, 32);
+    CU_ASSERT(sum.band90.hi > 0.9 && sum.band90.hi < 0.91);
+    CU_ASSERT_EQUAL(sum.findings, 0);
     /* the 90 % band holds half: too narrow */
     static const int half[4] = {1, 0, 1, 0};
     rows_with(rows, N, ok_pit, ok50, half);
@@ -399,6 +418,45 @@ static void test_naive(void)
     free(means);
     observed_free(o);
     history_free(h);
+    scenario_free(s);
+}
+
+/* A row at the start is scored against the start stock over the
+ * replications -- drawn where the stock is a distribution, a point where it
+ * is fixed -- not against the end of the first year (which a large inflow
+ * puts far above it). */
+static void test_start_stock(void)
+{
+    scenario *s = load("[scenario]\nname = st\nstart_year = 2022\nend_year = 2023\n"
+                       "[tier a]\nstock = uniform(100, 200)\ninflow = 500\n"
+                       "[tier b]\nstock = 137\ninflow = 41\n");
+    runner_opts o;
+    runner_opts_init(&o, s);
+    o.replications = 2385;
+    o.threads = 1;
+    runner_result *res = NULL;
+    ts_err err;
+    CU_ASSERT_FATAL(runner_run(s, &o, &res, &err) == 0);
+    observed *ob = obs_from("as_of,tier,measure,value\n2021-12,a,stock,150\n"
+                            "2021-12,b,stock,137\n2022,a,stock,650\n", s);
+    validate_row rows[3];
+    CU_ASSERT_FATAL(validate_score_all(s, res, ob, NULL, 2385, rows, &err) == 0);
+    const hist *start = runner_start_hist(res, 0);
+    CU_ASSERT_EQUAL(hist_count(start), 2385);
+    for (int q = 0; q < 5; q++)
+        CU_ASSERT_EQUAL(rows[0].q[q], hist_quantile(start, (double[]){0.05, 0.25, 0.5, 0.75,
+                                                                      0.95}[q]));
+    /* uniform(100, 200): quartiles near 125, 150, 175 (se of a quantile about 1.2) */
+    CU_ASSERT(rows[0].q[1] >= 120 && rows[0].q[1] <= 130);
+    CU_ASSERT(rows[0].q[3] >= 170 && rows[0].q[3] <= 180);
+    CU_ASSERT(rows[0].pit > 0.4 && rows[0].pit < 0.6);
+    /* the fixed stock: a point forecast, hit */
+    CU_ASSERT(rows[1].q[0] == 137 && rows[1].q[4] == 137 && rows[1].crps == 0);
+    CU_ASSERT(rows[1].pit_lo == 0 && rows[1].pit_hi == 1);
+    /* the first year's end is far above the start */
+    CU_ASSERT(rows[2].q[2] > 550);
+    observed_free(ob);
+    runner_result_free(res);
     scenario_free(s);
 }
 
@@ -627,6 +685,7 @@ int main(void)
         {"the PIT's U stream", test_uniform_stream},
         {"the verdict's rule", test_verdict_rule},
         {"naive forecasts", test_naive},
+        {"a row at the start: the start stock's distribution", test_start_stock},
         {"observations drawn from the model: coverage, uniform PITs", test_model_draws},
         {"observations from a shifted world: biased", test_shifted_world},
         {"the verdict's false alarms: at most 5 % of sets of model draws", test_false_alarms},
