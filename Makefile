@@ -124,7 +124,8 @@ valgrind: $(BUILD)/tiersim
 	@echo "== valgrind: no errors, no leaks"
 
 # libFuzzer harnesses (clang): the scenario parser, the value parser, the
-# history reader and the input decoder, each for FUZZ_SECONDS.  The corpora grow in
+# history reader, the input decoder and the observed reader (with the
+# scoring behind it), each for FUZZ_SECONDS.  The corpora grow in
 # build/fuzz/corpus/ (seeded from the scenarios, test fixtures and
 # tests/fuzz-regressions/); a crash is saved as build/fuzz/crash/HARNESS-*
 # and fails the target: keep it under tests/fuzz-regressions/HARNESS/.
@@ -133,7 +134,7 @@ FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-pragmas
-FUZZ_HARNESSES = scenario dist history decode
+FUZZ_HARNESSES = scenario dist history decode observed
 
 fuzz-build:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OMP= CFLAGS="$(FUZZ_CFLAGS)" \

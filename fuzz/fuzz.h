@@ -33,5 +33,11 @@ int fuzz_history(const uint8_t *data, size_t size);
  * glibc's own decoder, holds no NUL, has the input's lines and decodes to
  * itself; then textin_halfwidth and textin_number on its first line. */
 int fuzz_decode(const uint8_t *data, size_t size);
+/* The input as an observed file (observed_parse_mem) against a fixed
+ * scenario with a July start, certificates and a drawn stock; when it
+ * parses, every row is scored against a small run of it and summed up, and
+ * the scores checked against what validate.h promises (PITs within their
+ * range, CRPS >= 0, bands that hold their nominal share, a verdict). */
+int fuzz_observed(const uint8_t *data, size_t size);
 
 #endif

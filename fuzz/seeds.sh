@@ -1,13 +1,14 @@
 #!/bin/sh
-# Seed corpora for `make fuzz`, written into DIR/{scenario,dist,history,decode}:
-# the scenario files and the history tables of the project and its tests,
-# every value written in a scenario (one file each), and for the decoder all
-# of those files and each of its cases (marks, UTF-16, GB18030, full-width).  Run from the
+# Seed corpora for `make fuzz`, written into DIR/{scenario,dist,history,decode,observed}:
+# the scenario files, the history tables and the observed files of the
+# project and its tests, every value written in a scenario (one file each),
+# and for the decoder all of those files and each of its cases (marks,
+# UTF-16, GB18030, full-width).  Run from the
 # project root:  sh fuzz/seeds.sh build/fuzz/seeds
 set -eu
 out=${1:?usage: sh fuzz/seeds.sh DIR}
 rm -rf "$out"
-mkdir -p "$out/scenario" "$out/dist" "$out/history" "$out/decode"
+mkdir -p "$out/scenario" "$out/dist" "$out/history" "$out/decode" "$out/observed"
 n=0
 for f in scenarios/*.ini tests/data/*.ini tests/data/scenario/*.ini tests/data/scenario/*/*.ini; do
     [ -f "$f" ] || continue
@@ -35,6 +36,11 @@ for t in '\357\273\277[scenario]\r\n' '\377\376[\000s\000' '\376\377\000[' 'a\nb
          '\343\200\200\357\274\221\357\274\222\357\274\205'; do
     i=$((i + 1))
     printf "$t" >"$out/decode/case$i"
+done
+for f in tests/data/observed/*.csv tests/data/fit/*.csv; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    cp "$f" "$out/observed/$n.csv"
 done
 # The right-hand side of every `key = value` line, without its comment.
 cat scenarios/*.ini tests/data/*.ini tests/data/scenario/*.ini |

@@ -24,10 +24,12 @@
 #include "engine.h"
 #include "fit.h"
 #include "history.h"
+#include "observed.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
 #include "textin.h"
+#include "validate.h"
 
 #define FUZZ_SCENARIO_NAME "tests/data/scenario/fuzz.ini"
 
@@ -500,5 +502,97 @@ int fuzz_history(const uint8_t *data, size_t size)
         check_message(&err);
     fit_result_free(fr);
     history_free(h);
+    return 0;
+}
+
+/* ----------------------------------------------------------- observed */
+
+/* A July start (the start is 2022-06; period ends 2023-06 .. 2026-06, so
+ * dates run 2021-12 .. 2026-12), a tier with certificates (expired and
+ * renewed are measures of it), one whose stock is drawn (its start row has
+ * a spread), and enough replications for histograms of several values;
+ * with known_until at the start, as observations come after it. */
+static const char observed_scenario[] =
+    "[scenario]\nname = fuzzo\nstart_year = 2022\nend_year = 2025\nstart = 2022-07\n"
+    "seed = 2385\n"
+    "[tier a]\nstock = uniform(120, 160)\ninflow = uniform(20, 30)\nexit = beta(2, 38)\n"
+    "[tier srdi]\nstock = 320\ninflow = 41\nvalidity = 3\nrenewal = beta(6, 4)\n"
+    "cumulative_start = 97\n"
+    "[transition a -> srdi]\nrate = beta(3, 37)\nkeep = yes\n";
+
+/* What validate.h promises of every row and summary. */
+static void check_scores(const validate_row *rows, size_t n, const validate_summary *sum)
+{
+    for (size_t i = 0; i < n; i++) {
+        const validate_row *r = &rows[i];
+        property(r->pit >= 0 && r->pit <= 1 && r->pit_lo <= r->pit && r->pit <= r->pit_hi,
+                 "a PIT lies in [F(x - 1), F(x)] within [0, 1]", "pit");
+        property(isfinite(r->crps) && r->crps >= 0, "a CRPS is a number >= 0", "crps");
+        /* (exact for bins of one value; a wide bin's quantile is its lower edge) */
+        property(r->wide || (r->p_band50 >= 0.5 - 1e-12 && r->p_band90 >= 0.9 - 1e-12),
+                 "a band holds at least its nominal share", "p_band");
+        property(r->p_band50 <= r->p_band90 + 1e-12 && r->p_band90 <= 1 + 1e-12,
+                 "the 90 % band holds the 50 % band's share and at most all", "p_band");
+        property(!r->inside50 || r->inside90, "inside the 50 % band is inside the 90 % band",
+                 "inside");
+        property(!r->has_naive || (isfinite(r->crps_naive) && r->crps_naive >= 0),
+                 "a naive CRPS is a number >= 0", "naive");
+    }
+    property(sum->n == n && sum->band50.inside <= n && sum->band90.inside >= sum->band50.inside,
+             "the coverage counts add up", "summary");
+    property(sum->band90.lo <= sum->band90.share && sum->band90.share <= sum->band90.hi &&
+                 sum->band50.lo <= sum->band50.share && sum->band50.share <= sum->band50.hi,
+             "a coverage lies in its interval", "summary");
+    property(sum->ks >= 0 && sum->ks <= 1 && sum->ks_p >= 0 && sum->ks_p <= 1 &&
+                 sum->above_p >= 0 && sum->above_p <= 1,
+             "the tests' statistics and p-values are in range", "summary");
+    property(!(sum->findings & VALIDATE_BIASED_LOW) || !(sum->findings & VALIDATE_BIASED_HIGH),
+             "biased one way at most", "summary");
+    char text[256];
+    validate_verdict(sum->findings, text, sizeof text);
+    property(text[0] != '\0', "a verdict has words", "verdict");
+}
+
+int fuzz_observed(const uint8_t *data, size_t size)
+{
+    setup();
+    static scenario *s;
+    static runner_result *res;
+    ts_err err;
+    if (!s) {
+        if (scenario_parse_string(&s, observed_scenario, "fuzzo.ini", &err) < 0) {
+            fprintf(stderr, "fuzz: the observed harness's scenario: %s\n", err.msg);
+            abort();
+        }
+        runner_opts o;
+        runner_opts_init(&o, s);
+        o.replications = 60;
+        o.threads = 1;
+        if (runner_run(s, &o, &res, &err) < 0) {
+            fprintf(stderr, "fuzz: the observed harness's run: %s\n", err.msg);
+            abort();
+        }
+    }
+    observed *ob = NULL;
+    if (observed_parse_mem(&ob, "fuzz.csv", (const char *)data, size, s, &err) < 0) {
+        property(ob == NULL, "a refused observed file is not returned", err.msg);
+        check_message(&err);
+        return 0;
+    }
+    for (size_t i = 0; i < ob->n_rows; i++) {
+        const observed_row *r = &ob->rows[i];
+        property(r->year >= s->start_year - 1 && r->year <= s->end_year &&
+                     r->months_off >= -6 && r->months_off <= 6 && r->tier < s->n_tiers &&
+                     r->value >= 0 && (r->year >= s->start_year || r->measure == M_STOCK),
+                 "an observed row is dated within the scenario, a count, a stock at the start",
+                 r->as_of);
+    }
+    validate_row *rows = malloc((ob->n_rows + 1) * sizeof *rows);
+    validate_summary sum;
+    if (rows && validate_score_all(s, res, ob, NULL, s->seed, rows, &err) == 0 &&
+        validate_summarise(rows, ob->n_rows, &sum, &err) == 0)
+        check_scores(rows, ob->n_rows, &sum);
+    free(rows);
+    observed_free(ob);
     return 0;
 }

@@ -13,7 +13,7 @@
  * a struct of the command's own for the rest. */
 
 extern const cli_spec cmd_run_spec, cmd_fit_spec, cmd_plot_spec, cmd_check_spec,
-    cmd_compare_spec, cmd_goal_spec, cmd_sens_spec, cmd_sweep_spec;
+    cmd_compare_spec, cmd_goal_spec, cmd_sens_spec, cmd_sweep_spec, cmd_validate_spec;
 
 int cmd_run(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
@@ -23,13 +23,18 @@ int cmd_compare(int argc, char **argv);
 int cmd_goal(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
-/* `tiersim run SCENARIO`: --precision, --max-reps. */
+/* `tiersim run SCENARIO`: --precision, --max-reps, --observed. */
 typedef struct {
     double precision;               /* 0: off */
     uint64_t max_replications;      /* the cap with --precision */
+    const char *observed;           /* --observed OBSERVED.csv: overlaid on the fan charts */
 } run_flags;
 int run_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err);
+
+/* `tiersim validate SCENARIO OBSERVED.csv`: no options of its own. */
+int validate_args_parse(int argc, char **argv, cli_args *a, ts_err *err);
 
 /* `tiersim fit SCENARIO HISTORY.csv`: no options of its own. */
 int fit_args_parse(int argc, char **argv, cli_args *a, ts_err *err);

@@ -69,6 +69,11 @@ void engine_draw(const scenario *s, gsl_rng *r, double *theta);
 int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
                int *capped, ts_err *err);
 
+/* Tier k's stock at the start of start_year in the replication of theta:
+ * the drawn stock rounded to whole firms, as engine_run starts from it
+ * (which refuses one of ENGINE_COUNT_MAX or more). */
+int64_t engine_start_stock(const scenario *s, const double *theta, size_t k);
+
 /* Size of engine_run's `out` in elements. */
 size_t engine_out_len(const scenario *s);
 

@@ -68,6 +68,27 @@ typedef struct history {
     int gb18030;           /* the file was not UTF-8 and was read as GB18030 */
 } history;
 
+/* A date of a history or observed row (observed.h reads its dates here too,
+ * so that both files mean the same by a date). */
+typedef struct {
+    int year;              /* the update year matched */
+    int date;              /* as written, year * 12 + month - 1 (YYYY: month 12) */
+    int months_off;        /* date - period end of `year`: -6 .. 6 */
+} history_date;
+
+/* TEXT as a date `YYYY-MM` or `YYYY` (December) matched to the nearest
+ * period end of the update years lo .. hi, a tie going to the later one;
+ * more than HISTORY_MONTHS_OFF_MAX months from all of them is refused.
+ * Errors name PATH:LINE:
+ *   "COLUMN: expected a date YYYY-MM or a year YYYY, got 'TEXT'"
+ *   "TEXT is N months from the nearest period end (PE); KIND dates run from
+ *    A to B (six months around the period ends of the update years LO .. HI)"
+ * (with lo = start_year - 1, "around the start, PE, and the period ends of
+ * the update years LO+1 .. HI"). */
+int history_read_date(const scenario *s, int lo, int hi, const char *text, const char *path,
+                      int line, const char *column, const char *kind, history_date *d,
+                      ts_err *err);
+
 /* Reads and checks PATH against the scenario's tiers, years and known_until.
  * Errors name the file and line: "FILE:LINE: unknown tier 'x'".  The file is
  * decoded and separated as csvio.h says (UTF-8 or GB18030; ',', ';' or tab);

@@ -22,7 +22,8 @@ enum {
     PLOT_RUN = 1,       /* fan_TIER, card, pmet, dist_TIER: a run's CSVs */
     PLOT_FIT = 2,       /* fit_TIER_MEASURE: fitted.csv */
     PLOT_COMPARE = 4,   /* compare: compare.csv */
-    PLOT_GOAL = 8       /* goal: goal.csv and goal_curve.csv */
+    PLOT_GOAL = 8,      /* goal: goal.csv and goal_curve.csv */
+    PLOT_VALIDATE = 16  /* validate_pit: validation.csv (and its points on the fans) */
 };
 
 /* PLOT_SKIPPED and PLOT_EINPUT: chartdir.h's. */
@@ -33,8 +34,10 @@ enum {
  * (/proc/self/exe) that holds fan.gp.  An absolute path in buf. */
 int plot_find_dir(const char *override, char *buf, size_t len, ts_err *err);
 
-/* PLOT_RUN | PLOT_FIT | PLOT_COMPARE as DIR holds targets.csv (with
- * projection.csv), fitted.csv, compare.csv. */
+/* PLOT_RUN | PLOT_FIT | PLOT_COMPARE | PLOT_GOAL | PLOT_VALIDATE as DIR
+ * holds targets.csv (with projection.csv), fitted.csv, compare.csv, goal.csv,
+ * validation.csv.  A run's fan charts show the outcomes of validation.csv
+ * or observed.csv (run --observed) when DIR has one. */
 unsigned plot_kinds(const char *dir);
 
 /* Draws the charts of `kinds` from DIR's files into DIR/charts (replaced

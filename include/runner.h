@@ -41,6 +41,8 @@ typedef struct {
     uint64_t replications;          /* replications actually run */
     int threads;                    /* threads used */
     hist **hists;                   /* [(y * n_tiers + k) * M_COUNT + m] */
+    hist **start;                   /* [k]: tier k's stock at the start (drawn where the
+                                     * scenario's stock is a distribution) */
     uint64_t *met_by_year;          /* [j * n_years + y]: target j's threshold reached at year y */
     uint64_t met_all;               /* every target met at end_year in the same replication */
     uint64_t capped;                /* replications whose rates were scaled down to sum to 1 */
@@ -55,6 +57,9 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
 void runner_result_free(runner_result *r);   /* NULL is a no-op */
 
 const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_measure m);
+/* The start stock of tier k over the replications: the level a date at the
+ * start (the month before `start`) is compared with. */
+const hist *runner_start_hist(const runner_result *r, size_t tier);
 uint64_t runner_met(const runner_result *r, size_t target); /* at end_year */
 
 /* The stopping rule's standard error: Agresti-Coull's p~ = (x + 2) / (n + 4)

@@ -41,6 +41,13 @@ double hist_sd(const hist *h);                /* sample sd (n - 1); 0 when n < 2
  * [min, max].  0 when empty. */
 int64_t hist_quantile(const hist *h, double q);
 
+/* The occupied span of bins, in increasing order: bin i (0 .. hist_bins(h)
+ * - 1) counts the values of the whole numbers *lo .. *hi (its width,
+ * clamped to [min, max]; lo == hi while the width is 1).  hist_bins is 0
+ * for an empty histogram; bins inside the span may count 0. */
+size_t hist_bins(const hist *h);
+uint64_t hist_bin(const hist *h, size_t i, int64_t *lo, int64_t *hi);
+
 /* Number of observations >= threshold (exact while width is 1). */
 uint64_t hist_count_at_least(const hist *h, int64_t threshold);
 

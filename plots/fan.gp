@@ -1,28 +1,34 @@
 # fan.gp -- one fan chart per tier: its stock at the end of each year and its
 # cumulative new firms (median, 50 % and 90 % bands), the baseline stock and
 # the target's threshold; a third panel, the firms ever certified
-# (cumulative), for a tier with a cumulative target.
+# (cumulative), for a tier with a cumulative target; and the observed
+# outcomes of a validation (or of run --observed) as labelled points.
 #
 # Run by tiersim (sim/plot.c) in a directory holding
 #   meta  gnuplot assignments: n (tiers), y0, y1 (first and last update year),
 #         monthly (1: time labelled YYYY-MM, else YYYY), start (when the first
 #         update begins), period[y - y0 + 2] (the period end of update year y,
 #         from y0 - 1, the start), and arrays name, label, baseline, thr_new,
-#         tgt_new, thr_stock, tgt_stock, thr_cum, tgt_cum (NaN: no such target)
+#         tgt_new, thr_stock, tgt_stock, thr_cum, tgt_cum (NaN: no such target);
+#         x_lo, x_hi (the x range); obs_data (the points' file) and per tier
+#         obs_s, obs_n, obs_c (its points on each panel) and obs_top (the
+#         largest)
 #   data  one block per tier (index i-1), tab separated:
 #         year s05 s25 s50 s75 s95 n05 n25 n50 n75 n95 c05 c25 c50 c75 c95
+#   obs_data  one row per point: x (update year + months / 12), tier (1-based),
+#         panel (1 stock, 2 new, 3 cumulative), value, label ("2024-06: 6835")
 # and writes fan_NAME.png (1600x1000) and fan_NAME.svg (1200x750) per tier.
 
 load meta
 set datafile separator "\t"
 set termoption noenhanced
 
-c90 = '#c6dbef'; c50 = '#6baed6'; cmed = '#08519c'; cthr = '#d62728'
+c90 = '#c6dbef'; c50 = '#6baed6'; cmed = '#08519c'; cthr = '#d62728'; cobs = '#e6550d'
 span = y1 - y0 + 2
 # a tic at the start and every xstep years, labelled by its period end
 # (a YYYY-MM label is wider than a year: fewer of them)
 xstep = monthly ? (span <= 8 ? 1 : int(ceil(span / 7.0))) : (span <= 14 ? 1 : int(ceil(span / 12.0)))
-set xrange [y0 - 1.45 : y1 + 0.45]
+set xrange [x_lo : x_hi]
 set xtics (period[1] y0 - 1)
 do for [j = 1 + xstep : span : xstep] { set xtics add (period[j] y0 - 2 + j) }
 set yrange [0:*]
@@ -41,6 +47,36 @@ thr_text(t, g) = (t == g) ? sprintf('target %g', g) : sprintf('target %g (met at
 has(t) = (t == t) ? 1 : 0
 one = (y1 == y0) ? 1 : 0    # a single year: its bands drawn as boxes (an area needs two)
 
+# The panels' plot commands, run with eval so that a panel without observed
+# points draws exactly what it drew before there were any (an empty `for`
+# still takes a plot's place and a line type).  Panel p of tier i adds the
+# points of obs_data whose tier is i and panel p, labelled with their dates.
+fan_stock = "data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', " . \
+    "'' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', " . \
+    "for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):2:6 with boxxyerror fc rgb c90 notitle, " . \
+    "for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):3:5 with boxxyerror fc rgb c50 notitle, " . \
+    "'' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "for [j = 1:has(b)] '+' using (y0 - 1):(b) every ::0::0 with points pt 7 ps 2.2 lc rgb 'black' " . \
+    "title sprintf('start: %g', b), " . \
+    "for [j = 1:has(ts)] '+' using 1:(ts) with lines dt 2 lw 3 lc rgb cthr title thr_text(ts, gs)"
+fan_new = "data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', " . \
+    "'' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', " . \
+    "for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):7:11 with boxxyerror fc rgb c90 notitle, " . \
+    "for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):8:10 with boxxyerror fc rgb c50 notitle, " . \
+    "'' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)"
+fan_cum = "data index (i - 1) using 1:12:16 with filledcurves fc rgb c90 title '90 % band', " . \
+    "'' index (i - 1) using 1:13:15 with filledcurves fc rgb c50 title '50 % band', " . \
+    "for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):12:16 with boxxyerror fc rgb c90 notitle, " . \
+    "for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):13:15 with boxxyerror fc rgb c50 notitle, " . \
+    "'' index (i - 1) using 1:14 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "for [j = 1:has(tc)] '+' using 1:(tc) with lines dt 2 lw 3 lc rgb cthr title thr_text(tc, gc)"
+obs_x(t, p) = ($2 == t && $3 == p) ? $1 : NaN
+obs_tail(p, count) = count > 0 ? \
+    sprintf(", obs_data using (obs_x(i, %d)):4 with points pt 9 ps 2.2 lc rgb cobs title 'observed'" . \
+            ", obs_data using (obs_x(i, %d)):4:5 with labels left offset 1, 0.2 font fsmall tc rgb cobs notitle", \
+            p, p) : ''
+
 do for [i = 1:n] {
     # whole-number tics when the counts are small (stats honours the ranges
     # set before it: free them first)
@@ -50,6 +86,7 @@ do for [i = 1:n] {
     top = baseline[i] > top ? baseline[i] : top
     top = thr_stock[i] > top ? thr_stock[i] : top
     top = thr_new[i] > top ? thr_new[i] : top
+    top = obs_top[i] > top ? obs_top[i] : top
     cum = has(tgt_cum[i])
     if (cum) {
         stats data index (i - 1) using 16 nooutput
@@ -57,7 +94,7 @@ do for [i = 1:n] {
         top = thr_cum[i] > top ? thr_cum[i] : top
     }
     if (top < 10) { set ytics 1 } else { set ytics autofreq }
-    set xrange [y0 - 1.45 : y1 + 0.45]
+    set xrange [x_lo : x_hi]
     set yrange [0:*]
     do for [fmt = 1:2] {
         if (fmt == 1) {
@@ -79,32 +116,15 @@ do for [i = 1:n] {
         set title (cum ? 'firms in the tier (stock)' \
                    : monthly ? 'firms in the tier at the end of each update year (stock)' \
                    : 'firms in the tier at the end of each year (stock)') font fmid
-        plot data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', \
-             '' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', \
-             for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):2:6 with boxxyerror fc rgb c90 notitle, \
-             for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):3:5 with boxxyerror fc rgb c50 notitle, \
-             '' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
-             for [j = 1:has(b)] '+' using (y0 - 1):(b) every ::0::0 with points pt 7 ps 2.2 lc rgb 'black' \
-                 title sprintf('start: %g', b), \
-             for [j = 1:has(ts)] '+' using 1:(ts) with lines dt 2 lw 3 lc rgb cthr title thr_text(ts, gs)
+        eval 'plot ' . fan_stock . obs_tail(1, obs_s[i])
 
         set title sprintf(cum ? 'new firms since %s' : 'new firms since the start of %s (cumulative)', \
                           start) font fmid
-        plot data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', \
-             '' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', \
-             for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):7:11 with boxxyerror fc rgb c90 notitle, \
-             for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):8:10 with boxxyerror fc rgb c50 notitle, \
-             '' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
-             for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)
+        eval 'plot ' . fan_new . obs_tail(2, obs_n[i])
 
         if (cum) {
             set title 'firms ever certified (cumulative)' font fmid
-            plot data index (i - 1) using 1:12:16 with filledcurves fc rgb c90 title '90 % band', \
-                 '' index (i - 1) using 1:13:15 with filledcurves fc rgb c50 title '50 % band', \
-                 for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):12:16 with boxxyerror fc rgb c90 notitle, \
-                 for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):13:15 with boxxyerror fc rgb c50 notitle, \
-                 '' index (i - 1) using 1:14 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', \
-                 for [j = 1:has(tc)] '+' using 1:(tc) with lines dt 2 lw 3 lc rgb cthr title thr_text(tc, gc)
+            eval 'plot ' . fan_cum . obs_tail(3, obs_c[i])
         }
         unset multiplot
         set output

@@ -5,25 +5,34 @@
 #include "cmd.h"
 #include "num.h"
 #include "output.h"
+#include "observed.h"
+#include "output_validate.h"
 #include "plot.h"
 #include "report.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
 
-enum { OPT_PRECISION = 256, OPT_MAX_REPS };
+enum { OPT_PRECISION = 256, OPT_MAX_REPS, OPT_OBSERVED };
 
 static const cli_option run_options[] = {
     {"precision", OPT_PRECISION, 1, "E", "run until every target's P(met) has a standard error "
                                          "of at most E (0 < E < 0.5), in batches of 4000", 0},
     {"max-reps", OPT_MAX_REPS, 1, "N", "the most replications --precision may take (default "
                                        "10000000)", 0},
+    {"observed", OPT_OBSERVED, 1, "OBSERVED.csv", "draw these outcomes on the fan charts "
+                                                  "(observed.csv; `tiersim validate` scores them)",
+     0},
 };
 
 static int run_option(void *own, int key, const char *v, ts_err *err)
 {
     run_flags *r = own;
-    if (key == OPT_PRECISION) {
+    if (key == OPT_OBSERVED) {
+        if (!v[0])
+            return cli_usagef(err, "run", "--observed: expected a file");
+        r->observed = v;
+    } else if (key == OPT_PRECISION) {
         if (num_parse_double(v, &r->precision) < 0 || !(r->precision > 0) || r->precision >= 0.5)
             return cli_usagef(err, "run", "--precision: expected a standard error above 0 and "
                               "below 0.5, got '%s'", v);
@@ -109,7 +118,10 @@ int cmd_run(int argc, char **argv)
         return cli_help(&cmd_run_spec);
     cli_session cs;
     runner_result *res = NULL;
+    observed *obs = NULL;
     if (cli_open(&cs, &cmd_run_spec, &a, a.operands[0], "", 0, &err) < 0)
+        goto fail;
+    if (rf.observed && observed_load(&obs, rf.observed, cs.s, &err) < 0)
         goto fail;
     runner_opts o;
     cli_runner_opts(&cs, &o, 0);
@@ -118,7 +130,8 @@ int cmd_run(int argc, char **argv)
     if (runner_run(cs.s, &o, &res, &err) < 0)
         goto fail;
     cli_computed(&cs);
-    if (report_write_run(cs.od, cs.s, res, &err) < 0)
+    if (report_write_run(cs.od, cs.s, res, &err) < 0 ||
+        (obs && output_observed(cs.od, cs.s, obs, &err) < 0))
         goto fail;
     /* With --history the fit behind the run is part of its output. */
     if (cs.fit && output_fit_tables(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)
@@ -128,6 +141,8 @@ int cmd_run(int argc, char **argv)
     if (cs.fit)
         cli_manifest_fit(&cs, &m);
     manifest_add(&m, "replications", "%llu", (unsigned long long)res->replications);
+    if (obs)
+        manifest_add(&m, "observed", "%s (%zu rows, on the fan charts)", rf.observed, obs->n_rows);
     if (rf.precision > 0)
         manifest_add(&m, "precision", "%g (%s)", rf.precision,
                      res->precision_reached ? "reached" : "not reached: stopped at the cap");
@@ -140,9 +155,11 @@ int cmd_run(int argc, char **argv)
     if (rf.precision > 0 && !res->precision_reached)
         fprintf(stderr, "tiersim: warning: --precision %g not reached within %llu replications\n",
                 rf.precision, (unsigned long long)rf.max_replications);
+    observed_free(obs);
     runner_result_free(res);
     return cli_end(&cs);
 fail:
+    observed_free(obs);
     runner_result_free(res);
     return cli_fail(&cs, &err);
 }

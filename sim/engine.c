@@ -192,16 +192,20 @@ static int overflow(const scenario *s, size_t k, size_t y, ts_err *err)
                    s->tiers[k].line, s->tiers[k].name, s->start_year + (int)y);
 }
 
+int64_t engine_start_stock(const scenario *s, const double *theta, size_t k)
+{
+    return (int64_t)llround(theta[s->tiers[k].p_stock]);
+}
+
 /* The start: stocks, and the cohorts of the tiers with validity. */
 static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts_err *err)
 {
     memset(w->coh, 0, w->coh_start[w->n_tiers] * sizeof *w->coh);
     for (size_t k = 0; k < w->n_tiers; k++) {
         const ts_tier *tier = &s->tiers[k];
-        double n0 = theta[tier->p_stock];
-        if (!(n0 < (double)ENGINE_COUNT_MAX))
+        if (!(theta[tier->p_stock] < (double)ENGINE_COUNT_MAX))
             return overflow(s, k, 0, err);
-        w->N[k] = (int64_t)llround(n0);
+        w->N[k] = engine_start_stock(s, theta, k);
         w->newc[k] = 0;
         if (!tier->validity)
             continue;

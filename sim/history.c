@@ -143,6 +143,37 @@ static int match_period(const scenario *s, int lo, int hi, int d, int *off)
     return lo + k;
 }
 
+int history_read_date(const scenario *s, int lo, int hi, const char *text, const char *path,
+                      int line, const char *column, const char *kind, history_date *d,
+                      ts_err *err)
+{
+    if (parse_date(text, &d->date) < 0)
+        return ts_errf(err, "%s:%d: %s: expected a date YYYY-MM or a year YYYY, got '%s'", path,
+                       line, column, text);
+    d->year = match_period(s, lo, hi, d->date, &d->months_off);
+    if (abs(d->months_off) <= HISTORY_MONTHS_OFF_MAX)
+        return 0;
+    char pe[16], first[16], last[16], window[96];
+    scenario_month_format(d->date - d->months_off, pe, sizeof pe);
+    scenario_month_format(scenario_period_end(s, lo) - HISTORY_MONTHS_OFF_MAX, first,
+                          sizeof first);
+    scenario_month_format(scenario_period_end(s, hi) + HISTORY_MONTHS_OFF_MAX, last,
+                          sizeof last);
+    /* The update before start_year is no update the scenario simulates: its
+     * period end is the start, and the message calls it so. */
+    if (lo == s->start_year - 1) {
+        char start[16];
+        scenario_month_format(scenario_period_end(s, lo), start, sizeof start);
+        snprintf(window, sizeof window, "the start, %s, and the period ends of the update years "
+                 "%d .. %d", start, lo + 1, hi);
+    } else {
+        snprintf(window, sizeof window, "the period ends of the update years %d .. %d", lo, hi);
+    }
+    return ts_errf(err, "%s:%d: %s is %d months from the nearest period end (%s); %s dates run "
+                   "from %s to %s (six months around %s)", path, line, text, abs(d->months_off),
+                   pe, kind, first, last, window);
+}
+
 static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *err)
 {
     load_ctx *c = vctx;
@@ -163,22 +194,13 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
     r.line = line;
     const char *date = trim(fields[c->col[COL_YEAR]]);
     int lo = s->start_year - HISTORY_YEARS_BEFORE;
-    if (parse_date(date, &r.date) < 0)
-        return ts_errf(err, "%s:%d: %s: expected a date YYYY-MM or a year YYYY, got '%s'", path,
-                       line, c->date_name, date);
-    r.year = match_period(s, lo, s->end_year, r.date, &r.months_off);
-    if (abs(r.months_off) > HISTORY_MONTHS_OFF_MAX) {
-        char pe[16], first[16], last[16];
-        scenario_month_format(r.date - r.months_off, pe, sizeof pe);
-        scenario_month_format(scenario_period_end(s, lo) - HISTORY_MONTHS_OFF_MAX, first,
-                              sizeof first);
-        scenario_month_format(scenario_period_end(s, s->end_year) + HISTORY_MONTHS_OFF_MAX, last,
-                              sizeof last);
-        return ts_errf(err, "%s:%d: %s is %d months from the nearest period end (%s); history "
-                       "dates run from %s to %s (six months around the period ends of the "
-                       "update years %d .. %d)", path, line, date, abs(r.months_off), pe, first,
-                       last, lo, s->end_year);
-    }
+    history_date hd;
+    if (history_read_date(s, lo, s->end_year, date, path, line, c->date_name, "history", &hd,
+                          err) < 0)
+        return -1;
+    r.year = hd.year;
+    r.date = hd.date;
+    r.months_off = hd.months_off;
     /* known_until 0 is a scenario built by hand: the default, the start
      * (the month before `start`), as scenario_period_end takes start_month 0
      * for January. */

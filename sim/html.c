@@ -286,6 +286,79 @@ static void fit_section(FILE *f, const csvt *t, const char *mtext)
         fputs("</ul>\n", f);
 }
 
+/* A number of the summary as the terminal shows it: %.4g, "" for empty. */
+static void num_cell(FILE *f, const char *text)
+{
+    double v;
+    char buf[32];
+    if (text[0] && num_parse_double(text, &v) == 0) {
+        snprintf(buf, sizeof buf, "%.4g", v);
+        cell(f, NULL, buf);
+    } else {
+        cell(f, NULL, text);
+    }
+}
+
+/* The validation (validation-summary.csv): the verdict in words, then the
+ * statistics with their intervals. */
+static int validation_summary(FILE *f, const csvt *t, ts_err *err)
+{
+    static const char *const names[] = {"statistic", "value", "lo", "hi", "expected", "n",
+                                        "p_value", "note"};
+    long col[8];
+    for (size_t i = 0; i < 8; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    const char *words = "", *far = "", *rows = "";
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *stat = csvt_field(t, i, col[0]);
+        if (!strcmp(stat, "verdict"))
+            words = csvt_field(t, i, col[7]);
+        else if (!strcmp(stat, "furthest_out"))
+            far = csvt_field(t, i, col[7]);
+        else if (!strcmp(stat, "rows"))
+            rows = csvt_field(t, i, col[1]);
+    }
+    fputs("<h2>Validation against the observed outcomes</h2>\n<p>Verdict: <strong>", f);
+    html_escape(f, words);
+    fputs("</strong> (", f);
+    html_escape(f, rows);
+    fputs(" observed rows). Furthest out: ", f);
+    html_escape(f, far);
+    fputs(".</p>\n<table>\n<thead><tr><th class=\"l\">statistic</th><th>value</th>"
+          "<th>interval</th><th>expected</th><th>n</th><th>p-value</th>"
+          "<th class=\"l\">note</th></tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *stat = csvt_field(t, i, col[0]);
+        if (!strcmp(stat, "verdict") || !strcmp(stat, "furthest_out"))
+            continue;
+        fputs("<tr>", f);
+        cell(f, "l", stat);
+        num_cell(f, csvt_field(t, i, col[1]));
+        double lo = NAN, hi = NAN;
+        csvt_num(t, i, col[2], 1, &lo, NULL);
+        csvt_num(t, i, col[3], 1, &hi, NULL);
+        char ci[64] = "";
+        if (isfinite(lo) && isfinite(hi))
+            snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
+        cell(f, NULL, ci);
+        num_cell(f, csvt_field(t, i, col[4]));
+        cell(f, NULL, csvt_field(t, i, col[5]));
+        num_cell(f, csvt_field(t, i, col[6]));
+        cell(f, "l", csvt_field(t, i, col[7]));
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"note\">PIT: the projected probability of a count "
+          "below the outcome, randomised within the outcome's own probability, so that a "
+          "projection that is right gives PITs spread evenly over 0 to 1. Inside: p25 &le; "
+          "outcome &le; p75 (50&nbsp;% band), p05 &le; outcome &le; p95 (90&nbsp;% band); a "
+          "band of a count holds at least its nominal share, and <em>expected</em> is the "
+          "share the projection itself gives it. CRPS: the continuous ranked probability "
+          "score, in firms (0 for a point forecast that is exactly right). The verdict's three "
+          "tests share a 5&nbsp;% false-alarm rate.</p>\n", f);
+    return 0;
+}
+
 static int charts_section(FILE *f, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
@@ -402,6 +475,8 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     static const struct {
         const char *file, *title;
     } tables[] = {{"targets.csv", NULL},
+                  {"validation-summary.csv", NULL},
+                  {"validation.csv", "Every observed outcome scored (validation.csv)"},
                   {"compare.csv", "Policy comparison (compare.csv)"},
                   {"fit.csv", "Fitted parameters (fit.csv)"}};
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
@@ -412,8 +487,10 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = -1;
             break;
         }
-        if (!tables[i].title)
+        if (!tables[i].title && i == 0)
             rc = card_table(f, t, tiers, err);
+        else if (!tables[i].title)
+            rc = validation_summary(f, t, err);
         else if (!strcmp(tables[i].file, "fit.csv"))
             fit_section(f, t, mtext);
         else

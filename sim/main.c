@@ -16,7 +16,8 @@ static const command commands[] = {
     {&cmd_run_spec, cmd_run},         {&cmd_fit_spec, cmd_fit},
     {&cmd_plot_spec, cmd_plot},       {&cmd_compare_spec, cmd_compare},
     {&cmd_goal_spec, cmd_goal},       {&cmd_sens_spec, cmd_sensitivity},
-    {&cmd_sweep_spec, cmd_sweep},     {&cmd_check_spec, cmd_check},
+    {&cmd_sweep_spec, cmd_sweep},     {&cmd_validate_spec, cmd_validate},
+    {&cmd_check_spec, cmd_check},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -372,6 +372,139 @@ static void meta_axis(FILE *f, const time_axis *ax)
     }
 }
 
+/* ------------------------------------------------------ observed points */
+
+/* An outcome drawn over a fan: on tier k's panel (TM_STOCK's, TM_NEW's or
+ * TM_CUMULATIVE's) at x, its update year plus months_off / 12. */
+typedef struct {
+    long tier;
+    int measure;            /* TM_* */
+    double x, value;
+    char label[48];         /* "2024-06: 6835" */
+} obs_point;
+
+typedef struct {
+    obs_point *p;
+    size_t n;
+} obs_list;
+
+/* The outcomes of DIR, when it has them -- validation.csv (tiersim validate)
+ * or observed.csv (run --observed) -- that a fan shows: the levels stock,
+ * new and cumulative.  The counts during a year have no panel; they are in
+ * the tables and the PIT chart. */
+static int load_points(plot_ctx *c, const time_axis *ax, obs_list *ol, ts_err *err)
+{
+    const char *file = chartdir_has(c->dir, "validation.csv") ? "validation.csv"
+                       : chartdir_has(c->dir, "observed.csv") ? "observed.csv"
+                                                               : NULL;
+    if (!file)
+        return 0;
+    static const char *const names[] = {"as_of", "tier", "measure", "observed", "period_end",
+                                        "months_off"};
+    long col[6];
+    csvt *t = chartdir_table(c->dir, file, names, col, 6, err);
+    if (!t)
+        return PLOT_EINPUT;
+    int rc = PLOT_EINPUT;
+    size_t n = csvt_rows(t);
+    if (!(ol->p = calloc(n ? n : 1, sizeof *ol->p))) {
+        rc = ts_errf(err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *m = csvt_field(t, i, col[2]);
+        int tm = 0;
+        while (tm < TM_COUNT && strcmp(m, measure_names[tm]))
+            tm++;
+        if (tm == TM_COUNT)
+            continue;
+        obs_point *p = &ol->p[ol->n];
+        if ((p->tier = find_tier(c, csvt_field(t, i, col[1]))) < 0) {
+            ts_errf(err, "%s:%d: tier '%s' is not in tiers.csv", csvt_path(t), csvt_line(t, i),
+                    csvt_field(t, i, col[1]));
+            goto out;
+        }
+        int ym;
+        double off;
+        if (month_at(t, i, col[4], &ym, err) < 0 || csvt_num(t, i, col[5], 0, &off, err) < 0 ||
+            csvt_num(t, i, col[3], 0, &p->value, err) < 0)
+            goto out;
+        int year = (ym - ax->off) / 12;
+        if ((ym - ax->off) % 12 != 0 || year < ax->y0 - 1 || year > ax->y1) {
+            ts_errf(err, "%s:%d: period_end %s is not the end of an update year of "
+                    "projection.csv (nor of the one before it)", csvt_path(t), csvt_line(t, i),
+                    csvt_field(t, i, col[4]));
+            goto out;
+        }
+        if (off != floor(off) || fabs(off) > 6) {
+            ts_errf(err, "%s:%d: months_off %s is not a whole number from -6 to 6",
+                    csvt_path(t), csvt_line(t, i), csvt_field(t, i, col[5]));
+            goto out;
+        }
+        p->measure = tm;
+        p->x = year + off / 12.0;
+        /* The label is a field of a .tsv: no tab or line break in it. */
+        snprintf(p->label, sizeof p->label, "%.16s: %.0f", csvt_field(t, i, col[0]), p->value);
+        for (char *q = p->label; *q; q++)
+            if ((unsigned char)*q < 0x20)
+                *q = ' ';
+        ol->n++;
+    }
+    rc = 0;
+out:
+    csvt_free(t);
+    return rc;
+}
+
+/* fan_obs.tsv and what fan.meta says of it: the x range (wide enough for a
+ * point six months past the last period end), and per tier the points on
+ * each panel and the largest.  Without outcomes every count is 0 and the
+ * range the one the script always had, so the charts are drawn as before. */
+static int write_points(plot_ctx *c, const time_axis *ax, const obs_list *ol, FILE *meta,
+                        ts_err *err)
+{
+    double lo = ax->y0 - 1.45, hi = ax->y1 + 0.45;
+    for (size_t i = 0; i < ol->n; i++) {
+        lo = fmin(lo, ol->p[i].x - 0.3);
+        hi = fmax(hi, ol->p[i].x + 0.3);
+    }
+    chartdir_meta_num(meta, "x_lo", lo);
+    chartdir_meta_num(meta, "x_hi", hi);
+    chartdir_meta_str(meta, "obs_data", "fan_obs.tsv");
+    static const char *const arrays[TM_COUNT] = {[TM_STOCK] = "obs_s", [TM_NEW] = "obs_n",
+                                                 [TM_CUMULATIVE] = "obs_c"};
+    size_t nk = c->n_tiers;
+    for (int m = 0; m < TM_COUNT; m++)
+        chartdir_meta_array(meta, arrays[m], nk);
+    chartdir_meta_array(meta, "obs_top", nk);
+    for (size_t k = 0; k < nk; k++) {
+        double top = 0;
+        size_t count[TM_COUNT] = {0, 0, 0};
+        for (size_t i = 0; i < ol->n; i++)
+            if (ol->p[i].tier == (long)k) {
+                count[ol->p[i].measure]++;
+                top = fmax(top, ol->p[i].value);
+            }
+        for (int m = 0; m < TM_COUNT; m++)
+            chartdir_meta_num_at(meta, arrays[m], k, (double)count[m]);
+        chartdir_meta_num_at(meta, "obs_top", k, top);
+    }
+    chartdir_file f = {NULL, ""};
+    if (chartdir_fopen(c->cd, &f, err, "fan_obs.tsv") < 0)
+        return -1;
+    static const int panel_of[TM_COUNT] = {[TM_STOCK] = 1, [TM_NEW] = 2, [TM_CUMULATIVE] = 3};
+    /* x, tier (1-based), panel (1 stock, 2 new, 3 cumulative), value, label */
+    for (size_t i = 0; i < ol->n; i++) {
+        const obs_point *p = &ol->p[i];
+        chartdir_tsv_num(f.f, p->x, 0);
+        fprintf(f.f, "%ld\t%d\t", p->tier + 1, panel_of[p->measure]);
+        chartdir_tsv_num(f.f, p->value, 0);
+        fprintf(f.f, "%s\n", p->label);
+    }
+    /* gnuplot reads an empty file as an error only when it plots from it */
+    return chartdir_fclose(&f, 0, err);
+}
+
 /* fan: projection.csv's quantiles of stock, new and cumulative by tier and
  * year (the cumulative panel is drawn for a tier with a cumulative target). */
 #define FAN_Q 15                /* per (tier, year): 5 quantiles of each measure */
@@ -386,6 +519,7 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         return PLOT_EINPUT;
     double *q = NULL;
     chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    obs_list obs = {NULL, 0};
     int rc = PLOT_EINPUT;
     size_t n = csvt_rows(t);
     time_axis ax;
@@ -426,6 +560,8 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
             if (csvt_num(t, i, col[3 + j], 0, &row[j], err) < 0)
                 goto out;
     }
+    if ((rc = load_points(c, &ax, &obs, err)) != 0)
+        goto out;
     rc = -1;
     if (open_kind(c, "fan", &meta, &data, err) < 0)
         goto out;
@@ -479,10 +615,13 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
+    if (write_points(c, &ax, &obs, meta.f, err) < 0)
+        goto out;
     rc = 0;
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(q);
+    free(obs.p);
     csvt_free(t);
     return rc;
 }
@@ -972,6 +1111,92 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------ validate chart */
+
+/* validate_pit: validation.csv's PIT of every observed row, one row each
+ * (the file's first row on top), coloured by tier, over the bands' ranges of
+ * PIT (0.25 .. 0.75 and 0.05 .. 0.95, where a right forecast puts half and
+ * nine tenths of its outcomes), and beside it the PITs' histogram in tenths
+ * against the n / 10 a uniform PIT would give. */
+#define PIT_LABELS_MAX 40       /* more rows than this: no label per row */
+
+static int draw_validate_data(plot_ctx *c, ts_err *err)
+{
+    int rc = load_tiers(c, 0, err);
+    if (rc != 0)
+        return rc;
+    static const char *const names[] = {"as_of", "tier", "measure", "pit"};
+    long col[4];
+    csvt *t = chartdir_table(c->dir, "validation.csv", names, col, 4, err);
+    if (!t)
+        return PLOT_EINPUT;
+    chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    const char **groups = NULL;
+    size_t ng = 0, n = csvt_rows(t), bins[10] = {0};
+    double *pit = NULL;
+    rc = PLOT_EINPUT;
+    groups = malloc((n + 1) * sizeof *groups);
+    pit = malloc((n + 1) * sizeof *pit);
+    if (!groups || !pit) {
+        rc = ts_errf(err, "out of memory");
+        goto out;
+    }
+    if (n == 0) {
+        ts_errf(err, "%s: no rows", csvt_path(t));
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *tier = csvt_field(t, i, col[1]), *m = csvt_field(t, i, col[2]);
+        if (!is_ident(tier)) {
+            bad_ident(t, i, "tier", tier, err);
+            goto out;
+        }
+        if (!is_ident(m)) {
+            bad_ident(t, i, "measure", m, err);
+            goto out;
+        }
+        if (csvt_num(t, i, col[3], 0, &pit[i], err) < 0)
+            goto out;
+        if (!(pit[i] >= 0 && pit[i] <= 1)) {
+            ts_errf(err, "%s:%d: pit %s is not a probability", csvt_path(t), csvt_line(t, i),
+                    csvt_field(t, i, col[3]));
+            goto out;
+        }
+        intern(groups, &ng, tier);
+        bins[pit[i] >= 1 ? 9 : (size_t)(pit[i] * 10)]++;
+    }
+    rc = -1;
+    if (open_kind(c, "validate", &meta, &data, err) < 0)
+        goto out;
+    fprintf(meta.f, "n = %zu\nng = %zu\nlabels = %d\n", n, ng, n <= PIT_LABELS_MAX);
+    chartdir_meta_array(meta.f, "group", ng);
+    for (size_t g = 0; g < ng; g++)
+        chartdir_meta_str_at(meta.f, "group", g, label_of(c, groups[g]));
+    chartdir_meta_array(meta.f, "bins", 10);
+    for (size_t b = 0; b < 10; b++)
+        chartdir_meta_num_at(meta.f, "bins", b, (double)bins[b]);
+    chartdir_meta_array(meta.f, "rowlabel", n);
+    for (size_t i = 0; i < n; i++) {
+        char text[160];
+        snprintf(text, sizeof text, "%s %s %.16s", csvt_field(t, i, col[1]),
+                 csvt_field(t, i, col[2]), csvt_field(t, i, col[0]));
+        chartdir_meta_str_at(meta.f, "rowlabel", i, text);
+        /* position (the first row on top), pit, tier group (1-based) */
+        fprintf(data.f, "%zu\t", n - i);
+        chartdir_tsv_num(data.f, pit[i], 0);
+        fprintf(data.f, "%zu\n", intern(groups, &ng, csvt_field(t, i, col[1])) + 1);
+    }
+    rc = chartdir_add(c->cd, "validate", "Validation: where each observed outcome fell in its "
+                      "projected distribution (PIT), with the ranges that hold the 50 % and 90 % "
+                      "bands, and the PITs' histogram", err, "validate_pit");
+out:
+    rc = close_kind(&meta, &data, rc, err);
+    free(groups);
+    free(pit);
+    csvt_free(t);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- drawing */
 
 unsigned plot_kinds(const char *dir)
@@ -980,7 +1205,7 @@ unsigned plot_kinds(const char *dir)
         const char *file;
         unsigned kind;
     } k[] = {{"targets.csv", PLOT_RUN}, {"fitted.csv", PLOT_FIT}, {"compare.csv", PLOT_COMPARE},
-             {"goal.csv", PLOT_GOAL}};
+             {"goal.csv", PLOT_GOAL}, {"validation.csv", PLOT_VALIDATE}};
     unsigned kinds = 0;
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
         if (chartdir_has(dir, k[i].file))
@@ -1005,6 +1230,10 @@ int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
     }
     if (rc == 0 && (kinds & PLOT_GOAL))
         rc = draw_goal_data(&c, err);
+    if (rc == 0 && (kinds & PLOT_VALIDATE)) {
+        free_tiers(&c);
+        rc = draw_validate_data(&c, err);
+    }
     free_tiers(&c);
     return rc;
 }

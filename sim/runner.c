@@ -18,10 +18,12 @@ typedef struct {
     double *theta;
     int64_t *out;
     hist **hists;
+    hist **start;                   /* [k]: the start stock of the tiers whose stock is drawn */
     const size_t *drawn;            /* runner_run's: the outputs summarised per replication */
     size_t n_drawn;
     uint64_t *met_by_year;
     uint64_t met_all, capped, reps;
+    size_t n_start;
     int failed;
     /* Each thread writes its counters on every replication: keep them off
      * the cache lines of the other threads' workspaces. */
@@ -68,6 +70,7 @@ static void thread_ws_free(thread_ws *t, size_t n_hists)
     free(t->theta);
     free(t->out);
     free_hists(t->hists, n_hists);
+    free_hists(t->start, t->n_start);
     free(t->met_by_year);
     memset(t, 0, sizeof *t);
 }
@@ -83,9 +86,11 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
     t->theta = calloc(s->n_params + 1, sizeof *t->theta);
     t->out = calloc(n_out, sizeof *t->out);
     t->hists = alloc_hists(n_out);
+    t->n_start = s->n_tiers;
+    t->start = alloc_hists(s->n_tiers);
     t->met_by_year = calloc(s->n_targets * scenario_years(s) + 1, sizeof *t->met_by_year);
     if (!t->engine || !t->r_param || !t->r_chance || !t->theta || !t->out || !t->hists ||
-        !t->met_by_year) {
+        !t->start || !t->met_by_year) {
         thread_ws_free(t, n_out);
         return -1;
     }
@@ -110,6 +115,12 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
         if (hist_add(t->hists[i], t->out[i], 1) < 0)
             return ts_errf(err, "out of memory");
     }
+    /* A fixed start stock is the same in every replication: added once at
+     * the end, so only a drawn one costs anything here. */
+    for (size_t k = 0; k < K; k++)
+        if (dist_is_random(&s->params[s->tiers[k].p_stock].value) &&
+            hist_add(t->start[k], engine_start_stock(s, t->theta, k), 1) < 0)
+            return ts_errf(err, "out of memory");
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
@@ -124,6 +135,22 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
     t->capped += (uint64_t)capped;
     t->reps++;
     return 0;
+}
+
+/* The start stock of each tier whose stock is fixed: its value in every
+ * replication. */
+static int add_fixed_starts(const scenario *s, runner_result *res)
+{
+    double *mean = malloc((s->n_params + 1) * sizeof *mean);
+    if (!mean)
+        return -1;
+    scenario_param_means(s, mean);
+    int rc = 0;
+    for (size_t k = 0; k < s->n_tiers && rc == 0; k++)
+        if (!dist_is_random(&s->params[s->tiers[k].p_stock].value))
+            rc = hist_add(res->start[k], engine_start_stock(s, mean, k), res->replications);
+    free(mean);
+    return rc;
 }
 
 double runner_stopping_se(uint64_t successes, uint64_t n)
@@ -256,12 +283,16 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         res->n_targets = s->n_targets;
         res->threads = nthreads;
         res->hists = alloc_hists(n_out);
+        res->start = alloc_hists(s->n_tiers);
         res->met_by_year = calloc(s->n_targets * Y + 1, sizeof *res->met_by_year);
-        if (!res->hists || !res->met_by_year)
+        if (!res->hists || !res->start || !res->met_by_year)
             rc = ts_errf(err, "out of memory");
         for (int i = 0; i < nthreads && rc == 0; i++) {
             for (size_t h = 0; h < n_out && rc == 0; h++)
                 if (hist_merge(res->hists[h], ws[i].hists[h]) < 0)
+                    rc = ts_errf(err, "out of memory");
+            for (size_t k = 0; k < s->n_tiers && rc == 0; k++)
+                if (hist_merge(res->start[k], ws[i].start[k]) < 0)
                     rc = ts_errf(err, "out of memory");
             for (size_t j = 0; j < s->n_targets * Y; j++)
                 res->met_by_year[j] += ws[i].met_by_year[j];
@@ -277,6 +308,8 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
             if (ok < 0)
                 rc = ts_errf(err, "out of memory");
         }
+        if (rc == 0 && add_fixed_starts(s, res) < 0)
+            rc = ts_errf(err, "out of memory");
     }
     free(derived);
     free(drawn);
@@ -296,6 +329,7 @@ void runner_result_free(runner_result *r)
     if (!r)
         return;
     free_hists(r->hists, r->n_years * r->n_tiers * M_COUNT);
+    free_hists(r->start, r->n_tiers);
     free(r->met_by_year);
     free(r);
 }
@@ -303,6 +337,11 @@ void runner_result_free(runner_result *r)
 const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_measure m)
 {
     return r->hists[(year * r->n_tiers + tier) * M_COUNT + m];
+}
+
+const hist *runner_start_hist(const runner_result *r, size_t tier)
+{
+    return r->start[tier];
 }
 
 uint64_t runner_met(const runner_result *r, size_t target)

@@ -351,6 +351,24 @@ int64_t hist_quantile(const hist *h, double q)
     return v;
 }
 
+size_t hist_bins(const hist *h)
+{
+    if (h->n == 0)
+        return 0;
+    return (size_t)((h->max >> h->shift) - (h->min >> h->shift) + 1);
+}
+
+uint64_t hist_bin(const hist *h, size_t i, int64_t *lo, int64_t *hi)
+{
+    int s = h->shift;
+    int64_t j = (h->min >> s) + (int64_t)i;
+    assert(h->n > 0 && j <= h->max >> s);
+    int64_t a = j << s, b = a + (((int64_t)1 << s) - 1);
+    *lo = a < h->min ? h->min : a;
+    *hi = b > h->max ? h->max : b;
+    return h->bins[j - h->base];
+}
+
 /* Counts the values whose bin's lower edge (clamped to [min, max], the same
  * representative hist_quantile returns) is >= threshold.  Exact at width 1,
  * and at any width when threshold <= min, threshold > max, or threshold is a

@@ -298,6 +298,86 @@ for args in "--prob 1" "--prob 0" "--prob 1.5" "--range 2:1" "--range 1:1"; do
     [ $? -eq 2 ] && [ ! -e "$T/err" ] && ok "goal $args: exit 2" || bad "goal $args" "$(cat "$T/stderr")"
 done
 
+echo "validate: scoring a projection against observed outcomes"
+OBS=tests/data/observed/tiny.csv
+"$BIN" validate tests/data/tiny.ini $OBS -o "$T/val" -j 1 -q >"$T/val.txt" 2>"$T/val.err"
+status=$?
+if [ $status -ne 0 ]; then
+    bad "validate exits 0 (got $status)" "$(cat "$T/val.err")"
+else
+    ok "validate exits 0"
+    for f in validation.csv validation-summary.csv; do
+        [ "${GOLDEN_UPDATE:-0}" = 1 ] && cp "$T/val/$f" "tests/golden/tiny/$f"
+        cmp -s "$T/val/$f" "tests/golden/tiny/$f" && ok "validate $f matches the golden file" ||
+            bad "validate $f differs from tests/golden/tiny/$f" "$(diff "tests/golden/tiny/$f" "$T/val/$f" | head -6)"
+    done
+    [ "${GOLDEN_UPDATE:-0}" = 1 ] && sed "s|$T/val|OUT|" "$T/val.txt" >tests/golden/tiny/validate.txt
+    sed "s|$T/val|OUT|" "$T/val.txt" | cmp -s - tests/golden/tiny/validate.txt &&
+        ok "validate's summary on the terminal matches the golden file" ||
+        bad "validate's summary differs" "$(sed "s|$T/val|OUT|" "$T/val.txt" | diff tests/golden/tiny/validate.txt - | head -8)"
+    [ "$(sed 1d "$T/val/validation.csv" | wc -l)" -eq "$(sed 1d $OBS | wc -l)" ] &&
+        ok "one row of validation.csv per observed row" || bad "validation.csv rows"
+    # the run it scores is `tiersim run` with the same seed and replications
+    same=1
+    for f in projection.csv targets.csv p_met_by_year.csv distribution.csv; do
+        cmp -s "$T/val/$f" "$T/tiny/$f" || same=0
+    done
+    [ $same = 1 ] && ok "validate's projection is run's, byte for byte" || bad "validate's run differs from run's"
+    grep -q "^observed: $OBS\$" "$T/val/manifest.txt" && grep -q '^observed_rows: 8$' "$T/val/manifest.txt" &&
+        grep -q '^pit_uniforms: ' "$T/val/manifest.txt" && grep -q '^seed: 4242$' "$T/val/manifest.txt" &&
+        ok "validate's manifest names the observed file, its rows and the PIT's stream" ||
+        bad "validate manifest" "$(cat "$T/val/manifest.txt")"
+fi
+"$BIN" validate -j 3 tests/data/tiny.ini -q -o "$T/val3" $OBS >/dev/null 2>&1 &&
+    cmp -s "$T/val/validation.csv" "$T/val3/validation.csv" &&
+    cmp -s "$T/val/validation-summary.csv" "$T/val3/validation-summary.csv" &&
+    ok "validate: options among the operands, -j 1 and -j 3 give the same bytes" || bad "validate -j / operand order"
+"$BIN" validate tests/data/tiny.ini $OBS -s 7 -n 500 -o "$T/val7" -q >/dev/null 2>&1 &&
+    ! cmp -s "$T/val/validation.csv" "$T/val7/validation.csv" && grep -q '^seed: 7$' "$T/val7/manifest.txt" &&
+    ok "validate: -s and -n reach the run and the PITs" || bad "validate -s -n"
+"$BIN" validate tests/data/tinyfit.ini tests/data/observed/tinyfit.csv --history tests/data/tinyfit.csv \
+    -n 500 -o "$T/valfit" >"$T/valfit.txt" 2>&1 &&
+    grep -q '^tier.a.exit  *0.084557' "$T/valfit.txt" && grep -q '^validation of tinyfit against' "$T/valfit.txt" &&
+    grep -q '^crps_naive,.*,4,,the last known level carried forward; 0 of 4 rows have none$' "$T/valfit/validation-summary.csv" &&
+    ok "validate --history: the fit first (its table), then the scores; naive forecasts from the history" ||
+    bad "validate --history" "$(cat "$T/valfit.txt")"
+expect_error "validate refuses an unfitted scenario" 2 "tests/data/tinyfit.ini:11: tier.a.inflow is written 'fit': run \`tiersim fit tests/data/tinyfit.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" \
+    validate tests/data/tinyfit.ini tests/data/observed/tinyfit.csv -o "$T/err"
+printf 'as_of,tier,measure,value\n2023,a,stock,150\n2023,zz,new,3\n' >"$T/badobs.csv"
+expect_error "validate: an observed file's error, with its line" 2 "$T/badobs.csv:3: unknown tier 'zz'" \
+    validate tests/data/tiny.ini "$T/badobs.csv" -o "$T/err"
+expect_error "run --observed reads with the same reader" 2 "$T/badobs.csv:3: unknown tier 'zz'" \
+    run tests/data/tiny.ini --observed "$T/badobs.csv" -o "$T/err"
+expect_error "validate: a missing observed file" 2 "$T/nothere.csv: cannot read: No such file or directory" \
+    validate tests/data/tiny.ini "$T/nothere.csv" -o "$T/err"
+expect_error 'usage: tiersim validate tests/data/tiny.ini' 2 'validate: missing SCENARIO OBSERVED.csv (see tiersim validate --help)' \
+    validate tests/data/tiny.ini
+# run --observed: the same run's files, byte for byte, and observed.csv
+"$BIN" run tests/data/tiny.ini --observed $OBS -o "$T/runobs" -j 1 -q >"$T/runobs.txt" 2>&1
+same=1
+for f in projection.csv targets.csv p_met_by_year.csv distribution.csv tiers.csv; do
+    cmp -s "$T/runobs/$f" "$T/tiny/$f" || same=0
+done
+cmp -s "$T/runobs.txt" "$T/report.txt" || sed "s|$T/runobs|$T/tiny|" "$T/runobs.txt" | cmp -s - "$T/report.txt" || same=0
+[ $same = 1 ] && [ "$(sed 1d "$T/runobs/observed.csv" | wc -l)" -eq 8 ] &&
+    [ "$(head -1 "$T/runobs/observed.csv")" = as_of,tier,measure,observed,period_end,months_off,source ] &&
+    grep -q "^observed: $OBS (8 rows, on the fan charts)\$" "$T/runobs/manifest.txt" &&
+    ok "run --observed: the run's CSVs and report as without, plus observed.csv" || bad "run --observed" "$(cat "$T/runobs.txt")"
+[ ! -e "$T/tiny/observed.csv" ] && ! grep -q '^observed' "$T/tiny/manifest.txt" &&
+    ok "run without --observed writes no observed.csv and no manifest line of it" || bad "run without --observed"
+if command -v gnuplot >/dev/null 2>&1; then
+    [ -s "$T/val/charts/validate_pit.svg" ] && grep -q 'observed' "$T/val/charts/fan_a.svg" &&
+        grep -q '2024: 230' "$T/val/charts/fan_a.svg" && grep -q 'Validation against the observed outcomes' "$T/val/report.html" &&
+        grep -q '2024-06: 31' "$T/runobs/charts/fan_b.svg" && [ ! -e "$T/runobs/charts/validate_pit.svg" ] &&
+        ok "validate and run --observed draw the outcomes on the fans; validate its PIT chart and report section" ||
+        bad "validate charts" "$(ls "$T/val/charts")"
+    rm -rf "$T/val/charts" "$T/val/report.html"
+    "$BIN" plot "$T/val" >"$T/plot.txt" 2>&1 && [ -s "$T/val/charts/validate_pit.png" ] &&
+        grep -q '2024: 230' "$T/val/charts/fan_a.svg" && grep -q '(7 charts, PNG and SVG)' "$T/plot.txt" &&
+        grep -q 'Validation against the observed outcomes' "$T/val/report.html" &&
+        ok "tiersim plot redraws a validation's charts and report.html" || bad "plot of a validation" "$(cat "$T/plot.txt")"
+fi
+
 echo "errors: one line, exit 2, no output"
 printf '[scenario]\nname = x\nstart_year = 2022\nend_year = 2023\n[tier a]\nexit = 1.2\n' >"$T/bad_exit.ini"
 expect_error "probability above 1" 2 "$T/bad_exit.ini:6: tier 'a': exit: 1.2 is above 1" run "$T/bad_exit.ini" -o "$T/err"
@@ -355,7 +435,7 @@ expect_error 'usage: tiersim frobnicate' 2 'tiersim: unknown command '\''frobnic
     sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' README.md | sed '1d;$d' | grep -v '^$' | cmp -s - "$T/keys.md" &&
     ok "check --keys prints the README's key table, row for row" ||
     bad "check --keys differs from README.md's key table" "$(sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' README.md | sed '1d;$d' | grep -v '^$' | diff - "$T/keys.md" | head -5)"
-for c in run fit plot compare goal sensitivity sweep check; do
+for c in run fit plot compare goal sensitivity sweep check validate; do
     "$BIN" help $c >"$T/help-$c.txt" 2>&1 && "$BIN" $c --help | cmp -s - "$T/help-$c.txt" &&
         head -1 "$T/help-$c.txt" | grep -q "^usage: tiersim $c " && grep -q '^options:$' "$T/help-$c.txt" &&
         ok "help $c = $c --help: usage, options" || bad "help $c" "$(head -3 "$T/help-$c.txt")"

@@ -401,6 +401,54 @@ file h.csv 'year;tier;measure;value\n2021;a;stock;1,200\n'
 ec 2 "h.csv:2: value: '1,200' has a ',' in a file separated by ';': a decimal comma or a thousands separator? write it with '.' for decimals and no ','" fit s.ini h.csv -o out
 rm -f h.csv
 
+echo "observed files"
+scen 'inflow = 20'
+O='as_of,tier,measure,value\n'
+ec 2 'o.csv: cannot read: No such file or directory' validate s.ini o.csv -o out
+file o.csv "${O}2023,a,stock,\"15\"0\n"
+ec 2 'o.csv:2: malformed CSV (error parsing data while strict checking enabled)' validate s.ini o.csv -o out
+file o.csv ''
+ec 2 'o.csv: empty (expected a header as_of,tier,measure,value)' validate s.ini o.csv -o out
+file o.csv "$O"
+ec 2 'o.csv: no data rows' validate s.ini o.csv -o out
+file o.csv 'year,tier,measure,value\n2023,a,stock,150\n'
+ec 2 "o.csv:1: missing column 'as_of' (the header needs as_of,tier,measure,value and may have source)" validate s.ini o.csv -o out
+file o.csv 'as_of,tier,measure,value,value\n2023,a,stock,150,151\n'
+ec 2 "o.csv:1: column 'value' appears twice" validate s.ini o.csv -o out
+file o.csv "${O}2023,a\n"
+ec 2 'o.csv:2: expected at least 4 fields, got 2' validate s.ini o.csv -o out
+file o.csv "${O}2023H1,a,stock,150\n"
+ec 2 "o.csv:2: as_of: expected a date YYYY-MM or a year YYYY, got '2023H1'" validate s.ini o.csv -o out
+file o.csv "${O}2027,a,stock,150\n"
+ec 2 'o.csv:2: 2027 is 24 months from the nearest period end (2025-12); observed dates run from 2021-06 to 2026-06 (six months around the start, 2021-12, and the period ends of the update years 2022 .. 2025)' validate s.ini o.csv -o out
+file o.csv "${O}2021-12,a,new,3\n"
+ec 2 "o.csv:2: 2021-12 falls on the start (2021-12), where only a stock can be observed, not 'new'" validate s.ini o.csv -o out
+file o.csv "${O}2023,srdi,stock,150\n"
+ec 2 "o.csv:2: unknown tier 'srdi'" validate s.ini o.csv -o out
+file o.csv "${O}2023,a,entries,60\n"
+ec 2 "o.csv:2: unknown measure 'entries' (expected stock, new, cumulative, inflow, promoted_in, exits, expired, renewed or moved_in)" validate s.ini o.csv -o out
+file o.csv "${O}2023,a,expired,4\n"
+ec 2 "o.csv:2: tier 'a' has no validity, so nothing expired: its certificates are never re-reviewed" validate s.ini o.csv -o out
+for v in '"4,800"' 12.5 -3; do
+    file o.csv "${O}2023,a,stock,$v\n"
+    v=$(printf '%s' "$v" | tr -d '"')
+    ec 2 "o.csv:2: value: expected a whole number of firms from 0 to 2^62, got '$v'" validate s.ini o.csv -o out
+done
+file o.csv "${O}2023,a,stock,150\n2023,a,new,60\n2023,a,stock,151\n"
+ec 2 'o.csv:4: 2023 a stock is given twice (first at line 2)' validate s.ini o.csv -o out
+file o.csv "${O}2023-09,a,stock,150\n2024-02,a,stock,155\n"
+ec 2 "o.csv:3: 2024-02 a stock and line 2's 2023-09 fall on the same period end 2023-12 (one row per period)" validate s.ini o.csv -o out
+file o.csv "${O}2023,a,st\000ck,150\n"
+ec 2 'o.csv:2: NUL byte in the file' validate s.ini o.csv -o out
+{ printf 'as_of,tier,measure,value'; i=0; while [ $i -lt 253 ]; do printf ',x'; i=$((i + 1)); done; printf '\n2023,a,stock,150\n'; } >o.csv
+ec 2 'o.csv:1: more than 256 fields' validate s.ini o.csv -o out
+file o.csv "${O}2023,srdi,stock,150\n"
+ec 2 "o.csv:2: unknown tier 'srdi'" run s.ini --observed o.csv -o out
+scen 'inflow = fit'
+file o.csv "${O}2023,a,stock,150\n"
+ec 2 "s.ini:7: tier.a.inflow is written 'fit': run \`tiersim fit s.ini HISTORY.csv\` and then its fitted.ini, or pass --history HISTORY.csv" validate s.ini o.csv -o out
+rm -f o.csv
+
 echo "command line"
 scen '[tier b]\n[transition a -> b]\nrate = 0.1\n[target b]\nnew = 10\n[policy p]\nscale = a -> b : 1.2'
 ec 2 'usage: tiersim COMMAND [ARGS]  (tiersim help lists the commands)'
@@ -425,6 +473,8 @@ ec 2 "goal: --prob: expected a probability strictly between 0 and 1, got '80%' (
 ec 2 "goal: --range: LO must be below HI, got '2:1' (see tiersim goal --help)" goal s.ini --target b --prob 0.8 --lever policy.p.scale --range 2:1
 ec 2 "s.ini: no target 'a' (the scenario's targets are [target TIER] sections)" goal s.ini --target a --prob 0.8 --lever policy.p.scale -o out
 ec 2 "s.ini: unknown lever 'policy.q.scale' (tiersim check s.ini --params lists the parameter names)" goal s.ini --target b --prob 0.8 --lever policy.q.scale -o out
+ec 2 'validate: missing SCENARIO OBSERVED.csv (see tiersim validate --help)' validate s.ini
+ec 2 'run: --observed: expected a file (see tiersim run --help)' run s.ini --observed ''
 ec 2 'plot: missing DIR (see tiersim plot --help)' plot
 mkdir notout
 ec 2 'plot: notout: not a tiersim output directory (no manifest.txt)' plot notout

@@ -93,7 +93,8 @@ status=$?
 
 # Every command says the same on SIGINT (one handler, one message).
 for cmdline in "sensitivity $TINY --inner 10000000" "sweep $TINY --param tier.a.inflow=5:15:3 -n 1000000000" \
-               "goal $TINY --target b --prob 0.9 --lever policy.push.scale -n 1000000000"; do
+               "goal $TINY --target b --prob 0.9 --lever policy.push.scale -n 1000000000" \
+               "validate $TINY tests/data/observed/tiny.csv -n 1000000000"; do
     name=${cmdline%% *}
     # shellcheck disable=SC2086
     "$BIN" $cmdline -j 2 --no-plots -q -o "$T/int-$name" >/dev/null 2>"$T/err" &
@@ -154,6 +155,15 @@ same_csvs "$T/fit1" "$T/fit2" && cmp -s "$T/fit1/fitted.ini" "$T/fit2/fitted.ini
 "$BIN" run tests/data/tinyfit.ini --history tests/data/tinyfit.csv -n 800 -j 1 --no-plots -q -o "$T/h1" >/dev/null 2>&1
 "$BIN" run tests/data/tinyfit.ini --history tests/data/tinyfit.csv -n 800 -j 3 --no-plots -q -o "$T/h3" >/dev/null 2>&1
 same_csvs "$T/h1" "$T/h3" && ok "run --history: -j 1 and -j 3 give the same bytes" || bad "run --history depends on -j"
+
+for j in 1 1b 3; do
+    "$BIN" validate $TINY tests/data/observed/tiny.csv -n 1500 -j "${j%b}" --no-plots -q -o "$T/val$j" >/dev/null 2>&1
+done
+same_csvs "$T/val1" "$T/val1b" && same_csvs "$T/val1" "$T/val3" &&
+    ok "validate: the same bytes twice and for -j 1, 3 (every CSV, validation's too)" || bad "validate is not deterministic"
+(ulimit -f 1 && exec "$BIN" validate $TINY tests/data/observed/tiny.csv -n 300 -j 1 --no-plots -q -o "$T/valf") >/dev/null 2>"$T/err"
+[ $? -eq 1 ] && [ ! -e "$T/valf" ] && no_tmp "$T/valf" && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+    ok "validate under a file size limit: exit 1, one line, no output" || bad "validate under a file size limit" "$(cat "$T/err")"
 
 # ---- sensitivity commands ------------------------------------------------
 # (sensitivity analysis: add every method and sweep shape here; each must give

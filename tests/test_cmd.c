@@ -38,6 +38,7 @@ static int p_compare(int c, char **v, cli_args *a, ts_err *e)
     return compare_args_parse(c, v, a, &compare_f, e);
 }
 static int p_goal(int c, char **v, cli_args *a, ts_err *e) { return goal_args_parse(c, v, a, &goal_f, e); }
+static int p_validate(int c, char **v, cli_args *a, ts_err *e) { return validate_args_parse(c, v, a, e); }
 
 /* A usage error is one line: the mistake, then where the usage is. */
 static void expect_error(parser p, int argc, const char *const *argv, const char *mistake)
@@ -217,6 +218,55 @@ static void test_compare_goal(void)
     expect_error(p_goal, ARGC(g5), g5, "goal: --range: expected LO:HI, got '2'");
 }
 
+/* validate: two operands with the options in any order, every shared
+ * option of a simulating command; run --observed. */
+static void test_validate_and_observed(void)
+{
+    cli_args a;
+    ts_err err;
+    static const char *const v1[] = {"validate", "-n", "137", "x.ini", "--history", "h.csv",
+                                     "-s", "2385", "o.csv", "-j", "2", "--no-plots", "-o", "d",
+                                     "-q", "--policy", "p"};
+    CU_ASSERT_EQUAL_FATAL(p_validate(ARGC(v1), args(ARGC(v1), v1), &a, &err), 0);
+    CU_ASSERT_EQUAL(a.n_operands, 2);
+    CU_ASSERT_STRING_EQUAL(a.operands[0], "x.ini");
+    CU_ASSERT_STRING_EQUAL(a.operands[1], "o.csv");
+    CU_ASSERT_STRING_EQUAL(a.history, "h.csv");
+    CU_ASSERT(a.replications == 137 && a.have_seed && a.seed == 2385 && a.threads == 2);
+    CU_ASSERT(a.no_plots && a.quiet && a.n_policies == 1);
+    CU_ASSERT_STRING_EQUAL(a.out_dir, "d");
+    static const char *const v2[] = {"validate", "x.ini"};
+    expect_error(p_validate, ARGC(v2), v2, "validate: missing SCENARIO OBSERVED.csv");
+    static const char *const v3[] = {"validate", "x.ini", "o.csv", "p.csv"};
+    expect_error(p_validate, ARGC(v3), v3,
+                 "validate: unexpected operand 'p.csv' after SCENARIO OBSERVED.csv");
+    static const char *const v4[] = {"validate", "x.ini", "o.csv", "--observed", "o.csv"};
+    expect_error(p_validate, ARGC(v4), v4, "validate: unknown option '--observed'");
+    static const char *const v5[] = {"validate", "x.ini", "o.csv", "-n", "0"};
+    expect_error(p_validate, ARGC(v5), v5,
+                 "validate: -n: expected a whole number from 1 to 1000000000, got '0'");
+    static const char *const r1[] = {"run", "--observed", "o.csv", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(r1), args(ARGC(r1), r1), &a, &err), 0);
+    CU_ASSERT_STRING_EQUAL(run_f.observed, "o.csv");
+    static const char *const r2[] = {"run", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(r2), args(ARGC(r2), r2), &a, &err), 0);
+    CU_ASSERT_PTR_NULL(run_f.observed);
+    static const char *const r3[] = {"run", "x.ini", "--observed", ""};
+    expect_error(p_run, ARGC(r3), r3, "run: --observed: expected a file");
+    /* the help is the option table's */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    cli_print_usage(f, &cmd_validate_spec);
+    fclose(f);
+    CU_ASSERT(strstr(buf, "usage: tiersim validate SCENARIO OBSERVED.csv [-n REPS] [-s SEED] "
+                          "[-j THREADS] [-o DIR] [--policy NAME]... [--history HISTORY.csv] "
+                          "[--no-plots] [-q]\n") == buf);
+    CU_ASSERT(strstr(buf, "\nexamples:\n  tiersim validate ") != NULL);
+    free(buf);
+}
+
 /* The parser can run more than once in a process (getopt state is reset). */
 static void test_reentrant(void)
 {
@@ -313,6 +363,7 @@ int main(void)
         {"shared options alike in every command", test_shared_options_alike},
         {"fit, plot, check", test_fit_plot_check},
         {"compare, goal", test_compare_goal},
+        {"validate; run --observed", test_validate_and_observed},
         {"reentrant", test_reentrant},
         {"help from the option tables", test_help_from_tables},
         {"command line quoting", test_command_line_quotes},

@@ -60,6 +60,7 @@ static const harness harnesses[] = {
     {"dist", fuzz_dist},
     {"history", fuzz_history},
     {"decode", fuzz_decode},
+    {"observed", fuzz_observed},
 };
 #define N_HARNESSES (sizeof harnesses / sizeof harnesses[0])
 
@@ -171,6 +172,11 @@ static void test_decode(void)
     check_harness(3);
 }
 
+static void test_observed(void)
+{
+    check_harness(4);
+}
+
 /* Every directory under REGRESSIONS is a harness's: an input filed under a
  * misspelt name would otherwise never be replayed. */
 static void test_every_directory_is_a_harness(void)
@@ -220,6 +226,9 @@ static void test_smoke(void)
                                         "\xEF\xBB\xBF\xC7"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         CU_ASSERT_EQUAL(fuzz_decode((const uint8_t *)texts[i], strlen(texts[i]) + (i == 5)), 0);
+    static const char obs[] = "as_of,tier,measure,value\n2022-06,a,stock,140\n2023,a,new,30\n"
+                              "2024-06,srdi,expired,80\n2026-12,srdi,cumulative,600\n";
+    CU_ASSERT_EQUAL(fuzz_observed((const uint8_t *)obs, sizeof obs - 1), 0);
 }
 
 int main(void)
@@ -231,6 +240,7 @@ int main(void)
         {"value regressions", test_dist},
         {"history regressions", test_history},
         {"decoder regressions", test_decode},
+        {"observed regressions", test_observed},
         {"every regression directory is a harness's", test_every_directory_is_a_harness},
         {NULL, NULL},
     };

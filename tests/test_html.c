@@ -211,6 +211,47 @@ static void test_other_tables(void)
     outdir_remove_tree(dir);
 }
 
+/* A validation: the verdict and furthest rows in words, the statistics with
+ * their intervals (the verdict's rows not repeated), validation.csv as it
+ * is, after the report card. */
+static void test_validation(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "validation-summary.csv",
+                                "statistic,value,lo,hi,expected,n,p_value,note\n"
+                                "rows,6,,,,6,,observed rows scored\n"
+                                "inside90,0.5,0.1505215585,0.8494784415,0.9374166667,6,,"
+                                "3 of 6 inside p05..p95\n"
+                                "pit_above_half,1,0.51,1,0.5,6,0.03125,6 of 6 <above>\n"
+                                "verdict,,,,,6,,bands too narrow\n"
+                                "furthest_out,,,,,3,,a stock 2021-12 (PIT 1.000)\n"),
+                    0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "validation.csv",
+                                "as_of,tier,measure,observed,pit,source\n"
+                                "2021-12,a,stock,140,1.000000,start\n"),
+                    0);
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    char *html = tf_file_in(dir, "report.html", NULL);
+    CU_ASSERT_FATAL(html != NULL);
+    const char *card = strstr(html, "<table class=\"card\">");
+    const char *v = strstr(html, "<h2>Validation against the observed outcomes</h2>\n<p>Verdict: "
+                                 "<strong>bands too narrow</strong> (6 observed rows). Furthest "
+                                 "out: a stock 2021-12 (PIT 1.000).</p>");
+    CU_ASSERT(card && v && card < v);
+    CU_ASSERT(strstr(html, "<tr><td class=\"l\">inside90</td><td>0.5</td><td>[0.151, 0.849]</td>"
+                           "<td>0.9374</td><td>6</td><td></td><td class=\"l\">3 of 6 inside "
+                           "p05..p95</td></tr>") != NULL);
+    CU_ASSERT(strstr(html, "<td>0.03125</td><td class=\"l\">6 of 6 &lt;above&gt;</td>") != NULL);
+    CU_ASSERT(strstr(html, "<td class=\"l\">verdict</td>") == NULL);
+    CU_ASSERT(strstr(html, "<h2>Every observed outcome scored (validation.csv)</h2>") != NULL);
+    CU_ASSERT(strstr(html, "<td class=\"l\">start</td>") != NULL);
+    free(html);
+    outdir_remove_tree(dir);
+}
+
 /* What cannot be made into a page: the exact message, and no report.html. */
 static void test_bad_inputs(void)
 {
@@ -255,6 +296,7 @@ int main(void)
         {"start and known_until in the header", test_dates_in_header},
         {"no charts", test_no_charts},
         {"compare and fit pages", test_other_tables},
+        {"a validation's page", test_validation},
         {"inputs that make no page", test_bad_inputs},
         {NULL, NULL},
     };

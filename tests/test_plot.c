@@ -205,8 +205,14 @@ static void test_month_labels(void)
              "tgt_cum[1] = 480\n"
              "name[2] = 'b'\nlabel[2] = '乙'\nbaseline[2] = 11\nthr_new[2] = 22.5\n"
              "tgt_new[2] = 25\nthr_stock[2] = NaN\ntgt_stock[2] = NaN\nthr_cum[2] = NaN\n"
-             "tgt_cum[2] = NaN\n", axis);
+             "tgt_cum[2] = NaN\n"
+             /* no observed points: the x range as it always was */
+             "x_lo = 2020.55\nx_hi = 2023.45\nobs_data = 'fan_obs.tsv'\n"
+             "array obs_n[2]\narray obs_s[2]\narray obs_c[2]\narray obs_top[2]\n"
+             "obs_n[1] = 0\nobs_s[1] = 0\nobs_c[1] = 0\nobs_top[1] = 0\n"
+             "obs_n[2] = 0\nobs_s[2] = 0\nobs_c[2] = 0\nobs_top[2] = 0\n", axis);
     CU_ASSERT(tf_file_is(work, "fan.meta", want));
+    CU_ASSERT(tf_file_is(work, "fan_obs.tsv", ""));
     /* year, then the quantiles of stock, new and cumulative */
     CU_ASSERT(tf_file_is(work, "fan.tsv",
                          "2022\t142\t150\t155\t160\t168\t16\t21\t25\t29\t35"
@@ -480,6 +486,127 @@ static void test_no_gnuplot(void)
     outdir_remove_tree(empty);
 }
 
+/* A validation's directory: the run fixture and validation.csv (calendar
+ * years, as the fixture's projection.csv has no period_end).  The rows: the
+ * start stock, a stock a month early, new (the second panel), a count (no
+ * panel: only the PIT chart), b's stock half a year late. */
+static const char validation_csv[] =
+    "as_of,tier,measure,observed,period_end,months_off,p05,p25,p50,p75,p95,pit,inside50,"
+    "inside90,crps,source\n"
+    "2021-12,a,stock,140,2021-12,0,137,137,137,137,137,1.000000,0,0,3,start\n"
+    "2023-11,a,stock,170,2023-12,-1,150,160,170,180,190,0.512300,1,1,4.5,\n"
+    "2023,b,new,19,2023-12,0,5,12,18,24,24,0.555664,1,1,1.97,\"a, b\"\n"
+    "2024,a,exits,12,2024-12,0,1,3,6,11,18,0.818289,0,1,3.15,\n"
+    "2025-06,b,stock,41,2024-12,6,18,28,37,43,46,0.035340,0,0,3.12,\n";
+
+static void test_validation_data(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "validation.csv", validation_csv), 0);
+    CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN | PLOT_VALIDATE);
+    ts_err err;
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    int rc = plot_prepare(cd, PLOT_RUN | PLOT_VALIDATE, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL(chartdir_count(cd), 7);
+    const char *work = chartdir_work(cd);
+    /* x = update year + months_off / 12; tier (1-based); panel; value; label */
+    CU_ASSERT(tf_file_is(work, "fan_obs.tsv",
+                         "2021\t1\t1\t140\t2021-12: 140\n"
+                         "2022.916667\t1\t1\t170\t2023-11: 170\n"
+                         "2023\t2\t2\t19\t2023: 19\n"
+                         "2024.5\t2\t1\t41\t2025-06: 41\n"));
+    /* the range reaches half a year past the last period end, and the
+     * counts per tier and panel */
+    char *fan = tf_file_in(work, "fan.meta", NULL);
+    CU_ASSERT(fan && strstr(fan, "x_lo = 2020.55\nx_hi = 2024.8\nobs_data = 'fan_obs.tsv'\n"));
+    CU_ASSERT(fan && strstr(fan, "obs_n[1] = 0\nobs_s[1] = 2\nobs_c[1] = 0\nobs_top[1] = 170\n"
+                                 "obs_n[2] = 1\nobs_s[2] = 1\nobs_c[2] = 0\nobs_top[2] = 41\n"));
+    free(fan);
+    /* the PIT chart: every row, the first on top, by tier; the histogram */
+    CU_ASSERT(tf_file_is(work, "validate.tsv", "5\t1\t1\n4\t0.5123\t1\n3\t0.555664\t2\n"
+                                               "2\t0.818289\t1\n1\t0.03534\t2\n"));
+    char *meta = tf_file_in(work, "validate.meta", NULL);
+    CU_ASSERT(meta && strstr(meta, "n = 5\nng = 2\nlabels = 1\narray group[2]\n"
+                                   "group[1] = '甲 ''a'' \"tier\" $HOME <b>&amp; x_1^2 @{}'\n"
+                                   "group[2] = '乙级企业 (tier b)'\n") == meta);
+    CU_ASSERT(meta && strstr(meta, "bins[1] = 1\nbins[2] = 0\nbins[3] = 0\nbins[4] = 0\n"
+                                   "bins[5] = 0\nbins[6] = 2\nbins[7] = 0\nbins[8] = 0\n"
+                                   "bins[9] = 1\nbins[10] = 1\n"));
+    CU_ASSERT(meta && strstr(meta, "rowlabel[1] = 'a stock 2021-12'\n"));
+    CU_ASSERT(meta && strstr(meta, "rowlabel[5] = 'b stock 2025-06'\n"));
+    free(meta);
+    chartdir_free(cd);
+
+    /* drawn: the points labelled with their dates on the fans, the PIT chart */
+    size_t n = 0;
+    rc = plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, &n, &err);
+    if (rc != 0)
+        fprintf(stderr, "\n  %s\n", err.msg);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL(n, 7);
+    static const char *const fan_a[] = {"observed", "2021-12: 140", "2023-11: 170", NULL};
+    static const char *const fan_b[] = {"observed", "2023: 19", "2025-06: 41", NULL};
+    static const char *const pit[] = {"Where the outcomes fell in their projected distributions",
+                                      "a stock 2021-12", "b stock 2025-06", "乙级企业 (tier b)",
+                                      "a right projection: 0.5 each", NULL};
+    CU_ASSERT(tf_svg_has(dir, "fan_a", fan_a));
+    CU_ASSERT(tf_svg_has(dir, "fan_b", fan_b));
+    CU_ASSERT(tf_svg_has(dir, "validate_pit", pit));
+    CU_ASSERT(tf_png_ok(dir, "validate_pit"));
+    CU_ASSERT(tf_clean(dir));
+    outdir_remove_tree(dir);
+
+    /* run --observed: observed.csv, the same points, no PIT chart */
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "observed.csv",
+                                "as_of,tier,measure,observed,period_end,months_off,source\n"
+                                "2023,b,new,19,2023-12,0,x\n"),
+                    0);
+    CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN);
+    cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, &err), 0);
+    CU_ASSERT(tf_file_is(chartdir_work(cd), "fan_obs.tsv", "2023\t2\t2\t19\t2023: 19\n"));
+    chartdir_free(cd);
+    outdir_remove_tree(dir);
+
+    /* malformed: a period end that ends no update year, months_off out of
+     * range, a PIT that is no probability */
+    static const char *const bad[][2] = {
+        {"2023-06,a,stock,1,2023-06,0,1,1,1,1,1,0.5,1,1,0,\n",
+         ":2: period_end 2023-06 is not the end of an update year of projection.csv (nor of "
+         "the one before it)"},
+        {"2026,a,stock,1,2026-12,0,1,1,1,1,1,0.5,1,1,0,\n",
+         ":2: period_end 2026-12 is not the end of an update year of projection.csv (nor of "
+         "the one before it)"},
+        {"2023,a,stock,1,2023-12,9,1,1,1,1,1,0.5,1,1,0,\n",
+         ":2: months_off 9 is not a whole number from -6 to 6"},
+        {"2023,a,exits,1,2023-12,0,1,1,1,1,1,1.5,1,1,0,\n", ":2: pit 1.5 is not a probability"},
+    };
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512], want[8400];
+        snprintf(text, sizeof text, "%.*s%s", (int)(strchr(validation_csv, '\n') - validation_csv + 1),
+                 validation_csv, bad[i][0]);
+        CU_ASSERT_EQUAL(tf_write_in(dir, "validation.csv", text), 0);
+        CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, NULL, &err),
+                        PLOT_EINPUT);
+        snprintf(want, sizeof want, "%s/validation.csv%s", dir, bad[i][1]);
+        CU_ASSERT_STRING_EQUAL(err.msg, want);
+    }
+    CU_ASSERT(!tf_exists(dir, "charts"));
+    CU_ASSERT(tf_clean(dir));
+    outdir_remove_tree(dir);
+}
+
 /* Malformed files: PLOT_EINPUT with the file, line and column. */
 static void test_bad_input(void)
 {
@@ -549,6 +676,7 @@ int main(void)
         {"a failing script", test_gnuplot_failure},
         {"no gnuplot", test_no_gnuplot},
         {"malformed inputs", test_bad_input},
+        {"a validation: observed points on the fans, the PIT chart", test_validation_data},
         {NULL, NULL},
     };
     return tu_run("plot", tests);

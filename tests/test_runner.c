@@ -65,14 +65,32 @@ static void test_streams_by_hand(void)
     double *theta = calloc(s->n_params, sizeof *theta);
     int64_t *out = calloc(3 * n_out, sizeof *out);
     CU_ASSERT_FATAL(w && rp && rc && theta && out);
+    int64_t start_a[3];
     for (uint64_t i = 0; i < 3; i++) {
         int capped;
         ts_err err;
         rng_seed_stream(rp, 77, 2 * i);
         rng_seed_stream(rc, 77, 2 * i + 1);
         engine_draw(s, rp, theta);
+        start_a[i] = (int64_t)llround(theta[s->tiers[0].p_stock]);
         CU_ASSERT_FATAL(engine_run(w, s, theta, rc, out + i * n_out, &capped, &err) == 0);
     }
+    /* The start stocks: tier a's drawn (uniform(200, 400), rounded) in each
+     * replication, tier b's 17 in all three, tier c's 0. */
+    const hist *sa = runner_start_hist(r, 0), *sb = runner_start_hist(r, 1);
+    CU_ASSERT_EQUAL(hist_count(sa), 3);
+    CU_ASSERT(start_a[0] != start_a[1] && start_a[1] != start_a[2] && start_a[0] != start_a[2]);
+    int64_t lo = start_a[0], hi = start_a[0], sum = 0;
+    for (int i = 0; i < 3; i++) {
+        lo = start_a[i] < lo ? start_a[i] : lo;
+        hi = start_a[i] > hi ? start_a[i] : hi;
+        sum += start_a[i];
+    }
+    CU_ASSERT_EQUAL(hist_min(sa), lo);
+    CU_ASSERT_EQUAL(hist_max(sa), hi);
+    CU_ASSERT_EQUAL(hist_quantile(sa, 0.5), sum - lo - hi);
+    CU_ASSERT(hist_count(sb) == 3 && hist_min(sb) == 17 && hist_max(sb) == 17);
+    CU_ASSERT(hist_count(runner_start_hist(r, 2)) == 3 && hist_max(runner_start_hist(r, 2)) == 0);
     size_t differ = 0;
     for (size_t k = 0; k < n_out; k++) {
         int64_t v[3] = {out[k], out[n_out + k], out[2 * n_out + k]};
@@ -118,6 +136,13 @@ static int same_result(const runner_result *a, const runner_result *b)
     for (size_t j = 0; j < a->n_targets * a->n_years; j++)
         if (a->met_by_year[j] != b->met_by_year[j])
             return 0;
+    for (size_t k = 0; k < a->n_tiers; k++) {
+        const hist *x = a->start[k], *y = b->start[k];
+        double mx = hist_mean(x), my = hist_mean(y);
+        if (hist_count(x) != hist_count(y) || memcmp(&mx, &my, sizeof mx) ||
+            hist_quantile(x, 0.3) != hist_quantile(y, 0.3))
+            return 0;
+    }
     return 1;
 }
 
