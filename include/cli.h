@@ -213,6 +213,9 @@ int cli_load_scenario(const char *path, const char *history_path, int quiet,
 void cli_note_gb18030(const char *file);
 /* The note for every file of s's `base =` chain read as GB18030. */
 void cli_note_scenario(const scenario *s);
+/* observed_load, with the note when the file was read as GB18030. */
+struct observed;
+int cli_load_observed(struct observed **out, const char *path, const scenario *s, ts_err *err);
 
 /* Draws the charts of `kinds` from DIR's files into DIR/charts, then writes
  * DIR/report.html.  0; PLOT_SKIPPED (1) when gnuplot is not on PATH

@@ -43,6 +43,7 @@ typedef struct observed {
     char *path;
     observed_row *rows;    /* in file order */
     size_t n_rows;
+    int gb18030;           /* the file was not UTF-8 and was read as GB18030 */
 } observed;
 
 /* Reads and checks PATH against the scenario's tiers and years; every error

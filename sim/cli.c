@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "fit.h"
 #include "history.h"
+#include "observed.h"
 #include "html.h"
 #include "num.h"
 #include "plot.h"
@@ -396,6 +397,15 @@ static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
 void cli_note_gb18030(const char *file)
 {
     fprintf(stderr, "tiersim: note: %s is not UTF-8: read as GB18030\n", file);
+}
+
+int cli_load_observed(observed **out, const char *path, const scenario *s, ts_err *err)
+{
+    if (observed_load(out, path, s, err) < 0)
+        return -1;
+    if ((*out)->gb18030)
+        cli_note_gb18030(path);
+    return 0;
 }
 
 void cli_note_scenario(const scenario *s)

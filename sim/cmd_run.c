@@ -121,7 +121,7 @@ int cmd_run(int argc, char **argv)
     observed *obs = NULL;
     if (cli_open(&cs, &cmd_run_spec, &a, a.operands[0], "", 0, &err) < 0)
         goto fail;
-    if (rf.observed && observed_load(&obs, rf.observed, cs.s, &err) < 0)
+    if (rf.observed && cli_load_observed(&obs, rf.observed, cs.s, &err) < 0)
         goto fail;
     runner_opts o;
     cli_runner_opts(&cs, &o, 0);

@@ -104,7 +104,7 @@ int cmd_validate(int argc, char **argv)
     if (cli_open(&cs, &cmd_validate_spec, &a, a.operands[0], "-validate", 0, &err) < 0)
         goto fail;
     /* Read before the run, so that a mistake in it costs no simulation. */
-    if (observed_load(&obs, a.operands[1], cs.s, &err) < 0)
+    if (cli_load_observed(&obs, a.operands[1], cs.s, &err) < 0)
         goto fail;
     runner_opts o;
     cli_runner_opts(&cs, &o, 0);

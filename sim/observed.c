@@ -8,6 +8,7 @@
 #include "csvio.h"
 #include "history.h"
 #include "num.h"
+#include "textin.h"
 
 enum { COL_AS_OF, COL_TIER, COL_MEASURE, COL_VALUE, COL_SOURCE, N_COLS };
 static const char *const col_names[N_COLS] = {"as_of", "tier", "measure", "value", "source"};
@@ -29,6 +30,7 @@ typedef struct {
     size_t cap;
     int col[N_COLS];   /* field index of each column, -1 when absent */
     int have_header;
+    csvr_info info;    /* the file's separator, known before the first row */
     first_row *first;  /* [((year - (start_year - 1)) * n_tiers + tier) * M_COUNT + measure]:
                         * a repeated row found in constant time */
 } load_ctx;
@@ -105,6 +107,31 @@ static int parse_count(const char *text, int64_t *v)
     return 0;
 }
 
+/* A count as a spreadsheet writes it, "1,200": read as history reads its
+ * numbers (a ',' in a ';' file or a grouping not in threes is refused, not
+ * guessed).  *out = -1 when the text has no ',' (the caller reads it as
+ * digits), else the count; -1 with err when the ',' cannot be read. */
+static int read_grouped(const load_ctx *c, int line, const char *text, int64_t *out,
+                        ts_err *err)
+{
+    *out = -1;
+    if (!strchr(text, ','))
+        return 0;
+    if (c->info.sep == ';')
+        return ts_errf(err, "%s:%d: value: '%s' has a ',' in a file separated by ';': a decimal "
+                       "comma or a thousands separator? write it with '.' for decimals and no ','",
+                       c->o->path, line, text);
+    double v;
+    int rc = textin_number(text, &v);
+    if (rc == TEXTIN_BAD_GROUPING)
+        return ts_errf(err, "%s:%d: value: '%s': ',' separates thousands in groups of three digits "
+                       "(1,200); write the number without it", c->o->path, line, text);
+    /* grouped digits are whole and far below 2^53 where they are firms */
+    if (rc == 0 && v >= 0 && v <= 4611686018427387904.0 && v == (double)(int64_t)v)
+        *out = (int64_t)v;
+    return 0;
+}
+
 static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *err)
 {
     load_ctx *c = vctx;
@@ -150,7 +177,9 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
                        "observed, not '%s'", path, line, date, start, measure);
     }
     const char *value = trim(fields[c->col[COL_VALUE]]);
-    if (parse_count(value, &r.value) < 0)
+    if (read_grouped(c, line, value, &r.value, err) < 0)
+        return -1;
+    if (r.value < 0 && parse_count(value, &r.value) < 0)
         return ts_errf(err, "%s:%d: value: expected a whole number of firms from 0 to 2^62, "
                        "got '%s'", path, line, value);
     if (!c->first) {
@@ -204,8 +233,9 @@ static int observed_read(observed **out, const char *name, const char *data, siz
     memset(&c, 0, sizeof c);
     c.s = s;
     c.o = o;
-    int rc = data ? csvr_read_mem(name, data, len, on_row, &c, err)
-                  : csvr_read(name, on_row, &c, err);
+    int rc = data ? csvr_read_mem_info(name, data, len, on_row, &c, &c.info, err)
+                  : csvr_read_info(name, on_row, &c, &c.info, err);
+    o->gb18030 = c.info.gb18030;
     free(c.first);
     if (rc == 0 && !c.have_header)
         rc = ts_errf(err, "%s: empty (expected a header as_of,tier,measure,value)", name);

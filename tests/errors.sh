@@ -429,7 +429,9 @@ file o.csv "${O}2023,a,entries,60\n"
 ec 2 "o.csv:2: unknown measure 'entries' (expected stock, new, cumulative, inflow, promoted_in, exits, expired, renewed or moved_in)" validate s.ini o.csv -o out
 file o.csv "${O}2023,a,expired,4\n"
 ec 2 "o.csv:2: tier 'a' has no validity, so nothing expired: its certificates are never re-reviewed" validate s.ini o.csv -o out
-for v in '"4,800"' 12.5 -3; do
+file o.csv "${O}2023,a,stock,\"48,00\"\n"
+ec 2 "o.csv:2: value: '48,00': ',' separates thousands in groups of three digits (1,200); write the number without it" validate s.ini o.csv -o out
+for v in 12.5 -3; do
     file o.csv "${O}2023,a,stock,$v\n"
     v=$(printf '%s' "$v" | tr -d '"')
     ec 2 "o.csv:2: value: expected a whole number of firms from 0 to 2^62, got '$v'" validate s.ini o.csv -o out
@@ -439,7 +441,7 @@ ec 2 'o.csv:4: 2023 a stock is given twice (first at line 2)' validate s.ini o.c
 file o.csv "${O}2023-09,a,stock,150\n2024-02,a,stock,155\n"
 ec 2 "o.csv:3: 2024-02 a stock and line 2's 2023-09 fall on the same period end 2023-12 (one row per period)" validate s.ini o.csv -o out
 file o.csv "${O}2023,a,st\000ck,150\n"
-ec 2 'o.csv:2: NUL byte in the file' validate s.ini o.csv -o out
+ec 2 'o.csv:2: NUL byte in the file (saved as UTF-16, or not text): save it as UTF-8' validate s.ini o.csv -o out
 { printf 'as_of,tier,measure,value'; i=0; while [ $i -lt 253 ]; do printf ',x'; i=$((i + 1)); done; printf '\n2023,a,stock,150\n'; } >o.csv
 ec 2 'o.csv:1: more than 256 fields' validate s.ini o.csv -o out
 file o.csv "${O}2023,srdi,stock,150\n"

@@ -239,7 +239,7 @@ static void test_refusals(void)
     ASSERT_REFUSES(WITH("2024-06,a,renewed,1\n"),
                    "o.csv:2: tier 'a' has no validity, so nothing renewed: its certificates are "
                    "never re-reviewed");
-    static const char *const values[] = {"4,800", "12.5", "-3", "", "1e19", "nan", "6835 firms",
+    static const char *const values[] = {"12.5", "-3", "", "1e19", "nan", "6835 firms",
                                          "4611686018427387905", "9007199254740994.0"};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         char row[64], want[160];
@@ -254,8 +254,27 @@ static void test_refusals(void)
     ASSERT_REFUSES(WITH("2024-01,srdi,stock,6835\n2024-06,srdi,stock,6835\n"),
                    "o.csv:3: 2024-06 srdi stock and line 2's 2024-01 fall on the same period "
                    "end 2024-06 (one row per period)");
+    /* Counts as a spreadsheet writes them: grouped in threes, or refused as
+     * history refuses them; a ',' in a ';' file may be a decimal comma. */
+    observed *g = parse_ok(WITH("2024-06,a,stock,\"4,800\"\n"));
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT_EQUAL(g->rows[0].value, 4800);
+    CU_ASSERT_EQUAL(g->gb18030, 0);
+    observed_free(g);
+    ASSERT_REFUSES(WITH("2024-06,a,stock,\"48,00\"\n"),
+                   "o.csv:2: value: '48,00': ',' separates thousands in groups of three digits "
+                   "(1,200); write the number without it");
+    ASSERT_REFUSES("as_of;tier;measure;value\n2024-06;a;stock;4,800\n",
+                   "o.csv:2: value: '4,800' has a ',' in a file separated by ';': a decimal comma "
+                   "or a thousands separator? write it with '.' for decimals and no ','");
+    /* 青岛 in GB18030, in the source column: read, and said so */
+    g = parse_ok("as_of,tier,measure,value,source\n2024-06,a,stock,5,\xC7\xE0\xB5\xBA\n");
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT_EQUAL(g->gb18030, 1);
+    CU_ASSERT_STRING_EQUAL(g->rows[0].source, "青岛");
+    observed_free(g);
     static const char nul[] = "as_of,tier,measure,value\n2024-06,a,st\0ck,1\n";
-    CU_ASSERT(refuses(nul, sizeof nul - 1, "o.csv:2: NUL byte in the file"));
+    CU_ASSERT(refuses(nul, sizeof nul - 1, "o.csv:2: NUL byte in the file (saved as UTF-16, or not text): save it as UTF-8"));
     char wide[2048] = "as_of,tier,measure,value";
     for (int i = 4; i < 257; i++)
         strcat(wide, ",x");
