@@ -31,7 +31,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 FLAGS_FILE = $(BUILD)/flags
 FLAGS_TEXT = $(CC) $(CPPFLAGS) $(ALL_CFLAGS)
 
-.PHONY: all deps run test test-suites check strict bench clean fuzz fuzz-build valgrind FORCE
+.PHONY: all deps run test test-suites check strict bench crosscheck clean fuzz fuzz-build valgrind FORCE
 # Keep object files between the steps of `make test`.
 .SECONDARY:
 MAKEFLAGS += --no-print-directory
@@ -170,8 +170,18 @@ strict:
 	    $(FUZZ_HARNESSES:%=$(STRICT_BUILD)/fuzz/fuzz_%.o)
 
 bench: deps
+	@sh scripts/deps.sh bench || echo "bench: python3-numpy is not installed: the numpy section is skipped"
 	$(MAKE) tiersim $(BUILD)/bench_engine
 	sh bench/run.sh $(BUILD)
+
+# tiersim against bench/numpy_model.py, an independent numpy implementation
+# of DESIGN.md's model, on the test and shipped scenarios (bench/crosscheck.sh;
+# CROSSCHECK_REPS, CROSSCHECK_Z, CROSSCHECK_SEED).  Needs python3-numpy,
+# which nothing else but make bench uses.
+crosscheck: deps
+	@sh scripts/deps.sh bench
+	$(MAKE) tiersim
+	sh bench/crosscheck.sh $(BUILD)
 
 $(BUILD)/bench_engine: $(BUILD)/bench/bench_engine.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -72,3 +72,8 @@ for i in 1 2 3; do
 done
 p=$(med $plain) c=$(med $cohorts)
 echo "scenarios/qingdao.ini: $CREPS replications, 1 thread: without cohorts $p s, with $c s (median of 3): $(echo "$p $c" | awk '{printf "%.2f", $2 / $1}')x (goal <= 1.5x)"
+
+# The numpy baseline (bench/numpy_bench.sh, which also runs on its own):
+# tiersim on 1 and 2 threads against bench/numpy_model.py, the same
+# replications, on the fitted qingdao-v1 and scenarios/qingdao.ini.
+sh bench/numpy_bench.sh "$BUILD"

@@ -1,7 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages tiersim needs when they are missing: with
 # apt-get when run as root, otherwise prints the command and stops.
+# `deps.sh bench` does the same for the bench-only packages (python3-numpy:
+# the numpy baseline of make bench and make crosscheck), which make, make test
+# and CI never need.
 PKGS="build-essential libgsl-dev libinih-dev libcsv-dev libcunit1-dev libxlsxwriter-dev zlib1g-dev gnuplot-nox fonts-noto-cjk"
+[ "${1:-}" = bench ] && PKGS="python3-numpy"
 
 missing=""
 for p in $PKGS; do

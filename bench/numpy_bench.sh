@@ -1,0 +1,79 @@
+#!/bin/sh
+# bench/numpy_bench.sh [BUILD]: the last section of make bench (bench/run.sh),
+# runnable on its own.
+# The numpy baseline: bench/numpy_model.py, an independent implementation of
+# DESIGN.md's model vectorised over replications (what an analyst would write
+# instead of tiersim; make crosscheck compares the two), against tiersim on 1
+# and 2 threads, the same replications, in this invocation: the fitted
+# qingdao-v1 and scenarios/qingdao.ini, BENCH_NUMPY_REPS (400000) each, the
+# median of BENCH_NUMPY_ROUNDS (3) alternating rounds.  Skipped without numpy.
+set -e
+BUILD=${1:-build}
+[ -f "$BUILD/bench-fit/fitted.ini" ] ||
+    ./tiersim fit scenarios/qingdao-v1.ini data/qingdao-v1-history.csv -o "$BUILD/bench-fit" --no-plots >/dev/null 2>&1
+PY=$(sh bench/numpy_python.sh) || PY=""
+if [ -z "$PY" ]; then
+    echo "numpy baseline: skipped (python3-numpy is not installed; sh scripts/deps.sh bench installs it)"
+    exit 0
+fi
+NREPS=${BENCH_NUMPY_REPS:-400000}
+ROUNDS=${BENCH_NUMPY_ROUNDS:-3}
+NPDIR=$BUILD/bench-numpy
+rm -rf "$NPDIR"
+mkdir -p "$NPDIR"
+echo "numpy baseline: $("$PY" -c 'import numpy, sys; print("numpy %s, python %s" % (numpy.__version__, sys.version.split()[0]))'), $NREPS replications, median of $ROUNDS rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# measure OUT CMD...: "wall-seconds peak-RSS-KiB cpu-seconds" of CMD into OUT
+# (/usr/bin/time where present, else python's resource module on a child).
+# CPU seconds (user + system) say what the work costs when other jobs share
+# the cores; wall seconds are what the ratios are taken of.
+measure() {
+    out=$1
+    shift
+    if [ -x /usr/bin/time ]; then
+        t0=$(date +%s.%N)
+        /usr/bin/time -f '%M %U %S' -o "$NPDIR/time.out" "$@" >/dev/null
+        t1=$(date +%s.%N)
+        echo "$t0 $t1 $(tail -n 1 "$NPDIR/time.out")" | awk '{printf "%.3f %d %.2f\n", $2 - $1, $3, $4 + $5}' >"$out"
+    else
+        "$PY" -c 'import resource, subprocess, sys, time
+t = time.time()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %d %.2f" % (time.time() - t, u.ru_maxrss, u.ru_utime + u.ru_stime))
+sys.exit(rc)' "$@" >"$out"
+    fi
+}
+medcol() { sort -n | sed -n "$(((ROUNDS + 1) / 2))p"; }
+for scen in "$BUILD/bench-fit/fitted.ini" scenarios/qingdao.ini; do
+    name=$(basename "$(dirname "$scen")")/$(basename "$scen")
+    r=1
+    while [ $r -le "$ROUNDS" ]; do
+        measure "$NPDIR/t1.$r" ./tiersim run "$scen" -n "$NREPS" --no-plots -q -j 1 -o "$NPDIR/run-t1"
+        measure "$NPDIR/t2.$r" ./tiersim run "$scen" -n "$NREPS" --no-plots -q -j 2 -o "$NPDIR/run-t2"
+        measure "$NPDIR/np.$r" "$PY" bench/numpy_model.py "$scen" -n "$NREPS" -q -o "$NPDIR/run-np"
+        r=$((r + 1))
+    done
+    years=$(cut -d, -f1 "$NPDIR/run-t1/projection.csv" | grep -E '^[0-9]+$' | sort -u | wc -l)
+    echo "$name ($years years), $NREPS replications:"
+    for c in t1 t2 np; do
+        s=$(cat "$NPDIR/$c".[0-9]* | cut -d' ' -f1 | medcol)
+        m=$(cat "$NPDIR/$c".[0-9]* | cut -d' ' -f2 | sort -n | tail -n 1)
+        u=$(cat "$NPDIR/$c".[0-9]* | cut -d' ' -f3 | medcol)
+        eval "secs_$c=$s cpu_$c=$u"
+        case $c in t1) what="tiersim, 1 thread " ;; t2) what="tiersim, 2 threads" ;; np) what="numpy (1 process) " ;; esac
+        echo "$what $s $m $NREPS $years $u" | awk '{printf "  %s  %8.2f s  %10.0f replication-years/s  peak RSS %6.1f MiB  (cpu %.2f s)\n", substr($0, 1, 18), $4, $6 * $7 / $4, $5 / 1024, $8}'
+    done
+    # shellcheck disable=SC2154 # set by eval
+    echo "$secs_t1 $secs_t2 $secs_np $cpu_t1 $cpu_np" | awk '{printf "  tiersim / numpy throughput: %.2fx on 1 thread, %.2fx on 2 (by cpu seconds, 1 thread: %.2fx); tiersim 2 threads / 1 thread: %.2fx\n", $3 / $1, $3 / $2, $5 / $4, $1 / $2}'
+    rm -f "$NPDIR"/t1.* "$NPDIR"/t2.* "$NPDIR"/np.*
+done
+# numpy's own throughput choice: the block of replications each numpy call
+# draws for (default 100000), and the bit generator (PCG64 default, SFC64).
+printf 'numpy choice, fitted qingdao-v1, %s replications (1 run each):' "$NREPS"
+for opt in "--block 10000" "--block 100000" "--block 400000" "--block 100000 --bitgen sfc64"; do
+    # shellcheck disable=SC2086
+    measure "$NPDIR/choice" "$PY" bench/numpy_model.py "$BUILD/bench-fit/fitted.ini" -n "$NREPS" -q $opt -o "$NPDIR/run-np"
+    printf '  %s: %s s, %s MiB;' "$opt" "$(cut -d' ' -f1 "$NPDIR/choice")" "$(cut -d' ' -f2 "$NPDIR/choice" | awk '{printf "%.0f", $1 / 1024}')"
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
