@@ -69,6 +69,10 @@ struct engine_ws {
      * under review. */
     size_t *coh_start;
     int64_t *coh, *avail, *sel, *part;
+    /* An event's arrivals, per tier and per cohort slot, held back until
+     * all its moves are drawn: every move draws from the stocks before the
+     * event, so a firm it moves into a tier is not moved on by it. */
+    int64_t *ev_N, *ev_coh;
     yearly *v;
     gsl_rng *sub;                   /* the (year, tier) substream, fast samplers only */
 };
@@ -93,6 +97,8 @@ void engine_free(engine_ws *w)
     free(w->avail);
     free(w->sel);
     free(w->part);
+    free(w->ev_N);
+    free(w->ev_coh);
     yearly_free(w->v);
     gsl_rng_free(w->sub);
     free(w);
@@ -127,10 +133,12 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     w->avail = calloc(vmax + 1, sizeof *w->avail);
     w->sel = calloc(vmax + 1, sizeof *w->sel);
     w->part = calloc(vmax + 1, sizeof *w->part);
+    w->ev_N = calloc(K + 1, sizeof *w->ev_N);
+    w->ev_coh = calloc(slots + 1, sizeof *w->ev_coh);
     w->v = yearly_alloc(s);
     w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
     if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
-        !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->v) {
+        !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->ev_N || !w->ev_coh || !w->v) {
         engine_free(w);
         return NULL;
     }
@@ -220,13 +228,13 @@ static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts
 /* n firms of tier `from` (their cohorts `part`, or none) arrive in `to` in
  * update year `year`: they keep their certificate year where both tiers have
  * the same validity, else hold one of `year` in `to` (if it has validity). */
-static void arrive_cohorts(engine_ws *w, const scenario *s, size_t from, size_t to, int year,
-                           const int64_t *part, int64_t n)
+static void arrive_cohorts(engine_ws *w, int64_t *coh, const scenario *s, size_t from, size_t to,
+                           int year, const int64_t *part, int64_t n)
 {
     int V = s->tiers[to].validity;
     if (!V)
         return;
-    int64_t *dst = w->coh + w->coh_start[to];
+    int64_t *dst = coh + w->coh_start[to];
     if (part && s->tiers[from].validity == V) {
         for (int i = 0; i <= V; i++)
             dst[i] += part[i];
@@ -287,12 +295,24 @@ static int run_events(engine_ws *w, const scenario *s, gsl_rng *r, uint64_t sub_
                     part = w->sel;
                 }
                 w->N[a] -= m;
-                if (w->N[mv->to] > ENGINE_COUNT_MAX - m)
-                    return overflow(s, mv->to, y, err);
-                w->N[mv->to] += m;
-                row[mv->to * M_COUNT + M_MOVED_IN] += m;
-                arrive_cohorts(w, s, a, mv->to, year, part, m);
+                w->ev_N[mv->to] += m;
+                arrive_cohorts(w, w->ev_coh, s, a, mv->to, year, part, m);
             }
+        }
+        size_t slots = w->coh_start[K];
+        for (size_t k = 0; k < K; k++) {
+            int64_t m = w->ev_N[k];
+            if (!m)
+                continue;
+            if (w->N[k] > ENGINE_COUNT_MAX - m)
+                return overflow(s, k, y, err);
+            w->N[k] += m;
+            row[k * M_COUNT + M_MOVED_IN] += m;
+            w->ev_N[k] = 0;
+        }
+        for (size_t i = 0; i < slots; i++) {
+            w->coh[i] += w->ev_coh[i];
+            w->ev_coh[i] = 0;
         }
         m0 += ev->n_moves;
     }

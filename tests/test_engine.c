@@ -612,6 +612,44 @@ static void test_move_with_cohorts(void)
     }
 }
 
+/* One event's moves all draw from the stocks before it (DESIGN.md, step 0):
+ * a -> b and b -> c in one event move 50 % of b's own 100 firms on, never
+ * the firms a just moved in (a chained reading gives c 0.5 (100 + 500) =
+ * 300).  b's cohort (all due, renewal 1) keeps its year in c (same
+ * validity), so c renews exactly what it received; a's firms start a 2022
+ * certificate in b, not due. */
+typedef struct {
+    mom b_in, c_in, b_renewed, c_renewed;
+} event_ctx;
+
+static void visit_event(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    event_ctx *c = vctx;
+    mom_add(&c->b_in, (double)at(s, out, 0, "b", M_MOVED_IN));
+    mom_add(&c->c_in, (double)at(s, out, 0, "c", M_MOVED_IN));
+    mom_add(&c->b_renewed, (double)at(s, out, 0, "b", M_RENEWED));
+    mom_add(&c->c_renewed, (double)at(s, out, 0, "c", M_RENEWED));
+}
+
+static void test_event_moves_draw_from_the_stocks_before_it(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2022\n"
+                       "[tier a]\nstock = 1000\n"
+                       "[tier b]\nstock = 100\nvalidity = 3\nstock_cohorts = 0, 0, 100\n"
+                       "renewal = 1\n"
+                       "[tier c]\nvalidity = 3\nrenewal = 1\n"
+                       "[event e]\nyear = 2022\nmove = a -> b : 0.5, b -> c : 0.5\n");
+    event_ctx c;
+    memset(&c, 0, sizeof c);
+    simulate(s, ENGINE_FAST, 61, REPS, visit_event, &c);
+    check_mean_var("b's moved_in", &c.b_in, 500, 1000 * 0.25);
+    check_mean_var("c's moved_in", &c.c_in, 50, 100 * 0.25);
+    check_mean_var("b renews what stayed", &c.b_renewed, 50, 100 * 0.25);
+    check_mean_var("c renews what it received", &c.c_renewed, 50, 100 * 0.25);
+    scenario_free(s);
+}
+
 /* expire_to: the expired enter the other tier, counted as moved_in there. */
 static void test_expire_to(void)
 {
@@ -714,6 +752,8 @@ int main(void)
         {"inflow_quota caps a Poisson inflow", test_inflow_quota},
         {"a value by year with growth", test_value_by_year},
         {"a move keeps or restarts certificates", test_move_with_cohorts},
+        {"one event draws every move from the stocks before it",
+         test_event_moves_draw_from_the_stocks_before_it},
         {"expire_to", test_expire_to},
         {"promotions are uniform across cohorts", test_promotions_uniform_across_cohorts},
         {"cohorts change nothing until a review", test_cohorts_change_nothing_until_review},
