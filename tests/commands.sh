@@ -530,5 +530,9 @@ grep -q '^known_until = 2022-07 ' scenarios/qingdao.ini && grep -q '^start = 202
     ok "qingdao.ini: the reform moves the old lists into srdi in update 2022 only; the horizon ends 2025-07" ||
     bad "qingdao.ini run" "$(grep srdi,moved_in "$T/qd/projection.csv")"
 
+"$BIN" validate scenarios/qingdao.ini data/qingdao-reported.csv -n 400 -j 1 -q --no-plots -o "$T/qv" >/dev/null 2>&1 &&
+    [ "$(grep -c . "$T/qv/validation.csv")" -eq 4 ] && grep -q '^2024-06,srdi,stock,6835,2024-07,-1,' "$T/qv/validation.csv" &&
+    ok "the Qingdao hindcast scores its three reported outcomes (README)" || bad "qingdao validate" "$(cat "$T/qv/validation.csv" 2>&1)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
