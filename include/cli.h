@@ -53,14 +53,18 @@ enum {
                    CLI_NO_PLOTS | CLI_QUIET
 };
 
-/* One option of a command's own: getopt_long's fields plus its help. */
+/* One option of a command's own: getopt_long's fields plus its help.  The
+ * help, the man page and the parser all read these rows, so an option cannot
+ * be taken without being documented, nor documented without being taken. */
 typedef struct {
     const char *name;           /* long name, without "--"; NULL: the short letter only */
     int key;                    /* its short letter, or a code >= 256 for a long-only option */
     int has_arg;                /* 0 or 1 */
     const char *arg;            /* the value's name in the usage ("NAME=LO:HI"), NULL without */
-    const char *help;           /* one line: what it means, its default */
+    const char *help;           /* what it means, in a sentence */
     unsigned flags;             /* CLI_REQUIRED, CLI_REPEAT */
+    const char *deflt;          /* what holds without it ("the scenario's seed", "off") */
+    const char *example;        /* the option as it would be typed ("-n 50000") */
 } cli_option;
 
 enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1 };
@@ -111,8 +115,19 @@ int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...) TS_PRINTF(3, 
 /* "tiersim CMD OPERANDS [OPTIONS]" on one line, with its newline. */
 void cli_print_synopsis(FILE *f, const cli_spec *spec);
 /* What `tiersim CMD --help` prints: "usage: " and the synopsis, the summary,
- * every option with its meaning and default, and the examples. */
+ * every option with its meaning, default and an example, and the command's
+ * worked examples. */
 void cli_print_usage(FILE *f, const cli_spec *spec);
+
+/* Every option spec takes, in the order of its help: the shared ones it
+ * names, its own, then --help.  Fills at most max of out; returns how many
+ * there are. */
+size_t cli_spec_options(const cli_spec *spec, const cli_option **out, size_t max);
+
+/* The manual page tiersim(1) in roff, made from the same tables as the help:
+ * every command of `specs` (main's dispatch table, in its order) with its
+ * options and examples, the exit statuses, the environment and the files. */
+void cli_print_man(FILE *f, const cli_spec *const *specs, size_t n);
 
 /* `--help`: the full usage on stdout; EXIT_OK. */
 int cli_help(const cli_spec *spec);

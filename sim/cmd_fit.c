@@ -7,8 +7,9 @@
 #include "plot.h"
 
 static const char *const fit_examples[] = {
-    "tiersim fit scenarios/qingdao.ini data/qingdao-history.csv",
-    "tiersim run out/qingdao-2022-fit/fitted.ini",
+    "tiersim fit scenarios/qingdao-v1.ini data/qingdao-v1-history.csv",
+    "tiersim run out/qingdao-v1-fit/fitted.ini",
+    "tiersim fit tests/data/tinyfit.ini tests/data/tinyfit.csv --no-plots",
     NULL,
 };
 

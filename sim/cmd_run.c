@@ -13,10 +13,11 @@
 enum { OPT_PRECISION = 256, OPT_MAX_REPS };
 
 static const cli_option run_options[] = {
-    {"precision", OPT_PRECISION, 1, "E", "run until every target's P(met) has a standard error "
-                                         "of at most E (0 < E < 0.5), in batches of 4000", 0},
-    {"max-reps", OPT_MAX_REPS, 1, "N", "the most replications --precision may take (default "
-                                       "10000000)", 0},
+    {"precision", OPT_PRECISION, 1, "E", "keep adding replications, 4000 at a time, until every "
+     "target's P(met) has a standard error of at most E (0 < E < 0.5)", 0,
+     "off (exactly -n replications)", "--precision 0.002"},
+    {"max-reps", OPT_MAX_REPS, 1, "N", "the most replications --precision may run", 0, "10000000",
+     "--max-reps 200000"},
 };
 
 static int run_option(void *own, int key, const char *v, ts_err *err)
@@ -35,8 +36,9 @@ static int run_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const run_examples[] = {
-    "tiersim run scenarios/qingdao.ini --history data/qingdao-history.csv",
-    "tiersim run scenarios/qingdao.ini --policy capital -n 50000 -s 7 -o out/capital",
+    "tiersim run scenarios/qingdao.ini",
+    "tiersim run scenarios/qingdao.ini --policy capital --policy gradient -n 50000 -s 7",
+    "tiersim run scenarios/qingdao-v1.ini --history data/qingdao-v1-history.csv",
     NULL,
 };
 
