@@ -21,7 +21,7 @@
  *     if (cmd_x_parse(argc, argv, &a, &own, &err) < 0) return cli_usage_error(&err);
  *     if (a.help) return cli_help(&cmd_x_spec);
  *     cli_session cs;
- *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], "-x", 0, &err) < 0) goto fail;
+ *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], 0, &err) < 0) goto fail;
  *     ...compute with cs.s and cli_runner_opts(&cs, &o)...
  *     ...write into cs.od (outdir_file)...
  *     if (cli_close(&cs, &manifest, PLOT_X, &err) < 0) goto fail;
@@ -35,6 +35,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 #define CLI_MAX_POLICIES 64
 #define CLI_MAX_OPERANDS 4
+#define CLI_MAX_DIR_PARTS (3 * CLI_MAX_POLICIES)
 #define CLI_DIR_MAX 4096
 
 /* The options that several commands share, as a mask: each command names the
@@ -67,7 +68,11 @@ typedef struct {
     const char *example;        /* the option as it would be typed ("-n 50000") */
 } cli_option;
 
-enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1 };
+/* CLI_NAMES_DIR: the option's value is part of the default output
+ * directory's name (cli_default_dir): goal's --target, sensitivity's
+ * --method, compare's arms.  When such an option is not given, its `deflt`
+ * names it, so that default must then be a value ("tornado"). */
+enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1, CLI_NAMES_DIR = 1u << 2 };
 
 typedef struct cli_args cli_args;
 
@@ -87,6 +92,13 @@ typedef struct {
     const char *const *examples;    /* NULL-terminated command lines, for the help */
 } cli_spec;
 
+/* A CLI_NAMES_DIR option as given: its key and value (its name, for an
+ * option without a value). */
+typedef struct {
+    int key;
+    const char *value;
+} cli_dir_part;
+
 /* What the shared options and the operands say; zero where not given. */
 struct cli_args {
     const char *cmd;                /* the spec's name */
@@ -101,6 +113,9 @@ struct cli_args {
     int no_plots, quiet, help;
     const char *operands[CLI_MAX_OPERANDS];
     size_t n_operands;
+    /* The values of the CLI_NAMES_DIR options, in the order given. */
+    cli_dir_part dir_parts[CLI_MAX_DIR_PARTS];
+    size_t n_dir_parts;
 };
 
 /* Parses argv (argv[0] is the command's name): options and operands in any
@@ -172,11 +187,24 @@ void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a);
 
 /* Loads SCENARIO_PATH, fits it when --history (the table on stdout unless
  * --quiet), refuses a `fit` left unfitted, turns on --policy, applies -s,
- * catches SIGINT and SIGTERM, and opens the output transaction for
- * -o DIR or out/<scenario name><dir_suffix>.  -1 with err (cli_fail then
- * reports it). */
+ * catches SIGINT and SIGTERM, and opens the output transaction for -o DIR
+ * or cli_default_dir's.  -1 with err (cli_fail then reports it). */
 int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
-             const char *dir_suffix, unsigned flags, ts_err *err);
+             unsigned flags, ts_err *err);
+
+/* The default output directory, named by what was run, so that one run does
+ * not silently replace another (README, Outputs):
+ *     out/NAME[+POLICY...][-CMD][-PART...]
+ * NAME the scenario's name; +POLICY for each --policy, sorted and each once
+ * (the same policies make the same run whatever their order); -CMD for every
+ * command but run; then -PART for each value of the command's CLI_NAMES_DIR
+ * options, in the order of its option table and then as given (a file
+ * contributes its name without directory and extension).  A character that
+ * does not belong in a file name becomes '_'; a name longer than 200 bytes
+ * is cut and ends in a hash of the whole.  Returns the length written, or
+ * -1 when buf is too small. */
+int cli_default_dir(const cli_spec *spec, const cli_args *a, const char *scenario_name,
+                    char *buf, size_t len);
 
 /* Runner options for cs: the scenario's defaults with -n, -j, the seed, the
  * interrupt flag and the progress bar (unless quiet: many short runs pass 1). */

@@ -180,6 +180,15 @@ static int common_value(const cli_spec *spec, int key, const char *v, cli_args *
     }
 }
 
+/* The command's own option with this key, or NULL. */
+static const cli_option *own_option(const cli_spec *spec, int key)
+{
+    for (size_t i = 0; i < spec->n_options; i++)
+        if (spec->options[i].key == key)
+            return &spec->options[i];
+    return NULL;
+}
+
 /* Runs f over every option spec takes: the shared ones it names, its own,
  * then --help. */
 static void each_option(const cli_spec *spec, void (*f)(const cli_option *o, void *ctx), void *ctx)
@@ -245,6 +254,14 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
             rc = common_value(spec, c, optarg, a, err);
         } else {
             rc = spec->on_option(own, c, optarg, err);
+            const cli_option *o = own_option(spec, c);
+            if (rc == 0 && o && (o->flags & CLI_NAMES_DIR)) {
+                if (a->n_dir_parts == CLI_MAX_DIR_PARTS)
+                    rc = cli_usagef(err, spec->name, "too many arms");
+                else
+                    a->dir_parts[a->n_dir_parts++] = (cli_dir_part){
+                        c, o->has_arg ? optarg : o->name};
+            }
         }
     }
     free(t.longopts);
@@ -260,6 +277,129 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
     if (a->n_operands < spec->min_operands)
         return cli_usagef(err, spec->name, "missing %s", spec->operands);
     return 0;
+}
+
+/* ------------------------------------------------- output directory names */
+
+#define DIR_NAME_MAX 200    /* bytes of the last component: well below NAME_MAX (255) */
+
+/* Appends s to the name, as a character a file name may hold everywhere an
+ * analyst copies it (Windows shares included): letters, digits, _ . + -;
+ * anything else becomes '_'. */
+#define NAME_BUF (4 * DIR_NAME_MAX)
+
+static void name_put(char *name, size_t *used, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '+' || ch == '-';
+        if (*used + 1 < NAME_BUF)
+            name[(*used)++] = keep ? (char)ch : '_';
+    }
+    name[*used] = '\0';
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A value that names a file ("OTHER.ini"): its name without directory and
+ * extension, which is what tells two arms apart. */
+static void file_stem(const char *path, const char **start, size_t *n)
+{
+    const char *slash = strrchr(path, '/');
+    *start = slash ? slash + 1 : path;
+    const char *dot = strrchr(*start, '.');
+    *n = dot && dot > *start ? (size_t)(dot - *start) : strlen(*start);
+}
+
+static int names_a_file(const cli_option *o)
+{
+    size_t n = o->arg ? strlen(o->arg) : 0;
+    return n > 4 && (!strcmp(o->arg + n - 4, ".ini") || !strcmp(o->arg + n - 4, ".csv"));
+}
+
+int cli_default_dir(const cli_spec *spec, const cli_args *a, const char *scenario_name,
+                    char *buf, size_t len)
+{
+    char name[NAME_BUF];
+    size_t used = 0;
+    name_put(name, &used, scenario_name, strlen(scenario_name));
+    if (spec->common & CLI_POLICY) {
+        const char *sorted[CLI_MAX_POLICIES];
+        size_t n = a->n_policies < CLI_MAX_POLICIES ? a->n_policies : CLI_MAX_POLICIES;
+        memcpy(sorted, a->policies, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, by_name);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0) {
+                name_put(name, &used, "+", 1);
+                name_put(name, &used, sorted[i], strlen(sorted[i]));
+            }
+    }
+    /* run is the projection itself; every other command says what it did. */
+    if (strcmp(spec->name, "run") != 0) {
+        name_put(name, &used, "-", 1);
+        name_put(name, &used, spec->name, strlen(spec->name));
+    }
+    for (size_t i = 0; i < spec->n_options; i++) {
+        const cli_option *o = &spec->options[i];
+        if (!(o->flags & CLI_NAMES_DIR))
+            continue;
+        size_t given = 0;
+        for (size_t j = 0; j < a->n_dir_parts; j++) {
+            if (a->dir_parts[j].key != o->key)
+                continue;
+            const char *v = a->dir_parts[j].value;
+            size_t n = strlen(v);
+            if (names_a_file(o))
+                file_stem(v, &v, &n);
+            name_put(name, &used, "-", 1);
+            name_put(name, &used, v, n);
+            given++;
+        }
+        if (!given && o->has_arg && !(o->flags & CLI_REPEAT) && o->deflt) {
+            name_put(name, &used, "-", 1);
+            name_put(name, &used, o->deflt, strlen(o->deflt));
+        }
+    }
+    if (used > DIR_NAME_MAX) {
+        /* Cut, with a hash of the whole so that two long names stay apart. */
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t i = 0; i < used; i++)
+            h = (h ^ (unsigned char)name[i]) * 16777619u;
+        snprintf(name + DIR_NAME_MAX - 9, 10, "-%08x", (unsigned)h);
+        used = DIR_NAME_MAX;
+    }
+    int w = snprintf(buf, len, "out/%s", name);
+    return w < 0 || (size_t)w >= len ? -1 : w;
+}
+
+/* What the help and the man page say -o defaults to, for this command: the
+ * rule of cli_default_dir written as a pattern. */
+static void dir_pattern(const cli_spec *spec, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "out/NAME%s%s%s",
+                                   spec->common & CLI_POLICY ? "[+POLICY...]" : "",
+                                   strcmp(spec->name, "run") ? "-" : "",
+                                   strcmp(spec->name, "run") ? spec->name : "");
+    for (size_t i = 0; i < spec->n_options && used < len; i++) {
+        const cli_option *o = &spec->options[i];
+        if (!(o->flags & CLI_NAMES_DIR))
+            continue;
+        char part[80];
+        size_t k = 0;
+        for (const char *p = o->name ? o->name : ""; *p && k + 1 < sizeof part; p++)
+            part[k++] = o->has_arg && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        part[k] = '\0';
+        used += (size_t)snprintf(buf + used, len - used,
+                                 o->flags & CLI_REPEAT ? "[-%s]..." : o->has_arg ? "-%s" : "[-%s]",
+                                 part);
+    }
+    if (used < len)
+        snprintf(buf + used, len - used, ", named by what was run%s",
+                 spec->common & CLI_POLICY ? " (the policies sorted)" : "");
 }
 
 /* "-n REPS" or "--policy NAME": how the option is typed. */
@@ -314,10 +454,28 @@ static void put_wrapped(FILE *f, const char *text, size_t col)
     }
 }
 
-static void print_option_help(const cli_option *o, void *ctx)
+typedef struct {
+    FILE *f;
+    const cli_spec *spec;
+} help_ctx;
+
+/* An option's default as the help shows it: -o's is the naming rule of the
+ * command at hand. */
+static const char *option_default(const cli_option *o, const cli_spec *spec, char *buf,
+                                  size_t len)
 {
-    FILE *f = ctx;
-    char text[128], line[512];
+    if (o->key != 'o' || !o->deflt)
+        return o->deflt;
+    dir_pattern(spec, buf, len);
+    return buf;
+}
+
+static void print_option_help(const cli_option *o, void *vctx)
+{
+    const help_ctx *ctx = vctx;
+    FILE *f = ctx->f;
+    char text[128], line[512], pattern[256];
+    const char *deflt = option_default(o, ctx->spec, pattern, sizeof pattern);
     option_text(o, 1, text, sizeof text);
     /* A long flag puts its meaning on the next line, so the meanings align. */
     if (strlen(text) > HELP_INDENT - 4)
@@ -326,8 +484,8 @@ static void print_option_help(const cli_option *o, void *ctx)
         fprintf(f, "  %-*s  ", HELP_INDENT - 4, text);
     put_wrapped(f, o->help ? o->help : "", HELP_INDENT);
     /* A row without them shows none (and tests/help.sh fails on it). */
-    if (o->deflt && o->deflt[0]) {
-        snprintf(line, sizeof line, "default: %s", o->deflt);
+    if (deflt && deflt[0]) {
+        snprintf(line, sizeof line, "default: %s", deflt);
         fprintf(f, "%*s", HELP_INDENT, "");
         put_wrapped(f, line, HELP_INDENT);
     }
@@ -348,7 +506,8 @@ void cli_print_usage(FILE *f, const cli_spec *spec)
     fprintf(f, "usage: ");
     cli_print_synopsis(f, spec);
     fprintf(f, "\n%s\n\noptions:\n", spec->summary);
-    each_option(spec, print_option_help, f);
+    help_ctx ctx = {f, spec};
+    each_option(spec, print_option_help, &ctx);
     if (spec->examples && spec->examples[0]) {
         fprintf(f, "\nexamples:\n");
         for (const char *const *e = spec->examples; *e; e++)
@@ -439,17 +598,19 @@ static void man_synopsis(FILE *f, const cli_spec *spec)
     fputc('\n', f);
 }
 
-static void man_option(const cli_option *o, void *ctx)
+static void man_option(const cli_option *o, void *vctx)
 {
-    FILE *f = ctx;
-    char text[128];
+    const help_ctx *ctx = vctx;
+    FILE *f = ctx->f;
+    char text[128], pattern[256];
+    const char *deflt = option_default(o, ctx->spec, pattern, sizeof pattern);
     option_text(o, 1, text, sizeof text);
     fputs(".TP\n", f);
     roff_line(f, text, 'B');
     roff_line(f, o->help ? o->help : "", 0);
-    if (o->deflt && o->deflt[0]) {
+    if (deflt && deflt[0]) {
         fputs(".br\nDefault: ", f);
-        roff_text(f, o->deflt, 0);
+        roff_text(f, deflt, 0);
         fputs(".\n", f);
     }
     if (o->example && o->example[0]) {
@@ -488,7 +649,8 @@ void cli_print_man(FILE *f, const cli_spec *const *specs, size_t n)
         fprintf(f, ".SS %s\n", spec->name);
         roff_line(f, spec->summary, 0);
         fputs(".PP\nOptions:\n", f);
-        each_option(spec, man_option, f);
+        help_ctx ctx = {f, spec};
+        each_option(spec, man_option, &ctx);
         if (spec->examples && spec->examples[0]) {
             fputs(".PP\nExamples:\n.RS\n.nf\n", f);
             for (const char *const *e = spec->examples; *e; e++)
@@ -673,7 +835,7 @@ void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a)
 }
 
 int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
-             const char *dir_suffix, unsigned flags, ts_err *err)
+             unsigned flags, ts_err *err)
 {
     cli_init(cs, spec, a);
     cs->scenario_path = scenario_path;
@@ -705,7 +867,7 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     if (a->out_dir)
         snprintf(cs->dir, sizeof cs->dir, "%s", a->out_dir);
     else
-        snprintf(cs->dir, sizeof cs->dir, "out/%s%s", cs->s->name, dir_suffix);
+        cli_default_dir(spec, a, cs->s->name, cs->dir, sizeof cs->dir);
     if (flags & CLI_NO_OUTPUT)
         return 0;
     cs->status = EXIT_FAIL;

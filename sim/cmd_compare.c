@@ -17,11 +17,11 @@ enum { OPT_ARM = 256, OPT_ALL, OPT_OTHER };
 
 static const cli_option compare_options[] = {
     {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy turned on (A+B: both in one "
-     "arm); repeatable", CLI_REPEAT, "none", "--policy capital+gradient"},
+     "arm); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none", "--policy capital+gradient"},
     {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario, each on its own",
-     0, "off", "--all-policies"},
+     CLI_NAMES_DIR, "off", "--all-policies"},
     {"scenario", OPT_OTHER, 1, "OTHER.ini", "an arm of another scenario (its targets matched "
-     "by tier and kind); repeatable", CLI_REPEAT, "none",
+     "by tier and kind); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none",
      "--scenario scenarios/qingdao-pessimistic.ini"},
 };
 
@@ -179,7 +179,7 @@ int cmd_compare(int argc, char **argv)
     /* The arms are the command's, not policies of the baseline: open without them. */
     cli_args base_args = a;
     base_args.n_policies = 0;
-    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], "-compare", 0, &err) < 0)
+    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], 0, &err) < 0)
         goto fail;
     cs.a = &a;
     arms[0] = cs.s;

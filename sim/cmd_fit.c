@@ -36,7 +36,7 @@ int cmd_fit(int argc, char **argv)
     if (a.help)
         return cli_help(&cmd_fit_spec);
     cli_session cs;
-    if (cli_open(&cs, &cmd_fit_spec, &a, a.operands[0], "-fit", CLI_KEEP_FIT, &err) < 0)
+    if (cli_open(&cs, &cmd_fit_spec, &a, a.operands[0], CLI_KEEP_FIT, &err) < 0)
         goto fail;
     cli_computed(&cs);
     if (output_fit(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)

@@ -20,7 +20,7 @@ enum { OPT_TARGET = 256, OPT_PROB, OPT_LEVER, OPT_RANGE };
 
 static const cli_option goal_options[] = {
     {"target", OPT_TARGET, 1, "TIER", "the target to reach (TIER:new, TIER:stock or "
-     "TIER:cumulative where the tier has several)", CLI_REQUIRED, "none (required)",
+     "TIER:cumulative where the tier has several)", CLI_REQUIRED | CLI_NAMES_DIR, "none (required)",
      "--target little_giant"},
     {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1", CLI_REQUIRED,
      "none (required)", "--prob 0.8"},
@@ -211,7 +211,7 @@ int cmd_goal(int argc, char **argv)
     double *fixed = NULL;
     int status;
     size_t target = 0, lever = 0;
-    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], "-goal", 0, &err) < 0 ||
+    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], 0, &err) < 0 ||
         find_target(cs.s, g.target, &target, &err) < 0 || find_lever(cs.s, &g, &lever, &err) < 0)
         goto fail;
     runner_opts o;

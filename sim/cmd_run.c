@@ -110,7 +110,7 @@ int cmd_run(int argc, char **argv)
         return cli_help(&cmd_run_spec);
     cli_session cs;
     runner_result *res = NULL;
-    if (cli_open(&cs, &cmd_run_spec, &a, a.operands[0], "", 0, &err) < 0)
+    if (cli_open(&cs, &cmd_run_spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
     runner_opts o;
     cli_runner_opts(&cs, &o, 0);

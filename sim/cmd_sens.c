@@ -40,7 +40,8 @@ enum { OPT_METHOD = 256, OPT_PARAM, OPT_RANGE, OPT_INNER };
 static const cli_option sens_options[] = {
     {"method", OPT_METHOD, 1, "tornado|morris|sobol|filter|split", "the analysis: one factor at "
      "a time, elementary effects, variance indices, what separates the replications that met "
-     "from those that missed, or parameters against chance", 0, "tornado", "--method sobol"},
+     "from those that missed, or parameters against chance", CLI_NAMES_DIR, "tornado",
+     "--method sobol"},
     {"param", OPT_PARAM, 1, "NAME", "study this parameter (it must have a distribution); "
      "repeatable", CLI_REPEAT, "every uncertain parameter, except those of policies that are off",
      "--param tier.srdi.inflow"},
@@ -259,9 +260,7 @@ int cmd_sensitivity(int argc, char **argv)
     memset(&an, 0, sizeof an);
     an.method = f.method;
     int status;
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, "-%s", sens_method_names[f.method]);
-    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], suffix, 0, &err) < 0)
+    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
     an.s = cs.s;
     if (!(factors = calloc(cs.s->n_params + 1, sizeof *factors))) {

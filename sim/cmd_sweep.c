@@ -143,7 +143,7 @@ int cmd_sweep(int argc, char **argv)
     memset(&r, 0, sizeof r);
     grid g;
     int status;
-    if (cli_open(&cs, &cmd_sweep_spec, &a, a.operands[0], "-sweep", 0, &err) < 0 ||
+    if (cli_open(&cs, &cmd_sweep_spec, &a, a.operands[0], 0, &err) < 0 ||
         make_grid(cs.s, &f, &g, &err) < 0)
         goto fail;
     const scenario *s = cs.s;

@@ -40,11 +40,11 @@ for c in $cmds; do
             if ($2 ~ /^--/) long = $2
             rest = $0; sub(/^  [^ ].*[^ ]  +/, "", rest)
             meaning = (rest != $0 && rest != "") ? rest : ""
-            def = ""; ex = ""; next
+            def = ""; ex = ""; last = "m"; next
         }
-        /^ +default: / { def = $0; sub(/^ +default: */, "", def); last = "d"; next }
+        /^ +default:/ { def = $0; sub(/^ +default: */, "", def); last = "d"; next }
         /^ +example: / { ex = $0; sub(/^ +example: */, "", ex); last = "e"; next }
-        /^ +[^ ]/ { if (def == "" && ex == "") meaning = meaning $0; next }
+        /^ +[^ ]/ { t = $0; sub(/^ +/, "", t); if (last == "m") meaning = meaning t; else if (last == "d") def = def t; next }
         function check() {
             n++
             if (meaning == "") print opt ": no meaning"
@@ -94,6 +94,25 @@ for c in $cmds; do
         [ $status -eq 0 ] && ok "tiersim $line" || bad "tiersim $line$extra: exit $status" "$(tail -3 "$T/ex.err")"
     done <"$T/examples-$c"
 done
+
+echo "default output directories: named by what was run"
+# The examples above wrote these (README, Outputs).
+for d in qingdao qingdao+capital+gradient qingdao-v1 qingdao-v1-fit tinyfit-fit qingdao-compare-all-policies \
+    qingdao-compare-capital+gradient-qingdao-pessimistic qingdao-goal-srdi qingdao-goal-little_giant \
+    qingdao-sensitivity-tornado qingdao-sensitivity-filter qingdao-sensitivity-sobol qingdao-sweep tiny-sweep; do
+    [ -f "$W/out/$d/manifest.txt" ] || bad "no out/$d from the examples" "$(ls "$W/out")"
+done
+(cd "$W" && "$BIN" run tests/data/tiny.ini --policy push --policy noop -n 100 -q >"$T/card.txt" 2>&1) &&
+    grep -qx 'results: out/tiny+noop+push/' "$T/card.txt" && grep -qx 'policies: push,noop' "$W/out/tiny+noop+push/manifest.txt" &&
+    grep -q 'policies push,noop' "$W/out/tiny+noop+push/report.html" &&
+    ok "run --policy push --policy noop: out/tiny+noop+push, the manifest and report.html say which" ||
+    bad "run with policies" "$(cat "$T/card.txt"; ls "$W/out")"
+(cd "$W" && "$BIN" run tests/data/tiny.ini --policy noop --policy push --policy noop -n 137 -q --no-plots &&
+    "$BIN" run tests/data/tiny.ini -n 100 -q --no-plots) >/dev/null 2>&1 &&
+    grep -qx 'replications: 137' "$W/out/tiny+noop+push/manifest.txt" && [ -f "$W/out/tiny/manifest.txt" ] &&
+    [ "$(ls "$W/out" | grep -c '^tiny\(+.*\)*$')" -eq 2 ] &&
+    ok "the same policies in another order replace their own run; the run without them is apart" ||
+    bad "policy order" "$(ls "$W/out")"
 
 echo "the man page"
 "$BIN" help --man >"$T/tiersim.1" 2>"$T/man.err"

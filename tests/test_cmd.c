@@ -264,6 +264,8 @@ static void test_help_from_tables(void)
                           "it has none)\n                              example: -n 50000\n")
               != NULL);
     CU_ASSERT(strstr(buf, "\n  --range LO:HI               where to look") != NULL);
+    /* -o's default is the command's naming rule. */
+    CU_ASSERT(strstr(buf, "default: out/NAME[+POLICY...]-goal-TARGET, named") != NULL);
     CU_ASSERT(strstr(buf, "\nexamples:\n  tiersim goal ") != NULL);
     free(buf);
     buf = NULL;
@@ -409,6 +411,82 @@ static void test_examples_parse(void)
     }
 }
 
+/* The default output directory of `tiersim ARGV...` for a scenario named x. */
+static void dir_of(parser parse, const cli_spec *spec, int argc, const char *const *argv,
+                   char *buf, size_t len)
+{
+    cli_args a;
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(parse(argc, args(argc, argv), &a, &err), 0);
+    CU_ASSERT_FATAL(cli_default_dir(spec, &a, "x", buf, len) > 0);
+}
+
+#define EXPECT_DIR(parse, spec, want, ...)                                                       \
+    do {                                                                                         \
+        static const char *const argv_[] = {__VA_ARGS__};                                       \
+        char got_[512];                                                                          \
+        dir_of(parse, spec, ARGC(argv_), argv_, got_, sizeof got_);                             \
+        CU_ASSERT_STRING_EQUAL(got_, want);                                                      \
+        if (strcmp(got_, want) != 0)                                                             \
+            fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_, want);                           \
+    } while (0)
+
+/* Output directories are named by what was run (README, Outputs). */
+static void test_default_dir(void)
+{
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x", "run", "x.ini");
+    /* The same policies are the same run, whatever their order or repeats. */
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x+capital+gradient", "run", "x.ini", "--policy",
+               "gradient", "--policy", "capital");
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x+capital+gradient", "run", "--policy", "capital",
+               "x.ini", "--policy", "gradient", "--policy", "capital", "-n", "137");
+    EXPECT_DIR(p_fit, &cmd_fit_spec, "out/x-fit", "fit", "x.ini", "h.csv");
+    EXPECT_DIR(p_goal, &cmd_goal_spec, "out/x-goal-little_giant", "goal", "x.ini", "--target",
+               "little_giant", "--prob", "0.8", "--lever", "l");
+    EXPECT_DIR(p_goal, &cmd_goal_spec, "out/x+push-goal-b_new", "goal", "x.ini", "--target",
+               "b:new", "--prob", "0.8", "--lever", "l", "--policy", "push");
+    EXPECT_DIR(p_sens, &cmd_sens_spec, "out/x-sensitivity-tornado", "sensitivity", "x.ini");
+    EXPECT_DIR(p_sens, &cmd_sens_spec, "out/x+p-sensitivity-sobol", "sensitivity", "x.ini",
+               "--method", "sobol", "--policy", "p");
+    EXPECT_DIR(p_sweep, &cmd_sweep_spec, "out/x-sweep", "sweep", "x.ini", "--param",
+               "tier.a.exit=0:1:3");
+    /* compare's arms: its options in table order, each as given (A+B kept). */
+    EXPECT_DIR(p_compare, &cmd_compare_spec, "out/x-compare-gradient+capital-digital-all-policies-"
+               "qingdao-optimistic", "compare", "x.ini", "--scenario",
+               "scenarios/qingdao-optimistic.ini", "--policy", "gradient+capital", "--all-policies",
+               "--policy", "digital");
+    /* Nothing a file name should not hold, and no way out of out/. */
+    EXPECT_DIR(p_compare, &cmd_compare_spec, "out/x-compare-.._.._etc_p_x", "compare", "x.ini",
+               "--policy", "../../etc/p x");
+    /* -o is -o. */
+    cli_args a;
+    ts_err err;
+    static const char *const o1[] = {"run", "x.ini", "-o", "elsewhere", "--policy", "p"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(o1), args(ARGC(o1), o1), &a, &err), 0);
+    CU_ASSERT_STRING_EQUAL(a.out_dir, "elsewhere");
+    /* A long name is cut to 200 bytes and ends in a hash of the whole, so
+     * that two long names stay apart. */
+    static const char *long1[2 + 2 * 8], *long2[2 + 2 * 8];
+    static char names[2][8][64];
+    long1[0] = long2[0] = "run";
+    long1[1] = long2[1] = "x.ini";
+    for (int i = 0; i < 8; i++) {
+        snprintf(names[0][i], 64, "policy_with_a_long_name_%02d_aaaaaaaaaaaaaaaaaaaa", i);
+        snprintf(names[1][i], 64, "policy_with_a_long_name_%02d_aaaaaaaaaaaaaaaaaaab", i);
+        long1[2 + 2 * i] = long2[2 + 2 * i] = "--policy";
+        long1[3 + 2 * i] = names[0][i];
+        long2[3 + 2 * i] = names[1][i];
+    }
+    char d1[512], d2[512];
+    dir_of(p_run, &cmd_run_spec, ARGC(long1), long1, d1, sizeof d1);
+    dir_of(p_run, &cmd_run_spec, ARGC(long2), long2, d2, sizeof d2);
+    CU_ASSERT_EQUAL(strlen(d1), strlen("out/") + 200);
+    CU_ASSERT(strncmp(d1, "out/x+policy_with_a_long_name_00_", 33) == 0);
+    CU_ASSERT(d1[strlen(d1) - 9] == '-');
+    CU_ASSERT(strcmp(d1, d2) != 0);
+    CU_ASSERT_EQUAL(cli_default_dir(&cmd_run_spec, &a, "x", d1, 5), -1);
+}
+
 static void test_command_line_quotes(void)
 {
     char a0[] = "tiersim", a1[] = "run", a2[] = "my file.ini", a3[] = "-o", a4[] = "a$b", a5[] = "";
@@ -469,6 +547,7 @@ int main(void)
         {"help from the option tables", test_help_from_tables},
         {"every option has a meaning, a default and an example", test_every_option_documented},
         {"every example parses", test_examples_parse},
+        {"default output directories", test_default_dir},
         {"command line quoting", test_command_line_quotes},
         {"manifest", test_manifest},
         {NULL, NULL},
