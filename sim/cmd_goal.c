@@ -225,7 +225,7 @@ int cmd_goal(int argc, char **argv)
         fixed[i] = NAN;
     eval_ctx ctx = {cs.s, &o, lever, target, fixed};
     uint64_t reps = a.replications ? a.replications : cs.s->replications;
-    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo)};
+    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo), 0};
     goal_result gr;
     double curve_x[CURVE_POINTS], curve_p[CURVE_POINTS];
     if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
