@@ -257,7 +257,8 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
             const cli_option *o = own_option(spec, c);
             if (rc == 0 && o && (o->flags & CLI_NAMES_DIR)) {
                 if (a->n_dir_parts == CLI_MAX_DIR_PARTS)
-                    rc = cli_usagef(err, spec->name, "too many arms");
+                    rc = cli_usagef(err, spec->name, "'%s' given too often (at most %d such "
+                                    "options)", argv[optind - 1], CLI_MAX_DIR_PARTS);
                 else
                     a->dir_parts[a->n_dir_parts++] = (cli_dir_part){
                         c, o->has_arg ? optarg : o->name};

@@ -25,7 +25,7 @@ static const cli_option run_options[] = {
      "--max-reps 200000"},
     {"explain", OPT_EXPLAIN, 0, NULL, "in the why-line of each target that is not likely, also "
      "give the value of its lever at which P(met) would reach 0.5 (0.8 where it is 0.5 "
-     "already), found as tiersim goal finds it: about 0.3 s a line on Qingdao", 0,
+     "already), found as tiersim goal finds it: about 0.4 s a line on Qingdao", 0,
      "off (the lever and the way it helps, from the run's own replications)", "--explain"},
 };
 
