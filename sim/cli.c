@@ -283,12 +283,11 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
 /* ------------------------------------------------- output directory names */
 
 #define DIR_NAME_MAX 200    /* bytes of the last component: well below NAME_MAX (255) */
+#define NAME_BUF (4 * DIR_NAME_MAX) /* what is hashed when the name is cut */
 
 /* Appends s to the name, as a character a file name may hold everywhere an
  * analyst copies it (Windows shares included): letters, digits, _ . + -;
  * anything else becomes '_'. */
-#define NAME_BUF (4 * DIR_NAME_MAX)
-
 static void name_put(char *name, size_t *used, const char *s, size_t n)
 {
     for (size_t i = 0; i < n && s[i]; i++) {
