@@ -21,7 +21,7 @@
  *     if (cmd_x_parse(argc, argv, &a, &own, &err) < 0) return cli_usage_error(&err);
  *     if (a.help) return cli_help(&cmd_x_spec);
  *     cli_session cs;
- *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], "-x", 0, &err) < 0) goto fail;
+ *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], 0, &err) < 0) goto fail;
  *     ...compute with cs.s and cli_runner_opts(&cs, &o)...
  *     ...write into cs.od (outdir_file)...
  *     if (cli_close(&cs, &manifest, PLOT_X, &err) < 0) goto fail;
@@ -35,6 +35,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 #define CLI_MAX_POLICIES 64
 #define CLI_MAX_OPERANDS 4
+#define CLI_MAX_DIR_PARTS (3 * CLI_MAX_POLICIES)
 #define CLI_DIR_MAX 4096
 
 /* The options that several commands share, as a mask: each command names the
@@ -53,17 +54,25 @@ enum {
                    CLI_NO_PLOTS | CLI_QUIET
 };
 
-/* One option of a command's own: getopt_long's fields plus its help. */
+/* One option of a command's own: getopt_long's fields plus its help.  The
+ * help, the man page and the parser all read these rows, so an option cannot
+ * be taken without being documented, nor documented without being taken. */
 typedef struct {
     const char *name;           /* long name, without "--"; NULL: the short letter only */
     int key;                    /* its short letter, or a code >= 256 for a long-only option */
     int has_arg;                /* 0 or 1 */
     const char *arg;            /* the value's name in the usage ("NAME=LO:HI"), NULL without */
-    const char *help;           /* one line: what it means, its default */
+    const char *help;           /* what it means, in a sentence */
     unsigned flags;             /* CLI_REQUIRED, CLI_REPEAT */
+    const char *deflt;          /* what holds without it ("the scenario's seed", "off") */
+    const char *example;        /* the option as it would be typed ("-n 50000") */
 } cli_option;
 
-enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1 };
+/* CLI_NAMES_DIR: the option's value is part of the default output
+ * directory's name (cli_default_dir): goal's --target, sensitivity's
+ * --method, compare's arms.  When such an option is not given, its `deflt`
+ * names it, so that default must then be a value ("tornado"). */
+enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1, CLI_NAMES_DIR = 1u << 2 };
 
 typedef struct cli_args cli_args;
 
@@ -83,6 +92,13 @@ typedef struct {
     const char *const *examples;    /* NULL-terminated command lines, for the help */
 } cli_spec;
 
+/* A CLI_NAMES_DIR option as given: its key and value (its name, for an
+ * option without a value). */
+typedef struct {
+    int key;
+    const char *value;
+} cli_dir_part;
+
 /* What the shared options and the operands say; zero where not given. */
 struct cli_args {
     const char *cmd;                /* the spec's name */
@@ -97,6 +113,9 @@ struct cli_args {
     int no_plots, quiet, help;
     const char *operands[CLI_MAX_OPERANDS];
     size_t n_operands;
+    /* The values of the CLI_NAMES_DIR options, in the order given. */
+    cli_dir_part dir_parts[CLI_MAX_DIR_PARTS];
+    size_t n_dir_parts;
 };
 
 /* Parses argv (argv[0] is the command's name): options and operands in any
@@ -111,8 +130,19 @@ int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...) TS_PRINTF(3, 
 /* "tiersim CMD OPERANDS [OPTIONS]" on one line, with its newline. */
 void cli_print_synopsis(FILE *f, const cli_spec *spec);
 /* What `tiersim CMD --help` prints: "usage: " and the synopsis, the summary,
- * every option with its meaning and default, and the examples. */
+ * every option with its meaning, default and an example, and the command's
+ * worked examples. */
 void cli_print_usage(FILE *f, const cli_spec *spec);
+
+/* Every option spec takes, in the order of its help: the shared ones it
+ * names, its own, then --help.  Fills at most max of out; returns how many
+ * there are. */
+size_t cli_spec_options(const cli_spec *spec, const cli_option **out, size_t max);
+
+/* The manual page tiersim(1) in roff, made from the same tables as the help:
+ * every command of `specs` (main's dispatch table, in its order) with its
+ * options and examples, the exit statuses, the environment and the files. */
+void cli_print_man(FILE *f, const cli_spec *const *specs, size_t n);
 
 /* `--help`: the full usage on stdout; EXIT_OK. */
 int cli_help(const cli_spec *spec);
@@ -157,11 +187,24 @@ void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a);
 
 /* Loads SCENARIO_PATH, fits it when --history (the table on stdout unless
  * --quiet), refuses a `fit` left unfitted, turns on --policy, applies -s,
- * catches SIGINT and SIGTERM, and opens the output transaction for
- * -o DIR or out/<scenario name><dir_suffix>.  -1 with err (cli_fail then
- * reports it). */
+ * catches SIGINT and SIGTERM, and opens the output transaction for -o DIR
+ * or cli_default_dir's.  -1 with err (cli_fail then reports it). */
 int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
-             const char *dir_suffix, unsigned flags, ts_err *err);
+             unsigned flags, ts_err *err);
+
+/* The default output directory, named by what was run, so that one run does
+ * not silently replace another (README, Outputs):
+ *     out/NAME[+POLICY...][-CMD][-PART...]
+ * NAME the scenario's name; +POLICY for each --policy, sorted and each once
+ * (the same policies make the same run whatever their order); -CMD for every
+ * command but run; then -PART for each value of the command's CLI_NAMES_DIR
+ * options, in the order of its option table and then as given (a file
+ * contributes its name without directory and extension).  A character that
+ * does not belong in a file name becomes '_'; a name longer than 200 bytes
+ * is cut and ends in a hash of the whole.  Returns the length written, or
+ * -1 when buf is too small. */
+int cli_default_dir(const cli_spec *spec, const cli_args *a, const char *scenario_name,
+                    char *buf, size_t len);
 
 /* Runner options for cs: the scenario's defaults with -n, -j, the seed, the
  * interrupt flag and the progress bar (unless quiet: many short runs pass 1). */

@@ -34,6 +34,15 @@ typedef struct {
     volatile sig_atomic_t *cancel;  /* polled between chunks; may be NULL */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
+    /* Per-replication records of replications 0 .. record_reps-1, for what
+     * needs the draws behind each outcome (the report card's why-lines):
+     * record_theta[rep * n_params + i] the drawn parameters,
+     * record_value[rep * n_targets + j] each target's count in end_year.
+     * Each replication writes its own rows, so they are the same for any
+     * number of threads.  0: none (the arrays may be NULL). */
+    uint64_t record_reps;
+    double *record_theta;
+    int64_t *record_value;
 } runner_opts;
 
 typedef struct {

@@ -33,6 +33,10 @@ typedef struct {
     int has_prior;       /* with fit: `value` holds the prior */
     const char *file;    /* where it was written (NULL for defaults) */
     int line;
+    /* Its line's inline comment starts with "assumption": by the scenario
+     * format's convention (seed, shared data, derived or assumption), a
+     * number that no data stand behind.  0 for defaults and `fit` values. */
+    int assumption;
 } ts_param;
 
 /* A key whose value can change by year (KEY@YEAR = value): steps[0] is the

@@ -16,11 +16,13 @@
 enum { OPT_ARM = 256, OPT_ALL, OPT_OTHER };
 
 static const cli_option compare_options[] = {
-    {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy (A+B: both) turned on; "
-                                       "repeatable", CLI_REPEAT},
-    {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario", 0},
+    {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy turned on (A+B: both in one "
+     "arm); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none", "--policy capital+gradient"},
+    {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario, each on its own",
+     CLI_NAMES_DIR, "off", "--all-policies"},
     {"scenario", OPT_OTHER, 1, "OTHER.ini", "an arm of another scenario (its targets matched "
-                                            "by tier and kind); repeatable", CLI_REPEAT},
+     "by tier and kind); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none",
+     "--scenario scenarios/qingdao-pessimistic.ini"},
 };
 
 /* The arms are kept in cli_args' policy list: --policy means an arm here. */
@@ -47,7 +49,7 @@ static int compare_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const compare_examples[] = {
-    "tiersim compare scenarios/qingdao.ini --history data/qingdao-history.csv --all-policies",
+    "tiersim compare scenarios/qingdao.ini --all-policies",
     "tiersim compare scenarios/qingdao.ini --policy capital+gradient --scenario "
     "scenarios/qingdao-pessimistic.ini",
     NULL,
@@ -177,7 +179,7 @@ int cmd_compare(int argc, char **argv)
     /* The arms are the command's, not policies of the baseline: open without them. */
     cli_args base_args = a;
     base_args.n_policies = 0;
-    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], "-compare", 0, &err) < 0)
+    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], 0, &err) < 0)
         goto fail;
     cs.a = &a;
     arms[0] = cs.s;

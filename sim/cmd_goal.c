@@ -19,14 +19,17 @@
 enum { OPT_TARGET = 256, OPT_PROB, OPT_LEVER, OPT_RANGE };
 
 static const cli_option goal_options[] = {
-    {"target", OPT_TARGET, 1, "TIER", "the target (TIER:new or TIER:stock where the tier has "
-                                      "both); required", CLI_REQUIRED},
-    {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1; required",
-     CLI_REQUIRED},
+    {"target", OPT_TARGET, 1, "TIER", "the target to reach (TIER:new, TIER:stock or "
+     "TIER:cumulative where the tier has several)", CLI_REQUIRED | CLI_NAMES_DIR, "none (required)",
+     "--target little_giant"},
+    {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1", CLI_REQUIRED,
+     "none (required)", "--prob 0.8"},
     {"lever", OPT_LEVER, 1, "NAME", "the parameter to move (tiersim check SCENARIO --params "
-                                    "lists them); required", CLI_REQUIRED},
-    {"range", OPT_RANGE, 1, "LO:HI", "where to look (default [0, 1] for rates, [0, 5] for a "
-                                     "policy's scale)", 0},
+     "lists them); a policy's lever turns the policy on", CLI_REQUIRED, "none (required)",
+     "--lever policy.gradient.scale"},
+    {"range", OPT_RANGE, 1, "LO:HI", "where to look for the lever's value", 0,
+     "0:1 for a rate or fraction, 0:5 for a policy's scale; required for any other lever",
+     "--range 20:100"},
 };
 
 static int parse_range(const char *text, double *lo, double *hi)
@@ -67,8 +70,9 @@ static int goal_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const goal_examples[] = {
-    "tiersim goal scenarios/qingdao.ini --history data/qingdao-history.csv --target little_giant "
-    "--prob 0.8 --lever policy.capital.scale",
+    "tiersim goal scenarios/qingdao.ini --target srdi --prob 0.8 --lever policy.gradient.scale",
+    "tiersim goal scenarios/qingdao.ini --target little_giant --prob 0.95 "
+    "--lever 'transition.srdi->little_giant.quota' --range 20:100",
     NULL,
 };
 
@@ -207,7 +211,7 @@ int cmd_goal(int argc, char **argv)
     double *fixed = NULL;
     int status;
     size_t target = 0, lever = 0;
-    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], "-goal", 0, &err) < 0 ||
+    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], 0, &err) < 0 ||
         find_target(cs.s, g.target, &target, &err) < 0 || find_lever(cs.s, &g, &lever, &err) < 0)
         goto fail;
     runner_opts o;
@@ -221,7 +225,7 @@ int cmd_goal(int argc, char **argv)
         fixed[i] = NAN;
     eval_ctx ctx = {cs.s, &o, lever, target, fixed};
     uint64_t reps = a.replications ? a.replications : cs.s->replications;
-    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo)};
+    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo), 0};
     goal_result gr;
     double curve_x[CURVE_POINTS], curve_p[CURVE_POINTS];
     if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)

@@ -7,7 +7,11 @@
 #include "cmd.h"
 #include "plot.h"
 
-static const char *const plot_examples[] = {"tiersim plot out/qingdao-2022", NULL};
+static const char *const plot_examples[] = {
+    "tiersim plot out/qingdao",
+    "tiersim plot out/qingdao-v1-fit",
+    NULL,
+};
 
 const cli_spec cmd_plot_spec = {
     "plot", "redraw the charts and report.html of a finished output directory (gnuplot)",

@@ -38,15 +38,21 @@ static const method_info method_table[SENS_N_METHODS] = {
 enum { OPT_METHOD = 256, OPT_PARAM, OPT_RANGE, OPT_INNER };
 
 static const cli_option sens_options[] = {
-    {"method", OPT_METHOD, 1, "tornado|morris|sobol|filter|split", "the analysis (default "
-                                                                   "tornado)", 0},
-    {"param", OPT_PARAM, 1, "NAME", "study this parameter (default: every uncertain one); "
-                                    "repeatable", CLI_REPEAT},
-    {"range", OPT_RANGE, 1, "NAME=LO:HI", "study NAME uniformly over [LO, HI]; repeatable",
-     CLI_REPEAT},
+    {"method", OPT_METHOD, 1, "tornado|morris|sobol|filter|split", "the analysis: one factor at "
+     "a time, elementary effects, variance indices, what separates the replications that met "
+     "from those that missed, or parameters against chance", CLI_NAMES_DIR, "tornado",
+     "--method sobol"},
+    {"param", OPT_PARAM, 1, "NAME", "study this parameter (it must have a distribution); "
+     "repeatable", CLI_REPEAT, "every uncertain parameter, except those of policies that are off",
+     "--param tier.srdi.inflow"},
+    {"range", OPT_RANGE, 1, "NAME=LO:HI", "study NAME, fixed or not, as uniform over [LO, HI]; "
+     "repeatable", CLI_REPEAT, "none", "--range tier.gazelle.inflow_growth=0:0.1"},
     {NULL, 'N', 1, "BASE", "the design's size: Morris trajectories, Sobol's base sample, "
-                          "filter's replications, split's outer draws", 0},
-    {"inner", OPT_INNER, 1, "REPS", "replications per design point", 0},
+     "filter's replications, split's outer draws (tornado takes none)", 0,
+     "morris 20, sobol 1024, filter the scenario's replications (at most 200000), split 1000",
+     "-N 512"},
+    {"inner", OPT_INNER, 1, "REPS", "replications per design point (filter takes none)", 0,
+     "tornado the scenario's replications, morris 200, sobol 100, split 100", "--inner 200"},
 };
 
 static int sens_option(void *own, int key, const char *v, ts_err *err)
@@ -92,9 +98,10 @@ static int sens_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const sens_examples[] = {
-    "tiersim sensitivity scenarios/qingdao.ini --history data/qingdao-history.csv",
-    "tiersim sensitivity scenarios/qingdao.ini --history data/qingdao-history.csv --method sobol "
-    "-N 512",
+    "tiersim sensitivity scenarios/qingdao.ini",
+    "tiersim sensitivity scenarios/qingdao.ini --method filter",
+    "tiersim sensitivity scenarios/qingdao.ini --method sobol -N 512 --param tier.srdi.inflow "
+    "--param 'transition.srdi->little_giant.quota'",
     NULL,
 };
 
@@ -253,9 +260,7 @@ int cmd_sensitivity(int argc, char **argv)
     memset(&an, 0, sizeof an);
     an.method = f.method;
     int status;
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, "-%s", sens_method_names[f.method]);
-    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], suffix, 0, &err) < 0)
+    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
     an.s = cs.s;
     if (!(factors = calloc(cs.s->n_params + 1, sizeof *factors))) {

@@ -113,6 +113,37 @@ static const char *manifest_get(const char *text, const char *key, char *buf, si
     return buf;
 }
 
+/* The report card's why-lines (manifest "why: ..." of a run), and which
+ * targets rest on assumptions only, under the card as on the terminal. */
+static void why_section(FILE *f, const char *mtext)
+{
+    int open = 0;
+    for (const char *line = mtext; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        if (n > 5 && !strncmp(line, "why: ", 5)) {
+            char text[2048];
+            snprintf(text, sizeof text, "%.*s", (int)(n - 5), line + 5);
+            fputs(open ? "<li>" : "<p class=\"note\">Why not likely (the rank correlation of "
+                  "each assumption's draws with the count):</p>\n<ul class=\"why\">\n<li>", f);
+            html_escape(f, text);
+            fputs("</li>\n", f);
+            open = 1;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (open)
+        fputs("</ul>\n", f);
+    char assumed[2048];
+    manifest_get(mtext, "assumptions_only", assumed, sizeof assumed);
+    if (assumed[0] && strcmp(assumed, "none") != 0) {
+        fputs("<p class=\"note\">Resting on assumptions only (every number written for the flows "
+              "that make the count is labelled an assumption in the scenario): ", f);
+        html_escape(f, assumed);
+        fputs(".</p>\n", f);
+    }
+}
+
 static int path_in(char *buf, size_t len, const char *dir, const char *name)
 {
     return snprintf(buf, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
@@ -487,14 +518,16 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = -1;
             break;
         }
-        if (!tables[i].title && i == 0)
+        if (!tables[i].title && i == 0) {
             rc = card_table(f, t, tiers, err);
-        else if (!tables[i].title)
+            why_section(f, mtext);
+        } else if (!tables[i].title) {
             rc = validation_summary(f, t, err);
-        else if (!strcmp(tables[i].file, "fit.csv"))
+        } else if (!strcmp(tables[i].file, "fit.csv")) {
             fit_section(f, t, mtext);
-        else
+        } else {
             plain_table(f, tables[i].title, t);
+        }
         csvt_free(t);
     }
     csvt_free(tiers);

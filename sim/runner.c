@@ -121,10 +121,14 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
         if (dist_is_random(&s->params[s->tiers[k].p_stock].value) &&
             hist_add(t->start[k], engine_start_stock(s, t->theta, k), 1) < 0)
             return ts_errf(err, "out of memory");
+    if (rep < o->record_reps)
+        memcpy(o->record_theta + rep * s->n_params, t->theta, s->n_params * sizeof *t->theta);
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
         ts_measure m = engine_target_measure(tg);
+        if (rep < o->record_reps)
+            o->record_value[rep * s->n_targets + j] = t->out[((Y - 1) * K + tg->tier) * M_COUNT + m];
         for (size_t y = 0; y < Y; y++)
             if (t->out[(y * K + tg->tier) * M_COUNT + m] >= tg->threshold)
                 t->met_by_year[j * Y + y]++;

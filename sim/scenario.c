@@ -81,6 +81,7 @@ typedef struct {
     char *value;
     const char *file;
     int line;
+    int assumption;     /* its inline comment starts with "assumption" (ts_param) */
 } raw_kv;
 
 typedef struct {
@@ -96,6 +97,8 @@ typedef struct {
     const char *text;
     size_t pos, len;
     int line;
+    const char *line_text;  /* the current line as written, for its inline comment */
+    size_t line_len;
     const char *file;
     raw_ini *raw;
     size_t cur_sec;     /* (size_t)-1 before the first section */
@@ -344,6 +347,8 @@ static char *reader(char *str, int num, void *stream)
     memcpy(str, start, n);
     str[n] = '\0';
     c->pos += n;
+    c->line_text = start;
+    c->line_len = content;
 
     /* A BOM is allowed on the first line only; inih strips it itself. */
     const char *p = str;
@@ -399,6 +404,31 @@ static char *reader(char *str, int num, void *stream)
         c->raw->secs[c->raw->n_secs++] = sec;
     }
     return str;
+}
+
+/* Whether the line's inline comment (a ';' after a blank, as inih reads
+ * it) begins with "assumption" (any case; "assumptions" too): the label the
+ * convention of the scenario files gives a number that no data stand
+ * behind (seed, shared data, derived or assumption; see
+ * scenarios/qingdao.ini). */
+static int comment_says_assumption(const char *line, size_t len)
+{
+    for (size_t i = 1; i < len; i++) {
+        if (line[i] != ';' || !is_blank((unsigned char)line[i - 1]))
+            continue;
+        size_t j = i + 1;
+        while (j < len && is_blank((unsigned char)line[j]))
+            j++;
+        static const char word[] = "assumption";
+        size_t n = sizeof word - 1;
+        if (len - j < n)
+            return 0;
+        for (size_t k = 0; k < n; k++)
+            if ((line[j + k] | 0x20) != word[k])
+                return 0;
+        return 1;
+    }
+    return 0;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -474,6 +504,7 @@ static int handler(void *user, const char *section, const char *name, const char
     kv->value = xstrdup(value);
     kv->file = c->file;
     kv->line = c->line;
+    kv->assumption = comment_says_assumption(c->line_text, c->line_len);
     if (!kv->key || !kv->value) {
         free(kv->key);
         free(kv->value);
@@ -493,7 +524,7 @@ static int handler(void *user, const char *section, const char *name, const char
 /* Parses one file's text into its own raw list. */
 static int parse_text(const char *text, size_t len, const char *file, raw_ini *raw, ts_err *err)
 {
-    parse_ctx c = {text, 0, len, 0, file, raw, (size_t)-1, 0, err};
+    parse_ctx c = {text, 0, len, 0, NULL, 0, file, raw, (size_t)-1, 0, err};
     /* inih's behaviour is set through its globals in the Debian build; these
      * are the settings the scenario format is documented with. */
     ini_max_line = LINE_MAX_CHARS + 3;
@@ -828,6 +859,7 @@ static size_t add_param(build *b, const char *name, dist value, int integer, con
     p->fit = p->has_prior = 0;
     p->file = kv ? kv->file : NULL;
     p->line = kv ? kv->line : 0;
+    p->assumption = kv ? kv->assumption : 0;
     return s->n_params++;
 }
 
@@ -848,6 +880,9 @@ static int param_add(build *b, const raw_kv *kv, const char *pname, pvalue v, in
         return ts_errf(b->err, "out of memory");
     b->s->params[*idx].fit = v.fit;
     b->s->params[*idx].has_prior = v.has_prior;
+    /* A value to be fitted rests on the history, whatever its comment says. */
+    if (v.fit)
+        b->s->params[*idx].assumption = 0;
     return 0;
 }
 

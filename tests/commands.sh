@@ -533,6 +533,39 @@ grep -q '^known_until = 2022-07 ' scenarios/qingdao.ini && grep -q '^start = 202
 "$BIN" validate scenarios/qingdao.ini data/qingdao-reported.csv -n 400 -j 1 -q --no-plots -o "$T/qv" >/dev/null 2>&1 &&
     [ "$(grep -c . "$T/qv/validation.csv")" -eq 4 ] && grep -q '^2024-06,srdi,stock,6835,2024-07,-1,' "$T/qv/validation.csv" &&
     ok "the Qingdao hindcast scores its three reported outcomes (README)" || bad "qingdao validate" "$(cat "$T/qv/validation.csv" 2>&1)"
+echo "the report card says why a target is not likely, and which rest on assumptions only"
+"$BIN" run scenarios/qingdao.ini -n 4000 -j 1 -q --no-plots -o "$T/qw1" >"$T/qw1.txt" 2>&1
+"$BIN" run scenarios/qingdao.ini -n 4000 -j 2 -q --no-plots -o "$T/qw2" >"$T/qw2.txt" 2>&1
+# Every number of the flows of these four is labelled "assumption" in qingdao.ini; srdi's
+# inflow, the little giants' batch, the gazelles' entries and the unicorns' rate are derived
+# from data.
+marked=$(grep '  (assumptions only)$' "$T/qw1.txt" | cut -d' ' -f1 | tr '\n' ' ')
+[ "$marked" = "innovative hidden_champion eaglet listed " ] &&
+    grep -qx 'assumptions_only: innovative, hidden_champion, eaglet, listed' "$T/qw1/manifest.txt" &&
+    grep -q '^(assumptions only): every number written for the flows' "$T/qw1.txt" &&
+    ok "qingdao: (assumptions only) on innovative, hidden_champion, eaglet and listed, with its legend" ||
+    bad "assumptions only" "marked: $marked"
+grep -q '^  unicorn: median [0-9]* vs 8 needed, short by [0-9]*; most moved by transition.gazelle->unicorn.rate (rank correlation +0\.[0-9][0-9]: higher helps)$' "$T/qw1.txt" &&
+    grep -q '^  srdi: median [0-9]* vs 1800 needed, yet [0-9]*% of replications fall short; most moved by tier.srdi.inflow (rank correlation +0\.9[0-9]: higher helps)$' "$T/qw1.txt" &&
+    ok "qingdao: the unlikely unicorns and the uncertain SRDI target say what moves them" ||
+    bad "why-lines" "$(sed -n '/^why/,/^$/p' "$T/qw1.txt")"
+# one line for each target that is not likely (6 of 8), none for the likely ones
+[ "$(sed -n '/^why not likely/,/^$/p' "$T/qw1.txt" | grep -c '^  [a-z_]*: median ')" -eq 6 ] &&
+    ! grep -q '^  little_giant: \|^  gazelle: ' "$T/qw1.txt" &&
+    [ "$(grep -c '^why: ' "$T/qw1/manifest.txt")" -eq 6 ] &&
+    ok "a why-line for each of the 6 targets not likely, in the card and the manifest" || bad "why-line count"
+sed 's|/qw[12]/|/qw/|' "$T/qw1.txt" >"$T/qw1.norm"; sed 's|/qw[12]/|/qw/|' "$T/qw2.txt" >"$T/qw2.norm"
+cmp -s "$T/qw1.norm" "$T/qw2.norm" && ok "the card, why-lines included, is the same for -j 1 and -j 2" ||
+    bad "the card depends on -j" "$(diff "$T/qw1.norm" "$T/qw2.norm" | head -4)"
+# --explain: the lever's value, as tiersim goal finds it on the same replications
+"$BIN" run tests/data/tiny.ini -n 2000 -q --no-plots --explain -o "$T/tx" >"$T/tx.txt" 2>&1
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever 'transition.a->b.rate' -n 2000 -q --no-plots -o "$T/tg" >"$T/tg.txt" 2>&1
+ex=$(sed -n 's/^  b: .*P(met) >= 0.8 needs it >= \([0-9.]*\), its assumed median .*/\1/p' "$T/tx.txt")
+gv=$(sed -n 's/^b: P(met) >= 0.8 needs transition.a->b.rate >= \([0-9.]*\) .*/\1/p' "$T/tg.txt")
+[ -n "$ex" ] && [ -n "$gv" ] && awk -v a="$ex" -v b="$gv" 'BEGIN { d = a - b; exit !(d < 0.001 && d > -0.001) }' &&
+    grep -q '^  a: .*tier.a.exit (rank correlation -0.[0-9]*: lower helps; P(met) >= 0.8 needs it <= 0.0[0-9]*, its assumed median 0.04' "$T/tx.txt" &&
+    ok "--explain: b needs the rate >= $ex (goal: $gv); a needs the exit rate lower" ||
+    bad "--explain" "$(cat "$T/tx.txt" "$T/tg.txt")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
