@@ -1603,6 +1603,10 @@ static int read_target_tiers(section_read *r, const scenario_key *k, const raw_k
             }
         tk->tiers[tk->n_tiers++] = (size_t)t;
     }
+    /* Every table's joint row is ALL: a target of that name would be read as it. */
+    if (!strcmp(r->sec->a, "ALL"))
+        return read_err(r, k, kv, "'ALL' names the row of every target met together: a target "
+                        "needs another name");
     long self = scenario_find_tier(s, r->sec->a);
     if (self >= 0 && !(tk->n_tiers == 1 && tk->tiers[0] == (size_t)self)) {
         snprintf(why, sizeof why, "'%s' is a tier's name: a target on other tiers needs a name "

@@ -246,6 +246,8 @@ scen '[tier b]\n[target ab]\ntiers = a b\nnew = 300'
 ec 2 "s.ini:9: target 'ab': tiers: 'a b' is not a tier name" run s.ini -o out
 scen '[tier b]\n[target a]\ntiers = a, b\nnew = 300'
 ec 2 "s.ini:9: target 'a': tiers: 'a' is a tier's name: a target on other tiers needs a name of its own" run s.ini -o out
+scen '[tier b]\n[target ALL]\ntiers = a, b\nnew = 300'
+ec 2 "s.ini:9: target 'ALL': tiers: 'ALL' names the row of every target met together: a target needs another name" run s.ini -o out
 scen '[policy p]\nlabel = support'
 ec 2 "s.ini:7: policy 'p': missing key 'scale'" run s.ini -o out
 scen '[policy p]\nscale = a.inflow 1.2'

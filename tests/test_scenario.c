@@ -579,6 +579,9 @@ static void test_errors_target_tiers(void)
     ERR(AB "[target b]\ntiers = a\nnew = 10\n",
         "t.ini:9: target 'b': tiers: 'b' is a tier's name: a target on other tiers needs a name "
         "of its own");
+    ERR(AB "[target ALL]\ntiers = a, b\nnew = 10\n",
+        "t.ini:9: target 'ALL': tiers: 'ALL' names the row of every target met together: a "
+        "target needs another name");
     ERR(AB "[target ab]\ntiers = a, b\nnew = 10\ntiers = b\n",
         "t.ini:11: duplicate key 'tiers' in [target ab] (first at line 9)");
     /* Without a measure, and a measure's own errors, as for one tier. */
