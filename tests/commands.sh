@@ -329,6 +329,8 @@ grep -q '^pair  *new  *137  *131  .*甲 (tier a) + 乙 (tier b)$' "$T/multi1.txt
 if [ $HAVE_XL = 1 ]; then
     sheets "$T/multi1/results.xlsx" | grep -q ' tiers target_tiers about$' &&
         ok "multi: results.xlsx has the sheet target_tiers" || bad "multi sheets" "$(sheets "$T/multi1/results.xlsx")"
+    xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | grep -q '<c r="B3" t="inlineStr"><is><t>甲 (tier a) + 乙 (tier b)</t>' &&
+        ok "multi: the targets sheet labels the sum" || bad "multi targets sheet" "$(xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | head -c 600)"
 fi
 grep -q '甲 (tier a) + 乙 (tier b)' "$T/multi1/report.html" && ok "multi: report.html labels the sum" || bad "multi report.html"
 if command -v gnuplot >/dev/null 2>&1; then
