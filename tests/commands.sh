@@ -332,7 +332,8 @@ if [ $HAVE_XL = 1 ]; then
     xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | grep -q '<c r="B3" t="inlineStr"><is><t>甲 (tier a) + 乙 (tier b)</t>' &&
         ok "multi: the targets sheet labels the sum" || bad "multi targets sheet" "$(xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | head -c 600)"
 fi
-grep -q '甲 (tier a) + 乙 (tier b)' "$T/multi1/report.html" && ok "multi: report.html labels the sum" || bad "multi report.html"
+grep -q '<td class="l">甲 (tier a) + 乙 (tier b) <small>pair</small>' "$T/multi1/report.html" &&
+    ok "multi: report.html's report card labels the sum" || bad "multi report.html"
 if command -v gnuplot >/dev/null 2>&1; then
     ls "$T/multi1/charts" | grep -q '^dist_pair_new.png$' && ls "$T/multi1/charts" | grep -q '^dist_b_and_c.svg$' &&
         ! ls "$T/multi1/charts" | grep -q '^fan_pair' && grep -q 'pair' "$T/multi1/charts/index.csv" &&
@@ -359,6 +360,11 @@ fi
 "$BIN" sweep tests/data/multi.ini --param 'tier.c.inflow=1:7:3' -n 300 -j 2 -o "$T/msweep" -q --no-plots >/dev/null 2>&1 &&
     head -1 "$T/msweep/sweep.csv" | grep -qx 'tier.c.inflow,pair:new_p_met,pair:new_se,pair:stock_p_met,pair:stock_se,b_and_c_p_met,b_and_c_se,a_p_met,a_se,a_alone_p_met,a_alone_se' &&
     ok "sweep: a column pair per target over several tiers" || bad "multi sweep" "$(head -2 "$T/msweep/sweep.csv")"
+if command -v gnuplot >/dev/null 2>&1; then
+    "$BIN" sensitivity tests/data/multi.ini --inner 100 -j 2 -o "$T/msens" -q >/dev/null 2>&1 &&
+        grep -q '^tornado_pair_stock,tornado,"pair:stock — 甲 (tier a) + 乙 (tier b): ' "$T/msens/charts/index.csv" &&
+        ok "sensitivity: a tornado per measure of a target over several tiers, labelled" || bad "multi tornado" "$(cat "$T/msens/charts/index.csv")"
+fi
 
 echo "validate: scoring a projection against observed outcomes"
 OBS=tests/data/observed/tiny.csv
