@@ -112,7 +112,8 @@ static int load_arms(const cli_session *cs, const compare_flags *c, scenario **a
     return 0;
 }
 
-/* map[k * T + j]: the target of arm k that is the baseline's target j. */
+/* map[k * T + j]: the target of arm k that is the baseline's target j (the
+ * same name and measure). */
 static void match_targets(const scenario *const *arms, size_t n_arms, size_t *map)
 {
     const scenario *base = arms[0];
@@ -122,9 +123,7 @@ static void match_targets(const scenario *const *arms, size_t n_arms, size_t *ma
             const ts_target *t = &base->targets[j];
             map[k * T + j] = (size_t)-1;
             for (size_t i = 0; i < arms[k]->n_targets; i++)
-                if (arms[k]->targets[i].kind == t->kind &&
-                    !strcmp(arms[k]->tiers[arms[k]->targets[i].tier].name,
-                            base->tiers[t->tier].name))
+                if (arms[k]->targets[i].kind == t->kind && !strcmp(arms[k]->targets[i].name, t->name))
                     map[k * T + j] = i;
         }
 }

@@ -112,7 +112,8 @@ static int eval_lever(void *vctx, double x, uint64_t reps, double *p, ts_err *er
     return 0;
 }
 
-/* The target named by "TIER" or "TIER:new" / "TIER:stock". */
+/* The target named by "NAME" or "NAME:new" / "NAME:stock" / "NAME:cumulative"
+ * (NAME of its [target NAME]: a tier, or a target over several tiers). */
 static int find_target(const scenario *s, const char *name, size_t *out, ts_err *err)
 {
     char tier[TS_NAME_MAX + 16];
@@ -126,7 +127,7 @@ static int find_target(const scenario *s, const char *name, size_t *out, ts_err 
     size_t found = (size_t)-1, count = 0;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *t = &s->targets[j];
-        if (strcmp(s->tiers[t->tier].name, tier) != 0)
+        if (strcmp(t->name, tier) != 0)
             continue;
         if (kind && strcmp(kind, report_target_measure(t)) != 0)
             continue;
@@ -134,11 +135,25 @@ static int find_target(const scenario *s, const char *name, size_t *out, ts_err 
         count++;
     }
     if (count == 0)
-        return ts_errf(err, "%s: no target '%s' (the scenario's targets are [target TIER] "
+        return ts_errf(err, "%s: no target '%s' (the scenario's targets are [target NAME] "
                        "sections)", s->path, name);
-    if (count > 1)
-        return ts_errf(err, "%s: tier '%s' has a new and a stock target: write %s:new or "
-                       "%s:stock", s->path, name, name, name);
+    if (count > 1) {
+        /* "write b:new or b:stock": the measures the target has, in file order. */
+        char list[3 * (TS_NAME_MAX + 16) + 16] = "";
+        size_t used = 0, i = 0;
+        for (size_t j = 0; j < s->n_targets; j++) {
+            if (strcmp(s->targets[j].name, tier) != 0)
+                continue;
+            i++;
+            int w = snprintf(list + used, sizeof list - used, "%s%s:%s",
+                             i == 1 ? "" : i == count ? " or " : ", ", tier,
+                             report_target_measure(&s->targets[j]));
+            if (w > 0 && (size_t)w < sizeof list - used)
+                used += (size_t)w;
+        }
+        return ts_errf(err, "%s: target '%s' counts more than one measure: write %s", s->path,
+                       name, list);
+    }
     *out = found;
     return 0;
 }
@@ -254,7 +269,7 @@ int cmd_goal(int argc, char **argv)
     manifest_add(&m, "streams", "%s", RNG_STREAM_RULE);
     if (cli_close(&cs, &m, PLOT_GOAL, &err) < 0)
         goto fail;
-    print_answer(cs.s->tiers[cs.s->targets[target].tier].name, &g, &gr, &go, cs.dir);
+    print_answer(cs.s->targets[target].name, &g, &gr, &go, cs.dir);
     status = cli_end(&cs);
     goto out;
 fail:

@@ -220,9 +220,9 @@ static void print_report(const scenario *s, const runner_result *r, const why *w
         snprintf(ci, sizeof ci, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
         snprintf(q, sizeof q, "%lld / %lld / %lld", (long long)t.p05, (long long)t.p50,
                  (long long)t.p95);
-        printf("%-18s %-10s %9.10g %9lld  %7.3f  %-17s  %-9s  %s   %s%s\n", s->tiers[tg->tier].name,
+        printf("%-18s %-10s %9.10g %9lld  %7.3f  %-17s  %-9s  %s   %s%s\n", tg->name,
                report_target_measure(tg), tg->value, (long long)tg->threshold, t.p_met, ci,
-               report_verdict_name(report_verdict(t.p_met)), q, s->tiers[tg->tier].label,
+               report_verdict_name(report_verdict(t.p_met)), q, tg->label,
                w->assumed[j] ? "  (assumptions only)" : "");
         n_assumed += w->assumed[j];
         n_why += w->want[j];

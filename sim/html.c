@@ -149,18 +149,29 @@ static int path_in(char *buf, size_t len, const char *dir, const char *name)
     return snprintf(buf, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
 }
 
-/* Labels of tiers.csv, when the directory has one. */
-static const char *tier_label(const csvt *tiers, const char *name)
+/* The label of `name` in table t's column `key` (NULL when t is NULL or
+ * has no such row, or the label is empty). */
+static const char *label_in(const csvt *t, const char *key, const char *name)
 {
-    if (!tiers)
-        return name;
-    long ct = csvt_col(tiers, "tier", NULL), cl = csvt_col(tiers, "label", NULL);
+    if (!t)
+        return NULL;
+    long ct = csvt_col(t, key, NULL), cl = csvt_col(t, "label", NULL);
     if (ct < 0 || cl < 0)
-        return name;
-    for (size_t i = 0; i < csvt_rows(tiers); i++)
-        if (!strcmp(csvt_field(tiers, i, ct), name) && csvt_field(tiers, i, cl)[0])
-            return csvt_field(tiers, i, cl);
-    return name;
+        return NULL;
+    for (size_t i = 0; i < csvt_rows(t); i++)
+        if (!strcmp(csvt_field(t, i, ct), name) && csvt_field(t, i, cl)[0])
+            return csvt_field(t, i, cl);
+    return NULL;
+}
+
+/* Labels of tiers.csv, and of target_tiers.csv for the targets named apart
+ * from a tier, when the directory has them. */
+static const char *tier_label(const csvt *tiers, const csvt *named, const char *name)
+{
+    const char *l = label_in(tiers, "tier", name);
+    if (!l)
+        l = label_in(named, "target", name);
+    return l ? l : name;
 }
 
 /* -------------------------------------------------------------- sections */
@@ -185,7 +196,8 @@ static void prob_cell(FILE *f, const char *text)
 }
 
 /* The report card: targets.csv with the tiers' labels and verdicts. */
-static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
+static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *named,
+                      ts_err *err)
 {
     static const char *const names[] = {"tier", "measure", "target", "threshold", "p_met",
                                         "ci_lo", "ci_hi", "p05", "p50", "p95"};
@@ -208,7 +220,7 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
         if (all) {
             fputs("all targets, in the same replication", f);
         } else {
-            html_escape(f, tier_label(tiers, tier));
+            html_escape(f, tier_label(tiers, named, tier));
             fputs(" <small>", f);
             html_escape(f, tier);
             fputs("</small>", f);
@@ -498,11 +510,16 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     fputs("</p>\n", f);
 
     char path[PATH_MAX_LEN];
-    csvt *tiers = NULL;
+    csvt *tiers = NULL, *named = NULL;
     int rc = 0;
     if (path_in(path, sizeof path, dir, "tiers.csv") == 0 && access(path, F_OK) == 0 &&
         !(tiers = csvt_read(path, err)))
         return -1;
+    if (path_in(path, sizeof path, dir, "target_tiers.csv") == 0 && access(path, F_OK) == 0 &&
+        !(named = csvt_read(path, err))) {
+        csvt_free(tiers);
+        return -1;
+    }
     static const struct {
         const char *file, *title;
     } tables[] = {{"targets.csv", NULL},
@@ -519,7 +536,7 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             break;
         }
         if (!tables[i].title && i == 0) {
-            rc = card_table(f, t, tiers, err);
+            rc = card_table(f, t, tiers, named, err);
             why_section(f, mtext);
         } else if (!tables[i].title) {
             rc = validation_summary(f, t, err);
@@ -531,6 +548,7 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
         csvt_free(t);
     }
     csvt_free(tiers);
+    csvt_free(named);
     if (rc == 0)
         rc = charts_section(f, dir, err);
     if (rc < 0)

@@ -71,6 +71,8 @@ typedef struct {
     chartdir *cd;
     tier_row *tiers;
     size_t n_tiers;
+    tier_row *named;        /* target_tiers.csv: targets named apart from a tier (no baseline) */
+    size_t n_named;
 } plot_ctx;
 
 /* Tier names and measures become parts of file names: identifiers only. */
@@ -88,15 +90,21 @@ static int is_ident(const char *s)
     return 1;
 }
 
+static void free_rows(tier_row *rows, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(rows[k].name);
+        free(rows[k].label);
+    }
+    free(rows);
+}
+
 static void free_tiers(plot_ctx *c)
 {
-    for (size_t k = 0; k < c->n_tiers; k++) {
-        free(c->tiers[k].name);
-        free(c->tiers[k].label);
-    }
-    free(c->tiers);
-    c->tiers = NULL;
-    c->n_tiers = 0;
+    free_rows(c->tiers, c->n_tiers);
+    free_rows(c->named, c->n_named);
+    c->tiers = c->named = NULL;
+    c->n_tiers = c->n_named = 0;
 }
 
 static long find_tier(const plot_ctx *c, const char *name)
@@ -107,10 +115,23 @@ static long find_tier(const plot_ctx *c, const char *name)
     return -1;
 }
 
+/* A target over several tiers (or named apart from its tier), from
+ * target_tiers.csv; -1 when the name is none. */
+static long find_named(const plot_ctx *c, const char *name)
+{
+    for (size_t k = 0; k < c->n_named; k++)
+        if (!strcmp(c->named[k].name, name))
+            return (long)k;
+    return -1;
+}
+
 static const char *label_of(const plot_ctx *c, const char *name)
 {
     long k = find_tier(c, name);
-    return k >= 0 ? c->tiers[k].label : name;
+    if (k >= 0)
+        return c->tiers[k].label;
+    k = find_named(c, name);
+    return k >= 0 ? c->named[k].label : name;
 }
 
 /* KIND.meta and KIND.tsv opened, and KIND.gp queued to draw from them. */
@@ -137,9 +158,56 @@ static int bad_ident(const csvt *t, size_t row, const char *what, const char *s,
                    what, s);
 }
 
+static int load_tier_rows(plot_ctx *c, int required, ts_err *err);
+
+/* target_tiers.csv (report.h), where the run has targets named apart from
+ * a tier: their names and labels. */
+static int load_named(plot_ctx *c, ts_err *err)
+{
+    static const char *const names[] = {"target", "label"};
+    long col[2];
+    csvt *t = chartdir_table(c->dir, "target_tiers.csv", names, col, 2, err);
+    if (!t)
+        return PLOT_EINPUT;
+    int rc = PLOT_EINPUT;
+    size_t n = csvt_rows(t);
+    if (!(c->named = calloc(n ? n : 1, sizeof *c->named))) {
+        rc = ts_errf(err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = csvt_field(t, i, col[0]), *label = csvt_field(t, i, col[1]);
+        if (!is_ident(name)) {
+            bad_ident(t, i, "target", name, err);
+            goto out;
+        }
+        tier_row *r = &c->named[c->n_named];
+        r->name = strdup(name);
+        r->label = strdup(label[0] ? label : name);
+        c->n_named++;
+        if (!r->name || !r->label) {
+            rc = ts_errf(err, "out of memory");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    csvt_free(t);
+    return rc;
+}
+
 /* tiers.csv: names, labels and baselines.  Without it (a fit's or a
- * comparison's directory may lack one) the tier names stand for labels. */
+ * comparison's directory may lack one) the tier names stand for labels.
+ * target_tiers.csv, when there is one, names the other targets. */
 static int load_tiers(plot_ctx *c, int required, ts_err *err)
+{
+    int rc = load_tier_rows(c, required, err);
+    if (rc == 0 && chartdir_has(c->dir, "target_tiers.csv"))
+        rc = load_named(c, err);
+    return rc;
+}
+
+static int load_tier_rows(plot_ctx *c, int required, ts_err *err)
 {
     if (!required && !chartdir_has(c->dir, "tiers.csv"))
         return 0;
@@ -192,9 +260,10 @@ enum { TM_NEW = 0, TM_STOCK, TM_CUMULATIVE, TM_COUNT };
 static const char *const measure_names[TM_COUNT] = {"new", "stock", "cumulative"};
 
 typedef struct {
-    long tier;
+    long tier;              /* -1 for a target named apart from a tier (target_tiers.csv) */
+    const char *name, *label; /* the plot_ctx's: the tier's, or the named target's */
     int measure;            /* TM_* */
-    int twin;               /* the tier has another target: charts name the measure */
+    int twin;               /* the target has another measure: charts name the measure */
     double target, threshold, p_met, ci_lo, ci_hi, p50;
 } target_row;
 
@@ -230,11 +299,14 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
             continue;
         }
         target_row *r = &tl->t[tl->n];
-        if ((r->tier = find_tier(c, tier)) < 0) {
-            ts_errf(err, "%s:%d: tier '%s' is not in tiers.csv", csvt_path(t), csvt_line(t, i),
-                    tier);
+        long named = -1;
+        if ((r->tier = find_tier(c, tier)) < 0 && (named = find_named(c, tier)) < 0) {
+            ts_errf(err, "%s:%d: tier '%s' is not in tiers.csv%s", csvt_path(t), csvt_line(t, i),
+                    tier, c->n_named ? " or target_tiers.csv" : "");
             goto out;
         }
+        r->name = r->tier >= 0 ? c->tiers[r->tier].name : c->named[named].name;
+        r->label = r->tier >= 0 ? c->tiers[r->tier].label : c->named[named].label;
         r->measure = 0;
         while (r->measure < TM_COUNT && strcmp(m, measure_names[r->measure]))
             r->measure++;
@@ -254,7 +326,7 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
     }
     for (size_t j = 0; j < tl->n; j++)
         for (size_t k = 0; k < tl->n; k++)
-            tl->t[j].twin |= k != j && tl->t[k].tier == tl->t[j].tier;
+            tl->t[j].twin |= k != j && !strcmp(tl->t[k].name, tl->t[j].name);
     rc = 0;
 out:
     csvt_free(t);
@@ -627,10 +699,9 @@ out:
 }
 
 /* The text beside a target's bar: "LABEL: new >= 90". */
-static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_t len)
+static void target_text(const target_row *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s: %s \u2265 %g", c->tiers[r->tier].label, measure_names[r->measure],
-             r->threshold);
+    snprintf(buf, len, "%s: %s \u2265 %g", r->label, measure_names[r->measure], r->threshold);
 }
 
 /* card: P(met) per target with its interval and verdict, and the joint row. */
@@ -649,7 +720,7 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
     for (size_t j = 0; j < n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
-        target_text(c, r, text, sizeof text);
+        target_text(r, text, sizeof text);
         chartdir_meta_str_at(meta.f, "label", j, text);
         /* row: position (the first target on top), p, lo, hi, verdict */
         fprintf(data.f, "%zu\t", n - j + 1);
@@ -688,13 +759,13 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
-        target_text(c, r, text, sizeof text);
+        target_text(r, text, sizeof text);
         chartdir_meta_str_at(meta.f, "label", j, text);
         if (j)
             fputs("\n\n", data.f);
         size_t rows = 0;
         for (size_t i = 0; i < csvt_rows(t); i++) {
-            if (strcmp(csvt_field(t, i, col[1]), c->tiers[r->tier].name) ||
+            if (strcmp(csvt_field(t, i, col[1]), r->name) ||
                 strcmp(csvt_field(t, i, col[2]), measure_names[r->measure]))
                 continue;
             int y;
@@ -708,7 +779,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
             rows++;
         }
         if (!rows) {
-            ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), c->tiers[r->tier].name,
+            ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), r->name,
                     measure_names[r->measure]);
             rc = PLOT_EINPUT;
             goto out;
@@ -747,7 +818,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_meta_array(meta.f, arrays[a], tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
-        const char *tier = c->tiers[r->tier].name, *m = measure_names[r->measure];
+        const char *tier = r->name, *m = measure_names[r->measure];
         /* Two passes: the total first, for the shares. */
         double total = 0;
         int year = 0;
@@ -788,7 +859,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
             snprintf(file, sizeof file, "dist_%s", tier);
         axis_label(&ax, year, when, sizeof when);
         chartdir_meta_str_at(meta.f, "name", j, file + strlen("dist_"));
-        chartdir_meta_str_at(meta.f, "label", j, c->tiers[r->tier].label);
+        chartdir_meta_str_at(meta.f, "label", j, r->label);
         chartdir_meta_str_at(meta.f, "measure", j, m);
         chartdir_meta_str_at(meta.f, "when", j, when);
         chartdir_meta_num_at(meta.f, "thr", j, r->threshold);
@@ -800,7 +871,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
             [TM_NEW] = "the cumulative new firms", [TM_STOCK] = "the stock",
             [TM_CUMULATIVE] = "the firms ever certified (cumulative)"};
         snprintf(caption, sizeof caption, "%s: distribution of %s in %s, with the target's "
-                 "threshold", c->tiers[r->tier].label, what[r->measure], when);
+                 "threshold", r->label, what[r->measure], when);
         if (chartdir_add(c->cd, "dist", caption, err, "%s", file) < 0)
             goto out;
     }
@@ -1215,7 +1286,7 @@ unsigned plot_kinds(const char *dir)
 
 int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
 {
-    plot_ctx c = {chartdir_dir(cd), cd, NULL, 0};
+    plot_ctx c = {chartdir_dir(cd), cd, NULL, 0, NULL, 0};
     int rc = 0;
     if (kinds & PLOT_RUN)
         rc = draw_run_data(&c, err);

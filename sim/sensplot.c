@@ -17,6 +17,7 @@ typedef struct {
     const char *dir;
     chartdir *cd;
     csvt *tiers;                /* tiers.csv when DIR has one */
+    csvt *named;                /* target_tiers.csv when DIR has one */
 } ctx;
 
 /* Parameter names go into .tsv files as ytic labels: dotted identifiers and
@@ -50,23 +51,32 @@ static int file_name(const char *target, char *buf, size_t len)
     return 0;
 }
 
-/* "TIER -- label" from tiers.csv, or the name alone. */
+/* "TIER -- label" from table t (its column key and label); 1 when found. */
+static int label_from(const csvt *t, const char *key, const char *target, char *buf, size_t len)
+{
+    if (!t)
+        return 0;
+    long ct = csvt_col(t, key, NULL), cl = csvt_col(t, "label", NULL);
+    if (ct < 0 || cl < 0)
+        return 0;
+    size_t tl = strcspn(target, ":");
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *name = csvt_field(t, i, ct), *label = csvt_field(t, i, cl);
+        if (strlen(name) == tl && !strncmp(name, target, tl) && label[0] && strcmp(label, name)) {
+            snprintf(buf, len, "%s \xe2\x80\x94 %s", target, label);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "TIER -- label" from tiers.csv (a target named apart from a tier: from
+ * target_tiers.csv), or the name alone. */
 static void target_label(const ctx *c, const char *target, char *buf, size_t len)
 {
     snprintf(buf, len, "%s", target);
-    if (!c->tiers)
-        return;
-    long ct = csvt_col(c->tiers, "tier", NULL), cl = csvt_col(c->tiers, "label", NULL);
-    if (ct < 0 || cl < 0)
-        return;
-    size_t tl = strcspn(target, ":");
-    for (size_t i = 0; i < csvt_rows(c->tiers); i++) {
-        const char *name = csvt_field(c->tiers, i, ct), *label = csvt_field(c->tiers, i, cl);
-        if (strlen(name) == tl && !strncmp(name, target, tl) && label[0] && strcmp(label, name)) {
-            snprintf(buf, len, "%s \xe2\x80\x94 %s", target, label);
-            return;
-        }
-    }
+    if (!label_from(c->tiers, "tier", target, buf, len))
+        label_from(c->named, "target", target, buf, len);
 }
 
 /* The targets of a table, in order of first appearance. */
@@ -522,10 +532,13 @@ static int any_input(const char *dir)
 
 int sensplot_prepare(chartdir *cd, ts_err *err)
 {
-    ctx c = {chartdir_dir(cd), cd, NULL};
+    ctx c = {chartdir_dir(cd), cd, NULL, NULL};
     int rc = 0;
     if (chartdir_has(c.dir, "tiers.csv") &&
         !(c.tiers = chartdir_table(c.dir, "tiers.csv", NULL, NULL, 0, err)))
+        rc = PLOT_EINPUT;
+    if (rc == 0 && chartdir_has(c.dir, "target_tiers.csv") &&
+        !(c.named = chartdir_table(c.dir, "target_tiers.csv", NULL, NULL, 0, err)))
         rc = PLOT_EINPUT;
     for (size_t k = 0; k < sizeof panel_kinds / sizeof panel_kinds[0] && rc == 0; k++)
         if (chartdir_has(c.dir, panel_kinds[k].csv))
@@ -535,6 +548,7 @@ int sensplot_prepare(chartdir *cd, ts_err *err)
     if (rc == 0 && chartdir_has(c.dir, "sweep.csv"))
         rc = draw_sweep(&c, err);
     csvt_free(c.tiers);
+    csvt_free(c.named);
     return rc;
 }
 
