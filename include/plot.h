@@ -11,10 +11,11 @@
  *
  * plot.c reads DIR's CSVs and writes what each script needs (KIND.meta:
  * gnuplot assignments of the labels and thresholds; KIND.tsv: numbers only;
- * KIND.text: the words of the charts, from the catalogue, i18n.h)
- * into a chart directory (chartdir.h: the temporary directory, gnuplot run
- * as `gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'" PLOTS_DIR/KIND.gp`,
- * index.csv, and DIR/charts replaced in one rename or not at all).  Each
+ * KIND.text: the charts' words in the output's language, from i18n.h's
+ * catalogue) into a chart directory (chartdir.h: the temporary directory,
+ * gnuplot run as `gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv';
+ * text='KIND.text'" PLOTS_DIR/KIND.gp`, index.csv, and DIR/charts replaced
+ * in one rename or not at all).  Each
  * script writes NAME.png (pngcairo, 1600x1000) and NAME.svg (1200x750) for
  * each of its charts. */
 

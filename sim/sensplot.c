@@ -301,7 +301,8 @@ static int draw_panels(ctx *c, const panel_kind *pk, ts_err *err)
         char fn[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fn, sizeof fn);
         target_label(c, tl.name[j], label, sizeof label);
-        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label, i18n(c->lang, pk->caption));
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label,
+                      i18n(c->lang, pk->caption));
         rc = chartdir_add(c->cd, pk->kind, caption, err, "%s_%s", pk->kind, fn);
     }
     targets_free(&tl);
