@@ -175,6 +175,8 @@ for f in projection.csv targets.csv p_met_by_year.csv tiers.csv distribution.csv
     cmp -s "$T/en/$f" "$T/zh/$f" || same=0
 done
 [ $same = 1 ] && ok "the CSVs are the same bytes in English and Chinese" || bad "a CSV depends on --lang"
+cmp -s "$T/en/results.xlsx" "$T/zh/results.xlsx" && ok "results.xlsx is the same bytes in both" ||
+    bad "results.xlsx depends on --lang"
 grep -q '^lang: zh$' "$T/zh/manifest.txt" && grep -q '^lang: en$' "$T/en/manifest.txt" &&
     ok "the manifest records the language" || bad "manifest lang" "$(grep lang "$T/zh/manifest.txt")"
 [ "$(sed 1d "$T/zh/charts/index.csv" | cut -d, -f1)" = "$(sed 1d "$T/en/charts/index.csv" | cut -d, -f1)" ] &&
