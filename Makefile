@@ -110,8 +110,8 @@ run: deps
 	$(MAKE) tiersim
 	./tiersim run scenarios/qingdao.ini
 
-# The module suites, then the command-level tests (commands, charts), in one
-# build directory.
+# The module suites, then the command-level tests (commands, charts, errors,
+# robustness, languages), in one build directory.
 test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 	@fail=0; for t in $(TEST_BINS); do \
 	    echo "== $$t"; $$t || fail=1; \
@@ -126,6 +126,8 @@ test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 	sh tests/robust.sh $(BUILD)/tiersim || fail=1; \
 	echo "== tests/help.sh ($(BUILD)/tiersim)"; \
 	sh tests/help.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/lang.sh ($(BUILD)/tiersim)"; \
+	sh tests/lang.sh $(BUILD)/tiersim || fail=1; \
 	exit $$fail
 
 test: deps

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "manifest.h"
 #include "outdir.h"
 #include "runner.h"
@@ -49,6 +50,7 @@ enum {
     CLI_HISTORY = 1u << 5,      /* --history HISTORY.csv */
     CLI_NO_PLOTS = 1u << 6,     /* --no-plots */
     CLI_QUIET = 1u << 7,        /* -q, --quiet */
+    CLI_LANG = 1u << 8,         /* --lang zh|en: every command takes it, named or not */
     /* What every command that simulates a scenario takes. */
     CLI_SIMULATE = CLI_REPS | CLI_SEED | CLI_THREADS | CLI_OUT | CLI_POLICY | CLI_HISTORY |
                    CLI_NO_PLOTS | CLI_QUIET
@@ -111,6 +113,8 @@ struct cli_args {
     size_t n_policies;
     const char *history;            /* --history */
     int no_plots, quiet, help;
+    ts_lang lang;                   /* --lang, else the locale's (cli_lang_default) */
+    int have_lang;                  /* --lang was given */
     const char *operands[CLI_MAX_OPERANDS];
     size_t n_operands;
     /* The values of the CLI_NAMES_DIR options, in the order given. */
@@ -120,7 +124,8 @@ struct cli_args {
 
 /* Parses argv (argv[0] is the command's name): options and operands in any
  * order.  -1 with the one-line message in err, always of the form
- * "CMD: ... (see tiersim CMD --help)". */
+ * "CMD: ... (see tiersim CMD --help)".  Sets the process's language
+ * (cli_lang) to a->lang. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *own, ts_err *err);
 
 /* A usage message "CMD: MESSAGE (see tiersim CMD --help)" in err; returns -1.
@@ -149,6 +154,20 @@ int cli_help(const cli_spec *spec);
 /* A parse error: its line on stderr; EXIT_USAGE. */
 int cli_usage_error(const ts_err *err);
 
+/* ---------------------------------------------------------------- language */
+
+/* The language of the locale (i18n_lang_from_locale of LC_ALL, LC_MESSAGES
+ * and LANG): what a command speaks without --lang.  The one place they are
+ * read. */
+ts_lang cli_lang_default(void);
+/* The language this process speaks on the terminal -- the report card, the
+ * progress bar, notes and warnings: set by cli_parse from --lang or the
+ * locale (and by `tiersim plot` from the output's manifest), once per
+ * command, like cli_command_line.  English until then.  The library modules
+ * (plot, sensplot, html) take the language as an argument instead. */
+ts_lang cli_lang(void);
+void cli_set_lang(ts_lang lang);
+
 /* ----------------------------------------------------------------- session */
 
 /* The progress bar of long runs: on stderr when it is a terminal, not with
@@ -156,6 +175,7 @@ int cli_usage_error(const ts_err *err);
 typedef struct {
     struct timespec start, last;
     int shown;
+    ts_lang lang;
 } cli_progress;
 
 struct fit_result;
@@ -234,7 +254,8 @@ int cli_fail(cli_session *cs, ts_err *err);
 
 /* The manifest's first lines, the same in every command: tiersim_version,
  * command, scenario, scenario_name, scenario_label, years, history (when
- * given), policies ("none" when none). */
+ * given), policies ("none" when none), lang (the language of the words in
+ * the charts and report.html: `tiersim plot` redraws in it by default). */
 void cli_manifest_begin(const cli_session *cs, manifest *m);
 /* The fit's lines (with --history, or fit's operand): history_rows,
  * parameters, chi2, dof, chi2_p, iterations, method, and one fit_warning
@@ -261,10 +282,12 @@ struct observed;
 int cli_load_observed(struct observed **out, const char *path, const scenario *s, ts_err *err);
 
 /* Draws the charts of `kinds` from DIR's files into DIR/charts, then writes
- * DIR/report.html.  0; PLOT_SKIPPED (1) when gnuplot is not on PATH
- * (report.html is written all the same; with warn_missing the one-line
- * warning is printed); PLOT_EINPUT or -1 with err.  n_charts may be NULL. */
-int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err);
+ * DIR/report.html, their words in lang.  0; PLOT_SKIPPED (1) when gnuplot is
+ * not on PATH (report.html is written all the same; with warn_missing the
+ * one-line warning is printed); PLOT_EINPUT or -1 with err.  n_charts may be
+ * NULL. */
+int cli_draw(const char *dir, unsigned kinds, ts_lang lang, int warn_missing, size_t *n_charts,
+             ts_err *err);
 
 /* SIGINT and SIGTERM set cli_interrupted, which long runs poll (runner_opts
  * cancel).  The one place the program installs signal handlers. */

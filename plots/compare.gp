@@ -10,6 +10,7 @@
 # and writes compare.png (1600x1000) and compare.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -33,7 +34,7 @@ set border 3
 set style fill solid 0.9 noborder
 set key outside bottom center horizontal samplen 1.5
 set bmargin 6
-set xlabel 'probability that the target is met (whisker: 95 % interval; in brackets: difference from the baseline ± 95 %)'
+set xlabel t_xlabel
 set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lw 2 lc '#555555' front
 set arrow 2 from 0.8, graph 0 to 0.8, graph 1 nohead dt 2 lw 2 lc '#2ca02c' front
 
@@ -47,12 +48,12 @@ do for [fmt = 1:2] {
         set output 'compare.svg'
         fbig = ',19'; fmid = ',12'; fsmall = ',11'
     }
-    set title 'Policies compared: the probability that each target is met' font fbig
+    set title t_title font fbig
     set tics font fmid
     set key font fmid
     set xlabel font fsmall
     set label 1 '0.5' at 0.5, graph 1 offset 0, 0.8 center font fsmall tc '#555555'
-    set label 2 '0.8 (likely)' at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
+    set label 2 t_likely_line at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
     plot data using (half($2)):1:(half($2)):(0.4):(acol($5)) with boxxyerror fc rgb variable notitle, \
          '' using 2:1:3:4 with xerrorbars lw 1.5 pt 7 ps 0.5 lc 'black' notitle, \
          '' using (1.02):1:(dtext($5, $2, $6, $7)) with labels left font fsmall notitle, \

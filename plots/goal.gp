@@ -9,6 +9,7 @@
 # and writes goal.png (1600x1000) and goal.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 set yrange [0:1.02]
@@ -29,9 +30,9 @@ do for [fmt = 1:2] {
         set output 'goal.svg'
         fbig = ',19'; fmid = ',13'
     }
-    set title sprintf('Goal: P(met) of %s >= %g against %s', target_name, q, lever_name) font fbig
+    set title sprintf(f_title, target_name, q, lever_name) font fbig
     set xlabel (lever_name) font fmid
-    set ylabel 'probability that the target is met' font fmid
+    set ylabel t_ylabel font fmid
     set key font fmid
     unset object 1
     unset arrow 1
@@ -39,12 +40,12 @@ do for [fmt = 1:2] {
     if (answer) {
         set object 1 rect from band_lo, graph 0 to band_hi, graph 1 fc rgb '#fde0c5' behind
         set arrow 1 from value, graph 0 to value, graph 1 nohead lw 3 lc rgb '#d62728' front
-        set label 1 sprintf(' answer %.4g', value) at value, graph 0.95 left font fmid tc rgb '#d62728' front
+        set label 1 sprintf(f_answer, value) at value, graph 0.95 left font fmid tc rgb '#d62728' front
     } else {
-        set label 1 'not reachable in this range' at graph 0.5, graph 0.5 center font fbig tc rgb '#d62728' front
+        set label 1 t_unreachable at graph 0.5, graph 0.5 center font fbig tc rgb '#d62728' front
     }
-    plot data using 1:3:4 with filledcurves fc rgb '#c6dbef' title '95 % band', \
-         '' using 1:2 with linespoints lw 3 pt 7 ps 1.2 lc rgb '#08519c' title 'P(met)', \
-         q with lines dt 2 lw 3 lc rgb '#2ca02c' title sprintf('wanted: %g', q)
+    plot data using 1:3:4 with filledcurves fc rgb '#c6dbef' title t_band95, \
+         '' using 1:2 with linespoints lw 3 pt 7 ps 1.2 lc rgb '#08519c' title t_pmet, \
+         q with lines dt 2 lw 3 lc rgb '#2ca02c' title sprintf(f_wanted, q)
     set output
 }

@@ -10,6 +10,7 @@
 # and writes morris_NAME.png (1600x1000) and morris_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -32,11 +33,11 @@ do for [t = 1:nt] {
             set output sprintf('morris_%s.svg', tname[t])
             fbig = ',16'; fmid = ',12'; fsmall = ',9'
         }
-        set multiplot layout 1,2 title sprintf('Morris screening of %s: effect (mu*) against its spread (sigma)', tlabel[t]) font fbig
+        set multiplot layout 1,2 title sprintf(f_title, tlabel[t]) font fbig
         do for [o = 1:2] {
             n = (o == 1) ? n_mean[t] : n_p_met[t]
             file = sprintf('morris_%d_%s.tsv', t, o == 1 ? 'mean' : 'p_met')
-            set xlabel (o == 1 ? 'mu* on the mean of the targeted count' : 'mu* on P(met)') font fmid
+            set xlabel (o == 1 ? t_x_mean : t_x_pmet) font fmid
             set ylabel 'sigma' font fmid
             set tics font fsmall
             if (n > 0) {
@@ -44,7 +45,7 @@ do for [t = 1:nt] {
                      file using 2:3:($2 - $4):($2 + $4) with xerrorbars pt 7 ps 1.2 lc '#1f77b4' notitle, \
                      '' using 2:3:($1 >= -8 ? stringcolumn(5) : '') with labels left offset 0.8, 0.4 font fsmall notitle
             } else {
-                set label 10 'the output does not vary' at graph 0.5, graph 0.5 center font fmid
+                set label 10 t_no_variation at graph 0.5, graph 0.5 center font fmid
                 set xrange [0 : 1]
                 set yrange [0 : 1]
                 unset ytics

@@ -93,7 +93,7 @@ int cli_threads(int requested)
 
 /* Codes of the shared long-only options: above any short letter and any
  * command's own code (which start at 256). */
-enum { OPT_POLICY = 0x10000, OPT_HISTORY, OPT_NO_PLOTS, OPT_HELP };
+enum { OPT_POLICY = 0x10000, OPT_HISTORY, OPT_NO_PLOTS, OPT_HELP, OPT_LANG };
 
 typedef struct {
     unsigned mask;
@@ -123,8 +123,37 @@ static const common_option common_options[] = {
                     "--no-plots"}},
     {CLI_QUIET, {"quiet", 'q', 0, NULL, "no progress bar, no fit table", 0,
                  "off (a progress bar on a terminal; the fit table with --history)", "-q"}},
+    {CLI_LANG, {"lang", OPT_LANG, 1, "zh|en", "the language of the report card, charts, "
+                "report.html and warnings; CSVs and error messages are the same in both", 0,
+                "the output's for plot, else zh when LC_ALL, LC_MESSAGES or LANG starts with zh, "
+                "else en", "--lang zh"}},
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
+
+/* Whether spec takes the shared option of `mask`: --lang every command does. */
+static int takes(const cli_spec *spec, unsigned mask)
+{
+    return ((spec->common | CLI_LANG) & mask) != 0;
+}
+
+/* ---------------------------------------------------------------- language */
+
+static ts_lang process_lang = LANG_EN;
+
+ts_lang cli_lang_default(void)
+{
+    return i18n_lang_from_locale(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
+}
+
+ts_lang cli_lang(void)
+{
+    return process_lang;
+}
+
+void cli_set_lang(ts_lang lang)
+{
+    process_lang = lang;
+}
 
 int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...)
 {
@@ -178,6 +207,11 @@ static int common_value(const cli_spec *spec, int key, const char *v, cli_args *
     case 'q':
         a->quiet = 1;
         return 0;
+    case OPT_LANG:
+        if (i18n_parse_lang(v, &a->lang) < 0)
+            return cli_usagef(err, cmd, "--lang: expected zh or en, got '%s'", v);
+        a->have_lang = 1;
+        return 0;
     default:
         return 0;
     }
@@ -197,7 +231,7 @@ static const cli_option *own_option(const cli_spec *spec, int key)
 static void each_option(const cli_spec *spec, void (*f)(const cli_option *o, void *ctx), void *ctx)
 {
     for (size_t i = 0; i < N_COMMON; i++)
-        if (spec->common & common_options[i].mask)
+        if (takes(spec, common_options[i].mask))
             f(&common_options[i].opt, ctx);
     for (size_t i = 0; i < spec->n_options; i++)
         f(&spec->options[i], ctx);
@@ -245,7 +279,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
     while (rc == 0 && (c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
         int mine = 0;
         for (size_t i = 0; i < N_COMMON; i++)
-            mine |= (spec->common & common_options[i].mask) && common_options[i].opt.key == c;
+            mine |= takes(spec, common_options[i].mask) && common_options[i].opt.key == c;
         if (c == 'h') {
             a->help = 1;
             break;
@@ -270,6 +304,9 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
     }
     free(t.longopts);
     free(t.shortopts);
+    if (!a->have_lang)
+        a->lang = cli_lang_default();
+    cli_set_lang(a->lang);
     if (rc < 0 || a->help)
         return rc;
     for (int i = optind; i < argc; i++) {
@@ -422,7 +459,8 @@ static void print_usage_item(const cli_option *o, void *ctx)
 {
     FILE *f = ctx;
     char text[128];
-    if (o->key == 'h')
+    /* --help and --lang, which every command takes, in the options only */
+    if (o->key == 'h' || o->key == OPT_LANG)
         return;
     option_text(o, 0, text, sizeof text);
     fprintf(f, o->flags & CLI_REQUIRED ? " %s%s" : " [%s]%s", text,
@@ -743,8 +781,8 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
         b[i] = i < (int)(frac * 30.0) ? '#' : '.';
     b[30] = '\0';
     double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
-    fprintf(stderr, "\r[%s] %llu/%llu  %.1fs elapsed, ETA %.1fs ", b, (unsigned long long)done,
-            (unsigned long long)total, el, eta);
+    i18n_fprintf(stderr, p->lang, MSG_PROGRESS, b, (unsigned long long)done,
+                 (unsigned long long)total, el, eta);
     p->shown = 1;
 }
 
@@ -793,7 +831,7 @@ static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
 
 void cli_note_gb18030(const char *file)
 {
-    fprintf(stderr, "tiersim: note: %s is not UTF-8: read as GB18030\n", file);
+    i18n_fprintf(stderr, cli_lang(), MSG_NOTE_GB18030, file);
 }
 
 int cli_load_observed(observed **out, const char *path, const scenario *s, ts_err *err)
@@ -827,7 +865,7 @@ static int fit_history(scenario *s, const char *path, FILE *report, int apply, f
     if (report)
         print_fit_table(report, s, *fr);
     for (size_t i = 0; i < (*fr)->n_warnings; i++)
-        fprintf(stderr, "tiersim: warning: %s\n", (*fr)->warnings[i]);
+        i18n_fprintf(stderr, cli_lang(), MSG_WARNING, (*fr)->warnings[i]);
     return apply ? fit_apply(s, *fr, err) : 0;
 }
 
@@ -929,6 +967,7 @@ void cli_runner_opts(cli_session *cs, runner_opts *o, int quiet)
     memset(&cs->progress, 0, sizeof cs->progress);
     if (quiet || cs->a->quiet || !isatty(STDERR_FILENO))
         return;
+    cs->progress.lang = cli_lang();
     clock_gettime(CLOCK_MONOTONIC, &cs->progress.start);
     o->progress = progress;
     o->progress_ctx = &cs->progress;
@@ -962,6 +1001,7 @@ void cli_manifest_begin(const cli_session *cs, manifest *m)
     if (cs->a->history)
         manifest_add(m, "history", "%s", cs->a->history);
     manifest_add(m, "policies", "%s", cs->policies[0] ? cs->policies : "none");
+    manifest_add(m, "lang", "%s", i18n_lang_name(cs->a->lang));
 }
 
 /* More fit warnings than this are counted in the manifest, not copied (the
@@ -998,7 +1038,8 @@ void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed)
     manifest_add(m, "generator", "%s", RNG_GENERATOR);
 }
 
-int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err)
+int cli_draw(const char *dir, unsigned kinds, ts_lang lang, int warn_missing, size_t *n_charts,
+             ts_err *err)
 {
     char plots[4096];
     /* The one place TIERSIM_PLOTS is read: the library takes the directory. */
@@ -1012,13 +1053,13 @@ int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts
         ts_err_prefix(err, "plot");
         return -1;
     }
-    int rc = kinds & CLI_CHARTS_ANALYSIS ? sensplot_draw(dir, plots, n_charts, err)
-                                         : plot_draw(dir, plots, kinds, n_charts, err);
+    int rc = kinds & CLI_CHARTS_ANALYSIS ? sensplot_draw(dir, plots, lang, n_charts, err)
+                                         : plot_draw(dir, plots, kinds, lang, n_charts, err);
     if (rc == PLOT_SKIPPED && warn_missing)
-        fprintf(stderr, "tiersim: warning: gnuplot not found; charts skipped (CSVs are complete)\n");
+        fputs(i18n(cli_lang(), MSG_WARN_NO_GNUPLOT), stderr);
     if (rc < 0)
         return rc;
-    if (html_write_report(dir, err) < 0)
+    if (html_write_report(dir, lang, err) < 0)
         return -1;
     return rc;
 }
@@ -1035,7 +1076,8 @@ int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
         return -1;
     /* The charts and report.html go into the temporary directory too, so
      * that the output still appears whole or not at all. */
-    if (!cs->a->no_plots && chart_kinds && cli_draw(outdir_tmp(cs->od), chart_kinds, 1, NULL, err) < 0 &&
+    if (!cs->a->no_plots && chart_kinds &&
+        cli_draw(outdir_tmp(cs->od), chart_kinds, cs->a->lang, 1, NULL, err) < 0 &&
         !cli_interrupted)
         return -1;
     if (cli_interrupted) /* SIGINT or SIGTERM: no output (cli_fail says so) */

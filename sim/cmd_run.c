@@ -194,44 +194,106 @@ static void why_text(const scenario *s, const runner_result *r, const why *w, si
         snprintf(buf + used, len - used, ")");
 }
 
-/* The report card on the terminal. */
+/* The report card on the terminal, in lang.  Its columns are as wide as
+ * their widest cell in columns of the terminal (i18n_width: a Chinese
+ * character takes two), so that it stays aligned in every language. */
+enum { COL_NAME, COL_MEASURE, COL_VALUE, COL_NEEDS, COL_PMET, COL_CI, COL_VERDICT, N_COLS };
+
+/* The columns' least widths (the English card's) and what comes before
+ * each: one blank, or two before P(met), the interval and the verdict. */
+static const size_t col_min[N_COLS] = {18, 10, 9, 9, 7, 17, 9};
+static const char *const col_gap[N_COLS] = {"", " ", " ", " ", "  ", "  ", "  "};
+static const int col_right[N_COLS] = {0, 0, 1, 1, 1, 0, 0};
+
+static void card_row(const size_t *width, const char *const *cell)
+{
+    for (int c = 0; c < N_COLS; c++) {
+        fputs(col_gap[c], stdout);
+        i18n_pad(stdout, cell[c], width[c], col_right[c]);
+    }
+}
+
 static void print_report(const scenario *s, const runner_result *r, const why *w, const char *dir,
-                         const char *policies)
+                         const char *policies, ts_lang lang)
 {
     printf("%s -- %s\n", s->name, s->label);
-    printf("%d-%d", s->start_year, s->end_year);
+    i18n_fprintf(stdout, lang, MSG_CARD_YEARS, s->start_year, s->end_year);
     if (s->start_month > 1) {
         /* Update years that do not start in January: say which months they cover. */
         char from[16], to[16];
         scenario_month_format(s->start_year * 12 + s->start_month - 1, from, sizeof from);
         scenario_month_format(scenario_period_end(s, s->end_year), to, sizeof to);
-        printf(" (%s to %s)", from, to);
+        i18n_fprintf(stdout, lang, MSG_CARD_MONTHS, from, to);
     }
-    printf(", %llu replications, seed %llu, policies: %s\n\n", (unsigned long long)r->replications,
-           (unsigned long long)s->seed, policies[0] ? policies : "none");
-    printf("%-18s %-10s %9s %9s  %7s  %-17s  %-9s  %s\n", "target", "measure", "target", "needs",
-           "P(met)", "95% interval", "verdict", "5-50-95% in end year");
+    i18n_fprintf(stdout, lang, MSG_CARD_RUN, (unsigned long long)r->replications,
+                 (unsigned long long)s->seed, policies[0] ? policies : i18n(lang, MSG_NONE));
+
+    /* Every cell first, then the widths, then the rows. */
+    size_t n = s->n_targets + (s->n_targets > 1), rows = n + 1;
+    char (*text)[N_COLS][64] = calloc(rows, sizeof *text);
+    const char *(*cell)[N_COLS] = calloc(rows, sizeof *cell);
+    char (*tail)[128] = calloc(rows, sizeof *tail);
+    if (!text || !cell || !tail) {
+        free(text);
+        free(cell);
+        free(tail);
+        fprintf(stderr, "tiersim: out of memory\n");
+        return;
+    }
+    static const msg_id head[N_COLS] = {MSG_COL_TARGET, MSG_COL_MEASURE, MSG_COL_VALUE,
+                                        MSG_COL_NEEDS, MSG_COL_PMET, MSG_COL_CI, MSG_COL_VERDICT};
+    for (int c = 0; c < N_COLS; c++)
+        cell[0][c] = i18n(lang, head[c]);
     target_summary t;
-    char ci[40], q[64];
+    for (size_t j = 0; j < n; j++) {
+        const char **row = cell[j + 1];
+        char (*buf)[64] = text[j + 1];
+        if (j < s->n_targets) {
+            const ts_target *tg = &s->targets[j];
+            report_target(s, r, j, &t);
+            row[COL_NAME] = tg->name;
+            row[COL_MEASURE] = i18n_measure(lang, report_target_measure(tg));
+            snprintf(buf[COL_VALUE], 64, "%.10g", tg->value);
+            snprintf(buf[COL_NEEDS], 64, "%lld", (long long)tg->threshold);
+            row[COL_VALUE] = buf[COL_VALUE];
+            row[COL_NEEDS] = buf[COL_NEEDS];
+            snprintf(tail[j + 1], sizeof tail[j + 1], "%lld / %lld / %lld", (long long)t.p05,
+                     (long long)t.p50, (long long)t.p95);
+        } else {
+            report_all(r, &t);
+            row[COL_NAME] = i18n(lang, MSG_CARD_ALL);
+            row[COL_MEASURE] = row[COL_VALUE] = row[COL_NEEDS] = "";
+        }
+        snprintf(buf[COL_PMET], 64, "%.3f", t.p_met);
+        snprintf(buf[COL_CI], 64, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
+        row[COL_PMET] = buf[COL_PMET];
+        row[COL_CI] = buf[COL_CI];
+        row[COL_VERDICT] = i18n_verdict(lang, (int)report_verdict(t.p_met));
+    }
+    size_t width[N_COLS];
+    for (int c = 0; c < N_COLS; c++) {
+        width[c] = col_min[c];
+        for (size_t i = 0; i < rows; i++) {
+            size_t cw = i18n_width(cell[i][c]);
+            width[c] = cw > width[c] ? cw : width[c];
+        }
+    }
+    card_row(width, cell[0]);
+    printf("  %s\n", i18n(lang, MSG_COL_QUANTILES));
+    for (size_t j = 0; j < n; j++) {
+        card_row(width, cell[j + 1]);
+        if (j < s->n_targets)
+            printf("  %s   %s%s", tail[j + 1], s->targets[j].label,
+                   w->assumed[j] ? "  (assumptions only)" : "");
+        putchar('\n');
+    }
+    free(text);
+    free(cell);
+    free(tail);
     size_t n_assumed = 0, n_why = 0;
     for (size_t j = 0; j < s->n_targets; j++) {
-        const ts_target *tg = &s->targets[j];
-        report_target(s, r, j, &t);
-        snprintf(ci, sizeof ci, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
-        snprintf(q, sizeof q, "%lld / %lld / %lld", (long long)t.p05, (long long)t.p50,
-                 (long long)t.p95);
-        printf("%-18s %-10s %9.10g %9lld  %7.3f  %-17s  %-9s  %s   %s%s\n", tg->name,
-               report_target_measure(tg), tg->value, (long long)tg->threshold, t.p_met, ci,
-               report_verdict_name(report_verdict(t.p_met)), q, tg->label,
-               w->assumed[j] ? "  (assumptions only)" : "");
         n_assumed += w->assumed[j];
         n_why += w->want[j];
-    }
-    if (s->n_targets > 1) {
-        report_all(r, &t);
-        snprintf(ci, sizeof ci, "[%.3f, %.3f]", t.ci_lo, t.ci_hi);
-        printf("%-18s %-10s %9s %9s  %7.3f  %-17s  %-9s\n", "ALL", "", "", "", t.p_met, ci,
-               report_verdict_name(report_verdict(t.p_met)));
     }
     if (n_why) {
         printf("\nwhy not likely (the rank correlation of each assumption's draws with the count, "
@@ -247,13 +309,11 @@ static void print_report(const scenario *s, const runner_result *r, const why *w
     if (n_assumed)
         printf("\n(assumptions only): every number written for the flows that make the count is "
                "labelled an assumption in the scenario; no data stand behind it.\n");
-    printf("\n'needs' is the whole number of firms that meets the target after its tolerance; "
-           "P(met) is the share of replications reaching it.\n");
+    printf("\n%s\n", i18n(lang, MSG_CARD_READING));
     if (r->capped)
-        printf("note: in %llu of %llu replications a tier's outgoing rates summed above 1 and "
-               "were scaled down to 1.\n", (unsigned long long)r->capped,
-               (unsigned long long)r->replications);
-    printf("results: %s/\n", dir);
+        i18n_fprintf(stdout, lang, MSG_CARD_CAPPED, (unsigned long long)r->capped,
+                     (unsigned long long)r->replications);
+    i18n_fprintf(stdout, lang, MSG_RESULTS, dir);
 }
 
 /* The why-lines and the targets resting on assumptions only, for the
@@ -347,10 +407,10 @@ int cmd_run(int argc, char **argv)
     why_manifest(cs.s, res, &w, &m);
     if (cli_close(&cs, &m, PLOT_RUN | (cs.fit ? PLOT_FIT : 0), &err) < 0)
         goto fail;
-    print_report(cs.s, res, &w, cs.dir, cs.policies);
+    print_report(cs.s, res, &w, cs.dir, cs.policies, a.lang);
     if (rf.precision > 0 && !res->precision_reached)
-        fprintf(stderr, "tiersim: warning: --precision %g not reached within %llu replications\n",
-                rf.precision, (unsigned long long)rf.max_replications);
+        i18n_fprintf(stderr, a.lang, MSG_WARN_PRECISION, rf.precision,
+                     (unsigned long long)rf.max_replications);
     observed_free(obs);
     runner_result_free(res);
     why_free(&w);

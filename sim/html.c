@@ -195,9 +195,39 @@ static void prob_cell(FILE *f, const char *text)
     }
 }
 
+/* s escaped into buf, for a format's %s: cut to fit, never inside an
+ * entity or a UTF-8 sequence. */
+static const char *escaped(const char *s, char *buf, size_t len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    buf[0] = '\0';
+    if (!m)
+        return buf;
+    html_escape(m, s);
+    if (fclose(m) == 0 && text) {
+        size_t k = strlen(text);
+        if (k >= len) {
+            k = len - 1;
+            while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+                k--;
+            size_t amp = k;
+            while (amp > 0 && text[amp - 1] != '&' && text[amp - 1] != ';')
+                amp--;
+            if (amp > 0 && text[amp - 1] == '&')   /* an entity cut short */
+                k = amp - 1;
+        }
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    free(text);
+    return buf;
+}
+
 /* The report card: targets.csv with the tiers' labels and verdicts. */
-static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *named,
-                      ts_err *err)
+static int card_table(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
+                      const csvt *named, ts_err *err)
 {
     static const char *const names[] = {"tier", "measure", "target", "threshold", "p_met",
                                         "ci_lo", "ci_hi", "p05", "p50", "p95"};
@@ -205,20 +235,19 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *nam
     for (size_t i = 0; i < 10; i++)
         if ((col[i] = csvt_col(t, names[i], err)) < 0)
             return -1;
-    fputs("<h2>Report card</h2>\n<table class=\"card\">\n<thead><tr><th class=\"l\">target</th>"
-          "<th class=\"l\">measure</th><th>target</th><th>threshold</th><th>P(met)</th>"
-          "<th>95&nbsp;% interval</th><th class=\"l\">verdict</th>"
-          "<th>5&nbsp;% / 50&nbsp;% / 95&nbsp;% in the end year</th></tr></thead>\n<tbody>\n", f);
+    fprintf(f, "<h2>%s</h2>\n<table class=\"card\">\n%s\n<tbody>\n", i18n(lang, HTML_CARD),
+            i18n(lang, HTML_CARD_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         const char *tier = csvt_field(t, i, col[0]);
         int all = !strcmp(tier, "ALL");
         double p = NAN;
         csvt_num(t, i, col[4], 1, &p, NULL);
+        /* the class is the verdict's name, the same in every language */
         const char *v = isfinite(p) ? report_verdict_name(report_verdict(p)) : "";
         fprintf(f, "<tr class=\"%s%s\">", v, all ? " all" : "");
         fputs("<td class=\"l\">", f);
         if (all) {
-            fputs("all targets, in the same replication", f);
+            fputs(i18n(lang, HTML_CARD_ALL), f);
         } else {
             html_escape(f, tier_label(tiers, named, tier));
             fputs(" <small>", f);
@@ -226,7 +255,7 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *nam
             fputs("</small>", f);
         }
         fputs("</td>", f);
-        cell(f, "l", csvt_field(t, i, col[1]));
+        cell(f, "l", i18n_measure(lang, csvt_field(t, i, col[1])));
         cell(f, NULL, csvt_field(t, i, col[2]));
         cell(f, NULL, csvt_field(t, i, col[3]));
         prob_cell(f, csvt_field(t, i, col[4]));
@@ -237,7 +266,7 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *nam
         if (isfinite(lo) && isfinite(hi))
             snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
         cell(f, NULL, ci);
-        cell(f, "l verdict", v);
+        cell(f, "l verdict", isfinite(p) ? i18n_verdict(lang, (int)report_verdict(p)) : "");
         char q[128] = "";
         if (csvt_field(t, i, col[8])[0])
             snprintf(q, sizeof q, "%.40s / %.40s / %.40s", csvt_field(t, i, col[7]),
@@ -245,10 +274,7 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, const csvt *nam
         cell(f, NULL, q);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">P(met) is the share of replications that reach "
-          "the threshold (the target less its tolerance); the verdict is <em>likely</em> at "
-          "P&nbsp;&ge;&nbsp;0.8, <em>unlikely</em> at P&nbsp;&le;&nbsp;0.2, otherwise "
-          "<em>uncertain</em>.</p>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_CARD_NOTE));
     return 0;
 }
 
@@ -280,27 +306,21 @@ static void plain_table(FILE *f, const char *title, const csvt *t)
 /* The calibration: fit.csv, the chi-square with its p-value, and the fit's
  * warnings (its fit_warning lines of the manifest), which say what the
  * table cannot: a model the data reject, an estimate on its bound. */
-static void fit_section(FILE *f, const csvt *t, const char *mtext)
+static void fit_section(FILE *f, ts_lang lang, const csvt *t, const char *mtext)
 {
-    plain_table(f, "Fitted parameters (fit.csv)", t);
-    char chi2[64], dof[32], p[64];
+    plain_table(f, i18n(lang, HTML_FIT_TABLE), t);
+    char chi2[64], dof[32], p[64], e1[400], e2[200];
     manifest_get(mtext, "chi2", chi2, sizeof chi2);
     manifest_get(mtext, "dof", dof, sizeof dof);
     manifest_get(mtext, "chi2_p", p, sizeof p);
     if (chi2[0]) {
-        fputs("<p class=\"note\">residual chi-square ", f);
-        html_escape(f, chi2);
-        fputs(" on ", f);
-        html_escape(f, dof);
-        fputs(" degrees of freedom (data rows and priors)", f);
+        fputs("<p class=\"note\">", f);
+        i18n_fprintf(f, lang, HTML_CHI2, escaped(chi2, e1, sizeof e1), escaped(dof, e2, sizeof e2));
         /* (an older output has no chi2_p; 0 degrees of freedom, no test) */
-        if (p[0] && strncmp(p, "none", 4) != 0) {
-            fputs(", p = ", f);
-            html_escape(f, p);
-            fputs(": below 0.01 the fit warns that the model does not fit", f);
-        } else if (p[0]) {
-            fputs(": no test of fit", f);
-        }
+        if (p[0] && strncmp(p, "none", 4) != 0)
+            i18n_fprintf(f, lang, HTML_CHI2_P, escaped(p, e1, sizeof e1));
+        else if (p[0])
+            fputs(i18n(lang, HTML_CHI2_NO_TEST), f);
         fputs("</p>\n", f);
     }
     int any = 0;
@@ -310,7 +330,7 @@ static void fit_section(FILE *f, const csvt *t, const char *mtext)
         static const char key[] = "fit_warning: ";
         if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
             if (!any++)
-                fputs("<h3>Warnings of the fit</h3>\n<ul>\n", f);
+                fprintf(f, "<h3>%s</h3>\n<ul>\n", i18n(lang, HTML_FIT_WARNINGS));
             char *text = malloc(n + 1);
             if (text) {
                 memcpy(text, line + sizeof key - 1, n - (sizeof key - 1));
@@ -344,7 +364,7 @@ static void num_cell(FILE *f, const char *text)
 
 /* The validation (validation-summary.csv): the verdict in words, then the
  * statistics with their intervals. */
-static int validation_summary(FILE *f, const csvt *t, ts_err *err)
+static int validation_summary(FILE *f, ts_lang lang, const csvt *t, ts_err *err)
 {
     static const char *const names[] = {"statistic", "value", "lo", "hi", "expected", "n",
                                         "p_value", "note"};
@@ -362,15 +382,11 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
         else if (!strcmp(stat, "rows"))
             rows = csvt_field(t, i, col[1]);
     }
-    fputs("<h2>Validation against the observed outcomes</h2>\n<p>Verdict: <strong>", f);
-    html_escape(f, words);
-    fputs("</strong> (", f);
-    html_escape(f, rows);
-    fputs(" observed rows). Furthest out: ", f);
-    html_escape(f, far);
-    fputs(".</p>\n<table>\n<thead><tr><th class=\"l\">statistic</th><th>value</th>"
-          "<th>interval</th><th>expected</th><th>n</th><th>p-value</th>"
-          "<th class=\"l\">note</th></tr></thead>\n<tbody>\n", f);
+    char e1[1600], e2[64], e3[1600];
+    fprintf(f, "<h2>%s</h2>\n", i18n(lang, HTML_VALIDATION));
+    i18n_fprintf(f, lang, HTML_VALIDATION_VERDICT, escaped(words, e1, sizeof e1),
+                 escaped(rows, e2, sizeof e2), escaped(far, e3, sizeof e3));
+    fprintf(f, "<table>\n%s\n<tbody>\n", i18n(lang, HTML_VALIDATION_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         const char *stat = csvt_field(t, i, col[0]);
         if (!strcmp(stat, "verdict") || !strcmp(stat, "furthest_out"))
@@ -391,25 +407,18 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
         cell(f, "l", csvt_field(t, i, col[7]));
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">PIT: the projected probability of a count "
-          "below the outcome, randomised within the outcome's own probability, so that a "
-          "projection that is right gives PITs spread evenly over 0 to 1. Inside: p25 &le; "
-          "outcome &le; p75 (50&nbsp;% band), p05 &le; outcome &le; p95 (90&nbsp;% band); a "
-          "band of a count holds at least its nominal share, and <em>expected</em> is the "
-          "share the projection itself gives it. CRPS: the continuous ranked probability "
-          "score, in firms (0 for a point forecast that is exactly right). The verdict's three "
-          "tests share a 5&nbsp;% false-alarm rate.</p>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_VALIDATION_NOTE));
     return 0;
 }
 
-static int charts_section(FILE *f, const char *dir, ts_err *err)
+static int charts_section(FILE *f, ts_lang lang, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
     if (path_in(path, sizeof path, dir, "charts/index.csv") < 0)
         return ts_errf(err, "%s: path too long", dir);
     if (access(path, F_OK) != 0) {
-        fputs("<h2>Charts</h2>\n<p class=\"note\">No charts were drawn (gnuplot was not found); "
-              "<code>tiersim plot DIR</code> draws them from this directory.</p>\n", f);
+        fprintf(f, "<h2>%s</h2>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_CHARTS),
+                i18n(lang, HTML_NO_CHARTS));
         return 0;
     }
     csvt *idx = csvt_read(path, err);
@@ -420,7 +429,7 @@ static int charts_section(FILE *f, const char *dir, ts_err *err)
         csvt_free(idx);
         return -1;
     }
-    fputs("<h2>Charts</h2>\n", f);
+    fprintf(f, "<h2>%s</h2>\n", i18n(lang, HTML_CHARTS));
     for (size_t i = 0; i < csvt_rows(idx); i++) {
         const char *name = csvt_field(idx, i, cf);
         char svg_path[PATH_MAX_LEN + 80], prefix[32];
@@ -470,7 +479,7 @@ static const char style[] =
     "pre{background:#f6f6f6;padding:1em;overflow-x:auto;white-space:pre-wrap}\n"
     ".note{color:#555;font-size:.95em}\n";
 
-static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
+static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext, ts_err *err)
 {
     char name[256], label[1024], years[64], start[64], known[64], policies[1024], reps[64],
         seed[64];
@@ -485,8 +494,9 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     if (!name[0])
         manifest_get(mtext, "scenario", name, sizeof name);
 
-    fputs("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            i18n(lang, HTML_LANG));
     html_escape(f, name[0] ? name : "tiersim");
     if (label[0] && strcmp(label, name)) {
         fputs(" \u2014 ", f);
@@ -494,18 +504,22 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     html_escape(f, label[0] ? label : name);
-    fputs("</h1>\n<p class=\"sub\">scenario <strong>", f);
+    fprintf(f, "</h1>\n<p class=\"sub\">%s <strong>", i18n(lang, HTML_SCENARIO));
     html_escape(f, name);
     fputs("</strong>", f);
     /* The years are update years: `start` says when each begins, and
      * known_until what the scenario could know (DESIGN.md, "Dates"). */
-    const char *const parts[][2] = {{"years", years},       {"start", start},
-                                    {"known until", known}, {"policies", policies},
-                                    {"replications", reps}, {"seed", seed}};
+    if (!strcmp(policies, "none"))
+        snprintf(policies, sizeof policies, "%s", i18n(lang, MSG_NONE));
+    const struct {
+        msg_id what;
+        const char *value;
+    } parts[] = {{HTML_YEARS, years},       {HTML_START, start}, {HTML_KNOWN, known},
+                 {HTML_POLICIES, policies}, {HTML_REPLICATIONS, reps}, {HTML_SEED, seed}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i][1][0]) {
-            fprintf(f, " &middot; %s ", parts[i][0]);
-            html_escape(f, parts[i][1]);
+        if (parts[i].value[0]) {
+            fprintf(f, " &middot; %s ", i18n(lang, parts[i].what));
+            html_escape(f, parts[i].value);
         }
     fputs("</p>\n", f);
 
@@ -521,12 +535,13 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
         return -1;
     }
     static const struct {
-        const char *file, *title;
-    } tables[] = {{"targets.csv", NULL},
-                  {"validation-summary.csv", NULL},
-                  {"validation.csv", "Every observed outcome scored (validation.csv)"},
-                  {"compare.csv", "Policy comparison (compare.csv)"},
-                  {"fit.csv", "Fitted parameters (fit.csv)"}};
+        const char *file;
+        msg_id title;           /* MSG_COUNT: a section of its own */
+    } tables[] = {{"targets.csv", MSG_COUNT},
+                  {"validation-summary.csv", MSG_COUNT},
+                  {"validation.csv", HTML_VALIDATION_TABLE},
+                  {"compare.csv", HTML_COMPARE_TABLE},
+                  {"fit.csv", HTML_FIT_TABLE}};
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
         if (path_in(path, sizeof path, dir, tables[i].file) < 0 || access(path, F_OK) != 0)
             continue;
@@ -535,33 +550,33 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = -1;
             break;
         }
-        if (!tables[i].title && i == 0) {
-            rc = card_table(f, t, tiers, named, err);
+        if (tables[i].title == MSG_COUNT && i == 0) {
+            rc = card_table(f, lang, t, tiers, named, err);
             why_section(f, mtext);
-        } else if (!tables[i].title) {
-            rc = validation_summary(f, t, err);
+        } else if (tables[i].title == MSG_COUNT) {
+            rc = validation_summary(f, lang, t, err);
         } else if (!strcmp(tables[i].file, "fit.csv")) {
-            fit_section(f, t, mtext);
+            fit_section(f, lang, t, mtext);
         } else {
-            plain_table(f, tables[i].title, t);
+            plain_table(f, i18n(lang, tables[i].title), t);
         }
         csvt_free(t);
     }
     csvt_free(tiers);
     csvt_free(named);
     if (rc == 0)
-        rc = charts_section(f, dir, err);
+        rc = charts_section(f, lang, dir, err);
     if (rc < 0)
         return -1;
-    fputs("<h2>Manifest</h2>\n<pre>", f);
+    fprintf(f, "<h2>%s</h2>\n<pre>", i18n(lang, HTML_MANIFEST));
     html_escape(f, mtext);
-    fprintf(f, "</pre>\n<p class=\"note\">Written by tiersim %s from the files of this "
-            "directory; <code>tiersim plot DIR</code> redraws it.</p>\n</body>\n</html>\n",
-            TIERSIM_VERSION);
+    fputs("</pre>\n", f);
+    i18n_fprintf(f, lang, HTML_FOOTER, TIERSIM_VERSION);
+    fputs("</body>\n</html>\n", f);
     return 0;
 }
 
-int html_write_report(const char *dir, ts_err *err)
+int html_write_report(const char *dir, ts_lang lang, ts_err *err)
 {
     char mpath[PATH_MAX_LEN], out[PATH_MAX_LEN], tmp[PATH_MAX_LEN + 32];
     if (path_in(mpath, sizeof mpath, dir, "manifest.txt") < 0 ||
@@ -576,7 +591,7 @@ int html_write_report(const char *dir, ts_err *err)
         free(mtext);
         return ts_errf(err, "%s: cannot write: %s", tmp, strerror(errno));
     }
-    int rc = write_page(f, dir, mtext, err);
+    int rc = write_page(f, lang, dir, mtext, err);
     free(mtext);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {

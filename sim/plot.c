@@ -69,6 +69,7 @@ typedef struct {
 typedef struct {
     const char *dir;
     chartdir *cd;
+    ts_lang lang;           /* of the words of every chart and caption */
     tier_row *tiers;
     size_t n_tiers;
     tier_row *named;        /* target_tiers.csv: targets named apart from a tier (no baseline) */
@@ -134,11 +135,79 @@ static const char *label_of(const plot_ctx *c, const char *name)
     return k >= 0 ? c->named[k].label : name;
 }
 
-/* KIND.meta and KIND.tsv opened, and KIND.gp queued to draw from them. */
+/* The words of each kind's charts: the variables of KIND.text its script
+ * uses (chartdir_words). */
+#define WORDS(w) w, sizeof w / sizeof w[0]
+static const chartdir_word fan_words[] = {
+    {"t_band90", GP_BAND90},          {"t_band50", GP_BAND50},
+    {"t_median", GP_MEDIAN},          {"f_start", GP_FAN_START},
+    {"t_observed", GP_FAN_OBSERVED},  {"f_target", GP_FAN_TARGET},
+    {"f_target_at", GP_FAN_TARGET_AT}, {"t_stock_short", GP_FAN_STOCK_SHORT},
+    {"t_stock_update", GP_FAN_STOCK_UPDATE}, {"t_stock_year", GP_FAN_STOCK_YEAR},
+    {"f_new_since", GP_FAN_NEW_SINCE}, {"f_new_cum", GP_FAN_NEW_CUM},
+    {"t_cum", GP_FAN_CUM},
+};
+static const chartdir_word card_words[] = {
+    {"t_title", GP_CARD_TITLE},       {"t_xlabel", GP_CARD_XLABEL},
+    {"t_likely_line", GP_LIKELY_LINE}, {"t_all", GP_CARD_ALL},
+    {"t_key_likely", GP_KEY_LIKELY},  {"t_key_uncertain", GP_KEY_UNCERTAIN},
+    {"t_key_unlikely", GP_KEY_UNLIKELY},
+};
+static const chartdir_word pmet_words[] = {
+    {"t_title", GP_PMET_TITLE},       {"t_x_update", GP_PMET_X_UPDATE},
+    {"t_x_year", GP_PMET_X_YEAR},     {"t_ylabel", GP_PMET_YLABEL},
+    {"t_likely_line", GP_LIKELY_LINE},
+};
+static const chartdir_word dist_words[] = {
+    {"t_ylabel", GP_DIST_YLABEL},     {"f_x_stock", GP_DIST_X_STOCK},
+    {"f_x_cum", GP_DIST_X_CUM},       {"f_x_new", GP_DIST_X_NEW},
+    {"f_target", GP_DIST_TARGET},     {"f_threshold", GP_DIST_THRESHOLD},
+    {"t_stock", GP_DIST_STOCK},       {"t_cum", GP_DIST_CUM},
+    {"t_new", GP_DIST_NEW},           {"f_pair", GP_PAIR},
+    {"f_pmet", GP_DIST_PMET},         {"t_meet", GP_DIST_MEET},
+    {"t_miss", GP_DIST_MISS},         {"f_median", GP_DIST_MEDIAN},
+};
+static const chartdir_word fit_words[] = {
+    {"t_title", GP_FIT_TITLE},        {"f_pair", GP_PAIR},
+    {"t_observed", GP_FIT_OBSERVED},  {"t_fitted", GP_FIT_FITTED},
+    {"t_residuals", GP_FIT_RESIDUALS},
+};
+static const chartdir_word compare_words[] = {
+    {"t_title", GP_COMPARE_TITLE},    {"t_xlabel", GP_COMPARE_XLABEL},
+    {"t_likely_line", GP_LIKELY_LINE},
+};
+static const chartdir_word goal_words[] = {
+    {"f_title", GP_GOAL_TITLE},       {"t_ylabel", GP_PROB_MET},
+    {"f_answer", GP_GOAL_ANSWER},     {"t_unreachable", GP_GOAL_UNREACHABLE},
+    {"t_band95", GP_BAND95},          {"t_pmet", GP_PMET},
+    {"f_wanted", GP_GOAL_WANTED},
+};
+static const chartdir_word validate_words[] = {
+    {"t_title", GP_VALIDATE_TITLE},   {"t_xlabel", GP_VALIDATE_XLABEL},
+    {"t_hist", GP_VALIDATE_HIST},     {"t_rows", GP_VALIDATE_ROWS},
+    {"f_right", GP_VALIDATE_RIGHT},
+};
+static const struct {
+    const char *kind;
+    const chartdir_word *words;
+    size_t n;
+} kind_words[] = {
+    {"fan", WORDS(fan_words)},         {"card", WORDS(card_words)},
+    {"pmet", WORDS(pmet_words)},       {"dist", WORDS(dist_words)},
+    {"fit", WORDS(fit_words)},         {"compare", WORDS(compare_words)},
+    {"goal", WORDS(goal_words)},       {"validate", WORDS(validate_words)},
+};
+
+/* KIND.meta, KIND.tsv and KIND.text opened (the last written whole), and
+ * KIND.gp queued to draw from them. */
 static int open_kind(plot_ctx *c, const char *kind, chartdir_file *meta, chartdir_file *data,
                      ts_err *err)
 {
     chartdir_job(c->cd, kind);
+    for (size_t i = 0; i < sizeof kind_words / sizeof kind_words[0]; i++)
+        if (!strcmp(kind_words[i].kind, kind) &&
+            chartdir_words(c->cd, kind, c->lang, kind_words[i].words, kind_words[i].n, err) < 0)
+            return -1;
     if (chartdir_fopen(c->cd, meta, err, "%s.meta", kind) < 0 ||
         chartdir_fopen(c->cd, data, err, "%s.tsv", kind) < 0)
         return -1;
@@ -680,10 +749,8 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
                 chartdir_tsv_num(data.f, q[(k * ny + y) * FAN_Q + j], j == FAN_Q - 1);
         }
         char caption[1024];
-        snprintf(caption, sizeof caption, "%s: stock%s by year (median, 50 %% and 90 %% bands)",
-                 tr->label, isfinite(tgt[TM_CUMULATIVE])
-                                ? ", cumulative new firms and firms ever certified"
-                                : " and cumulative new firms");
+        i18n_snprintf(caption, sizeof caption, c->lang,
+                      isfinite(tgt[TM_CUMULATIVE]) ? CAP_FAN_CUM : CAP_FAN, tr->label);
         if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
@@ -699,9 +766,10 @@ out:
 }
 
 /* The text beside a target's bar: "LABEL: new >= 90". */
-static void target_text(const target_row *r, char *buf, size_t len)
+static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s: %s \u2265 %g", r->label, measure_names[r->measure], r->threshold);
+    i18n_snprintf(buf, len, c->lang, CAP_TARGET, r->label,
+                  i18n_measure(c->lang, measure_names[r->measure]), r->threshold);
 }
 
 /* card: P(met) per target with its interval and verdict, and the joint row. */
@@ -720,7 +788,7 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
     for (size_t j = 0; j < n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
-        target_text(r, text, sizeof text);
+        target_text(c, r, text, sizeof text);
         chartdir_meta_str_at(meta.f, "label", j, text);
         /* row: position (the first target on top), p, lo, hi, verdict */
         fprintf(data.f, "%zu\t", n - j + 1);
@@ -729,8 +797,7 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_tsv_num(data.f, r->ci_hi, 0);
         fprintf(data.f, "%d\n", (int)report_verdict(r->p_met));
     }
-    rc = chartdir_add(c->cd, "card", "Report card: the probability that each target is met, "
-                      "with its 95 % interval; the joint probability apart", err, "card");
+    rc = chartdir_add(c->cd, "card", i18n(c->lang, CAP_CARD), err, "card");
 out:
     rc = close_kind(&meta, &data, rc, err);
     return rc;
@@ -759,7 +826,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
         char text[1024];
-        target_text(r, text, sizeof text);
+        target_text(c, r, text, sizeof text);
         chartdir_meta_str_at(meta.f, "label", j, text);
         if (j)
             fputs("\n\n", data.f);
@@ -785,8 +852,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
             goto out;
         }
     }
-    rc = chartdir_add(c->cd, "pmet", "The probability that each target's threshold is reached "
-                      "by each year", err, "pmet");
+    rc = chartdir_add(c->cd, "pmet", i18n(c->lang, CAP_PMET), err, "pmet");
 out:
     rc = close_kind(&meta, &data, rc, err);
     csvt_free(t);
@@ -867,11 +933,10 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_meta_num_at(meta.f, "p_met", j, r->p_met);
         chartdir_meta_num_at(meta.f, "median", j, r->p50);
         char caption[1024];
-        static const char *const what[TM_COUNT] = {
-            [TM_NEW] = "the cumulative new firms", [TM_STOCK] = "the stock",
-            [TM_CUMULATIVE] = "the firms ever certified (cumulative)"};
-        snprintf(caption, sizeof caption, "%s: distribution of %s in %s, with the target's "
-                 "threshold", r->label, what[r->measure], when);
+        static const msg_id what[TM_COUNT] = {[TM_NEW] = CAP_DIST_NEW,
+                                              [TM_STOCK] = CAP_DIST_STOCK,
+                                              [TM_CUMULATIVE] = CAP_DIST_CUM};
+        i18n_snprintf(caption, sizeof caption, c->lang, what[r->measure], r->label, when);
         if (chartdir_add(c->cd, "dist", caption, err, "%s", file) < 0)
             goto out;
     }
@@ -1014,9 +1079,10 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
     }
     for (size_t p = 0; p < pages; p++) {
         char caption[256];
-        snprintf(caption, sizeof caption, p ? "Fit (continued, page %zu)" :
-                 "Fit: observed values with their sd, the fitted trajectory, and the "
-                 "standardized residuals (observed - fitted) / sd", p + 1);
+        if (p)
+            i18n_snprintf(caption, sizeof caption, c->lang, CAP_FIT_MORE, p + 1);
+        else
+            snprintf(caption, sizeof caption, "%s", i18n(c->lang, CAP_FIT));
         if (chartdir_add(c->cd, "fit", caption, err, "fit_%zu", p + 1) < 0)
             goto out;
     }
@@ -1092,10 +1158,12 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         if (colon)
             *colon = '\0';
         if (!strcmp(targets[j], "ALL"))
-            snprintf(text, sizeof text, "all targets (joint)");
+            snprintf(text, sizeof text, "%s", i18n(c->lang, GP_COMPARE_ALL));
+        else if (colon)
+            snprintf(text, sizeof text, "%s (%s)", label_of(c, tier),
+                     i18n_measure(c->lang, colon + 1));
         else
-            snprintf(text, sizeof text, colon ? "%s (%s)" : "%s", label_of(c, tier),
-                     colon ? colon + 1 : "");
+            snprintf(text, sizeof text, "%s", label_of(c, tier));
         chartdir_meta_str_at(meta.f, "tlabel", j, text);
     }
     /* Rows: position (targets top-down, arms within a target top-down, a
@@ -1118,8 +1186,7 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         chartdir_tsv_num(data.f, a && isfinite(d) ? d : 0, 0);
         chartdir_tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
     }
-    rc = chartdir_add(c->cd, "compare", "Policy comparison: the probability that each target is "
-                      "met, baseline beside each policy (95 % intervals)", err, "compare");
+    rc = chartdir_add(c->cd, "compare", i18n(c->lang, CAP_COMPARE), err, "compare");
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(arms);
@@ -1173,8 +1240,7 @@ static int draw_goal_data(plot_ctx *c, ts_err *err)
         chartdir_tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
         chartdir_tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 1);
     }
-    rc = chartdir_add(c->cd, "goal", "Goal seeking: P(met) against the lever, the probability "
-                      "wanted and the answer with its band", err, "goal");
+    rc = chartdir_add(c->cd, "goal", i18n(c->lang, CAP_GOAL), err, "goal");
 out:
     rc = close_kind(&meta, &data, rc, err);
     csvt_free(g);
@@ -1257,9 +1323,7 @@ static int draw_validate_data(plot_ctx *c, ts_err *err)
         chartdir_tsv_num(data.f, pit[i], 0);
         fprintf(data.f, "%zu\n", intern(groups, &ng, csvt_field(t, i, col[1])) + 1);
     }
-    rc = chartdir_add(c->cd, "validate", "Validation: where each observed outcome fell in its "
-                      "projected distribution (PIT), with the ranges that hold the 50 % and 90 % "
-                      "bands, and the PITs' histogram", err, "validate_pit");
+    rc = chartdir_add(c->cd, "validate", i18n(c->lang, CAP_VALIDATE), err, "validate_pit");
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(groups);
@@ -1284,9 +1348,9 @@ unsigned plot_kinds(const char *dir)
     return kinds;
 }
 
-int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
+int plot_prepare(chartdir *cd, unsigned kinds, ts_lang lang, ts_err *err)
 {
-    plot_ctx c = {chartdir_dir(cd), cd, NULL, 0, NULL, 0};
+    plot_ctx c = {chartdir_dir(cd), cd, lang, NULL, 0, NULL, 0};
     int rc = 0;
     if (kinds & PLOT_RUN)
         rc = draw_run_data(&c, err);
@@ -1309,15 +1373,15 @@ int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
     return rc;
 }
 
-int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_charts,
-              ts_err *err)
+int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, ts_lang lang,
+              size_t *n_charts, ts_err *err)
 {
     if (n_charts)
         *n_charts = 0;
     chartdir *cd = chartdir_open(dir, plots_dir, err);
     if (!cd)
         return -1;
-    int rc = plot_prepare(cd, kinds, err);
+    int rc = plot_prepare(cd, kinds, lang, err);
     if (rc == 0)
         rc = chartdir_commit(cd, err);
     if (rc == 0 && n_charts)
@@ -1328,15 +1392,15 @@ int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_
 
 int plot_run(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_RUN, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_RUN, LANG_EN, NULL, err);
 }
 
 int plot_fit(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_FIT, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_FIT, LANG_EN, NULL, err);
 }
 
 int plot_compare(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_COMPARE, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_COMPARE, LANG_EN, NULL, err);
 }

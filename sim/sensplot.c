@@ -16,9 +16,46 @@
 typedef struct {
     const char *dir;
     chartdir *cd;
+    ts_lang lang;               /* of the charts' words and captions */
     csvt *tiers;                /* tiers.csv when DIR has one */
     csvt *named;                /* target_tiers.csv when DIR has one */
 } ctx;
+
+/* The words of each script (KIND.text, chartdir_words). */
+#define WORDS(w) w, sizeof w / sizeof w[0]
+static const chartdir_word tornado_words[] = {
+    {"f_title", GP_TORNADO_TITLE},   {"t_x_mean", GP_TORNADO_X_MEAN},
+    {"t_x_pmet", GP_P_TARGET_MET},   {"t_x_line", GP_TORNADO_X_LINE},
+    {"t_low", GP_TORNADO_LOW},       {"t_high", GP_TORNADO_HIGH},
+    {"f_none_at", GP_TORNADO_NONE_AT}, {"t_none", GP_TORNADO_NONE},
+};
+static const chartdir_word sobol_words[] = {
+    {"f_title", GP_SOBOL_TITLE},     {"t_x_mean", GP_SOBOL_X_MEAN},
+    {"t_x_pmet", GP_SOBOL_X_PMET},   {"t_total", GP_SOBOL_TOTAL},
+    {"t_first", GP_SOBOL_FIRST},     {"t_no_variation", GP_NO_VARIATION},
+};
+static const chartdir_word morris_words[] = {
+    {"f_title", GP_MORRIS_TITLE},    {"t_x_mean", GP_MORRIS_X_MEAN},
+    {"t_x_pmet", GP_MORRIS_X_PMET},  {"t_no_variation", GP_NO_VARIATION},
+};
+static const chartdir_word filter_words[] = {
+    {"f_title", GP_FILTER_TITLE},    {"f_panel", GP_FILTER_PANEL},
+    {"t_xlabel", GP_FILTER_XLABEL},  {"t_ylabel", GP_FILTER_YLABEL},
+    {"t_met", GP_FILTER_MET},        {"t_missed", GP_FILTER_MISSED},
+};
+static const chartdir_word sweep_words[] = {
+    {"f_title", GP_SWEEP_TITLE},     {"f_title2", GP_SWEEP_TITLE2},
+    {"t_ylabel", GP_P_TARGET_MET},
+};
+
+/* KIND.text written and KIND.gp queued. */
+static int queue(ctx *c, const char *kind, const chartdir_word *words, size_t n, ts_err *err)
+{
+    if (chartdir_words(c->cd, kind, c->lang, words, n, err) < 0)
+        return -1;
+    chartdir_job(c->cd, kind);
+    return 0;
+}
 
 /* Parameter names go into .tsv files as ytic labels: dotted identifiers and
  * "->" only, never a tab, quote or newline. */
@@ -210,16 +247,18 @@ typedef struct {
     const char *kind, *csv;
     const char *cols[6];
     size_t n_cols, need;
-    const char *caption;
+    msg_id caption;
+    const chartdir_word *words;
+    size_t n_words;
 } panel_kind;
 
 static const panel_kind panel_kinds[] = {
-    {"tornado", "tornado.csv", {"output_low", "output_high"}, 2, 2,
-     "each parameter from its 5th to its 95th percentile, the others at their medians"},
-    {"sobol", "sobol.csv", {"S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"}, 6, 4,
-     "first-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals"},
-    {"morris", "morris.csv", {"mu_star", "sigma", "mu_star_ci"}, 3, 2,
-     "Morris screening: mean |elementary effect| (mu*) against its spread (sigma)"},
+    {"tornado", "tornado.csv", {"output_low", "output_high"}, 2, 2, CAP_TORNADO,
+     WORDS(tornado_words)},
+    {"sobol", "sobol.csv", {"S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"}, 6, 4, CAP_SOBOL,
+     WORDS(sobol_words)},
+    {"morris", "morris.csv", {"mu_star", "sigma", "mu_star_ci"}, 3, 2, CAP_MORRIS,
+     WORDS(morris_words)},
 };
 
 /* The tornado's bars start at the value with every parameter at its median:
@@ -267,12 +306,13 @@ static int draw_panels(ctx *c, const panel_kind *pk, ts_err *err)
         rc = tornado_base(c, m.f, &tl, err);
     rc = chartdir_fclose(&m, rc, err);
     if (rc == 0)
-        chartdir_job(c->cd, pk->kind);
+        rc = queue(c, pk->kind, pk->words, pk->n_words, err);
     for (size_t j = 0; j < tl.n && rc == 0; j++) {
         char fn[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fn, sizeof fn);
         target_label(c, tl.name[j], label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: %s", label, pk->caption);
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label,
+                      i18n(c->lang, pk->caption));
         rc = chartdir_add(c->cd, pk->kind, caption, err, "%s_%s", pk->kind, fn);
     }
     targets_free(&tl);
@@ -380,16 +420,14 @@ static int draw_filter(ctx *c, ts_err *err)
     for (size_t j = 0; j < tl.n; j++)
         drawn += np[j] > 0;
     if (rc == 0 && drawn)
-        chartdir_job(c->cd, "filter");
+        rc = queue(c, "filter", WORDS(filter_words), err);
     for (size_t j = 0; j < tl.n && rc == 0; j++) {
         if (!np[j])
             continue;
         char fname[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fname, sizeof fname);
         target_label(c, tl.name[j], label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: where the replications that met the target and "
-                 "those that missed it differ most (Monte Carlo filtering, the parameters with "
-                 "the largest Kolmogorov-Smirnov distance)", label);
+        i18n_snprintf(caption, sizeof caption, c->lang, CAP_FILTER, label);
         rc = chartdir_add(c->cd, "filter", caption, err, "filter_%s", fname);
     }
     free(np);
@@ -499,11 +537,10 @@ static int draw_sweep(ctx *c, ts_err *err)
         rc = sweep_data(c, t, dims, nt, err);
     rc = chartdir_fclose(&m, rc, err);
     if (rc == 0)
-        chartdir_job(c->cd, "sweep");
+        rc = queue(c, "sweep", WORDS(sweep_words), err);
     if (rc == 0 && dims == 1) {
         char caption[512];
-        snprintf(caption, sizeof caption, "P(met) of every target as %s varies (95 %% bands), "
-                 "the other parameters drawn as usual", csvt_header(t, 0));
+        i18n_snprintf(caption, sizeof caption, c->lang, CAP_SWEEP, csvt_header(t, 0));
         rc = chartdir_add(c->cd, "sweep", caption, err, "sweep");
     }
     for (size_t j = 0; j < nt && rc == 0 && dims == 2; j++) {
@@ -511,8 +548,8 @@ static int draw_sweep(ctx *c, ts_err *err)
         const char *h = csvt_header(t, (long)(dims + 2 * j));
         snprintf(target, sizeof target, "%.*s", (int)(strlen(h) - strlen("_p_met")), h);
         target_label(c, target, label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: P(met) over %s and %s", label, csvt_header(t, 0),
-                 csvt_header(t, 1));
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_SWEEP_TITLE2, label,
+                      csvt_header(t, 0), csvt_header(t, 1));
         rc = chartdir_add(c->cd, "sweep", caption, err, "sweep_%.60s", tnames[j]);
     }
     csvt_free(t);
@@ -530,9 +567,9 @@ static int any_input(const char *dir)
     return any;
 }
 
-int sensplot_prepare(chartdir *cd, ts_err *err)
+int sensplot_prepare(chartdir *cd, ts_lang lang, ts_err *err)
 {
-    ctx c = {chartdir_dir(cd), cd, NULL, NULL};
+    ctx c = {chartdir_dir(cd), cd, lang, NULL, NULL};
     int rc = 0;
     if (chartdir_has(c.dir, "tiers.csv") &&
         !(c.tiers = chartdir_table(c.dir, "tiers.csv", NULL, NULL, 0, err)))
@@ -552,7 +589,8 @@ int sensplot_prepare(chartdir *cd, ts_err *err)
     return rc;
 }
 
-int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_err *err)
+int sensplot_draw(const char *dir, const char *plots_dir, ts_lang lang, size_t *n_charts,
+                  ts_err *err)
 {
     if (n_charts)
         *n_charts = 0;
@@ -561,7 +599,7 @@ int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_e
     chartdir *cd = chartdir_open(dir, plots_dir, err);
     if (!cd)
         return -1;
-    int rc = sensplot_prepare(cd, err);
+    int rc = sensplot_prepare(cd, lang, err);
     if (rc == 0)
         rc = chartdir_commit(cd, err);
     if (rc == 0 && n_charts)

@@ -731,8 +731,10 @@ static int plan_sheet(book *b, const sheet_plan *p, ts_err *err)
     return rc;
 }
 
-/* about: manifest.txt's lines as key and value, less the two that describe
- * how the command was run rather than what it computed. */
+/* about: manifest.txt's lines as key and value, less the three that
+ * describe how the command was run rather than what it computed (the
+ * command line, the threads, and lang, the language of the charts: the
+ * workbook is the same bytes for any -o, -j or --lang). */
 static int about_sheet(book *b, ts_err *err)
 {
     lxw_worksheet *ws = new_sheet(b, ABOUT_SHEET, "how these results were made", "manifest.txt",
@@ -758,7 +760,8 @@ static int about_sheet(book *b, ts_err *err)
         snprintf(key, sizeof key, "%.*s", (int)(k < sizeof key ? k : sizeof key - 1), line);
         snprintf(value, sizeof value, "%.*s", (int)(k ? n - k - 2 : n), k ? colon + 2 : line);
         line = nl ? nl + 1 : NULL;
-        if (!strcmp(key, "command") || !strcmp(key, "threads") || (!key[0] && !value[0]))
+        if (!strcmp(key, "command") || !strcmp(key, "threads") || !strcmp(key, "lang") ||
+            (!key[0] && !value[0]))
             continue;
         if (key[0])
             e = worksheet_write_string(ws, (lxw_row_t)row, 0, key, NULL);

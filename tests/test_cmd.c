@@ -584,6 +584,38 @@ static void test_manifest(void)
     unlink(path);
 }
 
+/* --lang: every command takes it, named in its spec or not; without it the
+ * locale's language (LC_ALL, then LC_MESSAGES, then LANG), which cli_parse
+ * also makes the process's (cli_lang). */
+static void test_lang(void)
+{
+    cli_args a;
+    ts_err err;
+    unsetenv("LC_ALL");
+    unsetenv("LC_MESSAGES");
+    setenv("LANG", "zh_CN.UTF-8", 1);
+    static const char *const v1[] = {"plot", "d"};
+    CU_ASSERT_EQUAL_FATAL(p_plot(ARGC(v1), args(ARGC(v1), v1), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_ZH && !a.have_lang && cli_lang() == LANG_ZH);
+    static const char *const v2[] = {"check", "--lang", "en", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_check(ARGC(v2), args(ARGC(v2), v2), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_EN && a.have_lang && cli_lang() == LANG_EN);
+    setenv("LC_ALL", "C", 1);
+    static const char *const v3[] = {"run", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(v3), args(ARGC(v3), v3), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_EN && !a.have_lang);
+    static const char *const v4[] = {"run", "x.ini", "--lang=zh"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(v4), args(ARGC(v4), v4), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_ZH && a.have_lang && cli_lang() == LANG_ZH);
+    static const char *const v5[] = {"run", "x.ini", "--lang", "zh_CN"};
+    expect_error(p_run, ARGC(v5), v5, "run: --lang: expected zh or en, got 'zh_CN'");
+    static const char *const v6[] = {"validate", "x.ini", "o.csv", "--lang"};
+    expect_error(p_validate, ARGC(v6), v6, "validate: option '--lang' needs a value");
+    unsetenv("LC_ALL");
+    unsetenv("LANG");
+    cli_set_lang(LANG_EN);
+}
+
 int main(void)
 {
     static const tu_test tests[] = {
@@ -601,6 +633,7 @@ int main(void)
         {"default output directories", test_default_dir},
         {"command line quoting", test_command_line_quotes},
         {"manifest", test_manifest},
+        {"--lang and the locale", test_lang},
         {NULL, NULL},
     };
     return tu_run("cmd", tests);

@@ -72,7 +72,7 @@ static void test_run_page(void)
     char dir[4096];
     make_run(dir, sizeof dir);
     ts_err err;
-    int rc = html_write_report(dir, &err);
+    int rc = html_write_report(dir, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -128,7 +128,7 @@ static void test_dates_in_header(void)
                                 "start: 2022-08\nknown_until: 2022-07\npolicies: none\n"
                                 "replications: 2385\nseed: 7\n"), 0);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<p class=\"sub\">scenario <strong>qd</strong> &middot; years "
                                    "2022-2025 &middot; start 2022-08 &middot; known until "
@@ -145,7 +145,7 @@ static void test_no_charts(void)
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/run", dir);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Charts</h2>\n<p class=\"note\">No charts were drawn "
                                    "(gnuplot was not found); <code>tiersim plot DIR</code> "
@@ -162,7 +162,7 @@ static void test_other_tables(void)
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/compare", dir);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Policy comparison (compare.csv)</h2>") &&
               strstr(html, "<th>arm</th><th>target</th><th>p_met</th>") &&
@@ -174,7 +174,7 @@ static void test_other_tables(void)
     outdir_remove_tree(dir);
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/fit", dir);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<title>fitfixture") && !strstr(html, "<table"));
     free(html);
@@ -188,7 +188,7 @@ static void test_other_tables(void)
                                                      "fit_warning: the model does not fit <a>\n"
                                                      "fit_warning: tier.a.inflow is at 0\n"
                                                      "seed: 1\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Fitted parameters (fit.csv)</h2>") &&
               strstr(html, "<td class=\"l\">tier.a.inflow</td><td>1.2e-08</td><td></td>") &&
@@ -202,7 +202,7 @@ static void test_other_tables(void)
     CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt", "scenario_name: fitfixture\nchi2: 0\n"
                                                      "dof: 0\nchi2_p: none (0 degrees of freedom: "
                                                      "no test of fit)\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "on 0 degrees of freedom (data rows and priors): no test of "
                                    "fit</p>") &&
@@ -233,7 +233,7 @@ static void test_validation(void)
                                 "2021-12,a,stock,140,1.000000,start\n"),
                     0);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT_FATAL(html != NULL);
     const char *card = strstr(html, "<table class=\"card\">");
@@ -259,28 +259,28 @@ static void test_bad_inputs(void)
     make_run(dir, sizeof dir);
     ts_err err;
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ngone,fan,x\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/gone.svg: cannot read: No such file or directory", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"
                                                          "../manifest,fan,y\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/index.csv:3: bad chart name '../manifest'", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"), 0);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/card.svg", "<html>not a chart</html>\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/card.svg: not an SVG file", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "name,caption\ncard,x\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/index.csv: missing column 'file'", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT(!tf_exists(dir, "report.html"));
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.txt", dir);
     CU_ASSERT_EQUAL(unlink(path), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s: cannot read: No such file or directory", path);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT(!tf_exists(dir, "report.html"));

@@ -49,7 +49,7 @@ static void test_card_data(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -97,7 +97,7 @@ static void test_goal(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, LANG_EN, &err), 0);
     CU_ASSERT(tf_file_is(chartdir_work(cd), "goal.meta",
                          "q = 0.90000000000000002\nanswer = 1\nvalue = 1.3700000000000001\n"
                          "band_lo = 1.2\nband_hi = 1.5\nlever_name = 'policy.push.scale'\n"
@@ -108,7 +108,7 @@ static void test_goal(void)
                          "3\t1\t0.8040036015\t1\n"));
     chartdir_free(cd);
     size_t n = 0;
-    int rc = plot_draw(dir, "plots", PLOT_GOAL, &n, &err);
+    int rc = plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL(rc, 0);
@@ -119,7 +119,7 @@ static void test_goal(void)
     CU_ASSERT(tf_png_ok(dir, "goal") && tf_clean(dir));
     /* one answer and a curve of two points or more */
     CU_ASSERT_EQUAL(tf_write_in(dir, "goal_curve.csv", "lever_value,p_met,se\n1,0.8,0.01\n"), 0);
-    CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_GOAL, &n, &err), PLOT_EINPUT);
+    CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), PLOT_EINPUT);
     char want[8400];
     snprintf(want, sizeof want, "%s/goal.csv: expected one answer and a curve of two points or "
                                 "more", dir);
@@ -186,7 +186,7 @@ static void test_month_labels(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -242,7 +242,7 @@ static void test_month_labels(void)
 
     /* drawn: the labels on the charts, a distribution per target of tier a */
     size_t n = 0;
-    rc = plot_draw(dir, "plots", PLOT_RUN, &n, &err);
+    rc = plot_draw(dir, "plots", PLOT_RUN, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -304,7 +304,7 @@ static void test_july_scenario(void)
     free(proj);
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -334,7 +334,7 @@ static void test_run_charts(void)
     CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN);
     ts_err err;
     size_t n = 0;
-    int rc = plot_draw(dir, "plots", PLOT_RUN, &n, &err);
+    int rc = plot_draw(dir, "plots", PLOT_RUN, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -405,7 +405,7 @@ static void test_fit_chart(void)
                                 "2021,2022-06,little_giant,new,37,33.9,3.1,0.5322\n"), 0);
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_FIT, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_FIT, LANG_EN, &err), 0);
     char *meta = tf_file_in(chartdir_work(cd), "fit.meta", NULL);
     CU_ASSERT(meta && strstr(meta, "n = 2\nper_page = 8\npages = 1\ny0 = 2019\nmonthly = 1\n"
                                    "start = '2019-07'\narray period[4]\n"
@@ -509,7 +509,7 @@ static void test_validation_data(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN | PLOT_VALIDATE, &err);
+    int rc = plot_prepare(cd, PLOT_RUN | PLOT_VALIDATE, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -545,7 +545,7 @@ static void test_validation_data(void)
 
     /* drawn: the points labelled with their dates on the fans, the PIT chart */
     size_t n = 0;
-    rc = plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, &n, &err);
+    rc = plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -572,7 +572,7 @@ static void test_validation_data(void)
     CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN);
     cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, LANG_EN, &err), 0);
     CU_ASSERT(tf_file_is(chartdir_work(cd), "fan_obs.tsv", "2023\t2\t2\t19\t2023: 19\n"));
     chartdir_free(cd);
     outdir_remove_tree(dir);
@@ -597,7 +597,7 @@ static void test_validation_data(void)
         snprintf(text, sizeof text, "%.*s%s", (int)(strchr(validation_csv, '\n') - validation_csv + 1),
                  validation_csv, bad[i][0]);
         CU_ASSERT_EQUAL(tf_write_in(dir, "validation.csv", text), 0);
-        CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, NULL, &err),
+        CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, LANG_EN, NULL, &err),
                         PLOT_EINPUT);
         snprintf(want, sizeof want, "%s/validation.csv%s", dir, bad[i][1]);
         CU_ASSERT_STRING_EQUAL(err.msg, want);

@@ -66,7 +66,7 @@ static int prepare(const char *dir, chartdir **cd, ts_err *err)
 {
     *cd = chartdir_open(dir, "plots", err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*cd);
-    return sensplot_prepare(*cd, err);
+    return sensplot_prepare(*cd, LANG_EN, err);
 }
 
 static void test_panel_data(void)
@@ -156,7 +156,7 @@ static void test_sweep_data(void)
     chartdir_free(cd);
     /* and drawn: one heatmap per target */
     size_t n = 0;
-    int rc = sensplot_draw(dir, "plots", &n, &err);
+    int rc = sensplot_draw(dir, "plots", LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL(rc, 0);
@@ -178,7 +178,7 @@ static void test_draw(void)
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 0;
-    int rc = sensplot_draw(dir, "plots", &n, &err);
+    int rc = sensplot_draw(dir, "plots", LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -217,7 +217,7 @@ static void test_nothing(void)
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 137;
-    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", &n, &err), 0);
+    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), 0);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT(!tf_exists(dir, "charts") && tf_clean(dir));
     outdir_remove_tree(dir);
@@ -237,7 +237,7 @@ static void expect_einput(const char *file, const char *text, const char *const 
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 137;
-    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", &n, &err), PLOT_EINPUT);
+    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), PLOT_EINPUT);
     CU_ASSERT_EQUAL(n, 0);
     snprintf(want, sizeof want, "%s%s", dir, tail);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
