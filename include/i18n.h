@@ -34,6 +34,22 @@ typedef enum {
     MSG_CARD_ALL,
     MSG_CARD_READING,
     MSG_CARD_CAPPED,            /* FMT %llu %llu */
+    /* the why-lines under the card (cmd_run.c) and their legend */
+    MSG_WHY_HEAD,               /* FMT %llu */
+    MSG_WHY_MEDIAN,             /* FMT %s %lld %lld */
+    MSG_WHY_SHORT,              /* FMT %lld */
+    MSG_WHY_FALL_SHORT,         /* FMT %.0f */
+    MSG_WHY_NONE,               /* FMT %.2f */
+    MSG_WHY_MOVED,              /* FMT %s %+.2f %s */
+    MSG_WHY_HIGHER,
+    MSG_WHY_LOWER,
+    MSG_WHY_REACH,              /* FMT %g %s %.4g %.4g */
+    MSG_WHY_UNREACHED,          /* FMT %g %.3f %.4g */
+    MSG_WHY_CLOSE,
+    MSG_ASSUMED_MARK,
+    MSG_ASSUMED_LEGEND,
+    MSG_HTML_WHY,
+    MSG_HTML_ASSUMED,
     MSG_RESULTS,                /* FMT %s */
     /* verdicts and measures (report_verdict, engine_measure_names) */
     MSG_VERDICT_UNLIKELY,

@@ -150,48 +150,45 @@ static int why_compute(why *w, const scenario *s, const runner_result *r, const 
 }
 
 /* "srdi: median 892 vs 1800 needed, short by 908; most moved by
- * tier.srdi.inflow (rank correlation +0.92: raise it)". */
-static void why_text(const scenario *s, const runner_result *r, const why *w, size_t j, char *buf,
-                     size_t len)
+ * tier.srdi.inflow (rank correlation +0.92: higher helps)", in lang. */
+static void why_text(const scenario *s, const runner_result *r, const why *w, size_t j,
+                     ts_lang lang, char *buf, size_t len)
 {
     target_summary t;
     char name[160];
     report_target(s, r, j, &t);
     report_target_name(s, j, name, sizeof name);
     int64_t need = s->targets[j].threshold;
-    size_t used = (size_t)snprintf(buf, len, "%s: median %lld vs %lld needed", name,
-                                   (long long)t.p50, (long long)need);
+    size_t used = (size_t)i18n_snprintf(buf, len, lang, MSG_WHY_MEDIAN, name, (long long)t.p50,
+                                        (long long)need);
     if (used < len)
         used += (size_t)(t.p50 < need
-                             ? snprintf(buf + used, len - used, ", short by %lld",
-                                        (long long)(need - t.p50))
-                             : snprintf(buf + used, len - used, ", yet %.0f%% of replications "
-                                        "fall short", 100.0 * (1.0 - t.p_met)));
+                             ? i18n_snprintf(buf + used, len - used, lang, MSG_WHY_SHORT,
+                                             (long long)(need - t.p50))
+                             : i18n_snprintf(buf + used, len - used, lang, MSG_WHY_FALL_SHORT,
+                                             100.0 * (1.0 - t.p_met)));
     const explain_lever *l = &w->lever[j];
     if (used < len && l->param == TS_NO_PARAM) {
-        snprintf(buf + used, len - used, "; no single assumption stands out (every rank "
-                 "correlation below %.2f: chance, or several together)", l->rho_floor);
+        i18n_snprintf(buf + used, len - used, lang, MSG_WHY_NONE, l->rho_floor);
         return;
     }
     const ts_param *p = &s->params[l->param];
     if (used < len)
-        used += (size_t)snprintf(buf + used, len - used, "; most moved by %s (rank correlation "
-                                 "%+.2f: %s helps", p->name, l->rho,
-                                 l->rho > 0 ? "higher" : "lower");
+        used += (size_t)i18n_snprintf(buf + used, len - used, lang, MSG_WHY_MOVED, p->name,
+                                      l->rho, i18n(lang, l->rho > 0 ? MSG_WHY_HIGHER
+                                                                    : MSG_WHY_LOWER));
     /* The value is where P(met) would be q were the assumption known to be
      * that: beside its assumed median it says how far that is. */
     const explain_reach *x = &w->reach[j];
     double median = dist_quantile(&p->value, 0.5);
     if (used < len && x->q > 0 && x->reachable)
-        used += (size_t)snprintf(buf + used, len - used, "; P(met) >= %g needs it %s %.4g, its "
-                                 "assumed median %.4g", x->q, l->rho > 0 ? ">=" : "<=", x->value,
-                                 median);
+        used += (size_t)i18n_snprintf(buf + used, len - used, lang, MSG_WHY_REACH, x->q,
+                                      l->rho > 0 ? ">=" : "<=", x->value, median);
     else if (used < len && x->q > 0)
-        used += (size_t)snprintf(buf + used, len - used, "; P(met) >= %g is not reached within "
-                                 "its assumed 1-99%% range: %.3f at %.4g", x->q, x->p_met,
-                                 x->value);
+        used += (size_t)i18n_snprintf(buf + used, len - used, lang, MSG_WHY_UNREACHED, x->q,
+                                      x->p_met, x->value);
     if (used < len)
-        snprintf(buf + used, len - used, ")");
+        snprintf(buf + used, len - used, "%s", i18n(lang, MSG_WHY_CLOSE));
 }
 
 /* The report card on the terminal, in lang.  Its columns are as wide as
@@ -284,7 +281,7 @@ static void print_report(const scenario *s, const runner_result *r, const why *w
         card_row(width, cell[j + 1]);
         if (j < s->n_targets)
             printf("  %s   %s%s", tail[j + 1], s->targets[j].label,
-                   w->assumed[j] ? "  (assumptions only)" : "");
+                   w->assumed[j] ? i18n(lang, MSG_ASSUMED_MARK) : "");
         putchar('\n');
     }
     free(text);
@@ -296,19 +293,19 @@ static void print_report(const scenario *s, const runner_result *r, const why *w
         n_why += w->want[j];
     }
     if (n_why) {
-        printf("\nwhy not likely (the rank correlation of each assumption's draws with the count, "
-               "over %llu replications):\n", (unsigned long long)w->n);
+        putchar('\n');
+        i18n_fprintf(stdout, lang, MSG_WHY_HEAD, (unsigned long long)w->n);
+        putchar('\n');
         for (size_t j = 0; j < s->n_targets; j++) {
             char line[1024];
             if (!w->want[j])
                 continue;
-            why_text(s, r, w, j, line, sizeof line);
+            why_text(s, r, w, j, lang, line, sizeof line);
             printf("  %s\n", line);
         }
     }
     if (n_assumed)
-        printf("\n(assumptions only): every number written for the flows that make the count is "
-               "labelled an assumption in the scenario; no data stand behind it.\n");
+        printf("\n%s\n", i18n(lang, MSG_ASSUMED_LEGEND));
     printf("\n%s\n", i18n(lang, MSG_CARD_READING));
     if (r->capped)
         i18n_fprintf(stdout, lang, MSG_CARD_CAPPED, (unsigned long long)r->capped,
@@ -318,14 +315,15 @@ static void print_report(const scenario *s, const runner_result *r, const why *w
 
 /* The why-lines and the targets resting on assumptions only, for the
  * manifest (and so report.html). */
-static void why_manifest(const scenario *s, const runner_result *r, const why *w, manifest *m)
+static void why_manifest(const scenario *s, const runner_result *r, const why *w, ts_lang lang,
+                         manifest *m)
 {
     char list[4096] = "";
     size_t used = 0;
     for (size_t j = 0; j < s->n_targets; j++) {
         char line[1024];
         if (w->want[j]) {
-            why_text(s, r, w, j, line, sizeof line);
+            why_text(s, r, w, j, lang, line, sizeof line);
             manifest_add(m, "why", "%s", line);
         }
         if (w->assumed[j] && used < sizeof list) {
@@ -404,7 +402,7 @@ int cmd_run(int argc, char **argv)
     cli_manifest_end(&cs, &m, cs.s->seed);
     manifest_add(&m, "streams", "%s", RNG_STREAM_RULE);
     manifest_add(&m, "capped_replications", "%llu", (unsigned long long)res->capped);
-    why_manifest(cs.s, res, &w, &m);
+    why_manifest(cs.s, res, &w, a.lang, &m);
     if (cli_close(&cs, &m, PLOT_RUN | (cs.fit ? PLOT_FIT : 0), &err) < 0)
         goto fail;
     print_report(cs.s, res, &w, cs.dir, cs.policies, a.lang);

@@ -115,7 +115,7 @@ static const char *manifest_get(const char *text, const char *key, char *buf, si
 
 /* The report card's why-lines (manifest "why: ..." of a run), and which
  * targets rest on assumptions only, under the card as on the terminal. */
-static void why_section(FILE *f, const char *mtext)
+static void why_section(FILE *f, ts_lang lang, const char *mtext)
 {
     int open = 0;
     for (const char *line = mtext; line && *line;) {
@@ -124,8 +124,12 @@ static void why_section(FILE *f, const char *mtext)
         if (n > 5 && !strncmp(line, "why: ", 5)) {
             char text[2048];
             snprintf(text, sizeof text, "%.*s", (int)(n - 5), line + 5);
-            fputs(open ? "<li>" : "<p class=\"note\">Why not likely (the rank correlation of "
-                  "each assumption's draws with the count):</p>\n<ul class=\"why\">\n<li>", f);
+            if (!open) {
+                fputs("<p class=\"note\">", f);
+                html_escape(f, i18n(lang, MSG_HTML_WHY));
+                fputs("</p>\n<ul class=\"why\">\n", f);
+            }
+            fputs("<li>", f);
             html_escape(f, text);
             fputs("</li>\n", f);
             open = 1;
@@ -137,8 +141,8 @@ static void why_section(FILE *f, const char *mtext)
     char assumed[2048];
     manifest_get(mtext, "assumptions_only", assumed, sizeof assumed);
     if (assumed[0] && strcmp(assumed, "none") != 0) {
-        fputs("<p class=\"note\">Resting on assumptions only (every number written for the flows "
-              "that make the count is labelled an assumption in the scenario): ", f);
+        fputs("<p class=\"note\">", f);
+        html_escape(f, i18n(lang, MSG_HTML_ASSUMED));
         html_escape(f, assumed);
         fputs(".</p>\n", f);
     }
@@ -552,7 +556,7 @@ static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext,
         }
         if (tables[i].title == MSG_COUNT && i == 0) {
             rc = card_table(f, lang, t, tiers, named, err);
-            why_section(f, mtext);
+            why_section(f, lang, mtext);
         } else if (tables[i].title == MSG_COUNT) {
             rc = validation_summary(f, lang, t, err);
         } else if (!strcmp(tables[i].file, "fit.csv")) {

@@ -64,6 +64,39 @@ static const message catalogue[] = {
                                "above 1 and were scaled down to 1.\n",
                                "注：有 %llu 次模拟（共 %llu 次）中某一层级的流出比率之和超过 1，已按"
                                "比例压缩为 1。\n"}},
+    [MSG_WHY_HEAD] = {FMT, {"why not likely (the rank correlation of each assumption's draws with "
+                            "the count, over %llu replications):",
+                            "为何不是“可能达成”（各项假设的抽样值与该计数的秩相关，基于 %llu 次模拟）："}},
+    [MSG_WHY_MEDIAN] = {FMT, {"%s: median %lld vs %lld needed", "%s：中位数 %lld，所需 %lld"}},
+    [MSG_WHY_SHORT] = {FMT, {", short by %lld", "，差 %lld"}},
+    [MSG_WHY_FALL_SHORT] = {FMT, {", yet %.0f%% of replications fall short",
+                                  "，但仍有 %.0f%% 的模拟达不到"}},
+    [MSG_WHY_NONE] = {FMT, {"; no single assumption stands out (every rank correlation below "
+                            "%.2f: chance, or several together)",
+                            "；没有哪一项假设单独起主导作用（各秩相关均低于 %.2f：或属偶然，或为多项"
+                            "共同作用）"}},
+    [MSG_WHY_MOVED] = {FMT, {"; most moved by %s (rank correlation %+.2f: %s helps",
+                             "；影响最大的是 %s（秩相关 %+.2f：%s有利"}},
+    [MSG_WHY_HIGHER] = {0, {"higher", "调高"}},
+    [MSG_WHY_LOWER] = {0, {"lower", "调低"}},
+    [MSG_WHY_REACH] = {FMT, {"; P(met) >= %g needs it %s %.4g, its assumed median %.4g",
+                             "；达成概率要到 %g，需要它 %s %.4g，而假设的中位数是 %.4g"}},
+    [MSG_WHY_UNREACHED] = {FMT, {"; P(met) >= %g is not reached within its assumed 1-99%% range: "
+                                 "%.3f at %.4g",
+                                 "；在其假设的 1%%–99%% 范围内达成概率到不了 %g：取 %.3f 于 %.4g"}},
+    [MSG_WHY_CLOSE] = {0, {")", "）"}},
+    [MSG_ASSUMED_MARK] = {0, {"  (assumptions only)", "  （仅凭假设）"}},
+    [MSG_ASSUMED_LEGEND] = {0, {"(assumptions only): every number written for the flows that make "
+                                "the count is labelled an assumption in the scenario; no data stand "
+                                "behind it.",
+                                "（仅凭假设）：形成该计数的各项流量，其每个数值在情景文件中都标为假设，"
+                                "没有数据支撑。"}},
+    [MSG_HTML_WHY] = {0, {"Why not likely (the rank correlation of each assumption's draws with "
+                          "the count):",
+                          "为何不是“可能达成”（各项假设的抽样值与该计数的秩相关）："}},
+    [MSG_HTML_ASSUMED] = {0, {"Resting on assumptions only (every number written for the flows "
+                              "that make the count is labelled an assumption in the scenario): ",
+                              "仅凭假设（形成该计数的各项流量，其每个数值在情景文件中都标为假设）："}},
     [MSG_RESULTS] = {FMT, {"results: %s/\n", "结果：%s/\n"}},
     [MSG_VERDICT_UNLIKELY] = {0, {"unlikely", "难以达成"}},
     [MSG_VERDICT_UNCERTAIN] = {0, {"uncertain", "不确定"}},

@@ -760,8 +760,11 @@ static int about_sheet(book *b, ts_err *err)
         snprintf(key, sizeof key, "%.*s", (int)(k < sizeof key ? k : sizeof key - 1), line);
         snprintf(value, sizeof value, "%.*s", (int)(k ? n - k - 2 : n), k ? colon + 2 : line);
         line = nl ? nl + 1 : NULL;
+        /* what changes with -o, -j and --lang: the why-lines are written
+         * in the run's language, for report.html; the workbook keeps the
+         * same bytes in every language (the card's numbers say the rest) */
         if (!strcmp(key, "command") || !strcmp(key, "threads") || !strcmp(key, "lang") ||
-            (!key[0] && !value[0]))
+            !strcmp(key, "why") || (!key[0] && !value[0]))
             continue;
         if (key[0])
             e = worksheet_write_string(ws, (lxw_row_t)row, 0, key, NULL);
