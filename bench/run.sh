@@ -11,11 +11,12 @@ REPS=${BENCH_REPS:-"1000000 10000000"}
 echo "tiersim bench: scenarios/qingdao-v1.ini (fitted) on $(nproc) cores, $(date -u +%Y-%m-%d)"
 # shellcheck disable=SC2086
 "$BUILD/bench_engine" "$BUILD/bench-fit/fitted.ini" $REPS
+echo "(goal: peak RSS flat in replications, under 100 MB at 10^7; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # Sensitivity analysis: Sobol indices (Saltelli's design, N = 1024, so
 # N (d + 2) = 10240 design points) of 8 uncertain parameters of the fitted
 # scenario, 100 inner replications a point (1 024 000 replications), on 2
-# threads; the goal is under 60 s.
+# threads; the goal is under 5 s (issue 14; it was 60 s).
 set -- --param tier.innovative.inflow --param tier.srdi.exit --param tier.little_giant.exit \
     --param tier.eaglet.inflow --param tier.gazelle.inflow \
     --param 'transition.srdi_municipal->srdi.rate' --param 'transition.srdi->little_giant.rate' \
@@ -24,7 +25,7 @@ t0=$(date +%s.%N)
 ./tiersim sensitivity "$BUILD/bench-fit/fitted.ini" --method sobol -N 1024 --inner 100 -j 2 \
     -o "$BUILD/bench-sobol" --no-plots --quiet "$@" >/dev/null
 t1=$(date +%s.%N)
-echo "sobol: 8 parameters, N = 1024 (10240 points x 100 inner replications), 2 threads: $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s (goal < 60 s)"
+echo "sobol: 8 parameters, N = 1024 (10240 points x 100 inner replications), 2 threads: $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s (goal < 5 s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # Certificate cohorts: the same fitted scenario with validity and re-review
 # on three tiers (municipal and provincial SRDI, little giants), against it

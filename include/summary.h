@@ -17,6 +17,20 @@
 
 typedef struct hist hist;
 
+/* The layout is shown only for hist_add1's inline fast path below: nothing
+ * outside summary.c reads or writes these fields. */
+__extension__ typedef unsigned __int128 hist_u128;
+struct hist {
+    uint64_t *bins;   /* cap entries allocated, the first nbins in use */
+    size_t cap;
+    size_t nbins;     /* 0 exactly when n == 0 */
+    int64_t base;     /* bin index of bins[0] */
+    int shift;        /* width = 2^shift */
+    uint64_t n;
+    int64_t min, max; /* exact; meaningful when n > 0 */
+    hist_u128 sum;    /* exact sum of the values */
+};
+
 hist *hist_alloc(void);
 void hist_free(hist *h);                      /* NULL is a no-op */
 void hist_reset(hist *h);                     /* empty again, keeps memory */
@@ -24,6 +38,28 @@ void hist_reset(hist *h);                     /* empty again, keeps memory */
 /* Adds `count` observations of value v (v >= 0).  May grow the bin array;
  * returns -1 only when memory runs out. */
 int hist_add(hist *h, int64_t v, uint64_t count);
+
+/* hist_add(h, v, 1), inline: the runner adds every measure of every
+ * replication, and a value inside the current window (all but a bounded
+ * number of times a run) needs no re-planning and no 128-bit multiply. */
+static inline int hist_add1(hist *h, int64_t v)
+{
+    /* A negative v (refused by hist_add) or an empty histogram (nbins 0)
+     * falls through to the slow path. */
+    if (v < 0)
+        return hist_add(h, v, 1);
+    const uint64_t idx = (uint64_t)((v >> h->shift) - h->base);
+    if (idx >= h->nbins)
+        return hist_add(h, v, 1);
+    h->bins[idx]++;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+    h->n++;
+    h->sum += (uint64_t)v;
+    return 0;
+}
 
 /* dst += src.  Returns -1 only when memory runs out. */
 int hist_merge(hist *dst, const hist *src);

@@ -40,25 +40,32 @@ static inline uint64_t xo_next(uint64_t *s)
 
 #define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
 
-uint64_t rng_mix64(uint64_t z)
+/* Stafford's "Mix13" finaliser, as used by splitmix64 (Steele, Lea &
+ * Flood 2014). */
+static inline uint64_t mix64(uint64_t z)
 {
-    /* Stafford's "Mix13" finaliser, as used by splitmix64 (Steele, Lea &
-     * Flood 2014). */
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
 }
 
+uint64_t rng_mix64(uint64_t z)
+{
+    return mix64(z);
+}
+
 /* The state is outputs 1..4 of splitmix64 started at x, the seeding the
  * xoshiro authors recommend.  The four counters differ and the finaliser is
  * a bijection, so at most one word is zero and the state can never be the
- * all-zero fixed point. */
-static void xo_seed(xo_state *st, uint64_t x)
+ * all-zero fixed point.  Unrolled, the four finalisers are independent
+ * chains the processor overlaps: the engine seeds a substream per (year,
+ * tier). */
+static inline void xo_seed(xo_state *st, uint64_t x)
 {
-    for (int i = 0; i < 4; i++) {
-        x += GOLDEN_GAMMA;
-        st->s[i] = rng_mix64(x);
-    }
+    st->s[0] = mix64(x + GOLDEN_GAMMA);
+    st->s[1] = mix64(x + 2 * GOLDEN_GAMMA);
+    st->s[2] = mix64(x + 3 * GOLDEN_GAMMA);
+    st->s[3] = mix64(x + 4 * GOLDEN_GAMMA);
 }
 
 static void xo_set(void *vstate, unsigned long int seed)
@@ -86,7 +93,7 @@ const gsl_rng_type *rng_xoshiro256pp = &xo_type;
 
 void rng_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream)
 {
-    const uint64_t x0 = seed ^ rng_mix64(stream + GOLDEN_GAMMA);
+    const uint64_t x0 = seed ^ mix64(stream + GOLDEN_GAMMA);
 
     if (r->type == &xo_type)
         xo_seed(r->state, x0);

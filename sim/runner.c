@@ -129,14 +129,14 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
      * seen so far: a bounded number of times per run, not per replication. */
     for (size_t d = 0; d < t->n_drawn; d++) {
         size_t i = t->drawn[d];
-        if (hist_add(t->hists[i], t->out[i], 1) < 0)
+        if (hist_add1(t->hists[i], t->out[i]) < 0)
             return ts_errf(err, "out of memory");
     }
     /* A fixed start stock is the same in every replication: added once at
      * the end, so only a drawn one costs anything here. */
     for (size_t k = 0; k < K; k++)
         if (dist_is_random(&s->params[s->tiers[k].p_stock].value) &&
-            hist_add(t->start[k], engine_start_stock(s, t->theta, k), 1) < 0)
+            hist_add1(t->start[k], engine_start_stock(s, t->theta, k)) < 0)
             return ts_errf(err, "out of memory");
     if (rep < o->record_reps)
         memcpy(o->record_theta + rep * s->n_params, t->theta, s->n_params * sizeof *t->theta);

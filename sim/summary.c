@@ -34,22 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-__extension__ typedef unsigned __int128 u128;
+typedef hist_u128 u128;
 
 /* The first window: small, so that the thousands of histograms of a run cost
  * little until their values spread out. */
 #define HIST_MIN_BINS 64
 
-struct hist {
-    uint64_t *bins;   /* cap entries allocated, the first nbins in use */
-    size_t cap;
-    size_t nbins;     /* 0 exactly when n == 0 */
-    int64_t base;     /* bin index of bins[0] */
-    int shift;        /* width = 2^shift */
-    uint64_t n;
-    int64_t min, max; /* exact; meaningful when n > 0 */
-    u128 sum;         /* exact sum of the values */
-};
+/* struct hist: in summary.h (for hist_add1). */
 
 hist *hist_alloc(void)
 {
