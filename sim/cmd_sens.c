@@ -135,6 +135,61 @@ int sens_args_parse(int argc, char **argv, cli_args *a, sens_flags *f, ts_err *e
 
 /* ---------------------------------------------------------------- command */
 
+/* Warnings of a Sobol design too small for what it is asked (issue 13: -N
+ * 128 gave an ST of 1.13 and a P(met) 0.13 from the run's without a word):
+ * sensrun_sobol_check's findings, in words. */
+#define SENS_MAX_WARNINGS 2
+
+typedef struct {
+    char text[SENS_MAX_WARNINGS][1024];
+    size_t n;
+} sens_warnings;
+
+static int sobol_checks(const cli_session *cs, const runner_opts *o, const sens_output *an,
+                        uint64_t n, uint64_t inner, sens_warnings *w, ts_err *err)
+{
+    const scenario *s = cs->s;
+    size_t T = s->n_targets;
+    uint64_t reps = s->replications;
+    double *p = malloc((T + 1) * sizeof *p);
+    if (!p)
+        return ts_errf(err, "out of memory");
+    if (sensrun_run_pmet(s, o, reps, p, err) < 0) {
+        free(p);
+        return -1;
+    }
+    sensrun_sobol_findings fd;
+    sensrun_sobol_check(&an->sobol, p, reps, &fd);
+    char tn[160];
+    if (fd.half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH) {
+        report_target_name(s, fd.hw_target, tn, sizeof tn);
+        /* new text (issue 13) */
+        snprintf(w->text[w->n++], sizeof w->text[0],
+                 "sobol: -N %llu is too small for the intervals asked: a 95 %% interval reaches "
+                 "%.2f either side of its index (%s of %s for %s %s), more than %.1f; raise -N",
+                 (unsigned long long)n, fd.half_width, fd.hw_st ? "ST" : "S1",
+                 s->params[an->factors[fd.hw_factor]].name, tn,
+                 fd.hw_output == SENSRUN_PMET ? "P(met)" : "mean", SENSRUN_SOBOL_MAX_HALF_WIDTH);
+    }
+    if (fd.n_far > 0) {
+        size_t jo = fd.z_target * SENSRUN_OUTPUTS + SENSRUN_PMET;
+        report_target_name(s, fd.z_target, tn, sizeof tn);
+        char more[64] = "";
+        if (fd.n_far > 1)
+            snprintf(more, sizeof more, ", and %zu more target%s", fd.n_far - 1,
+                     fd.n_far > 2 ? "s" : "");
+        /* new text (issue 13) */
+        snprintf(w->text[w->n++], sizeof w->text[0],
+                 "sobol: the design's P(met) of %s is %.3f against the run's %.3f (%llu "
+                 "replications), %.1f se apart (more than %g%s): -N %llu x --inner %llu is too "
+                 "small to represent the scenario; raise -N (or --inner)",
+                 tn, an->sobol.mean[jo], p[fd.z_target], (unsigned long long)reps, fd.z,
+                 SENSRUN_SOBOL_MAX_Z, more, (unsigned long long)n, (unsigned long long)inner);
+    }
+    free(p);
+    return 0;
+}
+
 /* The design as it ran: what the manifest and the summary say of it. */
 typedef struct {
     uint64_t n, inner, points;
@@ -223,8 +278,11 @@ static void print_summary(const sens_output *an, const design *dz, const char *d
     else
         printf(", %llu points x %llu replications", (unsigned long long)dz->points,
                (unsigned long long)dz->inner);
-    printf("%s%s\n%s:\n\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
+    printf("%s%s\n%s:\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
            output_sens_reading(an->method));
+    if (output_sens_note(an->method))
+        printf("%s:\n", output_sens_note(an->method));
+    printf("\n");
     for (size_t j = 0; j < s->n_targets; j++) {
         char tn[160], line[1024];
         report_target_name(s, j, tn, sizeof tn);
@@ -289,12 +347,19 @@ int cmd_sensitivity(int argc, char **argv)
     cli_runner_opts(&cs, &o, 0);
     if (run_method(&cs, &o, &an, &dz, &err) < 0)
         goto fail;
+    sens_warnings warn = {{{0}}, 0};
+    if (f.method == SENS_SOBOL && sobol_checks(&cs, &o, &an, dz.n, dz.inner, &warn, &err) < 0)
+        goto fail;
     dz.design = f.method == SENS_SOBOL ? an.sobol.design : NULL;
     cli_computed(&cs);
     manifest m;
     if (output_sens(cs.od, &an, &err) < 0)
         goto fail;
     add_manifest(&cs, &an, &dz, &m);
+    for (size_t k = 0; k < warn.n; k++) {
+        fprintf(stderr, "tiersim: warning: %s\n", warn.text[k]);
+        manifest_add(&m, "warning", "%s", warn.text[k]);
+    }
     /* The variance split has no chart. */
     if (cli_close(&cs, &m, f.method == SENS_SPLIT ? 0 : CLI_CHARTS_ANALYSIS, &err) < 0)
         goto fail;

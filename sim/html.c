@@ -162,8 +162,12 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
     for (size_t i = 0; i < 10; i++)
         if ((col[i] = csvt_col(t, names[i], err)) < 0)
             return -1;
+    /* needs: the whole count that meets the target, as the terminal and the
+     * charts say, with the exact threshold beside it when that is not whole
+     * (a directory written before targets.csv had `needs` derives it) */
+    long needs_col = csvt_col(t, "needs", NULL);
     fputs("<h2>Report card</h2>\n<table class=\"card\">\n<thead><tr><th class=\"l\">target</th>"
-          "<th class=\"l\">measure</th><th>target</th><th>threshold</th><th>P(met)</th>"
+          "<th class=\"l\">measure</th><th>target</th><th>needs</th><th>P(met)</th>"
           "<th>95&nbsp;% interval</th><th class=\"l\">verdict</th>"
           "<th>5&nbsp;% / 50&nbsp;% / 95&nbsp;% in the end year</th></tr></thead>\n<tbody>\n", f);
     for (size_t i = 0; i < csvt_rows(t); i++) {
@@ -185,7 +189,23 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
         fputs("</td>", f);
         cell(f, "l", csvt_field(t, i, col[1]));
         cell(f, NULL, csvt_field(t, i, col[2]));
-        cell(f, NULL, csvt_field(t, i, col[3]));
+        double thr = NAN, needs = NAN;
+        csvt_num(t, i, col[3], 1, &thr, NULL);
+        if (needs_col >= 0)
+            csvt_num(t, i, needs_col, 1, &needs, NULL);
+        if (!isfinite(needs) && isfinite(thr))
+            needs = report_needs(thr);
+        if (isfinite(needs)) {
+            fprintf(f, "<td>%.0f", needs);
+            if (isfinite(thr) && thr != needs) {
+                fputs(" <small>(", f);
+                html_escape(f, csvt_field(t, i, col[3]));
+                fputs(")</small>", f);
+            }
+            fputs("</td>", f);
+        } else {
+            cell(f, NULL, "");
+        }
         prob_cell(f, csvt_field(t, i, col[4]));
         double lo = NAN, hi = NAN;
         csvt_num(t, i, col[5], 1, &lo, NULL);
@@ -202,7 +222,10 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
         cell(f, NULL, q);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">P(met) is the share of replications that reach "
+    fputs("</tbody>\n</table>\n<p class=\"note\"><em>needs</em> is the whole number of firms "
+          "that meets the target after its tolerance (in brackets the exact threshold, the "
+          "target less its tolerance, where that is not a whole number). "
+          "P(met) is the share of replications that reach "
           "the threshold (the target less its tolerance); the verdict is <em>likely</em> at "
           "P&nbsp;&ge;&nbsp;0.8, <em>unlikely</em> at P&nbsp;&le;&nbsp;0.2, otherwise "
           "<em>uncertain</em>.</p>\n", f);
@@ -359,6 +382,272 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
     return 0;
 }
 
+/* ----------------------------------------- the analyses' stated answers */
+
+/* The manifest's warning lines (tiersim sensitivity's, when its design is too
+ * small for what it is asked), where they cannot be missed. */
+static void warnings_section(FILE *f, const char *mtext)
+{
+    int any = 0;
+    for (const char *line = mtext; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        static const char key[] = "warning: ";
+        if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
+            if (!any++)
+                fputs("<h2>Warnings</h2>\n<ul>\n", f);
+            fputs("<li style=\"background:#fbe7b5;margin:.3em 0;padding:.3em .6em\">", f);
+            char *text = malloc(n + 1);
+            if (text) {
+                memcpy(text, line + sizeof key - 1, n - (sizeof key - 1));
+                text[n - (sizeof key - 1)] = '\0';
+                html_escape(f, text);
+                free(text);
+            }
+            fputs("</li>\n", f);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (any)
+        fputs("</ul>\n", f);
+}
+
+/* A target's label: TIER or TIER:MEASURE, by tiers.csv. */
+static void target_cell(FILE *f, const csvt *tiers, const char *target)
+{
+    char tier[256];
+    snprintf(tier, sizeof tier, "%s", target);
+    char *colon = strchr(tier, ':');
+    if (colon)
+        *colon = '\0';
+    fputs("<td class=\"l\">", f);
+    if (!strcmp(target, "ALL")) {
+        fputs("all targets, in the same replication", f);
+    } else {
+        html_escape(f, tier_label(tiers, tier));
+        fputs(" <small>", f);
+        html_escape(f, target);
+        fputs("</small>", f);
+    }
+    fputs("</td>", f);
+}
+
+/* compare.csv as the terminal shows it -- a row per target, a column per
+ * arm (named by its label), P(met) and the paired change +/- the half-width
+ * of its 95 % interval -- then, per target, the arm that changes it most
+ * beyond that interval. */
+static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
+{
+    static const char *const names[] = {"arm", "target", "p_met", "delta", "delta_se"};
+    long col[5];
+    for (size_t i = 0; i < 5; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    long lcol = csvt_col(t, "arm_label", NULL);
+    size_t n = csvt_rows(t), na = 0, nt = 0;
+    const char **arms = calloc(n + 1, sizeof *arms), **targets = calloc(n + 1, sizeof *targets);
+    const char **labels = calloc(n + 1, sizeof *labels);
+    if (!arms || !targets || !labels) {
+        free(arms), free(targets), free(labels);
+        return ts_errf(err, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *a = csvt_field(t, i, col[0]), *g = csvt_field(t, i, col[1]);
+        size_t k = 0;
+        while (k < na && strcmp(arms[k], a))
+            k++;
+        if (k == na) {
+            arms[na] = a;
+            labels[na++] = lcol >= 0 && csvt_field(t, i, lcol)[0] ? csvt_field(t, i, lcol) : a;
+        }
+        for (k = 0; k < nt && strcmp(targets[k], g); k++)
+            ;
+        if (k == nt)
+            targets[nt++] = g;
+    }
+    fputs("<h2>Policy comparison</h2>\n<table>\n<thead><tr><th class=\"l\">target</th>", f);
+    for (size_t a = 0; a < na; a++) {
+        fputs("<th>", f);
+        html_escape(f, labels[a]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t j = 0; j < nt; j++) {
+        fprintf(f, "<tr%s>", strcmp(targets[j], "ALL") ? "" : " class=\"all\"");
+        target_cell(f, tiers, targets[j]);
+        for (size_t a = 0; a < na; a++) {
+            char text[96] = "";
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(csvt_field(t, i, col[0]), arms[a]) ||
+                    strcmp(csvt_field(t, i, col[1]), targets[j]))
+                    continue;
+                double p = NAN, d = NAN, dse = NAN;
+                csvt_num(t, i, col[2], 1, &p, NULL);
+                csvt_num(t, i, col[3], 1, &d, NULL);
+                csvt_num(t, i, col[4], 1, &dse, NULL);
+                if (a == 0 || !isfinite(d) || !isfinite(dse))
+                    snprintf(text, sizeof text, "%.3f", p);
+                else
+                    snprintf(text, sizeof text, "%.3f (%+.3f \u00b1 %.3f)", p, d,
+                             REPORT_Z95 * dse);
+            }
+            cell(f, NULL, text);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"note\">P(met) of each target under each arm, and in "
+          "brackets its change from the baseline (the first column), paired on common random "
+          "numbers, &plusmn; the half-width of its 95&nbsp;% interval (1.96 se).</p>\n<ul>\n", f);
+    for (size_t j = 0; j < nt; j++) {
+        double best = 0, best_hw = 0, p0 = NAN, p1 = NAN;
+        size_t ba = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(csvt_field(t, i, col[1]), targets[j]))
+                continue;
+            double p = NAN, d = NAN, dse = NAN;
+            csvt_num(t, i, col[2], 1, &p, NULL);
+            csvt_num(t, i, col[3], 1, &d, NULL);
+            csvt_num(t, i, col[4], 1, &dse, NULL);
+            if (!strcmp(csvt_field(t, i, col[0]), arms[0]))
+                p0 = p;
+            else if (isfinite(d) && isfinite(dse) && fabs(d) > REPORT_Z95 * dse &&
+                     fabs(d) > fabs(best)) {
+                best = d, best_hw = REPORT_Z95 * dse, p1 = p;
+                for (ba = 0; ba < na && strcmp(arms[ba], csvt_field(t, i, col[0])); ba++)
+                    ;
+            }
+        }
+        fputs("<li>", f);
+        html_escape(f, strcmp(targets[j], "ALL") ? targets[j] : "all targets");
+        if (best != 0) {
+            fputs(": moved most by ", f);
+            html_escape(f, labels[ba]);
+            fprintf(f, ", %.3f &rarr; %.3f (%+.3f &plusmn; %.3f)", p0, p1, best, best_hw);
+        } else {
+            fprintf(f, ": %.3f; no arm changes it beyond the 95&nbsp;%% interval of the change", p0);
+        }
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    free(arms), free(targets), free(labels);
+    return 0;
+}
+
+/* goal.csv: the answer in words (the range and the replications from the
+ * manifest), then the table as it is. */
+static int goal_section(FILE *f, const csvt *t, const char *mtext, ts_err *err)
+{
+    static const char *const names[] = {"lever", "value", "p_met", "se", "bracket_lo",
+                                        "bracket_hi", "target", "prob"};
+    long col[8];
+    for (size_t i = 0; i < 8; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    if (csvt_rows(t) < 1)
+        return ts_errf(err, "%s: no rows", csvt_path(t));
+    char range[128], reps[128];
+    manifest_get(mtext, "range", range, sizeof range);
+    manifest_get(mtext, "replications", reps, sizeof reps);
+    double v = NAN, p = NAN, se = NAN, lo = NAN, hi = NAN, q = NAN;
+    csvt_num(t, 0, col[1], 1, &v, NULL);
+    csvt_num(t, 0, col[2], 1, &p, NULL);
+    csvt_num(t, 0, col[3], 1, &se, NULL);
+    csvt_num(t, 0, col[4], 1, &lo, NULL);
+    csvt_num(t, 0, col[5], 1, &hi, NULL);
+    csvt_num(t, 0, col[7], 1, &q, NULL);
+    fputs("<h2>Goal</h2>\n<p><strong>", f);
+    html_escape(f, csvt_field(t, 0, col[6]));
+    fprintf(f, "</strong>: P(met) &ge; %g ", q);
+    if (isfinite(v)) {
+        fputs("needs <code>", f);
+        html_escape(f, csvt_field(t, 0, col[0]));
+        fprintf(f, "</code> &ge; <strong>%.4g</strong> (between %.4g and %.4g, the values where "
+                "P(met) crosses %g &minus;/+ 2 se); there P(met) = %.3f (se %.3f", v, lo, hi, q,
+                p, se);
+        if (reps[0]) {
+            fputs("; replications ", f);
+            html_escape(f, reps);
+        }
+        fputs(").</p>\n", f);
+    } else {
+        fputs("is <strong>not reachable</strong> with <code>", f);
+        html_escape(f, csvt_field(t, 0, col[0]));
+        fputs("</code>", f);
+        if (range[0]) {
+            fputs(" in ", f);
+            html_escape(f, range);
+        }
+        fprintf(f, ": P(met) is %.3f at the top of the range.</p>\n", p);
+    }
+    plain_table(f, "The answer (goal.csv)", t);
+    return 0;
+}
+
+/* tornado.csv: per target and output, the value where the bars start
+ * (tornado_base.csv) and the three largest swings, as the terminal says. */
+static int tornado_section(FILE *f, const char *dir, const csvt *t, const csvt *tiers,
+                           ts_err *err)
+{
+    static const char *const names[] = {"target", "output", "parameter", "output_low",
+                                        "output_high", "swing"};
+    long col[6];
+    for (size_t i = 0; i < 6; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    char path[PATH_MAX_LEN];
+    csvt *base = NULL;
+    if (path_in(path, sizeof path, dir, "tornado_base.csv") == 0 && access(path, F_OK) == 0 &&
+        !(base = csvt_read(path, err)))
+        return -1;
+    long bt = base ? csvt_col(base, "target", NULL) : -1, bo = base ? csvt_col(base, "output", NULL) : -1,
+         bv = base ? csvt_col(base, "value", NULL) : -1;
+    fputs("<h2>What moves each target (tornado)</h2>\n<table>\n<thead><tr>"
+          "<th class=\"l\">target</th><th class=\"l\">output</th><th>from</th>"
+          "<th class=\"l\">largest swings (5th to 95th percentile of the parameter)</th>"
+          "</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *g = csvt_field(t, i, col[0]), *o = csvt_field(t, i, col[1]);
+        if (i > 0 && !strcmp(g, csvt_field(t, i - 1, col[0])) &&
+            !strcmp(o, csvt_field(t, i - 1, col[1])))
+            continue;
+        int pm = !strcmp(o, "p_met");
+        fputs("<tr>", f);
+        target_cell(f, tiers, g);
+        cell(f, "l", pm ? "P(met): the run's, the others drawn" : "mean: every parameter at its median");
+        char from[64] = "";
+        for (size_t b = 0; base && bt >= 0 && bo >= 0 && bv >= 0 && b < csvt_rows(base); b++)
+            if (!strcmp(csvt_field(base, b, bt), g) && !strcmp(csvt_field(base, b, bo), o)) {
+                double v;
+                if (csvt_num(base, b, bv, 0, &v, NULL) == 0)
+                    snprintf(from, sizeof from, pm ? "%.3f" : "%.4g", v);
+            }
+        cell(f, NULL, from);
+        fputs("<td class=\"l\">", f);
+        size_t shown = 0;
+        for (size_t k = i; k < csvt_rows(t) && shown < 3; k++) {
+            if (strcmp(csvt_field(t, k, col[0]), g) || strcmp(csvt_field(t, k, col[1]), o))
+                break;
+            double lo, hi, sw;
+            if (csvt_num(t, k, col[3], 0, &lo, NULL) < 0 || csvt_num(t, k, col[4], 0, &hi, NULL) < 0 ||
+                csvt_num(t, k, col[5], 0, &sw, NULL) < 0 || !(sw > 0))
+                break;
+            fputs(shown++ ? "; " : "", f);
+            html_escape(f, csvt_field(t, k, col[2]));
+            fprintf(f, pm ? " %.3f (%.3f to %.3f)" : " %.4g (%.4g to %.4g)", sw, lo, hi);
+        }
+        if (!shown)
+            fputs("no parameter moves it", f);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"note\">The mean of the targeted count with every "
+          "parameter at its median, and P(met) as the run gives it; each swing is how far one "
+          "parameter moves it from its 5th to its 95th percentile (for the mean the others at "
+          "their medians, for P(met) the others drawn as in a run); tornado.csv has every "
+          "parameter.</p>\n", f);
+    csvt_free(base);
+    return 0;
+}
+
 static int charts_section(FILE *f, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
@@ -439,16 +728,22 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     manifest_get(mtext, "policies", policies, sizeof policies);
     manifest_get(mtext, "replications", reps, sizeof reps);
     manifest_get(mtext, "seed", seed, sizeof seed);
-    if (!name[0])
-        manifest_get(mtext, "scenario", name, sizeof name);
+    if (!name[0]) {
+        /* an output written before the manifest named the scenario: the
+         * stem of its file, never the path */
+        char path[1024];
+        manifest_get(mtext, "scenario", path, sizeof path);
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        snprintf(name, sizeof name, "%.200s", base);
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            *dot = '\0';
+    }
 
+    /* the title is the scenario's label, what a planner calls it */
     fputs("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
-    html_escape(f, name[0] ? name : "tiersim");
-    if (label[0] && strcmp(label, name)) {
-        fputs(" \u2014 ", f);
-        html_escape(f, label);
-    }
+    html_escape(f, label[0] ? label : name[0] ? name : "tiersim");
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     html_escape(f, label[0] ? label : name);
     fputs("</h1>\n<p class=\"sub\">scenario <strong>", f);
@@ -465,6 +760,7 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             html_escape(f, parts[i][1]);
         }
     fputs("</p>\n", f);
+    warnings_section(f, mtext);
 
     char path[PATH_MAX_LEN];
     csvt *tiers = NULL;
@@ -478,6 +774,8 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
                   {"validation-summary.csv", NULL},
                   {"validation.csv", "Every observed outcome scored (validation.csv)"},
                   {"compare.csv", "Policy comparison (compare.csv)"},
+                  {"goal.csv", "goal"},
+                  {"tornado.csv", "tornado"},
                   {"fit.csv", "Fitted parameters (fit.csv)"}};
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
         if (path_in(path, sizeof path, dir, tables[i].file) < 0 || access(path, F_OK) != 0)
@@ -493,7 +791,14 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = validation_summary(f, t, err);
         else if (!strcmp(tables[i].file, "fit.csv"))
             fit_section(f, t, mtext);
-        else
+        else if (!strcmp(tables[i].file, "goal.csv"))
+            rc = goal_section(f, t, mtext, err);
+        else if (!strcmp(tables[i].file, "tornado.csv"))
+            rc = tornado_section(f, dir, t, tiers, err);
+        else if (!strcmp(tables[i].file, "compare.csv") &&
+                 (rc = compare_summary(f, t, tiers, err)) == 0)
+            plain_table(f, tables[i].title, t);
+        else if (strcmp(tables[i].file, "compare.csv"))
             plain_table(f, tables[i].title, t);
         csvt_free(t);
     }
