@@ -303,6 +303,17 @@ if command -v gnuplot >/dev/null 2>&1; then
     [ -s "$T/goal/charts/goal.png" ] && grep -q 'policy.push.scale' "$T/goal/charts/goal.svg" &&
         ok "goal draws P(met) against the lever" || bad "goal chart" "$(ls "$T/goal" "$T/goal/charts" 2>&1)"
 fi
+# the curve is estimated through the answer (issue 13: the 21-point grid
+# drew a straight line across it): the grid, and ten points more across the
+# grid steps that hold the answer and its band, with the answer itself
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever policy.push.scale -n 1000 -o "$T/goal3" -q --no-plots >"$T/goal3.txt" 2>&1
+v=$(sed -n 2p "$T/goal3/goal.csv" | cut -d, -f2)
+rows=$(sed 1d "$T/goal3/goal_curve.csv" | wc -l)
+inside=$(awk -F, -v v="$v" 'NR > 1 && $1 > v - 0.5 && $1 < v + 0.5 && ($1 * 4) != int($1 * 4) { n++ } END { print n + 0 }' "$T/goal3/goal_curve.csv")
+[ -n "$v" ] && [ "$rows" -gt 30 ] && [ "$inside" -ge 10 ] && grep -q "^$v," "$T/goal3/goal_curve.csv" &&
+    sed 1d "$T/goal3/goal_curve.csv" | cut -d, -f1 | sort -g -c &&
+    ok "goal_curve.csv: the grid refined about the answer ($v), through it" ||
+    bad "goal curve" "answer '$v', $rows rows, $inside off the grid near it; $(cat "$T/goal3.txt")"
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.999 --lever transition.a-\>b.rate --range 0:0.01 -n 500 -o "$T/goal2" -q >"$T/goal2.txt" 2>&1 &&
     grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
     ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"

@@ -53,6 +53,25 @@ static const char filter_cdf_csv[] =
 #define TARGETS_META "nt = 2\narray tname[2]\narray tlabel[2]\ntname[1] = 'b'\ntlabel[1] = 'b'\n" \
                      "tname[2] = 'a_stock'\ntlabel[2] = 'a:stock \u2014 甲 ''a'''\n"
 
+/* Where gnuplot's SVG draws the text TEXT: the translate() of its group (the
+ * first of them); how many times it is drawn. */
+static int svg_text_at(const char *svg, const char *text, double *x, double *y)
+{
+    char want[1200];
+    snprintf(want, sizeof want, "<text>%s</text>", text);
+    int n = 0;
+    for (const char *p = svg; (p = strstr(p, want)); p++) {
+        if (n++)
+            continue;
+        const char *g = p;
+        while (g > svg && strncmp(g, "<g transform=\"translate(", 24))
+            g--;
+        if (sscanf(g, "<g transform=\"translate(%lf,%lf)", x, y) != 2)
+            return -1;
+    }
+    return n;
+}
+
 /* A directory holding the named files (NULL-terminated name, text pairs). */
 static void make_dir_with(char *dir, size_t len, const char *const *files)
 {
@@ -168,6 +187,23 @@ static void test_sweep_data(void)
     CU_ASSERT(tf_file_is(dir, "charts/index.csv", "file,kind,caption\n"
                          "sweep_b,sweep,b: P(met) over transition.a->b.rate and tier.a.inflow\n"));
     CU_ASSERT(tf_png_ok(dir, "sweep_b") && tf_clean(dir));
+    /* the title on two lines, the target's label first (issue 13: one line
+     * ran off the canvas); the colour bar's label right of its tic labels,
+     * not on them (its text is rotated: x is its middle line, 12 points high) */
+    char *svg = tf_file_in(dir, "charts/sweep_b.svg", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+    double x1, y1, x2, y2, xt, yt, xc, yc;
+    CU_ASSERT_EQUAL(svg_text_at(svg, "b:", &x1, &y1), 1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "P(met) over transition.a->b.rate and tier.a.inflow", &x2,
+                                &y2), 1);
+    CU_ASSERT(y2 > y1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "0.5", &xt, &yt), 1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "P(target met)", &xc, &yc), 1);
+    /* "0.5" begins at xt, 3 characters of about 6.5 units at 12 points; the
+     * label's near edge (6 left of its middle) a line (12) clear of it: the
+     * PNG's larger tic labels reach further */
+    CU_ASSERT(xc - 6 - (xt + 3 * 6.5) >= 12);
+    free(svg);
     outdir_remove_tree(dir);
 }
 
