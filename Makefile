@@ -31,15 +31,41 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 FLAGS_FILE = $(BUILD)/flags
 FLAGS_TEXT = $(CC) $(CPPFLAGS) $(ALL_CFLAGS)
 
-.PHONY: all deps run test test-suites check strict bench crosscheck clean fuzz fuzz-build valgrind FORCE
+.PHONY: all deps run test test-suites check strict bench crosscheck clean fuzz fuzz-build valgrind \
+        install uninstall FORCE
 # Keep object files between the steps of `make test`.
 .SECONDARY:
 MAKEFLAGS += --no-print-directory
 
-all: tiersim
+all: tiersim $(BUILD)/tiersim.1
 
 tiersim: $(BUILD)/tiersim
 	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/tiersim tiersim; fi
+
+# The manual page: printed by the program from the option tables its parser
+# reads, so it cannot drift from what the commands take.
+$(BUILD)/tiersim.1: $(BUILD)/tiersim
+	$(BUILD)/tiersim help --man >$@.tmp && mv $@.tmp $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program, its man page, the
+# gnuplot scripts where the installed program looks for them
+# (PREFIX/share/tiersim/plots, "../share/tiersim/plots" beside the executable)
+# and the Qingdao scenario, which needs no other file to run, with the table
+# of the sources its comments cite.
+PREFIX ?= /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share/tiersim
+install: $(BUILD)/tiersim $(BUILD)/tiersim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(SHARE)/plots \
+	    $(SHARE)/scenarios $(SHARE)/data
+	install -m 755 $(BUILD)/tiersim $(DESTDIR)$(PREFIX)/bin/tiersim
+	install -m 644 $(BUILD)/tiersim.1 $(DESTDIR)$(PREFIX)/share/man/man1/tiersim.1
+	install -m 644 plots/*.gp $(SHARE)/plots
+	install -m 644 scenarios/qingdao.ini $(SHARE)/scenarios
+	install -m 644 data/qingdao-2022.csv $(SHARE)/data
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tiersim $(DESTDIR)$(PREFIX)/share/man/man1/tiersim.1
+	rm -rf $(SHARE)
 
 $(BUILD)/tiersim: $(BUILD)/sim/main.o $(BUILD)/libsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -84,8 +110,8 @@ run: deps
 	$(MAKE) tiersim
 	./tiersim run scenarios/qingdao.ini
 
-# The module suites, then the command-level tests (commands, charts), in one
-# build directory.
+# The module suites, then the command-level tests (commands, charts, errors,
+# robustness, languages), in one build directory.
 test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 	@fail=0; for t in $(TEST_BINS); do \
 	    echo "== $$t"; $$t || fail=1; \
@@ -98,6 +124,10 @@ test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 	sh tests/errors.sh $(BUILD)/tiersim || fail=1; \
 	echo "== tests/robust.sh ($(BUILD)/tiersim)"; \
 	sh tests/robust.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/help.sh ($(BUILD)/tiersim)"; \
+	sh tests/help.sh $(BUILD)/tiersim || fail=1; \
+	echo "== tests/lang.sh ($(BUILD)/tiersim)"; \
+	sh tests/lang.sh $(BUILD)/tiersim || fail=1; \
 	exit $$fail
 
 test: deps

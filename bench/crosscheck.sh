@@ -27,9 +27,9 @@
 # which a tier is both the target of one move and the source of another,
 # bench/crosscheck-chained-event.ini: tiersim moved the firms it had just
 # moved in on; fixed in sim/engine.c, now a checked run.)
-# tiersim has no multi-tier targets ("Targets over several tiers",
-# `tiers = a, b`) to compare: numpy_model.py implements them, tiersim refuses
-# the key.
+# Targets over several tiers ("Targets over several tiers", `tiers = a, b`)
+# are compared like any other: bench/crosscheck-edges.ini has three, summed
+# over tiers that keep transitions join.
 set -e
 BUILD=${1:-build}
 REPS=${CROSSCHECK_REPS:-200000}

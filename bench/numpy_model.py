@@ -46,8 +46,8 @@ otherwise; bench/crosscheck.sh):
   - a drawn stock with stock_cohorts proportions: cohorts 2..V get the
     floor of their share, c1 the rest (as the even split's remainder);
   - `[target NAME]` with `tiers = a, b` sums the tiers' counts in each
-    replication (DESIGN's "Targets over several tiers"; tiersim refuses the
-    key, so the cross-check cannot compare it);
+    replication (DESIGN's "Targets over several tiers"; tiersim reads it the
+    same way, and bench/crosscheck-edges.ini compares it);
   - the capped-replication count ("the run reports how often") counts a
     replication once when any tier's rates, or any event's fractions out of
     one tier, had to be scaled down, in any year.

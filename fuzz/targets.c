@@ -366,6 +366,20 @@ static void check_structure(const scenario *s)
         property(t->p_rate == t->rate.steps[0].p && t->p_quota == t->quota.steps[0].p,
                  "a transition's p_ fields are its schedules' first steps", "transition");
     }
+    for (size_t j = 0; j < s->n_targets; j++) {
+        const ts_target *t = &s->targets[j];
+        property(t->n_tiers >= 1 && t->tiers != NULL && t->label != NULL && t->name[0] &&
+                     t->tier == t->tiers[0] && t->threshold >= 1,
+                 "a target has tiers, a name, a label and a threshold", t->name);
+        for (size_t i = 0; i < t->n_tiers; i++) {
+            property(t->tiers[i] < s->n_tiers, "a target's tiers are the scenario's", t->name);
+            for (size_t k = 0; k < i; k++)
+                property(t->tiers[k] != t->tiers[i], "a target's tiers are distinct", t->name);
+        }
+        long self = scenario_find_tier(s, t->name);
+        property(self < 0 || (t->n_tiers == 1 && t->tier == (size_t)self),
+                 "a target named after a tier counts that tier alone", t->name);
+    }
     for (size_t e = 0; e < s->n_events; e++) {
         const ts_event *ev = &s->events[e];
         property(ev->year >= s->start_year && ev->year <= s->end_year && ev->n_moves >= 1 &&

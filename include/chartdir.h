@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "csvio.h"
+#include "i18n.h"
 #include "tserr.h"
 
 #define PLOT_SKIPPED 1      /* gnuplot is not on PATH: nothing was drawn */
@@ -16,11 +17,12 @@
  *
  * A drawing opens a fresh DIR/charts.tmp-XXXXXX, writes the data of each
  * chart kind there (KIND.meta: gnuplot assignments, every string quoted with
- * chartdir_quote; KIND.tsv or KIND_*.tsv: numbers), registers each chart
- * (file name, kind, caption) and queues each kind's script.  chartdir_commit
- * then runs, once per kind,
+ * chartdir_quote; KIND.tsv or KIND_*.tsv: numbers; KIND.text: the words of
+ * its titles, axes and legends in the output's language), registers each
+ * chart (file name, kind, caption) and queues each kind's script.
+ * chartdir_commit then runs, once per kind,
  *
- *     gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'" PLOTS_DIR/KIND.gp
+ *     gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'; text='KIND.text'" PLOTS_DIR/KIND.gp
  *
  * with posix_spawnp (never a shell) and the work directory as gnuplot's
  * working directory, so that no file name of the user's reaches gnuplot's
@@ -90,6 +92,17 @@ void chartdir_meta_str_at(FILE *f, const char *var, size_t i, const char *s);
 /* A number of a .tsv row (%.10g; NaN, which gnuplot skips, when not
  * finite), then a tab, or the newline when `last`. */
 void chartdir_tsv_num(FILE *f, double v, int last);
+
+/* KIND.text: "VAR = 'TEXT'" for each word, its text the catalogue's in
+ * lang, which the script reads with `load text`.  The scripts hold no
+ * words of their own: what a chart says comes from i18n.c (the meta files
+ * hold the data and the labels made from it).  -1 with err. */
+typedef struct {
+    const char *var;
+    msg_id id;
+} chartdir_word;
+int chartdir_words(chartdir *cd, const char *kind, ts_lang lang, const chartdir_word *words,
+                   size_t n, ts_err *err);
 
 /* -------------------------------------------------- charts and scripts */
 

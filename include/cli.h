@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "manifest.h"
 #include "outdir.h"
 #include "runner.h"
@@ -21,7 +22,7 @@
  *     if (cmd_x_parse(argc, argv, &a, &own, &err) < 0) return cli_usage_error(&err);
  *     if (a.help) return cli_help(&cmd_x_spec);
  *     cli_session cs;
- *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], "-x", 0, &err) < 0) goto fail;
+ *     if (cli_open(&cs, &cmd_x_spec, &a, a.operands[0], 0, &err) < 0) goto fail;
  *     ...compute with cs.s and cli_runner_opts(&cs, &o)...
  *     ...write into cs.od (outdir_file)...
  *     if (cli_close(&cs, &manifest, PLOT_X, &err) < 0) goto fail;
@@ -35,6 +36,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 #define CLI_MAX_POLICIES 64
 #define CLI_MAX_OPERANDS 4
+#define CLI_MAX_DIR_PARTS (3 * CLI_MAX_POLICIES)
 #define CLI_DIR_MAX 4096
 
 /* The options that several commands share, as a mask: each command names the
@@ -48,22 +50,31 @@ enum {
     CLI_HISTORY = 1u << 5,      /* --history HISTORY.csv */
     CLI_NO_PLOTS = 1u << 6,     /* --no-plots */
     CLI_QUIET = 1u << 7,        /* -q, --quiet */
+    CLI_LANG = 1u << 8,         /* --lang zh|en: every command takes it, named or not */
     /* What every command that simulates a scenario takes. */
     CLI_SIMULATE = CLI_REPS | CLI_SEED | CLI_THREADS | CLI_OUT | CLI_POLICY | CLI_HISTORY |
                    CLI_NO_PLOTS | CLI_QUIET
 };
 
-/* One option of a command's own: getopt_long's fields plus its help. */
+/* One option of a command's own: getopt_long's fields plus its help.  The
+ * help, the man page and the parser all read these rows, so an option cannot
+ * be taken without being documented, nor documented without being taken. */
 typedef struct {
     const char *name;           /* long name, without "--"; NULL: the short letter only */
     int key;                    /* its short letter, or a code >= 256 for a long-only option */
     int has_arg;                /* 0 or 1 */
     const char *arg;            /* the value's name in the usage ("NAME=LO:HI"), NULL without */
-    const char *help;           /* one line: what it means, its default */
+    const char *help;           /* what it means, in a sentence */
     unsigned flags;             /* CLI_REQUIRED, CLI_REPEAT */
+    const char *deflt;          /* what holds without it ("the scenario's seed", "off") */
+    const char *example;        /* the option as it would be typed ("-n 50000") */
 } cli_option;
 
-enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1 };
+/* CLI_NAMES_DIR: the option's value is part of the default output
+ * directory's name (cli_default_dir): goal's --target, sensitivity's
+ * --method, compare's arms.  When such an option is not given, its `deflt`
+ * names it, so that default must then be a value ("tornado"). */
+enum { CLI_REQUIRED = 1u << 0, CLI_REPEAT = 1u << 1, CLI_NAMES_DIR = 1u << 2 };
 
 typedef struct cli_args cli_args;
 
@@ -83,6 +94,13 @@ typedef struct {
     const char *const *examples;    /* NULL-terminated command lines, for the help */
 } cli_spec;
 
+/* A CLI_NAMES_DIR option as given: its key and value (its name, for an
+ * option without a value). */
+typedef struct {
+    int key;
+    const char *value;
+} cli_dir_part;
+
 /* What the shared options and the operands say; zero where not given. */
 struct cli_args {
     const char *cmd;                /* the spec's name */
@@ -95,13 +113,19 @@ struct cli_args {
     size_t n_policies;
     const char *history;            /* --history */
     int no_plots, quiet, help;
+    ts_lang lang;                   /* --lang, else the locale's (cli_lang_default) */
+    int have_lang;                  /* --lang was given */
     const char *operands[CLI_MAX_OPERANDS];
     size_t n_operands;
+    /* The values of the CLI_NAMES_DIR options, in the order given. */
+    cli_dir_part dir_parts[CLI_MAX_DIR_PARTS];
+    size_t n_dir_parts;
 };
 
 /* Parses argv (argv[0] is the command's name): options and operands in any
  * order.  -1 with the one-line message in err, always of the form
- * "CMD: ... (see tiersim CMD --help)". */
+ * "CMD: ... (see tiersim CMD --help)".  Sets the process's language
+ * (cli_lang) to a->lang. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *own, ts_err *err);
 
 /* A usage message "CMD: MESSAGE (see tiersim CMD --help)" in err; returns -1.
@@ -111,13 +135,38 @@ int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...) TS_PRINTF(3, 
 /* "tiersim CMD OPERANDS [OPTIONS]" on one line, with its newline. */
 void cli_print_synopsis(FILE *f, const cli_spec *spec);
 /* What `tiersim CMD --help` prints: "usage: " and the synopsis, the summary,
- * every option with its meaning and default, and the examples. */
+ * every option with its meaning, default and an example, and the command's
+ * worked examples. */
 void cli_print_usage(FILE *f, const cli_spec *spec);
+
+/* Every option spec takes, in the order of its help: the shared ones it
+ * names, its own, then --help.  Fills at most max of out; returns how many
+ * there are. */
+size_t cli_spec_options(const cli_spec *spec, const cli_option **out, size_t max);
+
+/* The manual page tiersim(1) in roff, made from the same tables as the help:
+ * every command of `specs` (main's dispatch table, in its order) with its
+ * options and examples, the exit statuses, the environment and the files. */
+void cli_print_man(FILE *f, const cli_spec *const *specs, size_t n);
 
 /* `--help`: the full usage on stdout; EXIT_OK. */
 int cli_help(const cli_spec *spec);
 /* A parse error: its line on stderr; EXIT_USAGE. */
 int cli_usage_error(const ts_err *err);
+
+/* ---------------------------------------------------------------- language */
+
+/* The language of the locale (i18n_lang_from_locale of LC_ALL, LC_MESSAGES
+ * and LANG): what a command speaks without --lang.  The one place they are
+ * read. */
+ts_lang cli_lang_default(void);
+/* The language this process speaks on the terminal -- the report card, the
+ * progress bar, notes and warnings: set by cli_parse from --lang or the
+ * locale (and by `tiersim plot` from the output's manifest), once per
+ * command, like cli_command_line.  English until then.  The library modules
+ * (plot, sensplot, html) take the language as an argument instead. */
+ts_lang cli_lang(void);
+void cli_set_lang(ts_lang lang);
 
 /* ----------------------------------------------------------------- session */
 
@@ -126,6 +175,7 @@ int cli_usage_error(const ts_err *err);
 typedef struct {
     struct timespec start, last;
     int shown;
+    ts_lang lang;
 } cli_progress;
 
 struct fit_result;
@@ -157,11 +207,24 @@ void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a);
 
 /* Loads SCENARIO_PATH, fits it when --history (the table on stdout unless
  * --quiet), refuses a `fit` left unfitted, turns on --policy, applies -s,
- * catches SIGINT and SIGTERM, and opens the output transaction for
- * -o DIR or out/<scenario name><dir_suffix>.  -1 with err (cli_fail then
- * reports it). */
+ * catches SIGINT and SIGTERM, and opens the output transaction for -o DIR
+ * or cli_default_dir's.  -1 with err (cli_fail then reports it). */
 int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
-             const char *dir_suffix, unsigned flags, ts_err *err);
+             unsigned flags, ts_err *err);
+
+/* The default output directory, named by what was run, so that one run does
+ * not silently replace another (README, Outputs):
+ *     out/NAME[+POLICY...][-CMD][-PART...]
+ * NAME the scenario's name; +POLICY for each --policy, sorted and each once
+ * (the same policies make the same run whatever their order); -CMD for every
+ * command but run; then -PART for each value of the command's CLI_NAMES_DIR
+ * options, in the order of its option table and then as given (a file
+ * contributes its name without directory and extension).  A character that
+ * does not belong in a file name becomes '_'; a name longer than 200 bytes
+ * is cut and ends in a hash of the whole.  Returns the length written, or
+ * -1 when buf is too small. */
+int cli_default_dir(const cli_spec *spec, const cli_args *a, const char *scenario_name,
+                    char *buf, size_t len);
 
 /* Runner options for cs: the scenario's defaults with -n, -j, the seed, the
  * interrupt flag and the progress bar (unless quiet: many short runs pass 1). */
@@ -191,7 +254,8 @@ int cli_fail(cli_session *cs, ts_err *err);
 
 /* The manifest's first lines, the same in every command: tiersim_version,
  * command, scenario, scenario_name, scenario_label, years, history (when
- * given), policies ("none" when none). */
+ * given), policies ("none" when none), lang (the language of the words in
+ * the charts and report.html: `tiersim plot` redraws in it by default). */
 void cli_manifest_begin(const cli_session *cs, manifest *m);
 /* The fit's lines (with --history, or fit's operand): history_rows,
  * parameters, chi2, dof, chi2_p, iterations, method, and one fit_warning
@@ -218,10 +282,12 @@ struct observed;
 int cli_load_observed(struct observed **out, const char *path, const scenario *s, ts_err *err);
 
 /* Draws the charts of `kinds` from DIR's files into DIR/charts, then writes
- * DIR/report.html.  0; PLOT_SKIPPED (1) when gnuplot is not on PATH
- * (report.html is written all the same; with warn_missing the one-line
- * warning is printed); PLOT_EINPUT or -1 with err.  n_charts may be NULL. */
-int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err);
+ * DIR/report.html, their words in lang.  0; PLOT_SKIPPED (1) when gnuplot is
+ * not on PATH (report.html is written all the same; with warn_missing the
+ * one-line warning is printed); PLOT_EINPUT or -1 with err.  n_charts may be
+ * NULL. */
+int cli_draw(const char *dir, unsigned kinds, ts_lang lang, int warn_missing, size_t *n_charts,
+             ts_err *err);
 
 /* SIGINT and SIGTERM set cli_interrupted, which long runs poll (runner_opts
  * cancel).  The one place the program installs signal handlers. */

@@ -25,11 +25,12 @@ int cmd_sensitivity(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
-/* `tiersim run SCENARIO`: --precision, --max-reps, --observed. */
+/* `tiersim run SCENARIO`: --precision, --max-reps, --observed, --explain. */
 typedef struct {
     double precision;               /* 0: off */
     uint64_t max_replications;      /* the cap with --precision */
     const char *observed;           /* --observed OBSERVED.csv: overlaid on the fan charts */
+    int explain;                    /* the why-lines also give the lever's value (goal) */
 } run_flags;
 int run_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err);
 

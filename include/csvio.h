@@ -80,6 +80,16 @@ int csvr_read_info(const char *path, csvr_row_fn row, void *ctx, csvr_info *info
 int csvr_read_mem_info(const char *name, const char *data, size_t len, csvr_row_fn row,
                        void *ctx, csvr_info *info, ts_err *err);
 
+/* A number of column `col` of line `line` of file `path` as a spreadsheet
+ * writes it: "1,200" is 1200 where ',' can only be a thousands separator.
+ * In a ';' file it may as well be a decimal comma (that is why the file has
+ * ';'), and a grouping that is not in threes is no thousands separator: both
+ * are refused rather than guessed.  0 with *out; 1 when the text is not a
+ * number at all (the caller says what it expected); -1 with err for a comma
+ * it cannot read. */
+int csvr_number(const csvr_info *info, const char *path, int line, const char *col,
+                const char *text, double *out, ts_err *err);
+
 /* The whole of PATH in memory, NUL-terminated, its length in *len (len may
  * be NULL), at most 64 MiB (tiersim reads back its own outputs); NULL with
  * "PATH: cannot read: REASON", "PATH: larger than N bytes" or "PATH: out of

@@ -42,6 +42,30 @@ extern const char *const engine_measure_names[M_COUNT];
 /* Largest count the engine accepts (a tier or a flow); beyond it a run stops
  * with an error naming the tier and year rather than overflowing. */
 #define ENGINE_COUNT_MAX ((int64_t)1 << 62)
+
+/* Target t's count in year index y of one replication's engine_run `out`:
+ * its tier's measure, or for a target over several tiers the sum of theirs
+ * in the same replication (DESIGN.md, "Targets over several tiers").  The
+ * sum stops at ENGINE_COUNT_MAX, which no threshold exceeds, so whether a
+ * target is met never depends on it.  Inline: the runner calls it for
+ * every target, year and replication, and a one-tier target costs what
+ * indexing `out` did. */
+static inline int64_t engine_target_value(const scenario *s, const ts_target *t,
+                                          const int64_t *out, size_t y)
+{
+    ts_measure m = t->kind == TS_TARGET_NEW     ? M_NEW /* engine_target_measure's map */
+                   : t->kind == TS_TARGET_STOCK ? M_STOCK
+                                                : M_CUMULATIVE;
+    const int64_t *row = out + y * s->n_tiers * M_COUNT + m;
+    if (t->n_tiers == 1)
+        return row[t->tier * M_COUNT];
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->n_tiers; i++) {
+        int64_t v = row[t->tiers[i] * M_COUNT];
+        sum = v > ENGINE_COUNT_MAX - sum ? ENGINE_COUNT_MAX : sum + v;
+    }
+    return sum;
+}
 /* Largest inflow mean (rng_poisson's limit). */
 #define ENGINE_MEAN_MAX 4503599627370496.0 /* 2^52 */
 

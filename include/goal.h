@@ -24,6 +24,8 @@ typedef struct {
     uint64_t reps;          /* replications per evaluation while searching */
     uint64_t reps_final;    /* replications at the answer */
     double xtol;            /* stop when the bracket is narrower (absolute) */
+    int no_band;            /* the crossing of q alone: band_lo and band_hi are NAN (a third
+                               of the evaluations) */
 } goal_opts;
 
 typedef struct {

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "i18n.h"
 #include "tserr.h"
 
 /* DIR/report.html: one self-contained page to send to a colleague -- the
@@ -10,8 +11,10 @@
  * fit.csv for those outputs), every chart of DIR/charts/index.csv inlined
  * as SVG, and manifest.txt.  No script, no stylesheet, image or font from
  * anywhere else: it opens offline in any browser.  Made from DIR's files
- * alone; written beside as report.html.tmp-PID and renamed into place. */
-int html_write_report(const char *dir, ts_err *err);
+ * alone; written beside as report.html.tmp-PID and renamed into place.  Its
+ * headings, notes and verdicts in lang (the tables' contents as the CSVs
+ * have them). */
+int html_write_report(const char *dir, ts_lang lang, ts_err *err);
 
 /* Text with & < > " ' escaped. */
 void html_escape(FILE *f, const char *s);

@@ -8,6 +8,7 @@
 #include "fit.h"
 #include "goal.h"
 #include "history.h"
+#include "i18n.h"
 #include "outdir.h"
 #include "scenario.h"
 #include "sensrun.h"
@@ -76,7 +77,7 @@ int output_sens(outdir *o, const sens_output *an, ts_err *err);
 /* What the summary's lines of method m show ("largest mu* ..."). */
 const char *output_sens_reading(sens_method m);
 /* A second line under the reading, or NULL (the tornado's P(met)). */
-const char *output_sens_note(sens_method m);
+const char *output_sens_note(sens_method m, ts_lang lang);
 
 /* One line of sensitivity's terminal summary: target j's output o
  * (SENSRUN_MEAN or SENSRUN_PMET) as the method sees it -- the top three

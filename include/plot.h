@@ -10,10 +10,12 @@
  * that `tiersim plot DIR` redraws any finished output.
  *
  * plot.c reads DIR's CSVs and writes what each script needs (KIND.meta:
- * gnuplot assignments of the labels and thresholds; KIND.tsv: numbers only)
- * into a chart directory (chartdir.h: the temporary directory, gnuplot run
- * as `gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv'" PLOTS_DIR/KIND.gp`,
- * index.csv, and DIR/charts replaced in one rename or not at all).  Each
+ * gnuplot assignments of the labels and thresholds; KIND.tsv: numbers only;
+ * KIND.text: the charts' words in the output's language, from i18n.h's
+ * catalogue) into a chart directory (chartdir.h: the temporary directory,
+ * gnuplot run as `gnuplot -d -e "meta='KIND.meta'; data='KIND.tsv';
+ * text='KIND.text'" PLOTS_DIR/KIND.gp`, index.csv, and DIR/charts replaced
+ * in one rename or not at all).  Each
  * script writes NAME.png (pngcairo, 1600x1000) and NAME.svg (1200x750) for
  * each of its charts. */
 
@@ -46,12 +48,13 @@ double plot_text_em(const char *utf8);
 unsigned plot_kinds(const char *dir);
 
 /* Draws the charts of `kinds` from DIR's files into DIR/charts (replaced
- * whole).  Returns 0 (*n_charts, may be NULL, counts them), PLOT_SKIPPED,
- * PLOT_EINPUT or -1 (a gnuplot failure or a write that failed), with err. */
-int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_charts,
-              ts_err *err);
+ * whole), their titles, axes, legends and captions in lang.  Returns 0
+ * (*n_charts, may be NULL, counts them), PLOT_SKIPPED, PLOT_EINPUT or -1 (a
+ * gnuplot failure or a write that failed), with err. */
+int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, ts_lang lang,
+              size_t *n_charts, ts_err *err);
 
-/* plot_draw of one kind, for the commands that write those files. */
+/* plot_draw of one kind, in English. */
 int plot_run(const char *dir, const char *plots_dir, ts_err *err);
 int plot_fit(const char *dir, const char *plots_dir, ts_err *err);
 int plot_compare(const char *dir, const char *plots_dir, ts_err *err);
@@ -59,6 +62,6 @@ int plot_compare(const char *dir, const char *plots_dir, ts_err *err);
 /* The data of the charts of `kinds` written into cd's work directory and
  * their scripts queued, without running gnuplot: plot_draw but for
  * chartdir_commit.  0, PLOT_EINPUT or -1 with err.  Exposed for tests. */
-int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err);
+int plot_prepare(chartdir *cd, unsigned kinds, ts_lang lang, ts_err *err);
 
 #endif

@@ -46,14 +46,20 @@ int report_write_run(outdir *o, const scenario *s, const runner_result *r, ts_er
  * the same way. */
 void report_year_cells(csvw *w, const scenario *s, int y);
 
-/* The name of target j in every CSV and table: its tier, with ":MEASURE"
- * (new, stock or cumulative) when the tier has another target. */
+/* The name of target j in every CSV and table: NAME of its [target NAME]
+ * (its tier, or the name of a target over several tiers), with ":MEASURE"
+ * (new, stock or cumulative) when the section has another target. */
 void report_target_name(const scenario *s, size_t j, char *buf, size_t len);
 
 /* tiers.csv: tier,label,baseline_stock (the mean of the stock as written), so
  * that charts drawn later from the directory alone can use the labels.  Part
  * of report_write_run; other commands whose outputs name tiers call it too. */
 int report_write_tiers(outdir *o, const scenario *s, ts_err *err);
+/* 1 when some target's name is not a tier's (a target over several tiers, or
+ * one written `tiers = T` under a name of its own): report_write_tiers then
+ * also writes target_tiers.csv, target,tiers,label, from which charts and
+ * tables drawn later from the directory alone name and label it. */
+int report_named_targets(const scenario *s);
 
 /* Equal bins over the values a histogram holds, for distribution.csv: at most
  * max_bins bins of a width 1, 2 or 5 times a power of 10, the first starting

@@ -34,6 +34,15 @@ typedef struct {
     volatile sig_atomic_t *cancel;  /* polled between chunks; may be NULL */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
+    /* Per-replication records of replications 0 .. record_reps-1, for what
+     * needs the draws behind each outcome (the report card's why-lines):
+     * record_theta[rep * n_params + i] the drawn parameters,
+     * record_value[rep * n_targets + j] each target's count in end_year.
+     * Each replication writes its own rows, so they are the same for any
+     * number of threads.  0: none (the arrays may be NULL). */
+    uint64_t record_reps;
+    double *record_theta;
+    int64_t *record_value;
 } runner_opts;
 
 typedef struct {
@@ -45,6 +54,10 @@ typedef struct {
                                      * scenario's stock is a distribution) */
     uint64_t *met_by_year;          /* [j * n_years + y]: target j's threshold reached at year y */
     uint64_t met_all;               /* every target met at end_year in the same replication */
+    hist **sums;                    /* [j]: a target over several tiers, the sum in end_year
+                                     * (NULL for a one-tier target) */
+    const hist **target_end;        /* [j]: target j's count in end_year: sums[j], or its
+                                     * tier's histogram of the measure */
     uint64_t capped;                /* replications whose rates were scaled down to sum to 1 */
     int precision_reached;          /* with precision: 1 when the SE goal was met before the cap */
 } runner_result;
@@ -61,6 +74,9 @@ const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_mea
  * start (the month before `start`) is compared with. */
 const hist *runner_start_hist(const runner_result *r, size_t tier);
 uint64_t runner_met(const runner_result *r, size_t target); /* at end_year */
+/* The distribution of target j's count in end_year over the replications:
+ * its tier's measure, or the sum over its tiers in each replication. */
+const hist *runner_target_hist(const runner_result *r, size_t target);
 
 /* The stopping rule's standard error: Agresti-Coull's p~ = (x + 2) / (n + 4)
  * in sqrt(p~ (1 - p~) / n), so a run is not stopped early just because no

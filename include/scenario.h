@@ -33,6 +33,10 @@ typedef struct {
     int has_prior;       /* with fit: `value` holds the prior */
     const char *file;    /* where it was written (NULL for defaults) */
     int line;
+    /* Its line's inline comment starts with "assumption": by the scenario
+     * format's convention (seed, shared data, derived or assumption), a
+     * number that no data stand behind.  0 for defaults and `fit` values. */
+    int assumption;
 } ts_param;
 
 /* A key whose value can change by year (KEY@YEAR = value): steps[0] is the
@@ -113,8 +117,19 @@ typedef enum {
     TS_TARGET_CUMULATIVE = 2            /* cumulative_start + new */
 } ts_target_kind;
 
+/* [target NAME]: without `tiers`, NAME is a tier and the target counts it
+ * (n_tiers 1, tiers[0] == tier); with `tiers = a, b, ...` the target counts
+ * the sum of those tiers' measures in the same replication (DESIGN.md,
+ * "Targets over several tiers") and NAME is its own name, never another
+ * tier's.  Each measure given is one ts_target; those of one section share
+ * NAME, tolerance and tiers. */
 typedef struct {
-    size_t tier;
+    char name[TS_NAME_MAX];             /* NAME: what every output calls the target */
+    char *label;                        /* never NULL (owned): its tier's label, or the
+                                         * labels of its tiers joined by " + " */
+    size_t *tiers;                      /* owned: n_tiers >= 1 distinct tier indices, as written */
+    size_t n_tiers;
+    size_t tier;                        /* tiers[0]: the tier of a one-tier target */
     ts_target_kind kind;
     double value;                       /* as written */
     double tolerance;                   /* 0 .. <1 */

@@ -8,8 +8,9 @@
 
 /* Charts of `tiersim sensitivity` and `tiersim sweep`, drawn by gnuplot from
  * the files of an output directory alone into a chart directory (chartdir.h,
- * as plot.c's): KIND.meta (gnuplot assignments) and KIND_*.tsv (numbers, and
- * parameter names, which are dotted identifiers) for plots/KIND.gp, each
+ * as plot.c's): KIND.meta (gnuplot assignments), KIND_*.tsv (numbers, and
+ * parameter names, which are dotted identifiers) and KIND.text (the words,
+ * in the output's language) for plots/KIND.gp, each
  * chart as NAME.png (1600x1000) and NAME.svg (1200x750), listed in
  * index.csv, DIR/charts replaced whole or not at all.
  *
@@ -29,12 +30,14 @@
 
 /* 0 (*n_charts, may be NULL, counts the charts), PLOT_SKIPPED when gnuplot
  * is not on PATH, PLOT_EINPUT when a file is malformed, or -1, with err.
- * Nothing to draw is not an error (0 charts, no DIR/charts). */
-int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_err *err);
+ * Nothing to draw is not an error (0 charts, no DIR/charts).  The charts'
+ * words and captions in lang. */
+int sensplot_draw(const char *dir, const char *plots_dir, ts_lang lang, size_t *n_charts,
+                  ts_err *err);
 
 /* The data of DIR's charts written into cd's work directory and their
  * scripts queued, without running gnuplot: sensplot_draw but for
  * chartdir_commit.  0, PLOT_EINPUT or -1 with err.  Exposed for tests. */
-int sensplot_prepare(chartdir *cd, ts_err *err);
+int sensplot_prepare(chartdir *cd, ts_lang lang, ts_err *err);
 
 #endif

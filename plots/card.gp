@@ -10,6 +10,7 @@
 # and writes card.png (1600x1000) and card.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -31,7 +32,7 @@ set border 3
 set style fill solid 0.9 noborder
 set key outside bottom center horizontal samplen 1.5
 set bmargin 6
-set xlabel 'probability that the target is met (bar: estimate; whisker: 95 % interval)'
+set xlabel t_xlabel
 
 set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lw 2 lc '#555555' front
 set arrow 2 from 0.8, graph 0 to 0.8, graph 1 nohead dt 2 lw 2 lc '#2ca02c' front
@@ -48,23 +49,23 @@ do for [fmt = 1:2] {
         set output 'card.svg'
         fbig = ',19'; fmid = ',13'; fsmall = ',12'
     }
-    set title 'Report card: how likely is each target to be met?' font fbig
+    set title t_title font fbig
     set tics font fmid
     set key font fsmall
     set xlabel font fsmall
     set label 1 '0.5' at 0.5, graph 1 offset 0, 0.8 center font fsmall tc '#555555'
-    set label 2 '0.8 (likely)' at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
+    set label 2 t_likely_line at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
     plot data using (half($2)):1:(half($2)):(0.32):(vcol($5)):ytic(label[int($0) + 1]) \
              with boxxyerror fc rgb variable notitle, \
          '' using 2:1:3:4 with xerrorbars lw 2 pt 7 ps 0.6 lc 'black' notitle, \
          '' using (1.02):1:(card_text($2, $3, $4)):(tcol($5)) with labels left font fmid tc rgb variable notitle, \
-         for [j = 1:has(all_p)] '+' every ::0::0 using (half(all_p)):(0):(half(all_p)):(0.32):(cjoint):ytic('all targets, same replication') \
+         for [j = 1:has(all_p)] '+' every ::0::0 using (half(all_p)):(0):(half(all_p)):(0.32):(cjoint):ytic(t_all) \
              with boxxyerror fc rgb variable notitle, \
          for [j = 1:has(all_p)] '+' every ::0::0 using (all_p):(0):(all_lo):(all_hi) with xerrorbars lw 2 pt 7 ps 0.6 lc 'black' notitle, \
          for [j = 1:has(all_p)] '+' every ::0::0 using (1.02):(0):(card_text(all_p, all_lo, all_hi)) \
              with labels left font fmid notitle, \
-         keyentry with boxes fc rgb '#2ca02c' title 'likely (P ≥ 0.8)', \
-         keyentry with boxes fc rgb '#f2a900' title 'uncertain', \
-         keyentry with boxes fc rgb '#d62728' title 'unlikely (P ≤ 0.2)'
+         keyentry with boxes fc rgb '#2ca02c' title t_key_likely, \
+         keyentry with boxes fc rgb '#f2a900' title t_key_uncertain, \
+         keyentry with boxes fc rgb '#d62728' title t_key_unlikely
     set output
 }

@@ -16,6 +16,7 @@
 # several pages compare_1.png, compare_2.png, ... and their SVGs.
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -46,7 +47,7 @@ do for [a = 1:na] {
         fs solid 0.9 noborder
 }
 set bmargin at screen 0.115 + key_rows * key_h
-set xlabel 'probability that the target is met (whisker: 95 % interval; in brackets: difference from the baseline ± 95 %)'
+set xlabel t_xlabel
 set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lw 2 lc '#555555' front
 set arrow 2 from 0.8, graph 0 to 0.8, graph 1 nohead dt 2 lw 2 lc '#2ca02c' front
 
@@ -70,12 +71,12 @@ do for [fmt = 1:2] {
         set output name.'.svg'
         fbig = ',19'; fmid = ',12'; fsmall = ',11'
     }
-    set title 'Policies compared: the probability that each target is met' font fbig
+    set title t_title font fbig
     set tics font fmid
     set key font fmid
     set xlabel font fsmall
     set label 1 '0.5' at 0.5, graph 1 offset 0, 0.8 center font fsmall tc '#555555'
-    set label 2 '0.8 (likely)' at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
+    set label 2 t_likely_line at 0.8, graph 1 offset 0, 0.8 center font fsmall tc '#2ca02c'
     do for [a = 1:na] {
         set label (100 + a) arm[a] at screen key_x(a) + 0.024, screen key_y(a) left font fmid
     }

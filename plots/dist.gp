@@ -12,6 +12,7 @@
 # and writes dist_NAME.png (1600x1000) and dist_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -24,7 +25,7 @@ set yrange [0:*]
 set grid ytics lc '#e3e3e3' dt 1
 set key outside bottom center horizontal samplen 2 width 2
 set bmargin 6.5
-set ylabel 'share of replications (%)'
+set ylabel t_ylabel
 
 do for [i = 1:n] {
     # the bins' extent, widened to show the threshold wherever it lies
@@ -38,14 +39,14 @@ do for [i = 1:n] {
     set xrange [lo - pad : hi + pad]
     set yrange [0:*]
     if (hi - lo < 12) { set xtics 1 } else { set xtics autofreq }
-    what = measure[i] eq 'stock' ? sprintf('firms in the tier at the end of %s', when[i]) \
-         : measure[i] eq 'cumulative' ? sprintf('firms ever certified in the tier, by the end of %s', when[i]) \
-         : sprintf('new firms since the start, by the end of %s', when[i])
+    what = measure[i] eq 'stock' ? sprintf(f_x_stock, when[i]) \
+         : measure[i] eq 'cumulative' ? sprintf(f_x_cum, when[i]) \
+         : sprintf(f_x_new, when[i])
     set xlabel what
     set arrow 1 from thr[i], graph 0 to thr[i], graph 1 nohead lw 3 dt 2 lc rgb cthr front
     set arrow 2 from median[i], graph 0 to median[i], graph 0.92 nohead lw 2 lc rgb cmed front
-    thr_text = needs[i] == tgt[i] ? sprintf('target %g: P(met) = %.3f', tgt[i], p_met[i]) \
-             : sprintf('target %g (needs %g): P(met) = %.3f', tgt[i], needs[i], p_met[i])
+    thr_text = needs[i] == tgt[i] ? sprintf(f_target, tgt[i], p_met[i]) \
+             : sprintf(f_target_needs, tgt[i], needs[i], p_met[i])
     do for [fmt = 1:2] {
         if (fmt == 1) {
             set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5
@@ -56,19 +57,19 @@ do for [i = 1:n] {
             set output sprintf('dist_%s.svg', name[i])
             fbig = ',19'; fmid = ',13'; fsmall = ',12'
         }
-        set title sprintf('%s: %s', label[i], measure[i] eq 'stock' ? 'stock' \
-                          : measure[i] eq 'cumulative' ? 'firms ever certified' : 'new firms') font fbig
+        set title sprintf(f_pair, label[i], measure[i] eq 'stock' ? t_stock \
+                          : measure[i] eq 'cumulative' ? t_cum : t_new) font fbig
         set tics font fmid
         set key font fsmall
         set xlabel font fmid
         set ylabel font fmid
-        set label 1 sprintf('P(met) = %.3f', p_met[i]) at graph 0.98, graph 0.95 right font fbig front
+        set label 1 sprintf(f_pmet, p_met[i]) at graph 0.98, graph 0.95 right font fbig front
         # a bin meeting the threshold (by its centre) in blue, one missing it in grey
         plot data index (i - 1) using 1:4:2:($1 >= thr[i] ? cmet : cmiss) with boxes fc rgb variable notitle, \
-             keyentry with boxes fc rgb sprintf('#%06x', cmet) title 'replications that meet the target', \
-             keyentry with boxes fc rgb sprintf('#%06x', cmiss) title 'that miss it', \
+             keyentry with boxes fc rgb sprintf('#%06x', cmet) title t_meet, \
+             keyentry with boxes fc rgb sprintf('#%06x', cmiss) title t_miss, \
              keyentry with lines lw 3 dt 2 lc rgb cthr title thr_text, \
-             keyentry with lines lw 2 lc rgb cmed title sprintf('median %g', median[i])
+             keyentry with lines lw 2 lc rgb cmed title sprintf(f_median, median[i])
         set output
     }
 }

@@ -21,6 +21,7 @@
 # and writes fan_NAME.png (1600x1000) and fan_NAME.svg (1200x750) per tier.
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -47,8 +48,8 @@ set samples 2
 # gnuplot sizes the key by the title of an empty `for` too (a panel without
 # a target, t = g = NaN): that title is the one it always was, so that those
 # charts keep their layout.
-thr_text(t, g) = (t == g) ? sprintf('target %g', g) \
-               : (t != t) ? sprintf('target %g (met at %g)', g, t) : sprintf('target %g (needs %g)', g, t)
+thr_text(t, g) = (t == g) ? sprintf(f_target, g) \
+               : (t != t) ? sprintf(f_target_at, g, t) : sprintf(f_target_needs, g, t)
 has(t) = (t == t) ? 1 : 0
 one = (y1 == y0) ? 1 : 0    # a single year: its bands drawn as boxes (an area needs two)
 
@@ -56,29 +57,29 @@ one = (y1 == y0) ? 1 : 0    # a single year: its bands drawn as boxes (an area n
 # points draws exactly what it drew before there were any (an empty `for`
 # still takes a plot's place and a line type).  Panel p of tier i adds the
 # points of obs_data whose tier is i and panel p, labelled with their dates.
-fan_stock = "data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title '90 % band', " . \
-    "'' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title '50 % band', " . \
+fan_stock = "data index (i - 1) using 1:2:6 with filledcurves fc rgb c90 title t_band90, " . \
+    "'' index (i - 1) using 1:3:5 with filledcurves fc rgb c50 title t_band50, " . \
     "for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):2:6 with boxxyerror fc rgb c90 notitle, " . \
     "for [j = 1:one] '' index (i - 1) using 1:4:($1 - 0.2):($1 + 0.2):3:5 with boxxyerror fc rgb c50 notitle, " . \
-    "'' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "'' index (i - 1) using 1:4 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title t_median, " . \
     "for [j = 1:has(b)] '+' using (y0 - 1):(b) every ::0::0 with points pt 7 ps 2.2 lc rgb 'black' " . \
-    "title sprintf('start: %g', b), " . \
+    "title sprintf(f_start, b), " . \
     "for [j = 1:has(ts)] '+' using 1:(ts) with lines dt 2 lw 3 lc rgb cthr title thr_text(ts, gs)"
-fan_new = "data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title '90 % band', " . \
-    "'' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title '50 % band', " . \
+fan_new = "data index (i - 1) using 1:7:11 with filledcurves fc rgb c90 title t_band90, " . \
+    "'' index (i - 1) using 1:8:10 with filledcurves fc rgb c50 title t_band50, " . \
     "for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):7:11 with boxxyerror fc rgb c90 notitle, " . \
     "for [j = 1:one] '' index (i - 1) using 1:9:($1 - 0.2):($1 + 0.2):8:10 with boxxyerror fc rgb c50 notitle, " . \
-    "'' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "'' index (i - 1) using 1:9 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title t_median, " . \
     "for [j = 1:has(tn)] '+' using 1:(tn) with lines dt 2 lw 3 lc rgb cthr title thr_text(tn, gn)"
-fan_cum = "data index (i - 1) using 1:12:16 with filledcurves fc rgb c90 title '90 % band', " . \
-    "'' index (i - 1) using 1:13:15 with filledcurves fc rgb c50 title '50 % band', " . \
+fan_cum = "data index (i - 1) using 1:12:16 with filledcurves fc rgb c90 title t_band90, " . \
+    "'' index (i - 1) using 1:13:15 with filledcurves fc rgb c50 title t_band50, " . \
     "for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):12:16 with boxxyerror fc rgb c90 notitle, " . \
     "for [j = 1:one] '' index (i - 1) using 1:14:($1 - 0.2):($1 + 0.2):13:15 with boxxyerror fc rgb c50 notitle, " . \
-    "'' index (i - 1) using 1:14 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title 'median', " . \
+    "'' index (i - 1) using 1:14 with linespoints lw 3 pt 7 ps 1.2 lc rgb cmed title t_median, " . \
     "for [j = 1:has(tc)] '+' using 1:(tc) with lines dt 2 lw 3 lc rgb cthr title thr_text(tc, gc)"
 obs_x(t, p) = ($2 == t && $3 == p) ? $1 : NaN
 obs_tail(p, count) = count > 0 ? \
-    sprintf(", obs_data using (obs_x(i, %d)):4 with points pt 9 ps 2.2 lc rgb cobs title 'observed'" . \
+    sprintf(", obs_data using (obs_x(i, %d)):4 with points pt 9 ps 2.2 lc rgb cobs title t_observed" . \
             ", obs_data using (obs_x(i, %d)):4:5 with labels left offset 1, 0.2 font fsmall tc rgb cobs notitle", \
             p, p) : ''
 
@@ -118,17 +119,14 @@ do for [i = 1:n] {
         tc = thr_cum[i]; gc = tgt_cum[i]
 
         # three panels leave room for short titles only
-        set title (cum ? 'firms in the tier (stock)' \
-                   : monthly ? 'firms in the tier at the end of each update year (stock)' \
-                   : 'firms in the tier at the end of each year (stock)') font fmid
+        set title (cum ? t_stock_short : monthly ? t_stock_update : t_stock_year) font fmid
         eval 'plot ' . fan_stock . obs_tail(1, obs_s[i])
 
-        set title sprintf(cum ? 'new firms since %s' : 'new firms since the start of %s (cumulative)', \
-                          start) font fmid
+        set title sprintf(cum ? f_new_since : f_new_cum, start) font fmid
         eval 'plot ' . fan_new . obs_tail(2, obs_n[i])
 
         if (cum) {
-            set title 'firms ever certified (cumulative)' font fmid
+            set title t_cum font fmid
             eval 'plot ' . fan_cum . obs_tail(3, obs_c[i])
         }
         unset multiplot

@@ -10,6 +10,7 @@
 # and writes filter_NAME.png (1600x1000) and filter_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -32,17 +33,17 @@ do for [t = 1:nt] {
                 set output sprintf('filter_%s.svg', tname[t])
                 fbig = ',16'; fmid = ',12'; fsmall = ',10'
             }
-            set multiplot layout 2,2 title sprintf('%s: the parameters of the futures that met it and of those that missed it', tlabel[t]) font fbig
+            set multiplot layout 2,2 title sprintf(f_title, tlabel[t]) font fbig
             do for [k = 1:4] {
                 if (k <= np[t]) {
                     i = (t - 1) * 4 + k
-                    set title sprintf('%s  (KS distance %.2f)', pname[i], ks[i]) font fmid
-                    set xlabel 'value' font fsmall
-                    set ylabel 'share of replications at or below' font fsmall
+                    set title sprintf(f_panel, pname[i], ks[i]) font fmid
+                    set xlabel t_xlabel font fsmall
+                    set ylabel t_ylabel font fsmall
                     set tics font fsmall
                     set key font fsmall
-                    plot sprintf('filter_%d_%d.tsv', t, k) index 0 using 1:2 with lines lw 3 lc '#2ca02c' title 'met', \
-                         '' index 1 using 1:2 with lines lw 3 lc '#d62728' title 'missed'
+                    plot sprintf('filter_%d_%d.tsv', t, k) index 0 using 1:2 with lines lw 3 lc '#2ca02c' title t_met, \
+                         '' index 1 using 1:2 with lines lw 3 lc '#d62728' title t_missed
                 } else {
                     set multiplot next
                 }

@@ -13,6 +13,7 @@
 # and writes fit_P.png (1600x1000) and fit_P.svg (1200x750), P = 1 .. pages.
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -44,13 +45,13 @@ do for [p = 1:pages] {
         }
         set tics font fsmall
         set key font fsmall
-        set multiplot title 'Fit to the observed history: observed ± sd (black), fitted (red)' font fbig
+        set multiplot title t_title font fbig
         set key top left samplen 1.5 spacing 1
         do for [s = first:last] {
             k = s - first
             set origin (k % cols) * cw, top - (k / cols + 1) * ch
             set size cw, ch
-            set title sprintf('%s: %s', label[s], measure[s]) font fmid
+            set title sprintf(f_pair, label[s], measure[s]) font fmid
             # stats honours the ranges set before: free them first
             set autoscale xy
             stats data index (s - 1) using 1 nooutput
@@ -64,14 +65,14 @@ do for [p = 1:pages] {
             # (a row without an sd has no whisker, but keeps its point)
             plot data index (s - 1) using 1:2:3 with yerrorbars lw 2 pt 7 ps 1.3 lc rgb cobs notitle, \
                  '' index (s - 1) using 1:2 with points pt 7 ps 1.3 lc rgb cobs \
-                     title (s == first ? 'observed ± sd' : ''), \
+                     title (s == first ? t_observed : ''), \
                  '' index (s - 1) using 1:4 with linespoints lw 3 pt 13 ps 1.6 lc rgb cfit \
-                     title (s == first ? 'fitted' : '')
+                     title (s == first ? t_fitted : '')
         }
         # the residual panel: every row of this page, in order
         set origin 0, 0
         set size 1, split - 0.01
-        set title 'standardized residuals (observed - fitted) / sd, cut at ±3' font fmid
+        set title t_residuals font fmid
         set offsets 0, 0, 0, 0
         set xrange [0.4 : page_rows[p] + 0.6]
         set yrange [-3:3]

@@ -13,6 +13,7 @@
 # and writes goal.png (1600x1000) and goal.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 set xrange [x_lo : x_hi]
@@ -38,9 +39,9 @@ do for [fmt = 1:2] {
         set output 'goal.svg'
         fbig = ',19'; fmid = ',13'
     }
-    set title sprintf('Goal: P(met) of %s >= %g against %s', target_name, q, lever_name) font fbig
+    set title sprintf(f_title, target_name, q, lever_name) font fbig
     set xlabel (lever_name) font fmid
-    set ylabel 'probability that the target is met' font fmid
+    set ylabel t_ylabel font fmid
     set key font fmid
     unset object 1
     unset arrow 1
@@ -50,24 +51,24 @@ do for [fmt = 1:2] {
         set object 1 rect from band_lo, graph 0 to band_hi, graph 1 fc rgb '#fde0c5' fs solid 1.0 noborder behind
         set arrow 1 from value, graph 0 to value, graph 1 nohead lw 3 lc rgb '#d62728' front
         if (answer_right) {
-            set label 1 sprintf('answer %.4g ', value) at value, graph answer_at right font fmid tc rgb '#d62728' front
+            set label 1 sprintf(f_answer_right, value) at value, graph answer_at right font fmid tc rgb '#d62728' front
         } else {
-            set label 1 sprintf(' answer %.4g', value) at value, graph answer_at left font fmid tc rgb '#d62728' front
+            set label 1 sprintf(f_answer, value) at value, graph answer_at left font fmid tc rgb '#d62728' front
         }
     } else {
-        set label 1 'not reachable in this range' at graph 0.5, graph 0.5 center font fbig tc rgb '#d62728' front
+        set label 1 t_unreachable at graph 0.5, graph 0.5 center font fbig tc rgb '#d62728' front
     }
     if (flat_from == flat_from) {
         # new text (issue 13): the flat part of the curve beyond the x range
-        set label 2 sprintf('P(met) stays at %.3f (within 2 se) from %g to %g', flat_p, flat_from, flat_to) \
+        set label 2 sprintf(f_flat, flat_p, flat_from, flat_to) \
             at graph 0.98, graph 0.06 right font fmid tc rgb '#08519c' front
     }
     # the band's key entry (new text, issue 13)
-    plot data using 1:3:4 with filledcurves fc rgb '#c6dbef' title '95 % band', \
-         '' using 1:2 with linespoints lw 3 pt 7 ps 1.2 lc rgb '#08519c' title 'P(met)', \
-         q with lines dt 2 lw 3 lc rgb '#2ca02c' title sprintf('wanted: %g', q), \
+    plot data using 1:3:4 with filledcurves fc rgb '#c6dbef' title t_band95, \
+         '' using 1:2 with linespoints lw 3 pt 7 ps 1.2 lc rgb '#08519c' title t_pmet, \
+         q with lines dt 2 lw 3 lc rgb '#2ca02c' title sprintf(f_wanted, q), \
          for [j = 1:answer] keyentry with boxes fc rgb '#fde0c5' \
-             title sprintf('lever values where P(met) crosses %g -/+ 2 se', q), \
+             title sprintf(f_band_key, q), \
          for [j = 1:(y_answer == y_answer ? 1 : 0)] '+' every ::0::0 using (value):(y_answer) \
              with points pt 7 ps 2.2 lc rgb '#d62728' notitle
     set output

@@ -16,6 +16,7 @@
 # and writes morris_NAME.png (1600x1000) and morris_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -38,7 +39,7 @@ do for [t = 1:nt] {
             set output sprintf('morris_%s.svg', tname[t])
             fbig = ',16'; fmid = ',12'; fsmall = ',9'
         }
-        set multiplot layout 1,2 title sprintf('Morris screening of %s: effect (mu*) against its spread (sigma)', tlabel[t]) font fbig
+        set multiplot layout 1,2 title sprintf(f_title, tlabel[t]) font fbig
         do for [o = 1:2] {
             n = (o == 1) ? n_mean[t] : n_p_met[t]
             file = sprintf('morris_%d_%s.tsv', t, o == 1 ? 'mean' : 'p_met')
@@ -51,7 +52,7 @@ do for [t = 1:nt] {
             }
             set xrange [0 : (o == 1 ? mx_mean[t] : mx_p_met[t])]
             set yrange [0 : (o == 1 ? my_mean[t] : my_p_met[t])]
-            set xlabel (o == 1 ? 'mu* on the mean of the targeted count' : 'mu* on P(met)') font fmid
+            set xlabel (o == 1 ? t_x_mean : t_x_pmet) font fmid
             set ylabel 'sigma' font fmid
             set tics font fsmall
             if (n > 0) {
@@ -61,7 +62,7 @@ do for [t = 1:nt] {
                      '' using 6:7:($8 > 0.5 ? '' : stringcolumn(5)) with labels left font fsmall notitle, \
                      '' using 6:7:($8 > 0.5 ? stringcolumn(5) : '') with labels right font fsmall notitle
             } else {
-                set label 10 'the output does not vary' at graph 0.5, graph 0.5 center font fmid
+                set label 10 t_no_variation at graph 0.5, graph 0.5 center font fmid
                 set xrange [0 : 1]
                 set yrange [0 : 1]
                 unset ytics

@@ -9,6 +9,7 @@
 # and writes pmet.png (1600x1000) and pmet.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -31,8 +32,8 @@ set offsets 0.25, 0.25, 0, 0
 set grid xtics ytics lc '#e3e3e3' dt 1
 set border 3
 set key outside right center vertical Left reverse samplen 2 spacing 1.3
-set xlabel monthly ? 'end of the update year' : 'end of year'
-set ylabel 'P(threshold reached by then)'
+set xlabel monthly ? t_x_update : t_x_year
+set ylabel t_ylabel
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lw 2 lc '#555555'
 set arrow 2 from graph 0, first 0.8 to graph 1, first 0.8 nohead dt 2 lw 2 lc '#2ca02c'
 
@@ -46,12 +47,12 @@ do for [fmt = 1:2] {
         set output 'pmet.svg'
         fbig = ',19'; fmid = ',13'; fsmall = ',12'
     }
-    set title 'Probability that each target is met by each year' font fbig
+    set title t_title font fbig
     set tics font fmid
     set key font fsmall
     set xlabel font fmid
     set ylabel font fmid
-    set label 1 '0.8 (likely)' at graph 0.01, first 0.8 offset 0, 0.7 left font fsmall tc '#2ca02c'
+    set label 1 t_likely_line at graph 0.01, first 0.8 offset 0, 0.7 left font fsmall tc '#2ca02c'
     set label 2 '0.5' at graph 0.01, first 0.5 offset 0, 0.7 left font fsmall tc '#555555'
     plot for [i = 1:n] data index (i - 1) using 1:2 with linespoints lt i title label[i]
     set output

@@ -13,6 +13,7 @@
 # and writes sobol_NAME.png (1600x1000) and sobol_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -32,10 +33,10 @@ above(v) = v >= 1.005 ? sprintf('%.2f ▶', v) : ''
 below(v) = v <= -0.005 ? sprintf('◀ %.2f', v) : ''
 
 bars = "file using ($5 / 2):($1 + 0.19):(abs($5) / 2):(0.17):ytic(8) " . \
-           "with boxxyerror fc rgb cst title 'total (ST)', " . \
+           "with boxxyerror fc rgb cst title t_total, " . \
        "'' using 5:($1 + 0.19):6:7 with xerrorbars lc 'black' pt 7 ps 0.4 notitle, " . \
        "'' using ($2 / 2):($1 - 0.19):(abs($2) / 2):(0.17) " . \
-           "with boxxyerror fc rgb cs1 title 'first order (S1)', " . \
+           "with boxxyerror fc rgb cs1 title t_first, " . \
        "'' using 2:($1 - 0.19):3:4 with xerrorbars lc 'black' pt 7 ps 0.4 notitle"
 marks = ", '' using (1.0):($1 + 0.19):(above($10)) with labels right offset -0.4, 0 " . \
             "font fsmall tc rgb '#c00000' notitle, " . \
@@ -60,10 +61,10 @@ do for [t = 1:nt] {
         unset label 11
         if (clipped[t] > 0) {
             # new text (issue 13): what the marks mean
-            set label 11 '◀ ▶ an estimate outside [0, 1], drawn at the bound: too few design points (raise -N)' \
+            set label 11 t_clipped \
                 at screen 0.01, screen 0.015 left font fsmall tc rgb '#c00000' front
         }
-        set multiplot layout 2,1 title sprintf('Sobol indices of %s', tlabel[t]) font fbig
+        set multiplot layout 2,1 title sprintf(f_title, tlabel[t]) font fbig
         do for [o = 1:2] {
             n = (o == 1) ? n_mean[t] : n_p_met[t]
             file = sprintf('sobol_%d_%s.tsv', t, o == 1 ? 'mean' : 'p_met')
@@ -71,13 +72,13 @@ do for [t = 1:nt] {
             set ytics font fsmall
             set xtics font fsmall
             set key font fsmall
-            set xlabel (o == 1 ? 'share of the variance of the mean of the targeted count' : 'share of the variance of P(met)') font fmid
+            set xlabel (o == 1 ? t_x_mean : t_x_pmet) font fmid
             if (n > 0) {
                 # the marks only where something was clipped (a chart
                 # without any is drawn as it was)
                 eval 'plot ' . bars . (clipped[t] > 0 ? marks : '')
             } else {
-                set label 10 'the output does not vary' at graph 0.5, graph 0.5 center font fmid
+                set label 10 t_no_variation at graph 0.5, graph 0.5 center font fmid
                 unset ytics
                 plot 2 notitle
                 unset label 10

@@ -9,6 +9,7 @@
 # sweep_NAME.svg (two), 1600x1000 and 1200x750.
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -40,9 +41,9 @@ if (dims == 1) {
             set output 'sweep.svg'
             fbig = ',18'; fmid = ',12'; fsmall = ',11'
         }
-        set title sprintf('P(met) of each target as %s varies', xname) font fbig
+        set title sprintf(f_title, xname) font fbig
         set xlabel xname font fmid
-        set ylabel 'P(target met)' font fmid
+        set ylabel t_ylabel font fmid
         set tics font fmid
         set key font fsmall
         plot for [j = 1:nt] 'sweep.tsv' using 1:(lo(column(2 * j), column(2 * j + 1))):(hi(column(2 * j), column(2 * j + 1))) \
@@ -72,11 +73,11 @@ if (dims == 1) {
             }
             # two lines: the target's label, then what the map shows (one
             # line ran off both sides of the canvas)
-            set title sprintf("%s:\nP(met) over %s and %s", tlabel[t], xname, yname) font fbig
+            set title sprintf(f_title2_head, tlabel[t]) . "\n" . sprintf(f_title2_over, xname, yname) font fbig
             set xlabel xname font fmid
             set ylabel yname font fmid
             # the colour bar's label clear of its tic labels
-            set cblabel 'P(target met)' font fmid offset 2.5, 0
+            set cblabel t_ylabel font fmid offset 2.5, 0
             set tics font fmid
             if (nx <= 16) {
                 plot file using 1:2:3 with image notitle, \

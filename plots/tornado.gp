@@ -16,6 +16,7 @@
 # and writes tornado_NAME.png (1600x1000) and tornado_NAME.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -40,7 +41,7 @@ do for [t = 1:nt] {
             set output sprintf('tornado_%s.svg', tname[t])
             fbig = ',16'; fmid = ',12'; fsmall = ',10'
         }
-        set multiplot layout 2,1 title sprintf('What moves %s', tlabel[t]) font fbig
+        set multiplot layout 2,1 title sprintf(f_title, tlabel[t]) font fbig
         do for [o = 1:2] {
             n = (o == 1) ? n_mean[t] : n_p_met[t]
             b = (o == 1) ? base_mean[t] : base_p_met[t]
@@ -54,11 +55,11 @@ do for [t = 1:nt] {
             x0 = (o == 1) ? 0 : b
             if (o == 1) {
                 set autoscale x
-                set xlabel 'mean of the targeted count in the end year (line: every parameter at its median)' font fmid
+                set xlabel t_x_mean . t_x_line font fmid
             } else {
                 set xrange [-pm_half[t] : pm_half[t]]
                 # new text (issue 13): the P(met) panel's axis
-                set xlabel (b == b ? sprintf("change in P(target met) from the run's %.3f (line; bars: one parameter at its 5th or 95th percentile, the others drawn)", b) : 'P(target met)') font fmid
+                set xlabel (b == b ? sprintf(f_x_change, b) : t_x_pmet) font fmid
             }
             bx = (o == 1) ? b : 0
             set key font fsmall
@@ -68,11 +69,11 @@ do for [t = 1:nt] {
             }
             if (n > 0) {
                 plot file using (($2 - x0 + bx) / 2):1:(abs($2 - x0 - bx) / 2):(0.36):ytic(4) \
-                         with boxxyerror fc rgb clo title 'parameter at its 5th percentile', \
+                         with boxxyerror fc rgb clo title t_low, \
                      '' using (($3 - x0 + bx) / 2):1:(abs($3 - x0 - bx) / 2):(0.36) \
-                         with boxxyerror fc rgb chi title 'at its 95th percentile'
+                         with boxxyerror fc rgb chi title t_high
             } else {
-                set label 10 (b == b ? sprintf('no parameter moves it: %.4g with every parameter at its median', b) : 'no parameter moves it') at graph 0.5, graph 0.5 center font fmid
+                set label 10 (b == b ? sprintf(f_none_at, b) : t_none) at graph 0.5, graph 0.5 center font fmid
                 set xrange [0 : 1]
                 unset ytics
                 plot 2 notitle

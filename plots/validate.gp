@@ -14,6 +14,7 @@
 # and writes validate_pit.png (1600x1000) and validate_pit.svg (1200x750).
 
 load meta
+load text   # the words, in the output's language (sim/i18n.c)
 set datafile separator "\t"
 set termoption noenhanced
 
@@ -34,7 +35,7 @@ do for [fmt = 1:2] {
         set output 'validate_pit.svg'
         fbig = ',19'; fmid = ',13'; fsmall = ',11'
     }
-    set multiplot title 'Where the outcomes fell in their projected distributions (PIT)' font fbig
+    set multiplot title t_title font fbig
     set tics font fsmall
     set key font fsmall
 
@@ -52,7 +53,7 @@ do for [fmt = 1:2] {
     } else {
         set ytics autofreq scale 0.5
     }
-    set xlabel 'PIT: the projected probability of a count below the outcome (randomised)' font fsmall
+    set xlabel t_xlabel font fsmall
     set object 1 rect from 0.05, graph 0 to 0.95, graph 1 fc rgb c90 behind
     set object 2 rect from 0.25, graph 0 to 0.75, graph 1 fc rgb c50 behind
     set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lw 1.5 lc '#555555' front
@@ -70,11 +71,11 @@ do for [fmt = 1:2] {
     set yrange [0 : *]
     set ytics autofreq scale 1
     set xtics 0, 0.2, 1 format '%.1f'
-    set xlabel 'PIT, in tenths' font fsmall
+    set xlabel t_hist font fsmall
     set key outside bottom center vertical samplen 2
     plot sample [k = 1:10:1] '+' using ((k - 0.5) / 10):(bins[int(k)]):(0.09) with boxes \
-             fc rgb cbar title 'observed rows', \
-         n / 10.0 with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('a right projection: %g each', n / 10.0)
+             fc rgb cbar title t_rows, \
+         n / 10.0 with lines dt 2 lw 2 lc rgb '#d62728' title sprintf(f_right, n / 10.0)
     unset multiplot
     set output
 }

@@ -213,6 +213,17 @@ void chartdir_tsv_num(FILE *f, double v, int last)
     fputc(last ? '\n' : '\t', f);
 }
 
+int chartdir_words(chartdir *cd, const char *kind, ts_lang lang, const chartdir_word *words,
+                   size_t n, ts_err *err)
+{
+    chartdir_file g;
+    if (chartdir_fopen(cd, &g, err, "%s.text", kind) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        chartdir_meta_str(g.f, words[i].var, i18n(lang, words[i].id));
+    return chartdir_fclose(&g, 0, err);
+}
+
 /* -------------------------------------------------- charts and scripts */
 
 int chartdir_add(chartdir *cd, const char *kind, const char *caption, ts_err *err,
@@ -364,9 +375,10 @@ int chartdir_gnuplot(const char *plots_dir, const char *script, const char *work
  * empty: a script that draws nothing must not pass for one that worked. */
 static int run_job(const chartdir *cd, const char *kind, ts_err *err)
 {
-    char script[KIND_LEN + 8], setup[2 * KIND_LEN + 32];
+    char script[KIND_LEN + 8], setup[3 * KIND_LEN + 48];
     snprintf(script, sizeof script, "%s.gp", kind);
-    snprintf(setup, sizeof setup, "meta='%s.meta'; data='%s.tsv'", kind, kind);
+    snprintf(setup, sizeof setup, "meta='%s.meta'; data='%s.tsv'; text='%s.text'", kind, kind,
+             kind);
     int rc = chartdir_gnuplot(cd->plots, script, cd->work, setup, err);
     for (size_t i = 0; rc == 0 && i < cd->n_charts; i++)
         for (int e = 0; rc == 0 && e < 2 && !strcmp(cd->charts[i].kind, kind); e++) {
@@ -387,7 +399,7 @@ static int ends_with(const char *s, const char *tail)
     return n > k && !strcmp(s + n - k, tail);
 }
 
-/* What only gnuplot needed: the .meta and .tsv files, and gnuplot.log. */
+/* What only gnuplot needed: the .meta, .text and .tsv files, and gnuplot.log. */
 static void remove_data(const chartdir *cd)
 {
     DIR *d = opendir(cd->work);
@@ -396,7 +408,7 @@ static void remove_data(const chartdir *cd)
     struct dirent *e;
     while ((e = readdir(d)))
         if (ends_with(e->d_name, ".tsv") || ends_with(e->d_name, ".meta") ||
-            !strcmp(e->d_name, "gnuplot.log")) {
+            ends_with(e->d_name, ".text") || !strcmp(e->d_name, "gnuplot.log")) {
             char path[PATH_LEN + 300];
             snprintf(path, sizeof path, "%s/%s", cd->work, e->d_name);
             unlink(path);

@@ -93,7 +93,7 @@ int cli_threads(int requested)
 
 /* Codes of the shared long-only options: above any short letter and any
  * command's own code (which start at 256). */
-enum { OPT_POLICY = 0x10000, OPT_HISTORY, OPT_NO_PLOTS, OPT_HELP };
+enum { OPT_POLICY = 0x10000, OPT_HISTORY, OPT_NO_PLOTS, OPT_HELP, OPT_LANG };
 
 typedef struct {
     unsigned mask;
@@ -101,21 +101,59 @@ typedef struct {
 } common_option;
 
 static const common_option common_options[] = {
-    {CLI_REPS, {"replications", 'n', 1, "REPS", "replications (default: the scenario's)", 0}},
-    {CLI_SEED, {"seed", 's', 1, "SEED", "the random seed (default: the scenario's)", 0}},
-    {CLI_THREADS, {"threads", 'j', 1, "THREADS", "threads (default: every core); any number "
-                                                  "gives the same bytes", 0}},
-    {CLI_OUT, {"out", 'o', 1, "DIR", "the output directory (default: out/NAME...); replaced "
-                                      "whole, only when it is a tiersim output", 0}},
-    {CLI_POLICY, {"policy", OPT_POLICY, 1, "NAME", "turn on a policy of the scenario; "
-                                                    "repeatable", CLI_REPEAT}},
-    {CLI_HISTORY, {"history", OPT_HISTORY, 1, "HISTORY.csv", "fit the scenario's `fit` values "
-                                                              "to this history first", 0}},
-    {CLI_NO_PLOTS, {"no-plots", OPT_NO_PLOTS, 0, NULL, "no charts, no report.html (the CSVs "
-                                                        "and results.xlsx all the same)", 0}},
-    {CLI_QUIET, {"quiet", 'q', 0, NULL, "no progress bar, no fit table", 0}},
+    {CLI_REPS, {"replications", 'n', 1, "REPS", "how many replications to run; each draws every "
+                "uncertain value of the scenario afresh", 0,
+                "the scenario's `replications` (10000 where it has none)", "-n 50000"}},
+    {CLI_SEED, {"seed", 's', 1, "SEED", "the seed of the random streams: the same seed gives the "
+                "same results, byte for byte", 0, "the scenario's `seed` (1 where it has none)",
+                "-s 7"}},
+    {CLI_THREADS, {"threads", 'j', 1, "THREADS", "how many threads to use; any number gives the "
+                   "same bytes", 0, "every core", "-j 2"}},
+    {CLI_OUT, {"out", 'o', 1, "DIR", "the output directory; an earlier DIR is replaced whole, "
+               "and only when it is a tiersim output", 0,
+               "out/ and a name made of what was run (README, Outputs)", "-o out/capital"}},
+    {CLI_POLICY, {"policy", OPT_POLICY, 1, "NAME", "turn on a [policy NAME] of the scenario; "
+                  "repeatable", CLI_REPEAT, "none (every policy is off)", "--policy capital"}},
+    {CLI_HISTORY, {"history", OPT_HISTORY, 1, "HISTORY.csv", "fit the scenario's `fit` values to "
+                   "this history first (the table of estimates is printed), then use them", 0,
+                   "none (a scenario with `fit` values is refused)",
+                   "--history data/qingdao-v1-history.csv"}},
+    {CLI_NO_PLOTS, {"no-plots", OPT_NO_PLOTS, 0, NULL, "write the CSVs (and results.xlsx) only: no "
+                    "charts, no report.html", 0, "off (the charts and report.html are drawn, with gnuplot)",
+                    "--no-plots"}},
+    {CLI_QUIET, {"quiet", 'q', 0, NULL, "no progress bar, no fit table", 0,
+                 "off (a progress bar on a terminal; the fit table with --history)", "-q"}},
+    {CLI_LANG, {"lang", OPT_LANG, 1, "zh|en", "the language of the report card, charts, "
+                "report.html and warnings; CSVs and error messages are the same in both", 0,
+                "the output's for plot, else zh when LC_ALL, LC_MESSAGES or LANG starts with zh, "
+                "else en", "--lang zh"}},
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
+
+/* Whether spec takes the shared option of `mask`: --lang every command does. */
+static int takes(const cli_spec *spec, unsigned mask)
+{
+    return ((spec->common | CLI_LANG) & mask) != 0;
+}
+
+/* ---------------------------------------------------------------- language */
+
+static ts_lang process_lang = LANG_EN;
+
+ts_lang cli_lang_default(void)
+{
+    return i18n_lang_from_locale(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
+}
+
+ts_lang cli_lang(void)
+{
+    return process_lang;
+}
+
+void cli_set_lang(ts_lang lang)
+{
+    process_lang = lang;
+}
 
 int cli_usagef(ts_err *err, const char *cmd, const char *fmt, ...)
 {
@@ -169,9 +207,23 @@ static int common_value(const cli_spec *spec, int key, const char *v, cli_args *
     case 'q':
         a->quiet = 1;
         return 0;
+    case OPT_LANG:
+        if (i18n_parse_lang(v, &a->lang) < 0)
+            return cli_usagef(err, cmd, "--lang: expected zh or en, got '%s'", v);
+        a->have_lang = 1;
+        return 0;
     default:
         return 0;
     }
+}
+
+/* The command's own option with this key, or NULL. */
+static const cli_option *own_option(const cli_spec *spec, int key)
+{
+    for (size_t i = 0; i < spec->n_options; i++)
+        if (spec->options[i].key == key)
+            return &spec->options[i];
+    return NULL;
 }
 
 /* Runs f over every option spec takes: the shared ones it names, its own,
@@ -179,11 +231,12 @@ static int common_value(const cli_spec *spec, int key, const char *v, cli_args *
 static void each_option(const cli_spec *spec, void (*f)(const cli_option *o, void *ctx), void *ctx)
 {
     for (size_t i = 0; i < N_COMMON; i++)
-        if (spec->common & common_options[i].mask)
+        if (takes(spec, common_options[i].mask))
             f(&common_options[i].opt, ctx);
     for (size_t i = 0; i < spec->n_options; i++)
         f(&spec->options[i], ctx);
-    static const cli_option help = {"help", 'h', 0, NULL, "this help", 0};
+    static const cli_option help = {"help", 'h', 0, NULL, "print this help and exit", 0, "off",
+                                    "--help"};
     f(&help, ctx);
 }
 
@@ -226,7 +279,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
     while (rc == 0 && (c = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
         int mine = 0;
         for (size_t i = 0; i < N_COMMON; i++)
-            mine |= (spec->common & common_options[i].mask) && common_options[i].opt.key == c;
+            mine |= takes(spec, common_options[i].mask) && common_options[i].opt.key == c;
         if (c == 'h') {
             a->help = 1;
             break;
@@ -238,10 +291,22 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
             rc = common_value(spec, c, optarg, a, err);
         } else {
             rc = spec->on_option(own, c, optarg, err);
+            const cli_option *o = own_option(spec, c);
+            if (rc == 0 && o && (o->flags & CLI_NAMES_DIR)) {
+                if (a->n_dir_parts == CLI_MAX_DIR_PARTS)
+                    rc = cli_usagef(err, spec->name, "'%s' given too often (at most %d such "
+                                    "options)", argv[optind - 1], CLI_MAX_DIR_PARTS);
+                else
+                    a->dir_parts[a->n_dir_parts++] = (cli_dir_part){
+                        c, o->has_arg ? optarg : o->name};
+            }
         }
     }
     free(t.longopts);
     free(t.shortopts);
+    if (!a->have_lang)
+        a->lang = cli_lang_default();
+    cli_set_lang(a->lang);
     if (rc < 0 || a->help)
         return rc;
     for (int i = optind; i < argc; i++) {
@@ -253,6 +318,128 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *a, void *ow
     if (a->n_operands < spec->min_operands)
         return cli_usagef(err, spec->name, "missing %s", spec->operands);
     return 0;
+}
+
+/* ------------------------------------------------- output directory names */
+
+#define DIR_NAME_MAX 200    /* bytes of the last component: well below NAME_MAX (255) */
+#define NAME_BUF (4 * DIR_NAME_MAX) /* what is hashed when the name is cut */
+
+/* Appends s to the name, as a character a file name may hold everywhere an
+ * analyst copies it (Windows shares included): letters, digits, _ . + -;
+ * anything else becomes '_'. */
+static void name_put(char *name, size_t *used, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '+' || ch == '-';
+        if (*used + 1 < NAME_BUF)
+            name[(*used)++] = keep ? (char)ch : '_';
+    }
+    name[*used] = '\0';
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A value that names a file ("OTHER.ini"): its name without directory and
+ * extension, which is what tells two arms apart. */
+static void file_stem(const char *path, const char **start, size_t *n)
+{
+    const char *slash = strrchr(path, '/');
+    *start = slash ? slash + 1 : path;
+    const char *dot = strrchr(*start, '.');
+    *n = dot && dot > *start ? (size_t)(dot - *start) : strlen(*start);
+}
+
+static int names_a_file(const cli_option *o)
+{
+    size_t n = o->arg ? strlen(o->arg) : 0;
+    return n > 4 && (!strcmp(o->arg + n - 4, ".ini") || !strcmp(o->arg + n - 4, ".csv"));
+}
+
+int cli_default_dir(const cli_spec *spec, const cli_args *a, const char *scenario_name,
+                    char *buf, size_t len)
+{
+    char name[NAME_BUF];
+    size_t used = 0;
+    name_put(name, &used, scenario_name, strlen(scenario_name));
+    if (spec->common & CLI_POLICY) {
+        const char *sorted[CLI_MAX_POLICIES];
+        size_t n = a->n_policies < CLI_MAX_POLICIES ? a->n_policies : CLI_MAX_POLICIES;
+        memcpy(sorted, a->policies, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, by_name);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0) {
+                name_put(name, &used, "+", 1);
+                name_put(name, &used, sorted[i], strlen(sorted[i]));
+            }
+    }
+    /* run is the projection itself; every other command says what it did. */
+    if (strcmp(spec->name, "run") != 0) {
+        name_put(name, &used, "-", 1);
+        name_put(name, &used, spec->name, strlen(spec->name));
+    }
+    for (size_t i = 0; i < spec->n_options; i++) {
+        const cli_option *o = &spec->options[i];
+        if (!(o->flags & CLI_NAMES_DIR))
+            continue;
+        size_t given = 0;
+        for (size_t j = 0; j < a->n_dir_parts; j++) {
+            if (a->dir_parts[j].key != o->key)
+                continue;
+            const char *v = a->dir_parts[j].value;
+            size_t n = strlen(v);
+            if (names_a_file(o))
+                file_stem(v, &v, &n);
+            name_put(name, &used, "-", 1);
+            name_put(name, &used, v, n);
+            given++;
+        }
+        if (!given && o->has_arg && !(o->flags & CLI_REPEAT) && o->deflt) {
+            name_put(name, &used, "-", 1);
+            name_put(name, &used, o->deflt, strlen(o->deflt));
+        }
+    }
+    if (used > DIR_NAME_MAX) {
+        /* Cut, with a hash of the whole so that two long names stay apart. */
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t i = 0; i < used; i++)
+            h = (h ^ (unsigned char)name[i]) * 16777619u;
+        snprintf(name + DIR_NAME_MAX - 9, 10, "-%08x", (unsigned)h);
+        used = DIR_NAME_MAX;
+    }
+    int w = snprintf(buf, len, "out/%s", name);
+    return w < 0 || (size_t)w >= len ? -1 : w;
+}
+
+/* What the help and the man page say -o defaults to, for this command: the
+ * rule of cli_default_dir written as a pattern. */
+static void dir_pattern(const cli_spec *spec, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "out/NAME%s%s%s",
+                                   spec->common & CLI_POLICY ? "[+POLICY...]" : "",
+                                   strcmp(spec->name, "run") ? "-" : "",
+                                   strcmp(spec->name, "run") ? spec->name : "");
+    for (size_t i = 0; i < spec->n_options && used < len; i++) {
+        const cli_option *o = &spec->options[i];
+        if (!(o->flags & CLI_NAMES_DIR))
+            continue;
+        char part[80];
+        size_t k = 0;
+        for (const char *p = o->name ? o->name : ""; *p && k + 1 < sizeof part; p++)
+            part[k++] = o->has_arg && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        part[k] = '\0';
+        used += (size_t)snprintf(buf + used, len - used,
+                                 o->flags & CLI_REPEAT ? "[-%s]..." : o->has_arg ? "-%s" : "[-%s]",
+                                 part);
+    }
+    if (used < len)
+        snprintf(buf + used, len - used, ", named by what was run%s",
+                 spec->common & CLI_POLICY ? " (the policies sorted)" : "");
 }
 
 /* "-n REPS" or "--policy NAME": how the option is typed. */
@@ -272,23 +459,80 @@ static void print_usage_item(const cli_option *o, void *ctx)
 {
     FILE *f = ctx;
     char text[128];
-    if (o->key == 'h')
+    /* --help and --lang, which every command takes, in the options only */
+    if (o->key == 'h' || o->key == OPT_LANG)
         return;
     option_text(o, 0, text, sizeof text);
     fprintf(f, o->flags & CLI_REQUIRED ? " %s%s" : " [%s]%s", text,
             o->flags & CLI_REPEAT ? "..." : "");
 }
 
-static void print_option_help(const cli_option *o, void *ctx)
+#define HELP_WIDTH 79
+#define HELP_INDENT 30
+
+/* Writes text starting at column col, wrapped at HELP_WIDTH with the
+ * continuation lines at HELP_INDENT, and a newline: the meanings stay
+ * readable in an 80-column terminal. */
+static void put_wrapped(FILE *f, const char *text, size_t col)
 {
-    FILE *f = ctx;
-    char text[128];
+    const char *p = text;
+    while (*p) {
+        size_t room = col < HELP_WIDTH ? HELP_WIDTH - col : 1, n = strlen(p), cut = n;
+        if (n > room) {
+            cut = room;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0) /* one word longer than the room: on a line of its own */
+                cut = strcspn(p, " ");
+        }
+        fprintf(f, "%.*s\n", (int)cut, p);
+        p += cut;
+        while (*p == ' ')
+            p++;
+        if (*p)
+            fprintf(f, "%*s", HELP_INDENT, "");
+        col = HELP_INDENT;
+    }
+}
+
+typedef struct {
+    FILE *f;
+    const cli_spec *spec;
+} help_ctx;
+
+/* An option's default as the help shows it: -o's is the naming rule of the
+ * command at hand. */
+static const char *option_default(const cli_option *o, const cli_spec *spec, char *buf,
+                                  size_t len)
+{
+    if (o->key != 'o' || !o->deflt)
+        return o->deflt;
+    dir_pattern(spec, buf, len);
+    return buf;
+}
+
+static void print_option_help(const cli_option *o, void *vctx)
+{
+    const help_ctx *ctx = vctx;
+    FILE *f = ctx->f;
+    char text[128], line[512], pattern[256];
+    const char *deflt = option_default(o, ctx->spec, pattern, sizeof pattern);
     option_text(o, 1, text, sizeof text);
     /* A long flag puts its meaning on the next line, so the meanings align. */
-    if (strlen(text) > 26)
-        fprintf(f, "  %s\n  %-26s  %s\n", text, "", o->help);
+    if (strlen(text) > HELP_INDENT - 4)
+        fprintf(f, "  %s\n%*s", text, HELP_INDENT, "");
     else
-        fprintf(f, "  %-26s  %s\n", text, o->help);
+        fprintf(f, "  %-*s  ", HELP_INDENT - 4, text);
+    put_wrapped(f, o->help ? o->help : "", HELP_INDENT);
+    /* A row without them shows none (and tests/help.sh fails on it). */
+    if (deflt && deflt[0]) {
+        snprintf(line, sizeof line, "default: %s", deflt);
+        fprintf(f, "%*s", HELP_INDENT, "");
+        put_wrapped(f, line, HELP_INDENT);
+    }
+    /* Never wrapped: it is copied as it stands. */
+    if (o->example && o->example[0])
+        fprintf(f, "%*sexample: %s\n", HELP_INDENT, "", o->example);
 }
 
 void cli_print_synopsis(FILE *f, const cli_spec *spec)
@@ -303,12 +547,203 @@ void cli_print_usage(FILE *f, const cli_spec *spec)
     fprintf(f, "usage: ");
     cli_print_synopsis(f, spec);
     fprintf(f, "\n%s\n\noptions:\n", spec->summary);
-    each_option(spec, print_option_help, f);
+    help_ctx ctx = {f, spec};
+    each_option(spec, print_option_help, &ctx);
     if (spec->examples && spec->examples[0]) {
         fprintf(f, "\nexamples:\n");
         for (const char *const *e = spec->examples; *e; e++)
             fprintf(f, "  %s\n", *e);
     }
+}
+
+typedef struct {
+    const cli_option **out;
+    size_t n, max;
+} option_list;
+
+static void add_to_list(const cli_option *o, void *ctx)
+{
+    option_list *l = ctx;
+    if (l->n < l->max)
+        l->out[l->n] = o;
+    l->n++;
+}
+
+size_t cli_spec_options(const cli_spec *spec, const cli_option **out, size_t max)
+{
+    option_list l = {out, 0, max};
+    each_option(spec, add_to_list, &l);
+    return l.n;
+}
+
+/* ---------------------------------------------------------- the man page */
+
+/* Text for roff: a backslash prints as \e and every hyphen as \- (so that
+ * options, file names and examples copy from the page as they were typed,
+ * not as typographic hyphens); `font` wraps it in \fB or \fI. */
+static void roff_text(FILE *f, const char *t, char font)
+{
+    if (font)
+        fprintf(f, "\\f%c", font);
+    for (const char *p = t; *p; p++) {
+        if (*p == '\\')
+            fputs("\\e", f);
+        else if (*p == '-')
+            fputs("\\-", f);
+        else
+            fputc(*p, f);
+    }
+    if (font)
+        fputs("\\fR", f);
+}
+
+/* A line of running text; \& first, so that a leading '.' or '\'' is never
+ * read as a request. */
+static void roff_line(FILE *f, const char *t, char font)
+{
+    fputs("\\&", f);
+    roff_text(f, t, font);
+    fputc('\n', f);
+}
+
+static void man_synopsis_item(const cli_option *o, void *ctx)
+{
+    FILE *f = ctx;
+    char text[128];
+    if (o->key == 'h')
+        return;
+    option_text(o, 0, text, sizeof text);
+    fputs(o->flags & CLI_REQUIRED ? " " : " [", f);
+    /* The option and its value stay together on one line. */
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ')
+            fputs("\\ ", f);
+        else if (*p == '-')
+            fputs("\\-", f);
+        else
+            fputc(*p, f);
+    }
+    fputs(o->flags & CLI_REQUIRED ? "" : "]", f);
+    if (o->flags & CLI_REPEAT)
+        fputs("...", f);
+}
+
+static void man_synopsis(FILE *f, const cli_spec *spec)
+{
+    fprintf(f, ".PP\n\\fBtiersim %s\\fR", spec->name);
+    if (spec->operands[0]) {
+        fputc(' ', f);
+        roff_text(f, spec->operands, 'I');
+    }
+    each_option(spec, man_synopsis_item, f);
+    fputc('\n', f);
+}
+
+static void man_option(const cli_option *o, void *vctx)
+{
+    const help_ctx *ctx = vctx;
+    FILE *f = ctx->f;
+    char text[128], pattern[256];
+    const char *deflt = option_default(o, ctx->spec, pattern, sizeof pattern);
+    option_text(o, 1, text, sizeof text);
+    fputs(".TP\n", f);
+    roff_line(f, text, 'B');
+    roff_line(f, o->help ? o->help : "", 0);
+    if (deflt && deflt[0]) {
+        fputs(".br\nDefault: ", f);
+        roff_text(f, deflt, 0);
+        fputs(".\n", f);
+    }
+    if (o->example && o->example[0]) {
+        fputs(".br\nExample: ", f);
+        roff_text(f, o->example, 'B');
+        fputc('\n', f);
+    }
+}
+
+void cli_print_man(FILE *f, const cli_spec *const *specs, size_t n)
+{
+    fprintf(f, ".TH TIERSIM 1 \"\" \"tiersim %s\" \"tiersim manual\"\n", TIERSIM_VERSION);
+    /* No hyphenation, ragged right: option names must not break. */
+    fputs(".nh\n.ad l\n.SH NAME\ntiersim \\- how likely are a plan's enterprise\\-cultivation targets to be "
+          "met?\n.SH SYNOPSIS\n", f);
+    for (size_t i = 0; i < n; i++)
+        man_synopsis(f, specs[i]);
+    fputs(".PP\n\\fBtiersim help\\fR [\\fICOMMAND\\fR] [\\-\\-man]\n"
+          ".PP\n\\fBtiersim version\\fR\n"
+          ".SH DESCRIPTION\n"
+          "tiersim turns a city's or province's plan for cultivating small and medium enterprises "
+          "\\(em tiers of certification, a baseline, targets such as \"about 100 new national "
+          "little giants by 2025\" \\(em into a stochastic model of yearly inflows, promotions "
+          "between tiers, re\\-reviews and exits, read from an INI scenario file.\n"
+          "It runs many replications, every uncertain assumption drawn afresh in each, and "
+          "reports what each tier will hold and the probability that each target is met, with "
+          "its Monte Carlo error.\n"
+          ".PP\n"
+          "Options and operands may come in any order.\n"
+          "Every command writes its results into an output directory that appears whole or "
+          "not at all, with a \\fBmanifest.txt\\fR that records the version, the command line, "
+          "the scenario, the policies, the seed and the replications.\n"
+          ".SH COMMANDS\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const cli_spec *spec = specs[i];
+        fprintf(f, ".SS %s\n", spec->name);
+        roff_line(f, spec->summary, 0);
+        fputs(".PP\nOptions:\n", f);
+        help_ctx ctx = {f, spec};
+        each_option(spec, man_option, &ctx);
+        if (spec->examples && spec->examples[0]) {
+            fputs(".PP\nExamples:\n.RS\n.nf\n", f);
+            for (const char *const *e = spec->examples; *e; e++)
+                roff_line(f, *e, 0);
+            fputs(".fi\n.RE\n", f);
+        }
+    }
+    fputs(".SS help\n"
+          "\\fBtiersim help\\fR lists the commands; \\fBtiersim help\\fR \\fICOMMAND\\fR (or "
+          "\\fBtiersim\\fR \\fICOMMAND\\fR \\fB\\-\\-help\\fR) prints every option of the "
+          "command with its meaning, default and an example, and the command's worked examples; "
+          "\\fBtiersim help \\-\\-man\\fR prints this page.\n"
+          ".SH \"EXIT STATUS\"\n"
+          ".TP\n.B 0\nsuccess.\n"
+          ".TP\n.B 1\nany other failure: a write that failed, a full disk, an interrupted run, "
+          "gnuplot failing, an output directory that would replace files tiersim did not "
+          "write.\n"
+          ".TP\n.B 2\nbad input or usage: a scenario or history file, an option, a name that "
+          "does not exist.\n"
+          "The message is one line and names the file, line and key.\n"
+          ".PP\nA command that fails leaves no output directory behind, and an earlier one as it "
+          "was.\n"
+          ".SH ENVIRONMENT\n"
+          ".TP\n.B TIERSIM_PLOTS\n"
+          "The directory of the gnuplot scripts (\\fBfan.gp\\fR, \\fBcard.gp\\fR, ...).\n"
+          "Without it they are looked for in \\fBplots\\fR, \\fB../plots\\fR, "
+          "\\fB../../plots\\fR and \\fB../share/tiersim/plots\\fR beside the executable, so an "
+          "installed tiersim finds \\fIPREFIX\\fB/share/tiersim/plots\\fR.\n"
+          ".SH FILES\n"
+          ".TP\n.I SCENARIO.ini\n"
+          "The scenario: [scenario], [tier NAME], [transition A \\-> B], [target TIER], "
+          "[policy NAME] and [event NAME] sections; \\fBtiersim check \\-\\-keys\\fR lists "
+          "every key.\n"
+          ".TP\n.B out/\\fINAME\\fR...\n"
+          "The default output directory, named by what was run (see the \\fB\\-o\\fR "
+          "option); \\fB\\-o\\fR \\fIDIR\\fR puts it elsewhere.\n"
+          "A run writes \\fBprojection.csv\\fR, \\fBtargets.csv\\fR, "
+          "\\fBp_met_by_year.csv\\fR, \\fBtiers.csv\\fR, \\fBdistribution.csv\\fR, "
+          "\\fBmanifest.txt\\fR, and unless \\fB\\-\\-no\\-plots\\fR the charts in "
+          "\\fBcharts/\\fR and \\fBreport.html\\fR.\n"
+          ".TP\n.I PREFIX\\fB/share/tiersim/plots/\\fR\n"
+          "The gnuplot scripts, one per chart kind.\n"
+          ".TP\n.I PREFIX\\fB/share/tiersim/scenarios/qingdao.ini\\fR\n"
+          "The default scenario: Qingdao's 2022\\-2025 plan for SRDI (\\(lqzhuanjingtexin\\(rq) "
+          "SMEs, as known in July 2022.\n"
+          ".SH EXAMPLES\n.nf\n", f);
+    for (size_t i = 0; i < n; i++)
+        if (specs[i]->examples && specs[i]->examples[0])
+            roff_line(f, specs[i]->examples[0], 0);
+    fputs(".fi\n.SH \"SEE ALSO\"\n.BR gnuplot (1);\n"
+          "README.md of the tiersim sources: the model, every scenario key, every error "
+          "message and how to read each output.\n", f);
 }
 
 int cli_help(const cli_spec *spec)
@@ -346,8 +781,8 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
         b[i] = i < (int)(frac * 30.0) ? '#' : '.';
     b[30] = '\0';
     double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
-    fprintf(stderr, "\r[%s] %llu/%llu  %.1fs elapsed, ETA %.1fs ", b, (unsigned long long)done,
-            (unsigned long long)total, el, eta);
+    i18n_fprintf(stderr, p->lang, MSG_PROGRESS, b, (unsigned long long)done,
+                 (unsigned long long)total, el, eta);
     p->shown = 1;
 }
 
@@ -396,7 +831,7 @@ static void print_fit_table(FILE *out, const scenario *s, const fit_result *r)
 
 void cli_note_gb18030(const char *file)
 {
-    fprintf(stderr, "tiersim: note: %s is not UTF-8: read as GB18030\n", file);
+    i18n_fprintf(stderr, cli_lang(), MSG_NOTE_GB18030, file);
 }
 
 int cli_load_observed(observed **out, const char *path, const scenario *s, ts_err *err)
@@ -430,7 +865,7 @@ static int fit_history(scenario *s, const char *path, FILE *report, int apply, f
     if (report)
         print_fit_table(report, s, *fr);
     for (size_t i = 0; i < (*fr)->n_warnings; i++)
-        fprintf(stderr, "tiersim: warning: %s\n", (*fr)->warnings[i]);
+        i18n_fprintf(stderr, cli_lang(), MSG_WARNING, (*fr)->warnings[i]);
     return apply ? fit_apply(s, *fr, err) : 0;
 }
 
@@ -479,7 +914,7 @@ void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a)
 }
 
 int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const char *scenario_path,
-             const char *dir_suffix, unsigned flags, ts_err *err)
+             unsigned flags, ts_err *err)
 {
     cli_init(cs, spec, a);
     cs->scenario_path = scenario_path;
@@ -512,7 +947,7 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     if (a->out_dir)
         snprintf(cs->dir, sizeof cs->dir, "%s", a->out_dir);
     else
-        snprintf(cs->dir, sizeof cs->dir, "out/%s%s", cs->s->name, dir_suffix);
+        cli_default_dir(spec, a, cs->s->name, cs->dir, sizeof cs->dir);
     if (flags & CLI_NO_OUTPUT)
         return 0;
     cs->status = EXIT_FAIL;
@@ -532,6 +967,7 @@ void cli_runner_opts(cli_session *cs, runner_opts *o, int quiet)
     memset(&cs->progress, 0, sizeof cs->progress);
     if (quiet || cs->a->quiet || !isatty(STDERR_FILENO))
         return;
+    cs->progress.lang = cli_lang();
     clock_gettime(CLOCK_MONOTONIC, &cs->progress.start);
     o->progress = progress;
     o->progress_ctx = &cs->progress;
@@ -565,6 +1001,7 @@ void cli_manifest_begin(const cli_session *cs, manifest *m)
     if (cs->a->history)
         manifest_add(m, "history", "%s", cs->a->history);
     manifest_add(m, "policies", "%s", cs->policies[0] ? cs->policies : "none");
+    manifest_add(m, "lang", "%s", i18n_lang_name(cs->a->lang));
 }
 
 /* More fit warnings than this are counted in the manifest, not copied (the
@@ -601,7 +1038,8 @@ void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed)
     manifest_add(m, "generator", "%s", RNG_GENERATOR);
 }
 
-int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts, ts_err *err)
+int cli_draw(const char *dir, unsigned kinds, ts_lang lang, int warn_missing, size_t *n_charts,
+             ts_err *err)
 {
     char plots[4096];
     /* The one place TIERSIM_PLOTS is read: the library takes the directory. */
@@ -615,13 +1053,13 @@ int cli_draw(const char *dir, unsigned kinds, int warn_missing, size_t *n_charts
         ts_err_prefix(err, "plot");
         return -1;
     }
-    int rc = kinds & CLI_CHARTS_ANALYSIS ? sensplot_draw(dir, plots, n_charts, err)
-                                         : plot_draw(dir, plots, kinds, n_charts, err);
+    int rc = kinds & CLI_CHARTS_ANALYSIS ? sensplot_draw(dir, plots, lang, n_charts, err)
+                                         : plot_draw(dir, plots, kinds, lang, n_charts, err);
     if (rc == PLOT_SKIPPED && warn_missing)
-        fprintf(stderr, "tiersim: warning: gnuplot not found; charts skipped (CSVs are complete)\n");
+        fputs(i18n(cli_lang(), MSG_WARN_NO_GNUPLOT), stderr);
     if (rc < 0)
         return rc;
-    if (html_write_report(dir, err) < 0)
+    if (html_write_report(dir, lang, err) < 0)
         return -1;
     return rc;
 }
@@ -638,7 +1076,8 @@ int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
         return -1;
     /* The charts and report.html go into the temporary directory too, so
      * that the output still appears whole or not at all. */
-    if (!cs->a->no_plots && chart_kinds && cli_draw(outdir_tmp(cs->od), chart_kinds, 1, NULL, err) < 0 &&
+    if (!cs->a->no_plots && chart_kinds &&
+        cli_draw(outdir_tmp(cs->od), chart_kinds, cs->a->lang, 1, NULL, err) < 0 &&
         !cli_interrupted)
         return -1;
     if (cli_interrupted) /* SIGINT or SIGTERM: no output (cli_fail says so) */

@@ -10,9 +10,9 @@ enum { OPT_PARAMS = 256, OPT_KEYS };
 
 static const cli_option check_options[] = {
     {"params", OPT_PARAMS, 0, NULL, "list every parameter: its name, value, mean and where it "
-                                    "is set", 0},
+     "is set", 0, "off (check the file and count what it holds)", "--params"},
     {"keys", OPT_KEYS, 0, NULL, "list every scenario key (section, kind, range, default, "
-                                "meaning) as a Markdown table; takes no SCENARIO", 0},
+     "meaning) as a Markdown table; takes no SCENARIO", 0, "off", "--keys"},
 };
 
 static int check_option(void *own, int key, const char *v, ts_err *err)
@@ -28,6 +28,7 @@ static int check_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const check_examples[] = {
+    "tiersim check scenarios/qingdao.ini",
     "tiersim check scenarios/qingdao.ini --params",
     "tiersim check --keys",
     NULL,

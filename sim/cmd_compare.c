@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "crn.h"
+#include "i18n.h"
 #include "plot.h"
 #include "report.h"
 #include "rng.h"
@@ -16,11 +17,13 @@
 enum { OPT_ARM = 256, OPT_ALL, OPT_OTHER };
 
 static const cli_option compare_options[] = {
-    {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy (A+B: both) turned on; "
-                                       "repeatable", CLI_REPEAT},
-    {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario", 0},
+    {"policy", OPT_ARM, 1, "NAME|A+B", "an arm with the policy turned on (A+B: both in one "
+     "arm); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none", "--policy capital+gradient"},
+    {"all-policies", OPT_ALL, 0, NULL, "an arm for every policy of the scenario, each on its own",
+     CLI_NAMES_DIR, "off", "--all-policies"},
     {"scenario", OPT_OTHER, 1, "OTHER.ini", "an arm of another scenario (its targets matched "
-                                            "by tier and kind); repeatable", CLI_REPEAT},
+     "by tier and kind); repeatable", CLI_REPEAT | CLI_NAMES_DIR, "none",
+     "--scenario scenarios/qingdao-pessimistic.ini"},
 };
 
 /* The arms are kept in cli_args' policy list: --policy means an arm here. */
@@ -47,7 +50,7 @@ static int compare_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const compare_examples[] = {
-    "tiersim compare scenarios/qingdao.ini --history data/qingdao-history.csv --all-policies",
+    "tiersim compare scenarios/qingdao.ini --all-policies",
     "tiersim compare scenarios/qingdao.ini --policy capital+gradient --scenario "
     "scenarios/qingdao-pessimistic.ini",
     NULL,
@@ -142,7 +145,8 @@ static int load_arms(const cli_session *cs, const compare_flags *c, scenario **a
     return 0;
 }
 
-/* map[k * T + j]: the target of arm k that is the baseline's target j. */
+/* map[k * T + j]: the target of arm k that is the baseline's target j (the
+ * same name and measure). */
 static void match_targets(const scenario *const *arms, size_t n_arms, size_t *map)
 {
     const scenario *base = arms[0];
@@ -152,24 +156,20 @@ static void match_targets(const scenario *const *arms, size_t n_arms, size_t *ma
             const ts_target *t = &base->targets[j];
             map[k * T + j] = (size_t)-1;
             for (size_t i = 0; i < arms[k]->n_targets; i++)
-                if (arms[k]->targets[i].kind == t->kind &&
-                    !strcmp(arms[k]->tiers[arms[k]->targets[i].tier].name,
-                            base->tiers[t->tier].name))
+                if (arms[k]->targets[i].kind == t->kind && !strcmp(arms[k]->targets[i].name, t->name))
                     map[k * T + j] = i;
         }
 }
 
-/* The table's heading: the change is given +/- the half-width of its 95 %
- * interval, as on the chart and in report.html (issue 13; was "+/- its se"). */
-#define COMPARE_HEADING                                                                     \
-    "P(met) by arm, and the change against the baseline (paired, +/- the half-width of its " \
-    "95 %% interval, 1.96 se), %llu replications on common random numbers\n\n%-20s"
-
+/* The table's heading (MSG_COMPARE_HEADING): the change is given +/- the
+ * half-width of its 95 % interval, as on the chart and in report.html
+ * (issue 13; was "+/- its se"). */
 static void print_table(const scenario *base, const char *const *names, size_t n_arms,
                         const crn_compare_result *r)
 {
     size_t T = base->n_targets;
-    printf(COMPARE_HEADING, (unsigned long long)r->reps, "target");
+    i18n_fprintf(stdout, cli_lang(), MSG_COMPARE_HEADING, (unsigned long long)r->reps);
+    printf("%-20s", "target");
     for (size_t a = 0; a < n_arms; a++)
         printf(" %22.22s", names[a]);
     printf("\n");
@@ -215,7 +215,7 @@ int cmd_compare(int argc, char **argv)
     /* The arms are the command's, not policies of the baseline: open without them. */
     cli_args base_args = a;
     base_args.n_policies = 0;
-    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], "-compare", 0, &err) < 0)
+    if (cli_open(&cs, &cmd_compare_spec, &base_args, a.operands[0], 0, &err) < 0)
         goto fail;
     cs.a = &a;
     arms[0] = cs.s;

@@ -7,8 +7,9 @@
 #include "plot.h"
 
 static const char *const fit_examples[] = {
-    "tiersim fit scenarios/qingdao.ini data/qingdao-history.csv",
-    "tiersim run out/qingdao-2022-fit/fitted.ini",
+    "tiersim fit scenarios/qingdao-v1.ini data/qingdao-v1-history.csv",
+    "tiersim run out/qingdao-v1-fit/fitted.ini",
+    "tiersim fit tests/data/tinyfit.ini tests/data/tinyfit.csv --no-plots",
     NULL,
 };
 
@@ -35,7 +36,7 @@ int cmd_fit(int argc, char **argv)
     if (a.help)
         return cli_help(&cmd_fit_spec);
     cli_session cs;
-    if (cli_open(&cs, &cmd_fit_spec, &a, a.operands[0], "-fit", CLI_KEEP_FIT, &err) < 0)
+    if (cli_open(&cs, &cmd_fit_spec, &a, a.operands[0], CLI_KEEP_FIT, &err) < 0)
         goto fail;
     cli_computed(&cs);
     if (output_fit(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)

@@ -25,14 +25,17 @@
 enum { OPT_TARGET = 256, OPT_PROB, OPT_LEVER, OPT_RANGE };
 
 static const cli_option goal_options[] = {
-    {"target", OPT_TARGET, 1, "TIER", "the target (TIER:new or TIER:stock where the tier has "
-                                      "both); required", CLI_REQUIRED},
-    {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1; required",
-     CLI_REQUIRED},
+    {"target", OPT_TARGET, 1, "TIER", "the target to reach (TIER:new, TIER:stock or "
+     "TIER:cumulative where the tier has several)", CLI_REQUIRED | CLI_NAMES_DIR, "none (required)",
+     "--target little_giant"},
+    {"prob", OPT_PROB, 1, "Q", "the probability it should be met with, 0 < Q < 1", CLI_REQUIRED,
+     "none (required)", "--prob 0.8"},
     {"lever", OPT_LEVER, 1, "NAME", "the parameter to move (tiersim check SCENARIO --params "
-                                    "lists them); required", CLI_REQUIRED},
-    {"range", OPT_RANGE, 1, "LO:HI", "where to look (default [0, 1] for rates, [0, 5] for a "
-                                     "policy's scale)", 0},
+     "lists them); a policy's lever turns the policy on", CLI_REQUIRED, "none (required)",
+     "--lever policy.gradient.scale"},
+    {"range", OPT_RANGE, 1, "LO:HI", "where to look for the lever's value", 0,
+     "0:1 for a rate or fraction, 0:5 for a policy's scale; required for any other lever",
+     "--range 20:100"},
 };
 
 static int parse_range(const char *text, double *lo, double *hi)
@@ -73,8 +76,9 @@ static int goal_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const goal_examples[] = {
-    "tiersim goal scenarios/qingdao.ini --history data/qingdao-history.csv --target little_giant "
-    "--prob 0.8 --lever policy.capital.scale",
+    "tiersim goal scenarios/qingdao.ini --target srdi --prob 0.8 --lever policy.gradient.scale",
+    "tiersim goal scenarios/qingdao.ini --target little_giant --prob 0.95 "
+    "--lever 'transition.srdi->little_giant.quota' --range 20:100",
     NULL,
 };
 
@@ -114,7 +118,8 @@ static int eval_lever(void *vctx, double x, uint64_t reps, double *p, ts_err *er
     return 0;
 }
 
-/* The target named by "TIER" or "TIER:new" / "TIER:stock". */
+/* The target named by "NAME" or "NAME:new" / "NAME:stock" / "NAME:cumulative"
+ * (NAME of its [target NAME]: a tier, or a target over several tiers). */
 static int find_target(const scenario *s, const char *name, size_t *out, ts_err *err)
 {
     char tier[TS_NAME_MAX + 16];
@@ -128,7 +133,7 @@ static int find_target(const scenario *s, const char *name, size_t *out, ts_err 
     size_t found = (size_t)-1, count = 0;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *t = &s->targets[j];
-        if (strcmp(s->tiers[t->tier].name, tier) != 0)
+        if (strcmp(t->name, tier) != 0)
             continue;
         if (kind && strcmp(kind, report_target_measure(t)) != 0)
             continue;
@@ -136,11 +141,25 @@ static int find_target(const scenario *s, const char *name, size_t *out, ts_err 
         count++;
     }
     if (count == 0)
-        return ts_errf(err, "%s: no target '%s' (the scenario's targets are [target TIER] "
+        return ts_errf(err, "%s: no target '%s' (the scenario's targets are [target NAME] "
                        "sections)", s->path, name);
-    if (count > 1)
-        return ts_errf(err, "%s: tier '%s' has a new and a stock target: write %s:new or "
-                       "%s:stock", s->path, name, name, name);
+    if (count > 1) {
+        /* "write b:new or b:stock": the measures the target has, in file order. */
+        char list[3 * (TS_NAME_MAX + 16) + 16] = "";
+        size_t used = 0, i = 0;
+        for (size_t j = 0; j < s->n_targets; j++) {
+            if (strcmp(s->targets[j].name, tier) != 0)
+                continue;
+            i++;
+            int w = snprintf(list + used, sizeof list - used, "%s%s:%s",
+                             i == 1 ? "" : i == count ? " or " : ", ", tier,
+                             report_target_measure(&s->targets[j]));
+            if (w > 0 && (size_t)w < sizeof list - used)
+                used += (size_t)w;
+        }
+        return ts_errf(err, "%s: target '%s' counts more than one measure: write %s", s->path,
+                       name, list);
+    }
     *out = found;
     return 0;
 }
@@ -249,7 +268,7 @@ int cmd_goal(int argc, char **argv)
     double *fixed = NULL;
     int status;
     size_t target = 0, lever = 0;
-    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], "-goal", 0, &err) < 0 ||
+    if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], 0, &err) < 0 ||
         find_target(cs.s, g.target, &target, &err) < 0 || find_lever(cs.s, &g, &lever, &err) < 0)
         goto fail;
     runner_opts o;
@@ -263,7 +282,7 @@ int cmd_goal(int argc, char **argv)
         fixed[i] = NAN;
     eval_ctx ctx = {cs.s, &o, lever, target, fixed};
     uint64_t reps = a.replications ? a.replications : cs.s->replications;
-    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo)};
+    goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo), 0};
     goal_result gr;
     double curve_x[CURVE_MAX], curve_p[CURVE_MAX];
     if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
@@ -291,7 +310,7 @@ int cmd_goal(int argc, char **argv)
     manifest_add(&m, "streams", "%s", RNG_STREAM_RULE);
     if (cli_close(&cs, &m, PLOT_GOAL, &err) < 0)
         goto fail;
-    print_answer(cs.s->tiers[cs.s->targets[target].tier].name, &g, &gr, &go, cs.dir);
+    print_answer(cs.s->targets[target].name, &g, &gr, &go, cs.dir);
     status = cli_end(&cs);
     goto out;
 fail:

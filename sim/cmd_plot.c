@@ -1,13 +1,20 @@
 /* cmd_plot.c -- `tiersim plot DIR`: redraw the charts and report.html of a
  * finished output directory. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "csvio.h"
 #include "plot.h"
 
-static const char *const plot_examples[] = {"tiersim plot out/qingdao-2022", NULL};
+static const char *const plot_examples[] = {
+    "tiersim plot out/qingdao",
+    "tiersim plot out/qingdao-v1-fit",
+    NULL,
+};
 
 const cli_spec cmd_plot_spec = {
     "plot", "redraw the charts and report.html of a finished output directory (gnuplot)",
@@ -52,6 +59,29 @@ static int dir_kinds(const char *dir, unsigned *kinds, ts_err *err)
     return 0;
 }
 
+/* The language the output was written in: its manifest's "lang: " line
+ * (0), or -1 when it has none (an output of a tiersim before --lang). */
+static int dir_lang(const char *dir, ts_lang *lang)
+{
+    char path[CLI_DIR_MAX + 32];
+    snprintf(path, sizeof path, "%s/manifest.txt", dir);
+    char *text = csvio_read_file(path, NULL, NULL);
+    int rc = -1;
+    for (const char *line = text; line && *line && rc < 0;) {
+        const char *nl = strchr(line, '\n');
+        char value[8];
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        if (n > 6 && n < 6 + sizeof value && !strncmp(line, "lang: ", 6)) {
+            memcpy(value, line + 6, n - 6);
+            value[n - 6] = '\0';
+            rc = i18n_parse_lang(value, lang);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(text);
+    return rc;
+}
+
 int cmd_plot(int argc, char **argv)
 {
     cli_args a;
@@ -66,11 +96,16 @@ int cmd_plot(int argc, char **argv)
     unsigned kinds;
     if (dir_kinds(dir, &kinds, &err) < 0)
         return cli_fail(&cs, &err);
+    /* Without --lang, the charts are redrawn in the language the output
+     * was written in, else the locale's. */
+    ts_lang lang = a.lang;
+    if (!a.have_lang && dir_lang(dir, &lang) == 0)
+        cli_set_lang(lang);
     /* Ctrl-C reaches gnuplot too; the charts then stay as they were, and the
      * temporary directory is removed before we leave. */
     cli_catch_signals();
     size_t n = 0;
-    int rc = cli_draw(dir, kinds, 0, &n, &err);
+    int rc = cli_draw(dir, kinds, lang, 0, &n, &err);
     cs.status = rc == PLOT_EINPUT ? EXIT_USAGE : EXIT_FAIL;
     if (rc == PLOT_SKIPPED)
         ts_errf(&err, "plot: gnuplot not found; nothing drawn (report.html has the tables)");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "num.h"
 #include "report.h"
 #include "rng.h"
@@ -38,15 +39,21 @@ static const method_info method_table[SENS_N_METHODS] = {
 enum { OPT_METHOD = 256, OPT_PARAM, OPT_RANGE, OPT_INNER };
 
 static const cli_option sens_options[] = {
-    {"method", OPT_METHOD, 1, "tornado|morris|sobol|filter|split", "the analysis (default "
-                                                                   "tornado)", 0},
-    {"param", OPT_PARAM, 1, "NAME", "study this parameter (default: every uncertain one); "
-                                    "repeatable", CLI_REPEAT},
-    {"range", OPT_RANGE, 1, "NAME=LO:HI", "study NAME uniformly over [LO, HI]; repeatable",
-     CLI_REPEAT},
+    {"method", OPT_METHOD, 1, "tornado|morris|sobol|filter|split", "the analysis: one factor at "
+     "a time, elementary effects, variance indices, what separates the replications that met "
+     "from those that missed, or parameters against chance", CLI_NAMES_DIR, "tornado",
+     "--method sobol"},
+    {"param", OPT_PARAM, 1, "NAME", "study this parameter (it must have a distribution); "
+     "repeatable", CLI_REPEAT, "every uncertain parameter, except those of policies that are off",
+     "--param tier.srdi.inflow"},
+    {"range", OPT_RANGE, 1, "NAME=LO:HI", "study NAME, fixed or not, as uniform over [LO, HI]; "
+     "repeatable", CLI_REPEAT, "none", "--range tier.gazelle.inflow_growth=0:0.1"},
     {NULL, 'N', 1, "BASE", "the design's size: Morris trajectories, Sobol's base sample, "
-                          "filter's replications, split's outer draws", 0},
-    {"inner", OPT_INNER, 1, "REPS", "replications per design point", 0},
+     "filter's replications, split's outer draws (tornado takes none)", 0,
+     "morris 20, sobol 1024, filter the scenario's replications (at most 200000), split 1000",
+     "-N 512"},
+    {"inner", OPT_INNER, 1, "REPS", "replications per design point (filter takes none)", 0,
+     "tornado the scenario's replications, morris 200, sobol 100, split 100", "--inner 200"},
 };
 
 static int sens_option(void *own, int key, const char *v, ts_err *err)
@@ -92,9 +99,10 @@ static int sens_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const sens_examples[] = {
-    "tiersim sensitivity scenarios/qingdao.ini --history data/qingdao-history.csv",
-    "tiersim sensitivity scenarios/qingdao.ini --history data/qingdao-history.csv --method sobol "
-    "-N 512",
+    "tiersim sensitivity scenarios/qingdao.ini",
+    "tiersim sensitivity scenarios/qingdao.ini --method filter",
+    "tiersim sensitivity scenarios/qingdao.ini --method sobol -N 512 --param tier.srdi.inflow "
+    "--param 'transition.srdi->little_giant.quota'",
     NULL,
 };
 
@@ -141,7 +149,8 @@ int sens_args_parse(int argc, char **argv, cli_args *a, sens_flags *f, ts_err *e
 #define SENS_MAX_WARNINGS 2
 
 typedef struct {
-    char text[SENS_MAX_WARNINGS][1024];
+    char text[SENS_MAX_WARNINGS][1024];  /* English, for the manifest */
+    char shown[SENS_MAX_WARNINGS][1024]; /* in the output's language, for stderr */
     size_t n;
 } sens_warnings;
 
@@ -160,31 +169,32 @@ static int sobol_checks(const cli_session *cs, const runner_opts *o, const sens_
     }
     sensrun_sobol_findings fd;
     sensrun_sobol_check(&an->sobol, p, reps, &fd);
+    const ts_lang langs[2] = {LANG_EN, cli_lang()};
     char tn[160];
     if (fd.half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH) {
         report_target_name(s, fd.hw_target, tn, sizeof tn);
-        /* new text (issue 13) */
-        snprintf(w->text[w->n++], sizeof w->text[0],
-                 "sobol: -N %llu is too small for the intervals asked: a 95 %% interval reaches "
-                 "%.2f either side of its index (%s of %s for %s %s), more than %.1f; raise -N",
-                 (unsigned long long)n, fd.half_width, fd.hw_st ? "ST" : "S1",
-                 s->params[an->factors[fd.hw_factor]].name, tn,
-                 fd.hw_output == SENSRUN_PMET ? "P(met)" : "mean", SENSRUN_SOBOL_MAX_HALF_WIDTH);
+        for (int l = 0; l < 2; l++)
+            i18n_snprintf(l ? w->shown[w->n] : w->text[w->n], sizeof w->text[0], langs[l],
+                          MSG_SOBOL_WIDE, (unsigned long long)n, fd.half_width,
+                          fd.hw_st ? "ST" : "S1", s->params[an->factors[fd.hw_factor]].name, tn,
+                          i18n(langs[l], fd.hw_output == SENSRUN_PMET ? GP_PMET : MSG_SOBOL_MEAN),
+                          SENSRUN_SOBOL_MAX_HALF_WIDTH);
+        w->n++;
     }
     if (fd.n_far > 0) {
         size_t jo = fd.z_target * SENSRUN_OUTPUTS + SENSRUN_PMET;
         report_target_name(s, fd.z_target, tn, sizeof tn);
-        char more[64] = "";
-        if (fd.n_far > 1)
-            snprintf(more, sizeof more, ", and %zu more target%s", fd.n_far - 1,
-                     fd.n_far > 2 ? "s" : "");
-        /* new text (issue 13) */
-        snprintf(w->text[w->n++], sizeof w->text[0],
-                 "sobol: the design's P(met) of %s is %.3f against the run's %.3f (%llu "
-                 "replications), %.1f se apart (more than %g%s): -N %llu x --inner %llu is too "
-                 "small to represent the scenario; raise -N (or --inner)",
-                 tn, an->sobol.mean[jo], p[fd.z_target], (unsigned long long)reps, fd.z,
-                 SENSRUN_SOBOL_MAX_Z, more, (unsigned long long)n, (unsigned long long)inner);
+        for (int l = 0; l < 2; l++) {
+            char more[128] = "";
+            if (fd.n_far > 1)
+                i18n_snprintf(more, sizeof more, langs[l],
+                              fd.n_far > 2 ? MSG_SOBOL_MORE : MSG_SOBOL_MORE1, fd.n_far - 1);
+            i18n_snprintf(l ? w->shown[w->n] : w->text[w->n], sizeof w->text[0], langs[l],
+                          MSG_SOBOL_FAR, tn, an->sobol.mean[jo], p[fd.z_target],
+                          (unsigned long long)reps, fd.z, SENSRUN_SOBOL_MAX_Z, more,
+                          (unsigned long long)n, (unsigned long long)inner);
+        }
+        w->n++;
     }
     free(p);
     return 0;
@@ -280,8 +290,8 @@ static void print_summary(const sens_output *an, const design *dz, const char *d
                (unsigned long long)dz->inner);
     printf("%s%s\n%s:\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
            output_sens_reading(an->method));
-    if (output_sens_note(an->method))
-        printf("%s:\n", output_sens_note(an->method));
+    if (output_sens_note(an->method, cli_lang()))
+        printf("%s:\n", output_sens_note(an->method, cli_lang()));
     printf("\n");
     for (size_t j = 0; j < s->n_targets; j++) {
         char tn[160], line[1024];
@@ -311,9 +321,7 @@ int cmd_sensitivity(int argc, char **argv)
     memset(&an, 0, sizeof an);
     an.method = f.method;
     int status;
-    char suffix[32];
-    snprintf(suffix, sizeof suffix, "-%s", sens_method_names[f.method]);
-    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], suffix, 0, &err) < 0)
+    if (cli_open(&cs, &cmd_sens_spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
     an.s = cs.s;
     if (!(factors = calloc(cs.s->n_params + 1, sizeof *factors))) {
@@ -347,7 +355,7 @@ int cmd_sensitivity(int argc, char **argv)
     cli_runner_opts(&cs, &o, 0);
     if (run_method(&cs, &o, &an, &dz, &err) < 0)
         goto fail;
-    sens_warnings warn = {{{0}}, 0};
+    sens_warnings warn = {{{0}}, {{0}}, 0};
     if (f.method == SENS_SOBOL && sobol_checks(&cs, &o, &an, dz.n, dz.inner, &warn, &err) < 0)
         goto fail;
     dz.design = f.method == SENS_SOBOL ? an.sobol.design : NULL;
@@ -357,7 +365,7 @@ int cmd_sensitivity(int argc, char **argv)
         goto fail;
     add_manifest(&cs, &an, &dz, &m);
     for (size_t k = 0; k < warn.n; k++) {
-        fprintf(stderr, "tiersim: warning: %s\n", warn.text[k]);
+        i18n_fprintf(stderr, cli_lang(), MSG_WARNING, warn.shown[k]);
         manifest_add(&m, "warning", "%s", warn.text[k]);
     }
     /* The variance split has no chart. */

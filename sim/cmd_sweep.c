@@ -14,8 +14,9 @@
 enum { OPT_PARAM = 256 };
 
 static const cli_option sweep_options[] = {
-    {"param", OPT_PARAM, 1, "NAME=LO:HI:STEPS", "a parameter and its grid (STEPS from 2 to "
-                                                "1000); once or twice; required", CLI_REQUIRED},
+    {"param", OPT_PARAM, 1, "NAME=LO:HI:STEPS", "a parameter and its grid of STEPS values from LO "
+     "to HI (2 to 1000 steps); once, or twice for a grid of two", CLI_REQUIRED, "none (required)",
+     "--param 'transition.srdi->little_giant.quota=25:65:9'"},
 };
 
 static int sweep_option(void *own, int key, const char *v, ts_err *err)
@@ -35,8 +36,9 @@ static int sweep_option(void *own, int key, const char *v, ts_err *err)
 }
 
 static const char *const sweep_examples[] = {
-    "tiersim sweep scenarios/qingdao.ini --history data/qingdao-history.csv --param "
-    "'transition.srdi->little_giant.rate=0.01:0.06:11'",
+    "tiersim sweep scenarios/qingdao.ini --param 'transition.srdi->little_giant.quota=25:65:9'",
+    "tiersim sweep tests/data/tiny.ini --param tier.a.exit=0:0.1:3 "
+    "--param 'transition.a->b.rate=0.02:0.12:3' -n 2000",
     NULL,
 };
 
@@ -141,7 +143,7 @@ int cmd_sweep(int argc, char **argv)
     memset(&r, 0, sizeof r);
     grid g;
     int status;
-    if (cli_open(&cs, &cmd_sweep_spec, &a, a.operands[0], "-sweep", 0, &err) < 0 ||
+    if (cli_open(&cs, &cmd_sweep_spec, &a, a.operands[0], 0, &err) < 0 ||
         make_grid(cs.s, &f, &g, &err) < 0)
         goto fail;
     const scenario *s = cs.s;

@@ -17,7 +17,8 @@
 #include "validate.h"
 
 static const char *const validate_examples[] = {
-    "tiersim validate scenarios/qingdao.ini observed.csv --history data/qingdao-history.csv",
+    "tiersim validate scenarios/qingdao.ini data/qingdao-reported.csv",
+    "tiersim validate scenarios/qingdao-v1.ini data/qingdao-reported.csv --history data/qingdao-v1-history.csv -n 5000",
     "tiersim validate tests/data/tiny.ini tests/data/observed/tiny.csv -n 50000 -o out/check",
     NULL,
 };
@@ -101,7 +102,7 @@ int cmd_validate(int argc, char **argv)
     observed *obs = NULL;
     validate_row *rows = NULL;
     validate_summary sum;
-    if (cli_open(&cs, &cmd_validate_spec, &a, a.operands[0], "-validate", 0, &err) < 0)
+    if (cli_open(&cs, &cmd_validate_spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
     /* Read before the run, so that a mistake in it costs no simulation. */
     if (cli_load_observed(&obs, a.operands[1], cs.s, &err) < 0)

@@ -98,12 +98,10 @@ static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts
     return engine_run(w->eng[arm], s, w->theta, w->rc, w->out, &capped, err);
 }
 
+/* Target j's count in end_year: its tier's, or the sum over its tiers. */
 static int64_t target_value(const scenario *s, const int64_t *out, size_t j)
 {
-    const ts_target *t = &s->targets[j];
-    size_t y = scenario_years(s) - 1;
-    ts_measure m = engine_target_measure(t);
-    return out[(y * s->n_tiers + t->tier) * M_COUNT + m];
+    return engine_target_value(s, &s->targets[j], out, scenario_years(s) - 1);
 }
 
 /* The shared frame of every function here: tasks spread over threads, each

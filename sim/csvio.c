@@ -553,3 +553,17 @@ int csvt_num(const csvt *t, size_t row, long col, int allow_empty, double *out, 
                        csvt_line(t, row), csvt_header(t, col), s);
     return 0;
 }
+
+int csvr_number(const csvr_info *info, const char *path, int line, const char *col,
+                const char *text, double *out, ts_err *err)
+{
+    if (info->sep == ';' && strchr(text, ','))
+        return ts_errf(err, "%s:%d: %s: '%s' has a ',' in a file separated by ';': a decimal "
+                       "comma or a thousands separator? write it with '.' for decimals and no ','",
+                       path, line, col, text);
+    int rc = textin_number(text, out);
+    if (rc == TEXTIN_BAD_GROUPING)
+        return ts_errf(err, "%s:%d: %s: '%s': ',' separates thousands in groups of three digits "
+                       "(1,200); write the number without it", path, line, col, text);
+    return rc == 0 ? 0 : 1;
+}

@@ -97,9 +97,11 @@ int goal_seek(goal_eval_fn f, void *ctx, const goal_opts *o, goal_result *r, ts_
     }
     r->reachable = 1;
     double se_q = sqrt(o->q * (1.0 - o->q) / (double)o->reps);
+    r->band_lo = r->band_hi = NAN;
     if (crossing_clamped(&s, o->q, o, p_lo, p_hi, &r->value) < 0 ||
-        crossing_clamped(&s, o->q - 2.0 * se_q, o, p_lo, p_hi, &r->band_lo) < 0 ||
-        crossing_clamped(&s, o->q + 2.0 * se_q, o, p_lo, p_hi, &r->band_hi) < 0)
+        (!o->no_band &&
+         (crossing_clamped(&s, o->q - 2.0 * se_q, o, p_lo, p_hi, &r->band_lo) < 0 ||
+          crossing_clamped(&s, o->q + 2.0 * se_q, o, p_lo, p_hi, &r->band_hi) < 0)))
         return -1;
     s.level = 0.0;
     s.reps = o->reps_final;

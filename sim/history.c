@@ -7,7 +7,6 @@
 
 #include "csvio.h"
 #include "num.h"
-#include "textin.h"
 
 const char *const history_measure_names[HIST_MEASURES] = {
     "stock", "new", "exits", "expired", "renewed", "moved_in", "cumulative"};
@@ -100,26 +99,6 @@ static int parse_date(const char *text, int *ym)
         return -1;
     *ym = (int)y * 12 + 11;
     return 0;
-}
-
-/* A number of column `col` as a spreadsheet writes it: "1,200" is 1200 where
- * ',' can only be a thousands separator.  In a ';' file it may as well be a
- * decimal comma (that is why the file has ';'), and a grouping that is not
- * in threes is no thousands separator: both are refused rather than
- * guessed.  1 when the text is not a number at all (the caller says what
- * it expected), -1 with err for a comma it cannot read. */
-static int read_number(const load_ctx *c, int line, const char *col, const char *text,
-                       double *out, ts_err *err)
-{
-    if (c->info.sep == ';' && strchr(text, ','))
-        return ts_errf(err, "%s:%d: %s: '%s' has a ',' in a file separated by ';': a decimal "
-                       "comma or a thousands separator? write it with '.' for decimals and no ','",
-                       c->h->path, line, col, text);
-    int rc = textin_number(text, out);
-    if (rc == TEXTIN_BAD_GROUPING)
-        return ts_errf(err, "%s:%d: %s: '%s': ',' separates thousands in groups of three digits "
-                       "(1,200); write the number without it", c->h->path, line, col, text);
-    return rc == 0 ? 0 : 1;
 }
 
 /* Floor division by a positive divisor. */
@@ -230,7 +209,7 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
         return ts_errf(err, "%s:%d: tier '%s' has no validity, so nothing %s: its certificates "
                        "are never re-reviewed", path, line, tier, measure);
     const char *value = trim(fields[c->col[COL_VALUE]]);
-    int num = read_number(c, line, "value", value, &r.value, err);
+    int num = csvr_number(&c->info, c->h->path, line, "value", value, &r.value, err);
     if (num < 0)
         return -1;
     if (num > 0 || r.value < 0)
@@ -240,7 +219,7 @@ static int on_row(void *vctx, int line, char *const *fields, size_t n, ts_err *e
                          ? trim(fields[c->col[COL_SD]])
                          : "";
     if (sd[0]) {
-        int sd_num = read_number(c, line, "sd", sd, &r.sd, err);
+        int sd_num = csvr_number(&c->info, c->h->path, line, "sd", sd, &r.sd, err);
         if (sd_num < 0)
             return -1;
         if (sd_num > 0 || !(r.sd > 0))

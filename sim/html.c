@@ -113,23 +113,69 @@ static const char *manifest_get(const char *text, const char *key, char *buf, si
     return buf;
 }
 
+/* The report card's why-lines (manifest "why: ..." of a run), and which
+ * targets rest on assumptions only, under the card as on the terminal. */
+static void why_section(FILE *f, ts_lang lang, const char *mtext)
+{
+    int open = 0;
+    for (const char *line = mtext; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        if (n > 5 && !strncmp(line, "why: ", 5)) {
+            char text[2048];
+            snprintf(text, sizeof text, "%.*s", (int)(n - 5), line + 5);
+            if (!open) {
+                fputs("<p class=\"note\">", f);
+                html_escape(f, i18n(lang, MSG_HTML_WHY));
+                fputs("</p>\n<ul class=\"why\">\n", f);
+            }
+            fputs("<li>", f);
+            html_escape(f, text);
+            fputs("</li>\n", f);
+            open = 1;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (open)
+        fputs("</ul>\n", f);
+    char assumed[2048];
+    manifest_get(mtext, "assumptions_only", assumed, sizeof assumed);
+    if (assumed[0] && strcmp(assumed, "none") != 0) {
+        fputs("<p class=\"note\">", f);
+        html_escape(f, i18n(lang, MSG_HTML_ASSUMED));
+        html_escape(f, assumed);
+        fputs(".</p>\n", f);
+    }
+}
+
 static int path_in(char *buf, size_t len, const char *dir, const char *name)
 {
     return snprintf(buf, len, "%s/%s", dir, name) < (int)len ? 0 : -1;
 }
 
-/* Labels of tiers.csv, when the directory has one. */
-static const char *tier_label(const csvt *tiers, const char *name)
+/* The label of `name` in table t's column `key` (NULL when t is NULL or
+ * has no such row, or the label is empty). */
+static const char *label_in(const csvt *t, const char *key, const char *name)
 {
-    if (!tiers)
-        return name;
-    long ct = csvt_col(tiers, "tier", NULL), cl = csvt_col(tiers, "label", NULL);
+    if (!t)
+        return NULL;
+    long ct = csvt_col(t, key, NULL), cl = csvt_col(t, "label", NULL);
     if (ct < 0 || cl < 0)
-        return name;
-    for (size_t i = 0; i < csvt_rows(tiers); i++)
-        if (!strcmp(csvt_field(tiers, i, ct), name) && csvt_field(tiers, i, cl)[0])
-            return csvt_field(tiers, i, cl);
-    return name;
+        return NULL;
+    for (size_t i = 0; i < csvt_rows(t); i++)
+        if (!strcmp(csvt_field(t, i, ct), name) && csvt_field(t, i, cl)[0])
+            return csvt_field(t, i, cl);
+    return NULL;
+}
+
+/* Labels of tiers.csv, and of target_tiers.csv for the targets named apart
+ * from a tier, when the directory has them. */
+static const char *tier_label(const csvt *tiers, const csvt *named, const char *name)
+{
+    const char *l = label_in(tiers, "tier", name);
+    if (!l)
+        l = label_in(named, "target", name);
+    return l ? l : name;
 }
 
 /* -------------------------------------------------------------- sections */
@@ -153,8 +199,39 @@ static void prob_cell(FILE *f, const char *text)
     }
 }
 
+/* s escaped into buf, for a format's %s: cut to fit, never inside an
+ * entity or a UTF-8 sequence. */
+static const char *escaped(const char *s, char *buf, size_t len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    buf[0] = '\0';
+    if (!m)
+        return buf;
+    html_escape(m, s);
+    if (fclose(m) == 0 && text) {
+        size_t k = strlen(text);
+        if (k >= len) {
+            k = len - 1;
+            while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+                k--;
+            size_t amp = k;
+            while (amp > 0 && text[amp - 1] != '&' && text[amp - 1] != ';')
+                amp--;
+            if (amp > 0 && text[amp - 1] == '&')   /* an entity cut short */
+                k = amp - 1;
+        }
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    free(text);
+    return buf;
+}
+
 /* The report card: targets.csv with the tiers' labels and verdicts. */
-static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
+static int card_table(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
+                      const csvt *named, ts_err *err)
 {
     static const char *const names[] = {"tier", "measure", "target", "threshold", "p_met",
                                         "ci_lo", "ci_hi", "p05", "p50", "p95"};
@@ -166,28 +243,27 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
      * charts say, with the exact threshold beside it when that is not whole
      * (a directory written before targets.csv had `needs` derives it) */
     long needs_col = csvt_col(t, "needs", NULL);
-    fputs("<h2>Report card</h2>\n<table class=\"card\">\n<thead><tr><th class=\"l\">target</th>"
-          "<th class=\"l\">measure</th><th>target</th><th>needs</th><th>P(met)</th>"
-          "<th>95&nbsp;% interval</th><th class=\"l\">verdict</th>"
-          "<th>5&nbsp;% / 50&nbsp;% / 95&nbsp;% in the end year</th></tr></thead>\n<tbody>\n", f);
+    fprintf(f, "<h2>%s</h2>\n<table class=\"card\">\n%s\n<tbody>\n", i18n(lang, HTML_CARD),
+            i18n(lang, HTML_CARD_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         const char *tier = csvt_field(t, i, col[0]);
         int all = !strcmp(tier, "ALL");
         double p = NAN;
         csvt_num(t, i, col[4], 1, &p, NULL);
+        /* the class is the verdict's name, the same in every language */
         const char *v = isfinite(p) ? report_verdict_name(report_verdict(p)) : "";
         fprintf(f, "<tr class=\"%s%s\">", v, all ? " all" : "");
         fputs("<td class=\"l\">", f);
         if (all) {
-            fputs("all targets, in the same replication", f);
+            fputs(i18n(lang, HTML_CARD_ALL), f);
         } else {
-            html_escape(f, tier_label(tiers, tier));
+            html_escape(f, tier_label(tiers, named, tier));
             fputs(" <small>", f);
             html_escape(f, tier);
             fputs("</small>", f);
         }
         fputs("</td>", f);
-        cell(f, "l", csvt_field(t, i, col[1]));
+        cell(f, "l", i18n_measure(lang, csvt_field(t, i, col[1])));
         cell(f, NULL, csvt_field(t, i, col[2]));
         double thr = NAN, needs = NAN;
         csvt_num(t, i, col[3], 1, &thr, NULL);
@@ -214,7 +290,7 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
         if (isfinite(lo) && isfinite(hi))
             snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
         cell(f, NULL, ci);
-        cell(f, "l verdict", v);
+        cell(f, "l verdict", isfinite(p) ? i18n_verdict(lang, (int)report_verdict(p)) : "");
         char q[128] = "";
         if (csvt_field(t, i, col[8])[0])
             snprintf(q, sizeof q, "%.40s / %.40s / %.40s", csvt_field(t, i, col[7]),
@@ -222,13 +298,8 @@ static int card_table(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
         cell(f, NULL, q);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\"><em>needs</em> is the whole number of firms "
-          "that meets the target after its tolerance (in brackets the exact threshold, the "
-          "target less its tolerance, where that is not a whole number). "
-          "P(met) is the share of replications that reach "
-          "the threshold (the target less its tolerance); the verdict is <em>likely</em> at "
-          "P&nbsp;&ge;&nbsp;0.8, <em>unlikely</em> at P&nbsp;&le;&nbsp;0.2, otherwise "
-          "<em>uncertain</em>.</p>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s%s</p>\n", i18n(lang, HTML_CARD_NEEDS_NOTE),
+            i18n(lang, HTML_CARD_NOTE));
     return 0;
 }
 
@@ -260,27 +331,21 @@ static void plain_table(FILE *f, const char *title, const csvt *t)
 /* The calibration: fit.csv, the chi-square with its p-value, and the fit's
  * warnings (its fit_warning lines of the manifest), which say what the
  * table cannot: a model the data reject, an estimate on its bound. */
-static void fit_section(FILE *f, const csvt *t, const char *mtext)
+static void fit_section(FILE *f, ts_lang lang, const csvt *t, const char *mtext)
 {
-    plain_table(f, "Fitted parameters (fit.csv)", t);
-    char chi2[64], dof[32], p[64];
+    plain_table(f, i18n(lang, HTML_FIT_TABLE), t);
+    char chi2[64], dof[32], p[64], e1[400], e2[200];
     manifest_get(mtext, "chi2", chi2, sizeof chi2);
     manifest_get(mtext, "dof", dof, sizeof dof);
     manifest_get(mtext, "chi2_p", p, sizeof p);
     if (chi2[0]) {
-        fputs("<p class=\"note\">residual chi-square ", f);
-        html_escape(f, chi2);
-        fputs(" on ", f);
-        html_escape(f, dof);
-        fputs(" degrees of freedom (data rows and priors)", f);
+        fputs("<p class=\"note\">", f);
+        i18n_fprintf(f, lang, HTML_CHI2, escaped(chi2, e1, sizeof e1), escaped(dof, e2, sizeof e2));
         /* (an older output has no chi2_p; 0 degrees of freedom, no test) */
-        if (p[0] && strncmp(p, "none", 4) != 0) {
-            fputs(", p = ", f);
-            html_escape(f, p);
-            fputs(": below 0.01 the fit warns that the model does not fit", f);
-        } else if (p[0]) {
-            fputs(": no test of fit", f);
-        }
+        if (p[0] && strncmp(p, "none", 4) != 0)
+            i18n_fprintf(f, lang, HTML_CHI2_P, escaped(p, e1, sizeof e1));
+        else if (p[0])
+            fputs(i18n(lang, HTML_CHI2_NO_TEST), f);
         fputs("</p>\n", f);
     }
     int any = 0;
@@ -290,7 +355,7 @@ static void fit_section(FILE *f, const csvt *t, const char *mtext)
         static const char key[] = "fit_warning: ";
         if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
             if (!any++)
-                fputs("<h3>Warnings of the fit</h3>\n<ul>\n", f);
+                fprintf(f, "<h3>%s</h3>\n<ul>\n", i18n(lang, HTML_FIT_WARNINGS));
             char *text = malloc(n + 1);
             if (text) {
                 memcpy(text, line + sizeof key - 1, n - (sizeof key - 1));
@@ -324,7 +389,7 @@ static void num_cell(FILE *f, const char *text)
 
 /* The validation (validation-summary.csv): the verdict in words, then the
  * statistics with their intervals. */
-static int validation_summary(FILE *f, const csvt *t, ts_err *err)
+static int validation_summary(FILE *f, ts_lang lang, const csvt *t, ts_err *err)
 {
     static const char *const names[] = {"statistic", "value", "lo", "hi", "expected", "n",
                                         "p_value", "note"};
@@ -342,15 +407,11 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
         else if (!strcmp(stat, "rows"))
             rows = csvt_field(t, i, col[1]);
     }
-    fputs("<h2>Validation against the observed outcomes</h2>\n<p>Verdict: <strong>", f);
-    html_escape(f, words);
-    fputs("</strong> (", f);
-    html_escape(f, rows);
-    fputs(" observed rows). Furthest out: ", f);
-    html_escape(f, far);
-    fputs(".</p>\n<table>\n<thead><tr><th class=\"l\">statistic</th><th>value</th>"
-          "<th>interval</th><th>expected</th><th>n</th><th>p-value</th>"
-          "<th class=\"l\">note</th></tr></thead>\n<tbody>\n", f);
+    char e1[1600], e2[64], e3[1600];
+    fprintf(f, "<h2>%s</h2>\n", i18n(lang, HTML_VALIDATION));
+    i18n_fprintf(f, lang, HTML_VALIDATION_VERDICT, escaped(words, e1, sizeof e1),
+                 escaped(rows, e2, sizeof e2), escaped(far, e3, sizeof e3));
+    fprintf(f, "<table>\n%s\n<tbody>\n", i18n(lang, HTML_VALIDATION_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         const char *stat = csvt_field(t, i, col[0]);
         if (!strcmp(stat, "verdict") || !strcmp(stat, "furthest_out"))
@@ -371,14 +432,7 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
         cell(f, "l", csvt_field(t, i, col[7]));
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">PIT: the projected probability of a count "
-          "below the outcome, randomised within the outcome's own probability, so that a "
-          "projection that is right gives PITs spread evenly over 0 to 1. Inside: p25 &le; "
-          "outcome &le; p75 (50&nbsp;% band), p05 &le; outcome &le; p95 (90&nbsp;% band); a "
-          "band of a count holds at least its nominal share, and <em>expected</em> is the "
-          "share the projection itself gives it. CRPS: the continuous ranked probability "
-          "score, in firms (0 for a point forecast that is exactly right). The verdict's three "
-          "tests share a 5&nbsp;% false-alarm rate.</p>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_VALIDATION_NOTE));
     return 0;
 }
 
@@ -386,7 +440,7 @@ static int validation_summary(FILE *f, const csvt *t, ts_err *err)
 
 /* The manifest's warning lines (tiersim sensitivity's, when its design is too
  * small for what it is asked), where they cannot be missed. */
-static void warnings_section(FILE *f, const char *mtext)
+static void warnings_section(FILE *f, ts_lang lang, const char *mtext)
 {
     int any = 0;
     for (const char *line = mtext; line && *line;) {
@@ -395,7 +449,7 @@ static void warnings_section(FILE *f, const char *mtext)
         static const char key[] = "warning: ";
         if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
             if (!any++)
-                fputs("<h2>Warnings</h2>\n<ul>\n", f);
+                fprintf(f, "<h2>%s</h2>\n<ul>\n", i18n(lang, HTML_WARNINGS));
             fputs("<li style=\"background:#fbe7b5;margin:.3em 0;padding:.3em .6em\">", f);
             char *text = malloc(n + 1);
             if (text) {
@@ -412,8 +466,10 @@ static void warnings_section(FILE *f, const char *mtext)
         fputs("</ul>\n", f);
 }
 
-/* A target's label: TIER or TIER:MEASURE, by tiers.csv. */
-static void target_cell(FILE *f, const csvt *tiers, const char *target)
+/* A target's label: TIER or TIER:MEASURE, by tiers.csv, or a named target's,
+ * by target_tiers.csv. */
+static void target_cell(FILE *f, ts_lang lang, const csvt *tiers, const csvt *named,
+                        const char *target)
 {
     char tier[256];
     snprintf(tier, sizeof tier, "%s", target);
@@ -422,9 +478,9 @@ static void target_cell(FILE *f, const csvt *tiers, const char *target)
         *colon = '\0';
     fputs("<td class=\"l\">", f);
     if (!strcmp(target, "ALL")) {
-        fputs("all targets, in the same replication", f);
+        fputs(i18n(lang, HTML_CARD_ALL), f);
     } else {
-        html_escape(f, tier_label(tiers, tier));
+        html_escape(f, tier_label(tiers, named, tier));
         fputs(" <small>", f);
         html_escape(f, target);
         fputs("</small>", f);
@@ -436,7 +492,8 @@ static void target_cell(FILE *f, const csvt *tiers, const char *target)
  * arm (named by its label), P(met) and the paired change +/- the half-width
  * of its 95 % interval -- then, per target, the arm that changes it most
  * beyond that interval. */
-static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *err)
+static int compare_summary(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
+                           const csvt *named, ts_err *err)
 {
     static const char *const names[] = {"arm", "target", "p_met", "delta", "delta_se"};
     long col[5];
@@ -459,13 +516,17 @@ static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *er
         if (k == na) {
             arms[na] = a;
             labels[na++] = lcol >= 0 && csvt_field(t, i, lcol)[0] ? csvt_field(t, i, lcol) : a;
+            /* the baseline's label is the word, in the page's language */
+            if (na == 1 && !strcmp(labels[0], "baseline"))
+                labels[0] = i18n(lang, GP_BASELINE);
         }
         for (k = 0; k < nt && strcmp(targets[k], g); k++)
             ;
         if (k == nt)
             targets[nt++] = g;
     }
-    fputs("<h2>Policy comparison</h2>\n<table>\n<thead><tr><th class=\"l\">target</th>", f);
+    fprintf(f, "<h2>%s</h2>\n<table>\n<thead><tr><th class=\"l\">%s</th>", i18n(lang, HTML_COMPARE),
+            i18n(lang, MSG_COL_TARGET));
     for (size_t a = 0; a < na; a++) {
         fputs("<th>", f);
         html_escape(f, labels[a]);
@@ -474,7 +535,7 @@ static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *er
     fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t j = 0; j < nt; j++) {
         fprintf(f, "<tr%s>", strcmp(targets[j], "ALL") ? "" : " class=\"all\"");
-        target_cell(f, tiers, targets[j]);
+        target_cell(f, lang, tiers, named, targets[j]);
         for (size_t a = 0; a < na; a++) {
             char text[96] = "";
             for (size_t i = 0; i < n; i++) {
@@ -495,9 +556,7 @@ static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *er
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">P(met) of each target under each arm, and in "
-          "brackets its change from the baseline (the first column), paired on common random "
-          "numbers, &plusmn; the half-width of its 95&nbsp;% interval (1.96 se).</p>\n<ul>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n<ul>\n", i18n(lang, HTML_COMPARE_NOTE));
     for (size_t j = 0; j < nt; j++) {
         double best = 0, best_hw = 0, p0 = NAN, p1 = NAN;
         size_t ba = 0;
@@ -518,13 +577,13 @@ static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *er
             }
         }
         fputs("<li>", f);
-        html_escape(f, strcmp(targets[j], "ALL") ? targets[j] : "all targets");
+        html_escape(f, strcmp(targets[j], "ALL") ? targets[j] : i18n(lang, HTML_ALL_TARGETS));
         if (best != 0) {
-            fputs(": moved most by ", f);
+            fputs(i18n(lang, HTML_COMPARE_MOVED), f);
             html_escape(f, labels[ba]);
-            fprintf(f, ", %.3f &rarr; %.3f (%+.3f &plusmn; %.3f)", p0, p1, best, best_hw);
+            i18n_fprintf(f, lang, HTML_COMPARE_CHANGE, p0, p1, best, best_hw);
         } else {
-            fprintf(f, ": %.3f; no arm changes it beyond the 95&nbsp;%% interval of the change", p0);
+            i18n_fprintf(f, lang, HTML_COMPARE_UNMOVED, p0);
         }
         fputs("</li>\n", f);
     }
@@ -535,7 +594,7 @@ static int compare_summary(FILE *f, const csvt *t, const csvt *tiers, ts_err *er
 
 /* goal.csv: the answer in words (the range and the replications from the
  * manifest), then the table as it is. */
-static int goal_section(FILE *f, const csvt *t, const char *mtext, ts_err *err)
+static int goal_section(FILE *f, ts_lang lang, const csvt *t, const char *mtext, ts_err *err)
 {
     static const char *const names[] = {"lever", "value", "p_met", "se", "bracket_lo",
                                         "bracket_hi", "target", "prob"};
@@ -555,38 +614,36 @@ static int goal_section(FILE *f, const csvt *t, const char *mtext, ts_err *err)
     csvt_num(t, 0, col[4], 1, &lo, NULL);
     csvt_num(t, 0, col[5], 1, &hi, NULL);
     csvt_num(t, 0, col[7], 1, &q, NULL);
-    fputs("<h2>Goal</h2>\n<p><strong>", f);
+    fprintf(f, "<h2>%s</h2>\n<p><strong>", i18n(lang, HTML_GOAL));
     html_escape(f, csvt_field(t, 0, col[6]));
-    fprintf(f, "</strong>: P(met) &ge; %g ", q);
+    i18n_fprintf(f, lang, HTML_GOAL_PMET, q);
     if (isfinite(v)) {
-        fputs("needs <code>", f);
+        fputs(i18n(lang, HTML_GOAL_NEEDS), f);
         html_escape(f, csvt_field(t, 0, col[0]));
-        fprintf(f, "</code> &ge; <strong>%.4g</strong> (between %.4g and %.4g, the values where "
-                "P(met) crosses %g &minus;/+ 2 se); there P(met) = %.3f (se %.3f", v, lo, hi, q,
-                p, se);
+        i18n_fprintf(f, lang, HTML_GOAL_ANSWER, v, lo, hi, q, p, se);
         if (reps[0]) {
-            fputs("; replications ", f);
+            fputs(i18n(lang, HTML_GOAL_REPS), f);
             html_escape(f, reps);
         }
-        fputs(").</p>\n", f);
+        fputs(i18n(lang, HTML_GOAL_CLOSE), f);
     } else {
-        fputs("is <strong>not reachable</strong> with <code>", f);
+        fputs(i18n(lang, HTML_GOAL_UNREACHABLE), f);
         html_escape(f, csvt_field(t, 0, col[0]));
         fputs("</code>", f);
         if (range[0]) {
-            fputs(" in ", f);
+            fputs(i18n(lang, HTML_GOAL_IN), f);
             html_escape(f, range);
         }
-        fprintf(f, ": P(met) is %.3f at the top of the range.</p>\n", p);
+        i18n_fprintf(f, lang, HTML_GOAL_TOP, p);
     }
-    plain_table(f, "The answer (goal.csv)", t);
+    plain_table(f, i18n(lang, HTML_GOAL_TABLE), t);
     return 0;
 }
 
 /* tornado.csv: per target and output, the value where the bars start
  * (tornado_base.csv) and the three largest swings, as the terminal says. */
-static int tornado_section(FILE *f, const char *dir, const csvt *t, const csvt *tiers,
-                           ts_err *err)
+static int tornado_section(FILE *f, ts_lang lang, const char *dir, const csvt *t,
+                           const csvt *tiers, const csvt *named, ts_err *err)
 {
     static const char *const names[] = {"target", "output", "parameter", "output_low",
                                         "output_high", "swing"};
@@ -601,10 +658,8 @@ static int tornado_section(FILE *f, const char *dir, const csvt *t, const csvt *
         return -1;
     long bt = base ? csvt_col(base, "target", NULL) : -1, bo = base ? csvt_col(base, "output", NULL) : -1,
          bv = base ? csvt_col(base, "value", NULL) : -1;
-    fputs("<h2>What moves each target (tornado)</h2>\n<table>\n<thead><tr>"
-          "<th class=\"l\">target</th><th class=\"l\">output</th><th>from</th>"
-          "<th class=\"l\">largest swings (5th to 95th percentile of the parameter)</th>"
-          "</tr></thead>\n<tbody>\n", f);
+    fprintf(f, "<h2>%s</h2>\n<table>\n%s\n<tbody>\n", i18n(lang, HTML_TORNADO),
+            i18n(lang, HTML_TORNADO_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
         const char *g = csvt_field(t, i, col[0]), *o = csvt_field(t, i, col[1]);
         if (i > 0 && !strcmp(g, csvt_field(t, i - 1, col[0])) &&
@@ -612,8 +667,8 @@ static int tornado_section(FILE *f, const char *dir, const csvt *t, const csvt *
             continue;
         int pm = !strcmp(o, "p_met");
         fputs("<tr>", f);
-        target_cell(f, tiers, g);
-        cell(f, "l", pm ? "P(met): the run's, the others drawn" : "mean: every parameter at its median");
+        target_cell(f, lang, tiers, named, g);
+        cell(f, "l", i18n(lang, pm ? HTML_TORNADO_PMET : HTML_TORNADO_MEAN));
         char from[64] = "";
         for (size_t b = 0; base && bt >= 0 && bo >= 0 && bv >= 0 && b < csvt_rows(base); b++)
             if (!strcmp(csvt_field(base, b, bt), g) && !strcmp(csvt_field(base, b, bo), o)) {
@@ -633,29 +688,25 @@ static int tornado_section(FILE *f, const char *dir, const csvt *t, const csvt *
                 break;
             fputs(shown++ ? "; " : "", f);
             html_escape(f, csvt_field(t, k, col[2]));
-            fprintf(f, pm ? " %.3f (%.3f to %.3f)" : " %.4g (%.4g to %.4g)", sw, lo, hi);
+            i18n_fprintf(f, lang, pm ? HTML_TORNADO_SWING_P : HTML_TORNADO_SWING_M, sw, lo, hi);
         }
         if (!shown)
-            fputs("no parameter moves it", f);
+            fputs(i18n(lang, GP_TORNADO_NONE), f);
         fputs("</td></tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n<p class=\"note\">The mean of the targeted count with every "
-          "parameter at its median, and P(met) as the run gives it; each swing is how far one "
-          "parameter moves it from its 5th to its 95th percentile (for the mean the others at "
-          "their medians, for P(met) the others drawn as in a run); tornado.csv has every "
-          "parameter.</p>\n", f);
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_TORNADO_NOTE));
     csvt_free(base);
     return 0;
 }
 
-static int charts_section(FILE *f, const char *dir, ts_err *err)
+static int charts_section(FILE *f, ts_lang lang, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
     if (path_in(path, sizeof path, dir, "charts/index.csv") < 0)
         return ts_errf(err, "%s: path too long", dir);
     if (access(path, F_OK) != 0) {
-        fputs("<h2>Charts</h2>\n<p class=\"note\">No charts were drawn (gnuplot was not found); "
-              "<code>tiersim plot DIR</code> draws them from this directory.</p>\n", f);
+        fprintf(f, "<h2>%s</h2>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_CHARTS),
+                i18n(lang, HTML_NO_CHARTS));
         return 0;
     }
     csvt *idx = csvt_read(path, err);
@@ -666,7 +717,7 @@ static int charts_section(FILE *f, const char *dir, ts_err *err)
         csvt_free(idx);
         return -1;
     }
-    fputs("<h2>Charts</h2>\n", f);
+    fprintf(f, "<h2>%s</h2>\n", i18n(lang, HTML_CHARTS));
     for (size_t i = 0; i < csvt_rows(idx); i++) {
         const char *name = csvt_field(idx, i, cf);
         char svg_path[PATH_MAX_LEN + 80], prefix[32];
@@ -716,7 +767,7 @@ static const char style[] =
     "pre{background:#f6f6f6;padding:1em;overflow-x:auto;white-space:pre-wrap}\n"
     ".note{color:#555;font-size:.95em}\n";
 
-static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
+static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext, ts_err *err)
 {
     char name[256], label[1024], years[64], start[64], known[64], policies[1024], reps[64],
         seed[64];
@@ -741,42 +792,53 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
     }
 
     /* the title is the scenario's label, what a planner calls it */
-    fputs("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            i18n(lang, HTML_LANG));
     html_escape(f, label[0] ? label : name[0] ? name : "tiersim");
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     html_escape(f, label[0] ? label : name);
-    fputs("</h1>\n<p class=\"sub\">scenario <strong>", f);
+    fprintf(f, "</h1>\n<p class=\"sub\">%s <strong>", i18n(lang, HTML_SCENARIO));
     html_escape(f, name);
     fputs("</strong>", f);
     /* The years are update years: `start` says when each begins, and
      * known_until what the scenario could know (DESIGN.md, "Dates"). */
-    const char *const parts[][2] = {{"years", years},       {"start", start},
-                                    {"known until", known}, {"policies", policies},
-                                    {"replications", reps}, {"seed", seed}};
+    if (!strcmp(policies, "none"))
+        snprintf(policies, sizeof policies, "%s", i18n(lang, MSG_NONE));
+    const struct {
+        msg_id what;
+        const char *value;
+    } parts[] = {{HTML_YEARS, years},       {HTML_START, start}, {HTML_KNOWN, known},
+                 {HTML_POLICIES, policies}, {HTML_REPLICATIONS, reps}, {HTML_SEED, seed}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i][1][0]) {
-            fprintf(f, " &middot; %s ", parts[i][0]);
-            html_escape(f, parts[i][1]);
+        if (parts[i].value[0]) {
+            fprintf(f, " &middot; %s ", i18n(lang, parts[i].what));
+            html_escape(f, parts[i].value);
         }
     fputs("</p>\n", f);
-    warnings_section(f, mtext);
+    warnings_section(f, lang, mtext);
 
     char path[PATH_MAX_LEN];
-    csvt *tiers = NULL;
+    csvt *tiers = NULL, *named = NULL;
     int rc = 0;
     if (path_in(path, sizeof path, dir, "tiers.csv") == 0 && access(path, F_OK) == 0 &&
         !(tiers = csvt_read(path, err)))
         return -1;
+    if (path_in(path, sizeof path, dir, "target_tiers.csv") == 0 && access(path, F_OK) == 0 &&
+        !(named = csvt_read(path, err))) {
+        csvt_free(tiers);
+        return -1;
+    }
     static const struct {
-        const char *file, *title;
-    } tables[] = {{"targets.csv", NULL},
-                  {"validation-summary.csv", NULL},
-                  {"validation.csv", "Every observed outcome scored (validation.csv)"},
-                  {"compare.csv", "Policy comparison (compare.csv)"},
-                  {"goal.csv", "goal"},
-                  {"tornado.csv", "tornado"},
-                  {"fit.csv", "Fitted parameters (fit.csv)"}};
+        const char *file;
+        msg_id title;           /* MSG_COUNT: a section of its own */
+    } tables[] = {{"targets.csv", MSG_COUNT},
+                  {"validation-summary.csv", MSG_COUNT},
+                  {"validation.csv", HTML_VALIDATION_TABLE},
+                  {"compare.csv", HTML_COMPARE_TABLE},
+                  {"goal.csv", MSG_COUNT},
+                  {"tornado.csv", MSG_COUNT},
+                  {"fit.csv", HTML_FIT_TABLE}};
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
         if (path_in(path, sizeof path, dir, tables[i].file) < 0 || access(path, F_OK) != 0)
             continue;
@@ -785,37 +847,40 @@ static int write_page(FILE *f, const char *dir, const char *mtext, ts_err *err)
             rc = -1;
             break;
         }
-        if (!tables[i].title && i == 0)
-            rc = card_table(f, t, tiers, err);
-        else if (!tables[i].title)
-            rc = validation_summary(f, t, err);
-        else if (!strcmp(tables[i].file, "fit.csv"))
-            fit_section(f, t, mtext);
-        else if (!strcmp(tables[i].file, "goal.csv"))
-            rc = goal_section(f, t, mtext, err);
-        else if (!strcmp(tables[i].file, "tornado.csv"))
-            rc = tornado_section(f, dir, t, tiers, err);
-        else if (!strcmp(tables[i].file, "compare.csv") &&
-                 (rc = compare_summary(f, t, tiers, err)) == 0)
-            plain_table(f, tables[i].title, t);
-        else if (strcmp(tables[i].file, "compare.csv"))
-            plain_table(f, tables[i].title, t);
+        if (i == 0) {
+            rc = card_table(f, lang, t, tiers, named, err);
+            why_section(f, lang, mtext);
+        } else if (!strcmp(tables[i].file, "validation-summary.csv")) {
+            rc = validation_summary(f, lang, t, err);
+        } else if (!strcmp(tables[i].file, "fit.csv")) {
+            fit_section(f, lang, t, mtext);
+        } else if (!strcmp(tables[i].file, "goal.csv")) {
+            rc = goal_section(f, lang, t, mtext, err);
+        } else if (!strcmp(tables[i].file, "tornado.csv")) {
+            rc = tornado_section(f, lang, dir, t, tiers, named, err);
+        } else if (!strcmp(tables[i].file, "compare.csv")) {
+            if ((rc = compare_summary(f, lang, t, tiers, named, err)) == 0)
+                plain_table(f, i18n(lang, tables[i].title), t);
+        } else {
+            plain_table(f, i18n(lang, tables[i].title), t);
+        }
         csvt_free(t);
     }
     csvt_free(tiers);
+    csvt_free(named);
     if (rc == 0)
-        rc = charts_section(f, dir, err);
+        rc = charts_section(f, lang, dir, err);
     if (rc < 0)
         return -1;
-    fputs("<h2>Manifest</h2>\n<pre>", f);
+    fprintf(f, "<h2>%s</h2>\n<pre>", i18n(lang, HTML_MANIFEST));
     html_escape(f, mtext);
-    fprintf(f, "</pre>\n<p class=\"note\">Written by tiersim %s from the files of this "
-            "directory; <code>tiersim plot DIR</code> redraws it.</p>\n</body>\n</html>\n",
-            TIERSIM_VERSION);
+    fputs("</pre>\n", f);
+    i18n_fprintf(f, lang, HTML_FOOTER, TIERSIM_VERSION);
+    fputs("</body>\n</html>\n", f);
     return 0;
 }
 
-int html_write_report(const char *dir, ts_err *err)
+int html_write_report(const char *dir, ts_lang lang, ts_err *err)
 {
     char mpath[PATH_MAX_LEN], out[PATH_MAX_LEN], tmp[PATH_MAX_LEN + 32];
     if (path_in(mpath, sizeof mpath, dir, "manifest.txt") < 0 ||
@@ -830,7 +895,7 @@ int html_write_report(const char *dir, ts_err *err)
         free(mtext);
         return ts_errf(err, "%s: cannot write: %s", tmp, strerror(errno));
     }
-    int rc = write_page(f, dir, mtext, err);
+    int rc = write_page(f, lang, dir, mtext, err);
     free(mtext);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {

@@ -23,6 +23,14 @@ static const command commands[] = {
 
 static int help(int argc, char **argv)
 {
+    /* The manual page, from the same specs (the build writes it as tiersim.1). */
+    if (argc == 2 && !strcmp(argv[1], "--man")) {
+        const cli_spec *specs[N_COMMANDS];
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            specs[i] = commands[i].spec;
+        cli_print_man(stdout, specs, N_COMMANDS);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAIL;
+    }
     /* `tiersim help CMD` is `tiersim CMD --help`. */
     if (argc > 1)
         for (size_t i = 0; i < N_COMMANDS; i++)
@@ -40,7 +48,8 @@ static int help(int argc, char **argv)
         cli_print_synopsis(stdout, commands[i].spec);
         printf("      %s\n", commands[i].spec->summary);
     }
-    printf("  tiersim help [COMMAND]\n      this list, or a command's options\n"
+    printf("  tiersim help [COMMAND] [--man]\n      this list, a command's options with their "
+           "defaults and examples, or the manual page (roff)\n"
            "  tiersim version\n      print the version\n"
            "\nexit status: 0 success, 1 failure, 2 bad input or usage.  See README.md.\n");
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;

@@ -8,7 +8,6 @@
 #include "csvio.h"
 #include "history.h"
 #include "num.h"
-#include "textin.h"
 
 enum { COL_AS_OF, COL_TIER, COL_MEASURE, COL_VALUE, COL_SOURCE, N_COLS };
 static const char *const col_names[N_COLS] = {"as_of", "tier", "measure", "value", "source"};
@@ -107,25 +106,19 @@ static int parse_count(const char *text, int64_t *v)
     return 0;
 }
 
-/* A count as a spreadsheet writes it, "1,200": read as history reads its
- * numbers (a ',' in a ';' file or a grouping not in threes is refused, not
- * guessed).  *out = -1 when the text has no ',' (the caller reads it as
- * digits), else the count; -1 with err when the ',' cannot be read. */
+/* A count as a spreadsheet writes it, "1,200" (csvr_number's rules).
+ * *out = -1 when the text has no ',' (the caller reads it as digits, exactly),
+ * else the count; -1 with err when the ',' cannot be read. */
 static int read_grouped(const load_ctx *c, int line, const char *text, int64_t *out,
                         ts_err *err)
 {
     *out = -1;
     if (!strchr(text, ','))
         return 0;
-    if (c->info.sep == ';')
-        return ts_errf(err, "%s:%d: value: '%s' has a ',' in a file separated by ';': a decimal "
-                       "comma or a thousands separator? write it with '.' for decimals and no ','",
-                       c->o->path, line, text);
     double v;
-    int rc = textin_number(text, &v);
-    if (rc == TEXTIN_BAD_GROUPING)
-        return ts_errf(err, "%s:%d: value: '%s': ',' separates thousands in groups of three digits "
-                       "(1,200); write the number without it", c->o->path, line, text);
+    int rc = csvr_number(&c->info, c->o->path, line, "value", text, &v, err);
+    if (rc < 0)
+        return -1;
     /* grouped digits are whole and far below 2^53 where they are firms */
     if (rc == 0 && v >= 0 && v <= 4611686018427387904.0 && v == (double)(int64_t)v)
         *out = (int64_t)v;

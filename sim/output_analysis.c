@@ -8,6 +8,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "csvio.h"
+#include "i18n.h"
 #include "num.h"
 #include "output.h"
 #include "report.h"
@@ -422,14 +423,10 @@ const char *output_sens_reading(sens_method m)
     return sens_reading[m];
 }
 
-/* New text (issue 13): the tornado's P(met) line reads otherwise than its
- * mean line. */
-const char *output_sens_note(sens_method m)
+/* The tornado's P(met) line reads otherwise than its mean line (issue 13). */
+const char *output_sens_note(sens_method m, ts_lang lang)
 {
-    return m == SENS_TORNADO ? "P(met): [the run's P(met), every parameter drawn] largest swings "
-                               "(each parameter from its 5th to its 95th percentile, the others "
-                               "drawn as in a run)"
-                             : NULL;
+    return m == SENS_TORNADO ? i18n(lang, MSG_SENS_TORNADO_NOTE) : NULL;
 }
 
 /* One line of the terminal summary: target j's output o (SENSRUN_MEAN or

@@ -69,8 +69,11 @@ typedef struct {
 typedef struct {
     const char *dir;
     chartdir *cd;
+    ts_lang lang;           /* of the words of every chart and caption */
     tier_row *tiers;
     size_t n_tiers;
+    tier_row *named;        /* target_tiers.csv: targets named apart from a tier (no baseline) */
+    size_t n_named;
 } plot_ctx;
 
 /* Tier names and measures become parts of file names: identifiers only. */
@@ -88,15 +91,21 @@ static int is_ident(const char *s)
     return 1;
 }
 
+static void free_rows(tier_row *rows, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(rows[k].name);
+        free(rows[k].label);
+    }
+    free(rows);
+}
+
 static void free_tiers(plot_ctx *c)
 {
-    for (size_t k = 0; k < c->n_tiers; k++) {
-        free(c->tiers[k].name);
-        free(c->tiers[k].label);
-    }
-    free(c->tiers);
-    c->tiers = NULL;
-    c->n_tiers = 0;
+    free_rows(c->tiers, c->n_tiers);
+    free_rows(c->named, c->n_named);
+    c->tiers = c->named = NULL;
+    c->n_tiers = c->n_named = 0;
 }
 
 static long find_tier(const plot_ctx *c, const char *name)
@@ -107,17 +116,100 @@ static long find_tier(const plot_ctx *c, const char *name)
     return -1;
 }
 
+/* A target over several tiers (or named apart from its tier), from
+ * target_tiers.csv; -1 when the name is none. */
+static long find_named(const plot_ctx *c, const char *name)
+{
+    for (size_t k = 0; k < c->n_named; k++)
+        if (!strcmp(c->named[k].name, name))
+            return (long)k;
+    return -1;
+}
+
 static const char *label_of(const plot_ctx *c, const char *name)
 {
     long k = find_tier(c, name);
-    return k >= 0 ? c->tiers[k].label : name;
+    if (k >= 0)
+        return c->tiers[k].label;
+    k = find_named(c, name);
+    return k >= 0 ? c->named[k].label : name;
 }
 
-/* KIND.meta and KIND.tsv opened, and KIND.gp queued to draw from them. */
+/* The words of each kind's charts: the variables of KIND.text its script
+ * uses (chartdir_words). */
+#define WORDS(w) w, sizeof w / sizeof w[0]
+static const chartdir_word fan_words[] = {
+    {"t_band90", GP_BAND90},          {"t_band50", GP_BAND50},
+    {"t_median", GP_MEDIAN},          {"f_start", GP_FAN_START},
+    {"t_observed", GP_FAN_OBSERVED},  {"f_target", GP_FAN_TARGET},
+    {"f_target_at", GP_FAN_TARGET_AT}, {"t_stock_short", GP_FAN_STOCK_SHORT},
+    {"t_stock_update", GP_FAN_STOCK_UPDATE}, {"t_stock_year", GP_FAN_STOCK_YEAR},
+    {"f_new_since", GP_FAN_NEW_SINCE}, {"f_new_cum", GP_FAN_NEW_CUM},
+    {"t_cum", GP_FAN_CUM},            {"f_target_needs", GP_FAN_TARGET_NEEDS},
+};
+static const chartdir_word card_words[] = {
+    {"t_title", GP_CARD_TITLE},       {"t_xlabel", GP_CARD_XLABEL},
+    {"t_likely_line", GP_LIKELY_LINE}, {"t_all", GP_CARD_ALL},
+    {"t_key_likely", GP_KEY_LIKELY},  {"t_key_uncertain", GP_KEY_UNCERTAIN},
+    {"t_key_unlikely", GP_KEY_UNLIKELY},
+};
+static const chartdir_word pmet_words[] = {
+    {"t_title", GP_PMET_TITLE},       {"t_x_update", GP_PMET_X_UPDATE},
+    {"t_x_year", GP_PMET_X_YEAR},     {"t_ylabel", GP_PMET_YLABEL},
+    {"t_likely_line", GP_LIKELY_LINE},
+};
+static const chartdir_word dist_words[] = {
+    {"t_ylabel", GP_DIST_YLABEL},     {"f_x_stock", GP_DIST_X_STOCK},
+    {"f_x_cum", GP_DIST_X_CUM},       {"f_x_new", GP_DIST_X_NEW},
+    {"f_target", GP_DIST_TARGET},     {"f_threshold", GP_DIST_THRESHOLD},
+    {"t_stock", GP_DIST_STOCK},       {"t_cum", GP_DIST_CUM},
+    {"t_new", GP_DIST_NEW},           {"f_pair", GP_PAIR},
+    {"f_pmet", GP_DIST_PMET},         {"t_meet", GP_DIST_MEET},
+    {"t_miss", GP_DIST_MISS},         {"f_median", GP_DIST_MEDIAN},
+    {"f_target_needs", GP_DIST_TARGET_NEEDS},
+};
+static const chartdir_word fit_words[] = {
+    {"t_title", GP_FIT_TITLE},        {"f_pair", GP_PAIR},
+    {"t_observed", GP_FIT_OBSERVED},  {"t_fitted", GP_FIT_FITTED},
+    {"t_residuals", GP_FIT_RESIDUALS},
+};
+static const chartdir_word compare_words[] = {
+    {"t_title", GP_COMPARE_TITLE},    {"t_xlabel", GP_COMPARE_XLABEL},
+    {"t_likely_line", GP_LIKELY_LINE},
+};
+static const chartdir_word goal_words[] = {
+    {"f_title", GP_GOAL_TITLE},       {"t_ylabel", GP_PROB_MET},
+    {"f_answer", GP_GOAL_ANSWER},     {"t_unreachable", GP_GOAL_UNREACHABLE},
+    {"t_band95", GP_BAND95},          {"t_pmet", GP_PMET},
+    {"f_wanted", GP_GOAL_WANTED},     {"f_answer_right", GP_GOAL_ANSWER_RIGHT},
+    {"f_flat", GP_GOAL_FLAT},         {"f_band_key", GP_GOAL_BAND_KEY},
+};
+static const chartdir_word validate_words[] = {
+    {"t_title", GP_VALIDATE_TITLE},   {"t_xlabel", GP_VALIDATE_XLABEL},
+    {"t_hist", GP_VALIDATE_HIST},     {"t_rows", GP_VALIDATE_ROWS},
+    {"f_right", GP_VALIDATE_RIGHT},
+};
+static const struct {
+    const char *kind;
+    const chartdir_word *words;
+    size_t n;
+} kind_words[] = {
+    {"fan", WORDS(fan_words)},         {"card", WORDS(card_words)},
+    {"pmet", WORDS(pmet_words)},       {"dist", WORDS(dist_words)},
+    {"fit", WORDS(fit_words)},         {"compare", WORDS(compare_words)},
+    {"goal", WORDS(goal_words)},       {"validate", WORDS(validate_words)},
+};
+
+/* KIND.meta, KIND.tsv and KIND.text opened (the last written whole), and
+ * KIND.gp queued to draw from them. */
 static int open_kind(plot_ctx *c, const char *kind, chartdir_file *meta, chartdir_file *data,
                      ts_err *err)
 {
     chartdir_job(c->cd, kind);
+    for (size_t i = 0; i < sizeof kind_words / sizeof kind_words[0]; i++)
+        if (!strcmp(kind_words[i].kind, kind) &&
+            chartdir_words(c->cd, kind, c->lang, kind_words[i].words, kind_words[i].n, err) < 0)
+            return -1;
     if (chartdir_fopen(c->cd, meta, err, "%s.meta", kind) < 0 ||
         chartdir_fopen(c->cd, data, err, "%s.tsv", kind) < 0)
         return -1;
@@ -137,9 +229,56 @@ static int bad_ident(const csvt *t, size_t row, const char *what, const char *s,
                    what, s);
 }
 
+static int load_tier_rows(plot_ctx *c, int required, ts_err *err);
+
+/* target_tiers.csv (report.h), where the run has targets named apart from
+ * a tier: their names and labels. */
+static int load_named(plot_ctx *c, ts_err *err)
+{
+    static const char *const names[] = {"target", "label"};
+    long col[2];
+    csvt *t = chartdir_table(c->dir, "target_tiers.csv", names, col, 2, err);
+    if (!t)
+        return PLOT_EINPUT;
+    int rc = PLOT_EINPUT;
+    size_t n = csvt_rows(t);
+    if (!(c->named = calloc(n ? n : 1, sizeof *c->named))) {
+        rc = ts_errf(err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = csvt_field(t, i, col[0]), *label = csvt_field(t, i, col[1]);
+        if (!is_ident(name)) {
+            bad_ident(t, i, "target", name, err);
+            goto out;
+        }
+        tier_row *r = &c->named[c->n_named];
+        r->name = strdup(name);
+        r->label = strdup(label[0] ? label : name);
+        c->n_named++;
+        if (!r->name || !r->label) {
+            rc = ts_errf(err, "out of memory");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    csvt_free(t);
+    return rc;
+}
+
 /* tiers.csv: names, labels and baselines.  Without it (a fit's or a
- * comparison's directory may lack one) the tier names stand for labels. */
+ * comparison's directory may lack one) the tier names stand for labels.
+ * target_tiers.csv, when there is one, names the other targets. */
 static int load_tiers(plot_ctx *c, int required, ts_err *err)
+{
+    int rc = load_tier_rows(c, required, err);
+    if (rc == 0 && chartdir_has(c->dir, "target_tiers.csv"))
+        rc = load_named(c, err);
+    return rc;
+}
+
+static int load_tier_rows(plot_ctx *c, int required, ts_err *err)
 {
     if (!required && !chartdir_has(c->dir, "tiers.csv"))
         return 0;
@@ -192,9 +331,10 @@ enum { TM_NEW = 0, TM_STOCK, TM_CUMULATIVE, TM_COUNT };
 static const char *const measure_names[TM_COUNT] = {"new", "stock", "cumulative"};
 
 typedef struct {
-    long tier;
+    long tier;              /* -1 for a target named apart from a tier (target_tiers.csv) */
+    const char *name, *label; /* the plot_ctx's: the tier's, or the named target's */
     int measure;            /* TM_* */
-    int twin;               /* the tier has another target: charts name the measure */
+    int twin;               /* the target has another measure: charts name the measure */
     double target, threshold, p_met, ci_lo, ci_hi, p50;
     double needs;           /* the whole count that meets it (the terminal's 'needs') */
 } target_row;
@@ -233,11 +373,14 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
             continue;
         }
         target_row *r = &tl->t[tl->n];
-        if ((r->tier = find_tier(c, tier)) < 0) {
-            ts_errf(err, "%s:%d: tier '%s' is not in tiers.csv", csvt_path(t), csvt_line(t, i),
-                    tier);
+        long named = -1;
+        if ((r->tier = find_tier(c, tier)) < 0 && (named = find_named(c, tier)) < 0) {
+            ts_errf(err, "%s:%d: tier '%s' is not in tiers.csv%s", csvt_path(t), csvt_line(t, i),
+                    tier, c->n_named ? " or target_tiers.csv" : "");
             goto out;
         }
+        r->name = r->tier >= 0 ? c->tiers[r->tier].name : c->named[named].name;
+        r->label = r->tier >= 0 ? c->tiers[r->tier].label : c->named[named].label;
         r->measure = 0;
         while (r->measure < TM_COUNT && strcmp(m, measure_names[r->measure]))
             r->measure++;
@@ -262,7 +405,7 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
     }
     for (size_t j = 0; j < tl->n; j++)
         for (size_t k = 0; k < tl->n; k++)
-            tl->t[j].twin |= k != j && tl->t[k].tier == tl->t[j].tier;
+            tl->t[j].twin |= k != j && !strcmp(tl->t[k].name, tl->t[j].name);
     rc = 0;
 out:
     csvt_free(t);
@@ -616,10 +759,8 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
                 chartdir_tsv_num(data.f, q[(k * ny + y) * FAN_Q + j], j == FAN_Q - 1);
         }
         char caption[1024];
-        snprintf(caption, sizeof caption, "%s: stock%s by year (median, 50 %% and 90 %% bands)",
-                 tr->label, isfinite(tgt[TM_CUMULATIVE])
-                                ? ", cumulative new firms and firms ever certified"
-                                : " and cumulative new firms");
+        i18n_snprintf(caption, sizeof caption, c->lang,
+                      isfinite(tgt[TM_CUMULATIVE]) ? CAP_FAN_CUM : CAP_FAN, tr->label);
         if (chartdir_add(c->cd, "fan", caption, err, "fan_%s", tr->name) < 0)
             goto out;
     }
@@ -640,11 +781,11 @@ out:
 static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_t len)
 {
     if (r->needs == r->target)
-        snprintf(buf, len, "%s: %s \u2265 %g", c->tiers[r->tier].label,
-                 measure_names[r->measure], r->needs);
+        i18n_snprintf(buf, len, c->lang, CAP_TARGET, r->label,
+                      i18n_measure(c->lang, measure_names[r->measure]), r->needs);
     else
-        snprintf(buf, len, "%s: %s %g (needs %g)", c->tiers[r->tier].label,
-                 measure_names[r->measure], r->target, r->needs);
+        i18n_snprintf(buf, len, c->lang, CAP_TARGET_NEEDS, r->label,
+                      i18n_measure(c->lang, measure_names[r->measure]), r->target, r->needs);
 }
 
 /* card: P(met) per target with its interval and verdict, and the joint row. */
@@ -672,8 +813,7 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_tsv_num(data.f, r->ci_hi, 0);
         fprintf(data.f, "%d\n", (int)report_verdict(r->p_met));
     }
-    rc = chartdir_add(c->cd, "card", "Report card: the probability that each target is met, "
-                      "with its 95 % interval; the joint probability apart", err, "card");
+    rc = chartdir_add(c->cd, "card", i18n(c->lang, CAP_CARD), err, "card");
 out:
     rc = close_kind(&meta, &data, rc, err);
     return rc;
@@ -708,7 +848,7 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
             fputs("\n\n", data.f);
         size_t rows = 0;
         for (size_t i = 0; i < csvt_rows(t); i++) {
-            if (strcmp(csvt_field(t, i, col[1]), c->tiers[r->tier].name) ||
+            if (strcmp(csvt_field(t, i, col[1]), r->name) ||
                 strcmp(csvt_field(t, i, col[2]), measure_names[r->measure]))
                 continue;
             int y;
@@ -722,14 +862,13 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
             rows++;
         }
         if (!rows) {
-            ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), c->tiers[r->tier].name,
+            ts_errf(err, "%s: no rows for target %s %s", csvt_path(t), r->name,
                     measure_names[r->measure]);
             rc = PLOT_EINPUT;
             goto out;
         }
     }
-    rc = chartdir_add(c->cd, "pmet", "The probability that each target's threshold is reached "
-                      "by each year", err, "pmet");
+    rc = chartdir_add(c->cd, "pmet", i18n(c->lang, CAP_PMET), err, "pmet");
 out:
     rc = close_kind(&meta, &data, rc, err);
     csvt_free(t);
@@ -761,7 +900,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_meta_array(meta.f, arrays[a], tl->n);
     for (size_t j = 0; j < tl->n; j++) {
         const target_row *r = &tl->t[j];
-        const char *tier = c->tiers[r->tier].name, *m = measure_names[r->measure];
+        const char *tier = r->name, *m = measure_names[r->measure];
         /* Two passes: the total first, for the shares. */
         double total = 0;
         int year = 0;
@@ -802,7 +941,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
             snprintf(file, sizeof file, "dist_%s", tier);
         axis_label(&ax, year, when, sizeof when);
         chartdir_meta_str_at(meta.f, "name", j, file + strlen("dist_"));
-        chartdir_meta_str_at(meta.f, "label", j, c->tiers[r->tier].label);
+        chartdir_meta_str_at(meta.f, "label", j, r->label);
         chartdir_meta_str_at(meta.f, "measure", j, m);
         chartdir_meta_str_at(meta.f, "when", j, when);
         chartdir_meta_num_at(meta.f, "thr", j, r->threshold);
@@ -811,11 +950,10 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_meta_num_at(meta.f, "p_met", j, r->p_met);
         chartdir_meta_num_at(meta.f, "median", j, r->p50);
         char caption[1024];
-        static const char *const what[TM_COUNT] = {
-            [TM_NEW] = "the cumulative new firms", [TM_STOCK] = "the stock",
-            [TM_CUMULATIVE] = "the firms ever certified (cumulative)"};
-        snprintf(caption, sizeof caption, "%s: distribution of %s in %s, with the target's "
-                 "threshold", c->tiers[r->tier].label, what[r->measure], when);
+        static const msg_id what[TM_COUNT] = {[TM_NEW] = CAP_DIST_NEW,
+                                              [TM_STOCK] = CAP_DIST_STOCK,
+                                              [TM_CUMULATIVE] = CAP_DIST_CUM};
+        i18n_snprintf(caption, sizeof caption, c->lang, what[r->measure], r->label, when);
         if (chartdir_add(c->cd, "dist", caption, err, "%s", file) < 0)
             goto out;
     }
@@ -965,9 +1103,10 @@ static int draw_fit_data(plot_ctx *c, ts_err *err)
     }
     for (size_t p = 0; p < pages; p++) {
         char caption[256];
-        snprintf(caption, sizeof caption, p ? "Fit (continued, page %zu)" :
-                 "Fit: observed values with their sd, the fitted trajectory, and the "
-                 "standardized residuals (observed - fitted) / sd", p + 1);
+        if (p)
+            i18n_snprintf(caption, sizeof caption, c->lang, CAP_FIT_MORE, p + 1);
+        else
+            snprintf(caption, sizeof caption, "%s", i18n(c->lang, CAP_FIT));
         if (chartdir_add(c->cd, "fit", caption, err, "fit_%zu", p + 1) < 0)
             goto out;
     }
@@ -1075,6 +1214,9 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         if (na > before) {
             const char *l = lcol >= 0 ? csvt_field(t, i, lcol) : "";
             alabel[a] = l[0] ? l : arms[a];
+            /* the baseline's label is the word, in the output's language */
+            if (a == 0 && !strcmp(alabel[a], "baseline"))
+                alabel[a] = i18n(c->lang, GP_BASELINE);
         }
         intern(targets, &nt, csvt_field(t, i, col[1]));
     }
@@ -1114,10 +1256,12 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         if (colon)
             *colon = '\0';
         if (!strcmp(targets[j], "ALL"))
-            snprintf(text, sizeof text, "all targets (joint)");
+            snprintf(text, sizeof text, "%s", i18n(c->lang, GP_COMPARE_ALL));
+        else if (colon)
+            snprintf(text, sizeof text, "%s (%s)", label_of(c, tier),
+                     i18n_measure(c->lang, colon + 1));
         else
-            snprintf(text, sizeof text, colon ? "%s (%s)" : "%s", label_of(c, tier),
-                     colon ? colon + 1 : "");
+            snprintf(text, sizeof text, "%s", label_of(c, tier));
         chartdir_meta_str_at(meta.f, "tlabel", j, text);
     }
     /* One block per page (gnuplot's `index p`).  Rows: position (the page's
@@ -1151,8 +1295,7 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
             chartdir_tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
         }
     }
-    static const char caption[] = "Policy comparison: the probability that each target is met, "
-                                  "baseline beside each policy (95 % intervals)";
+    const char *caption = i18n(c->lang, CAP_COMPARE);
     if (pages == 1) {
         rc = chartdir_add(c->cd, "compare", caption, err, "compare");
     } else {
@@ -1160,7 +1303,7 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
         for (size_t p = 0; p < pages && rc == 0; p++) {
             /* new text (issue 13): which page of the comparison */
             char cap[256];
-            snprintf(cap, sizeof cap, "%s (page %zu of %zu)", caption, p + 1, pages);
+            i18n_snprintf(cap, sizeof cap, c->lang, CAP_COMPARE_PAGE, caption, p + 1, pages);
             rc = chartdir_add(c->cd, "compare", cap, err, "compare_%zu", p + 1);
         }
     }
@@ -1299,8 +1442,7 @@ static int draw_goal_data(plot_ctx *c, ts_err *err)
         chartdir_tsv_num(data.f, fmax(0.0, cp[i] - REPORT_Z95 * cse[i]), 0);
         chartdir_tsv_num(data.f, fmin(1.0, cp[i] + REPORT_Z95 * cse[i]), 1);
     }
-    rc = chartdir_add(c->cd, "goal", "Goal seeking: P(met) against the lever, the probability "
-                      "wanted and the answer with its band", err, "goal");
+    rc = chartdir_add(c->cd, "goal", i18n(c->lang, CAP_GOAL), err, "goal");
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(cx);
@@ -1386,9 +1528,7 @@ static int draw_validate_data(plot_ctx *c, ts_err *err)
         chartdir_tsv_num(data.f, pit[i], 0);
         fprintf(data.f, "%zu\n", intern(groups, &ng, csvt_field(t, i, col[1])) + 1);
     }
-    rc = chartdir_add(c->cd, "validate", "Validation: where each observed outcome fell in its "
-                      "projected distribution (PIT), with the ranges that hold the 50 % and 90 % "
-                      "bands, and the PITs' histogram", err, "validate_pit");
+    rc = chartdir_add(c->cd, "validate", i18n(c->lang, CAP_VALIDATE), err, "validate_pit");
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(groups);
@@ -1413,9 +1553,9 @@ unsigned plot_kinds(const char *dir)
     return kinds;
 }
 
-int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
+int plot_prepare(chartdir *cd, unsigned kinds, ts_lang lang, ts_err *err)
 {
-    plot_ctx c = {chartdir_dir(cd), cd, NULL, 0};
+    plot_ctx c = {chartdir_dir(cd), cd, lang, NULL, 0, NULL, 0};
     int rc = 0;
     if (kinds & PLOT_RUN)
         rc = draw_run_data(&c, err);
@@ -1438,15 +1578,15 @@ int plot_prepare(chartdir *cd, unsigned kinds, ts_err *err)
     return rc;
 }
 
-int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_charts,
-              ts_err *err)
+int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, ts_lang lang,
+              size_t *n_charts, ts_err *err)
 {
     if (n_charts)
         *n_charts = 0;
     chartdir *cd = chartdir_open(dir, plots_dir, err);
     if (!cd)
         return -1;
-    int rc = plot_prepare(cd, kinds, err);
+    int rc = plot_prepare(cd, kinds, lang, err);
     if (rc == 0)
         rc = chartdir_commit(cd, err);
     if (rc == 0 && n_charts)
@@ -1457,15 +1597,15 @@ int plot_draw(const char *dir, const char *plots_dir, unsigned kinds, size_t *n_
 
 int plot_run(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_RUN, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_RUN, LANG_EN, NULL, err);
 }
 
 int plot_fit(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_FIT, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_FIT, LANG_EN, NULL, err);
 }
 
 int plot_compare(const char *dir, const char *plots_dir, ts_err *err)
 {
-    return plot_draw(dir, plots_dir, PLOT_COMPARE, NULL, err);
+    return plot_draw(dir, plots_dir, PLOT_COMPARE, LANG_EN, NULL, err);
 }

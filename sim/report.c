@@ -32,8 +32,7 @@ void report_target(const scenario *s, const runner_result *r, size_t j, target_s
     memset(t, 0, sizeof *t);
     t->bar = tg->value * (1.0 - tg->tolerance);
     fill_proportion(runner_met(r, j), r->replications, t);
-    const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
-                                engine_target_measure(tg));
+    const hist *h = runner_target_hist(r, j);
     t->p05 = hist_quantile(h, 0.05);
     t->p50 = hist_quantile(h, 0.50);
     t->p95 = hist_quantile(h, 0.95);
@@ -146,7 +145,7 @@ static int write_targets(outdir *o, const scenario *s, const runner_result *r, t
     target_summary t;
     for (size_t j = 0; j < s->n_targets; j++) {
         report_target(s, r, j, &t);
-        target_row(w, s->tiers[s->targets[j].tier].name, report_target_measure(&s->targets[j]),
+        target_row(w, s->targets[j].name, report_target_measure(&s->targets[j]),
                    s->targets[j].value, &t, 1, s->targets[j].threshold);
     }
     if (s->n_targets > 0) {
@@ -170,13 +169,53 @@ static int write_p_met_by_year(outdir *o, const scenario *s, const runner_result
     for (size_t y = 0; y < r->n_years; y++)
         for (size_t j = 0; j < s->n_targets; j++) {
             report_year_cells(w, s, s->start_year + (int)y);
-            csvw_str(w, s->tiers[s->targets[j].tier].name);
+            csvw_str(w, s->targets[j].name);
             csvw_str(w, report_target_measure(&s->targets[j]));
             csvw_prob(w, r->replications
                              ? (double)r->met_by_year[j * r->n_years + y] / (double)r->replications
                              : NAN);
             csvw_end_row(w);
         }
+    return csvw_close(w, err);
+}
+
+int report_named_targets(const scenario *s)
+{
+    for (size_t j = 0; j < s->n_targets; j++)
+        if (strcmp(s->targets[j].name, s->tiers[s->targets[j].tier].name) != 0)
+            return 1;
+    return 0;
+}
+
+/* target_tiers.csv: target,tiers,label for each target (once for the
+ * measures of one section), the tiers joined by " + ". */
+static int write_target_tiers(outdir *o, const scenario *s, ts_err *err)
+{
+    csvw *w = csvw_open(outdir_file(o, "target_tiers.csv"), err);
+    if (!w)
+        return -1;
+    csvw_str(w, "target");
+    csvw_str(w, "tiers");
+    csvw_str(w, "label");
+    csvw_end_row(w);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        const ts_target *t = &s->targets[j];
+        int seen = 0;
+        for (size_t i = 0; i < j && !seen; i++)
+            seen = !strcmp(s->targets[i].name, t->name);
+        if (seen)
+            continue;
+        /* At most TS_MAX_TIERS names of under TS_NAME_MAX bytes and " + ". */
+        char tiers[TS_MAX_TIERS * (TS_NAME_MAX + 3)];
+        size_t used = 0;
+        for (size_t i = 0; i < t->n_tiers; i++)
+            used += (size_t)snprintf(tiers + used, sizeof tiers - used, "%s%s", i ? " + " : "",
+                                     s->tiers[t->tiers[i]].name);
+        csvw_str(w, t->name);
+        csvw_str(w, tiers);
+        csvw_str(w, t->label);
+        csvw_end_row(w);
+    }
     return csvw_close(w, err);
 }
 
@@ -202,7 +241,9 @@ int report_write_tiers(outdir *o, const scenario *s, ts_err *err)
         csvw_end_row(w);
     }
     free(mean);
-    return csvw_close(w, err);
+    if (csvw_close(w, err) < 0)
+        return -1;
+    return report_named_targets(s) ? write_target_tiers(o, s, err) : 0;
 }
 
 size_t report_bins(const hist *h, size_t max_bins, int64_t *lo, int64_t *width)
@@ -246,14 +287,13 @@ static int write_distribution(outdir *o, const scenario *s, const runner_result 
     csvw_end_row(w);
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
-        const hist *h = runner_hist(r, r->n_years - 1, tg->tier,
-                                    engine_target_measure(tg));
+        const hist *h = runner_target_hist(r, j);
         int64_t lo, width;
         size_t n = report_bins(h, REPORT_DIST_BINS, &lo, &width);
         for (size_t b = 0; b < n; b++) {
             int64_t a = lo + (int64_t)b * width, z = a + width - 1;
             report_year_cells(w, s, s->end_year);
-            csvw_str(w, s->tiers[tg->tier].name);
+            csvw_str(w, tg->name);
             csvw_str(w, report_target_measure(tg));
             csvw_int(w, a);
             csvw_int(w, z);
@@ -278,9 +318,9 @@ void report_target_name(const scenario *s, size_t j, char *buf, size_t len)
     const ts_target *t = &s->targets[j];
     int twin = 0;
     for (size_t k = 0; k < s->n_targets; k++)
-        twin |= k != j && s->targets[k].tier == t->tier;
+        twin |= k != j && !strcmp(s->targets[k].name, t->name);
     if (twin)
-        snprintf(buf, len, "%s:%s", s->tiers[t->tier].name, report_target_measure(t));
+        snprintf(buf, len, "%s:%s", t->name, report_target_measure(t));
     else
-        snprintf(buf, len, "%s", s->tiers[t->tier].name);
+        snprintf(buf, len, "%s", t->name);
 }

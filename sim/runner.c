@@ -22,8 +22,9 @@ typedef struct {
     const size_t *drawn;            /* runner_run's: the outputs summarised per replication */
     size_t n_drawn;
     uint64_t *met_by_year;
+    hist **sums;                    /* [j]: a target over several tiers, its count in end_year */
     uint64_t met_all, capped, reps;
-    size_t n_start;
+    size_t n_start, n_sums;
     int failed;
     /* Each thread writes its counters on every replication: keep them off
      * the cache lines of the other threads' workspaces. */
@@ -62,6 +63,19 @@ static hist **alloc_hists(size_t n)
     return h;
 }
 
+/* [j]: a histogram for each target over several tiers, NULL for a one-tier
+ * target (its tier's histogram is the target's). */
+static hist **alloc_sums(const scenario *s)
+{
+    hist **h = calloc(s->n_targets + 1, sizeof *h);
+    for (size_t j = 0; h && j < s->n_targets; j++)
+        if (s->targets[j].n_tiers > 1 && !(h[j] = hist_alloc())) {
+            free_hists(h, s->n_targets);
+            return NULL;
+        }
+    return h;
+}
+
 static void thread_ws_free(thread_ws *t, size_t n_hists)
 {
     engine_free(t->engine);
@@ -71,6 +85,7 @@ static void thread_ws_free(thread_ws *t, size_t n_hists)
     free(t->out);
     free_hists(t->hists, n_hists);
     free_hists(t->start, t->n_start);
+    free_hists(t->sums, t->n_sums);
     free(t->met_by_year);
     memset(t, 0, sizeof *t);
 }
@@ -89,8 +104,10 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
     t->n_start = s->n_tiers;
     t->start = alloc_hists(s->n_tiers);
     t->met_by_year = calloc(s->n_targets * scenario_years(s) + 1, sizeof *t->met_by_year);
+    t->n_sums = s->n_targets;
+    t->sums = alloc_sums(s);
     if (!t->engine || !t->r_param || !t->r_chance || !t->theta || !t->out || !t->hists ||
-        !t->start || !t->met_by_year) {
+        !t->start || !t->met_by_year || !t->sums) {
         thread_ws_free(t, n_out);
         return -1;
     }
@@ -121,15 +138,23 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
         if (dist_is_random(&s->params[s->tiers[k].p_stock].value) &&
             hist_add(t->start[k], engine_start_stock(s, t->theta, k), 1) < 0)
             return ts_errf(err, "out of memory");
+    if (rep < o->record_reps)
+        memcpy(o->record_theta + rep * s->n_params, t->theta, s->n_params * sizeof *t->theta);
     int all = 1;
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
-        ts_measure m = engine_target_measure(tg);
-        for (size_t y = 0; y < Y; y++)
-            if (t->out[(y * K + tg->tier) * M_COUNT + m] >= tg->threshold)
-                t->met_by_year[j * Y + y]++;
-        if (t->out[((Y - 1) * K + tg->tier) * M_COUNT + m] < tg->threshold)
-            all = 0;
+        int64_t v = 0;
+        for (size_t y = 0; y < Y; y++) {
+            v = engine_target_value(s, tg, t->out, y);
+            t->met_by_year[j * Y + y] += (uint64_t)(v >= tg->threshold);
+        }
+        all &= v >= tg->threshold;
+        /* A target over several tiers: its sum's own distribution (a one-tier
+         * target's is its tier's, summarised above). */
+        if (t->sums[j] && hist_add(t->sums[j], v, 1) < 0)
+            return ts_errf(err, "out of memory");
+        if (rep < o->record_reps)
+            o->record_value[rep * s->n_targets + j] = v;
     }
     t->met_all += (uint64_t)all;
     t->capped += (uint64_t)capped;
@@ -285,7 +310,9 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         res->hists = alloc_hists(n_out);
         res->start = alloc_hists(s->n_tiers);
         res->met_by_year = calloc(s->n_targets * Y + 1, sizeof *res->met_by_year);
-        if (!res->hists || !res->start || !res->met_by_year)
+        res->sums = alloc_sums(s);
+        res->target_end = calloc(s->n_targets + 1, sizeof *res->target_end);
+        if (!res->hists || !res->start || !res->met_by_year || !res->sums || !res->target_end)
             rc = ts_errf(err, "out of memory");
         for (int i = 0; i < nthreads && rc == 0; i++) {
             for (size_t h = 0; h < n_out && rc == 0; h++)
@@ -296,6 +323,9 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
                     rc = ts_errf(err, "out of memory");
             for (size_t j = 0; j < s->n_targets * Y; j++)
                 res->met_by_year[j] += ws[i].met_by_year[j];
+            for (size_t j = 0; j < s->n_targets && rc == 0; j++)
+                if (res->sums[j] && hist_merge(res->sums[j], ws[i].sums[j]) < 0)
+                    rc = ts_errf(err, "out of memory");
             res->met_all += ws[i].met_all;
             res->capped += ws[i].capped;
             res->replications += ws[i].reps;
@@ -310,6 +340,10 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         }
         if (rc == 0 && add_fixed_starts(s, res) < 0)
             rc = ts_errf(err, "out of memory");
+        for (size_t j = 0; j < s->n_targets && rc == 0; j++)
+            res->target_end[j] = res->sums[j] ? res->sums[j]
+                                              : runner_hist(res, Y - 1, s->targets[j].tier,
+                                                            engine_target_measure(&s->targets[j]));
     }
     free(derived);
     free(drawn);
@@ -330,6 +364,8 @@ void runner_result_free(runner_result *r)
         return;
     free_hists(r->hists, r->n_years * r->n_tiers * M_COUNT);
     free_hists(r->start, r->n_tiers);
+    free_hists(r->sums, r->n_targets);
+    free(r->target_end);
     free(r->met_by_year);
     free(r);
 }
@@ -342,6 +378,11 @@ const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_mea
 const hist *runner_start_hist(const runner_result *r, size_t tier)
 {
     return r->start[tier];
+}
+
+const hist *runner_target_hist(const runner_result *r, size_t target)
+{
+    return r->target_end[target];
 }
 
 uint64_t runner_met(const runner_result *r, size_t target)

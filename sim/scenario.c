@@ -45,7 +45,7 @@ typedef enum {
 #define SEC_FORM_SCENARIO "[scenario]"
 #define SEC_FORM_TIER "[tier NAME]"
 #define SEC_FORM_TRANSITION "[transition A -> B]"
-#define SEC_FORM_TARGET "[target TIER]"
+#define SEC_FORM_TARGET "[target NAME]"
 #define SEC_FORM_POLICY "[policy NAME]"
 #define SEC_FORM_EVENT "[event NAME]"
 
@@ -81,6 +81,7 @@ typedef struct {
     char *value;
     const char *file;
     int line;
+    int assumption;     /* its inline comment starts with "assumption" (ts_param) */
 } raw_kv;
 
 typedef struct {
@@ -96,6 +97,8 @@ typedef struct {
     const char *text;
     size_t pos, len;
     int line;
+    const char *line_text;  /* the current line as written, for its inline comment */
+    size_t line_len;
     const char *file;
     raw_ini *raw;
     size_t cur_sec;     /* (size_t)-1 before the first section */
@@ -344,6 +347,8 @@ static char *reader(char *str, int num, void *stream)
     memcpy(str, start, n);
     str[n] = '\0';
     c->pos += n;
+    c->line_text = start;
+    c->line_len = content;
 
     /* A BOM is allowed on the first line only; inih strips it itself. */
     const char *p = str;
@@ -399,6 +404,31 @@ static char *reader(char *str, int num, void *stream)
         c->raw->secs[c->raw->n_secs++] = sec;
     }
     return str;
+}
+
+/* Whether the line's inline comment (a ';' after a blank, as inih reads
+ * it) begins with "assumption" (any case; "assumptions" too): the label the
+ * convention of the scenario files gives a number that no data stand
+ * behind (seed, shared data, derived or assumption; see
+ * scenarios/qingdao.ini). */
+static int comment_says_assumption(const char *line, size_t len)
+{
+    for (size_t i = 1; i < len; i++) {
+        if (line[i] != ';' || !is_blank((unsigned char)line[i - 1]))
+            continue;
+        size_t j = i + 1;
+        while (j < len && is_blank((unsigned char)line[j]))
+            j++;
+        static const char word[] = "assumption";
+        size_t n = sizeof word - 1;
+        if (len - j < n)
+            return 0;
+        for (size_t k = 0; k < n; k++)
+            if ((line[j + k] | 0x20) != word[k])
+                return 0;
+        return 1;
+    }
+    return 0;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -474,6 +504,7 @@ static int handler(void *user, const char *section, const char *name, const char
     kv->value = xstrdup(value);
     kv->file = c->file;
     kv->line = c->line;
+    kv->assumption = comment_says_assumption(c->line_text, c->line_len);
     if (!kv->key || !kv->value) {
         free(kv->key);
         free(kv->value);
@@ -493,7 +524,7 @@ static int handler(void *user, const char *section, const char *name, const char
 /* Parses one file's text into its own raw list. */
 static int parse_text(const char *text, size_t len, const char *file, raw_ini *raw, ts_err *err)
 {
-    parse_ctx c = {text, 0, len, 0, file, raw, (size_t)-1, 0, err};
+    parse_ctx c = {text, 0, len, 0, NULL, 0, file, raw, (size_t)-1, 0, err};
     /* inih's behaviour is set through its globals in the Debian build; these
      * are the settings the scenario format is documented with. */
     ini_max_line = LINE_MAX_CHARS + 3;
@@ -828,6 +859,7 @@ static size_t add_param(build *b, const char *name, dist value, int integer, con
     p->fit = p->has_prior = 0;
     p->file = kv ? kv->file : NULL;
     p->line = kv ? kv->line : 0;
+    p->assumption = kv ? kv->assumption : 0;
     return s->n_params++;
 }
 
@@ -848,6 +880,9 @@ static int param_add(build *b, const raw_kv *kv, const char *pname, pvalue v, in
         return ts_errf(b->err, "out of memory");
     b->s->params[*idx].fit = v.fit;
     b->s->params[*idx].has_prior = v.has_prior;
+    /* A value to be fitted rests on the history, whatever its comment says. */
+    if (v.fit)
+        b->s->params[*idx].assumption = 0;
     return 0;
 }
 
@@ -874,7 +909,7 @@ typedef int key_reader(section_read *r, const scenario_key *k, const raw_kv *kv,
 
 static key_reader read_scenario_name, read_text, read_year, read_whole, read_base, read_param,
     read_yesno, read_number, read_target, read_scale, read_start, read_month, read_int,
-    read_count, read_tier_name, read_cohorts, read_move;
+    read_count, read_tier_name, read_cohorts, read_move, read_target_tiers;
 
 /* What a key may hold beyond its range, as flag bits of its rule (named,
  * because a row of bare 0s and 1s would not say which is which). */
@@ -907,10 +942,13 @@ enum {
     KEY_NEEDS_VALIDITY = 1u << 9,
 };
 
-/* A [target TIER] section while it is read: each measure given (new, stock,
- * cumulative) becomes a ts_target with the section's tolerance. */
+/* A [target NAME] section while it is read: each measure given (new, stock,
+ * cumulative) becomes a ts_target with the section's tolerance and tiers
+ * (NAME alone without `tiers`), and its label. */
 typedef struct {
-    size_t tier;
+    size_t *tiers;                  /* owned by build_target */
+    size_t n_tiers;
+    char *label;                    /* owned by build_target */
     double tolerance;
 } target_keys;
 
@@ -1037,17 +1075,24 @@ static const scenario_key key_table[] = {
         .range = &DIST_RANGE_NONNEG, .flags = KEY_WHOLE | KEY_YEARLY,
         .sched = offsetof(ts_transition, quota)),
 
+    KEY(TARGET, "tiers", "tier list",
+        "one or more distinct tiers, comma-separated (written anywhere); NAME not another tier's",
+        "(none: NAME is the tier)",
+        "the target counts the sum of these tiers' measures in the same replication; NAME is "
+        "then the target's own name",
+        .read = read_target_tiers),
 /* The three measures a target can count: the same grammar, their own meaning. */
 #define TARGET_MEASURE(name, meaning, kind)                                                  \
     KEY(TARGET, name, "number", "> 0, <= 2^62", "(new, stock or cumulative is required)",    \
         meaning, .read = read_target, .flags = KEY_LATER | KEY_ABOVE_LO, .lo = 0.0,          \
         .hi = COUNT_MAX, .expect = "expected a number of firms",                             \
         .outside = "a target is a number of firms above 0 (and below 2^62)", .measure = kind)
-    TARGET_MEASURE("new", "firms newly entering TIER from start_year to end_year (inflow and "
-                   "promotions)", TS_TARGET_NEW),
-    TARGET_MEASURE("stock", "firms in TIER at the end of end_year", TS_TARGET_STOCK),
-    TARGET_MEASURE("cumulative", "firms ever certified in TIER by the end of end_year "
-                   "(cumulative_start + new)", TS_TARGET_CUMULATIVE),
+    TARGET_MEASURE("new", "firms newly entering the tier (or the tiers, summed) from start_year "
+                   "to end_year (inflow and promotions)", TS_TARGET_NEW),
+    TARGET_MEASURE("stock", "firms in the tier (or the tiers, summed) at the end of end_year",
+                   TS_TARGET_STOCK),
+    TARGET_MEASURE("cumulative", "firms ever certified in the tier (or the tiers, summed) by the "
+                   "end of end_year (cumulative_start + new)", TS_TARGET_CUMULATIVE),
     KEY(TARGET, "tolerance", "number or percentage", "[0, 1)", "0",
         "an \"about\" target is met at target * (1 - tolerance)",
         .read = read_number, .field = offsetof(target_keys, tolerance),
@@ -1499,17 +1544,30 @@ static int read_param(section_read *r, const scenario_key *k, const raw_kv *kv, 
     return 0;
 }
 
+static char *target_label(const scenario *s, const size_t *tiers, size_t n);
+
 /* One target per measure given, made once the tolerance is known. */
 static int read_target(section_read *r, const scenario_key *k, const raw_kv *kv,
                        const char *text)
 {
     scenario *s = r->b->s;
-    const target_keys *tk = r->obj;
+    target_keys *tk = r->obj;
     double v;
     if (number_in_bounds(r, k, kv, text, &v) < 0)
         return -1;
+    /* Made by the first measure: the tiers are known by then. */
+    if (!tk->label && !(tk->label = target_label(s, tk->tiers, tk->n_tiers)))
+        return ts_errf(r->b->err, "out of memory");
+    /* Counted first, so that scenario_free releases what it holds. */
     ts_target *t = &s->targets[s->n_targets++];
-    t->tier = tk->tier;
+    snprintf(t->name, sizeof t->name, "%s", r->sec->a);
+    t->tiers = malloc(tk->n_tiers * sizeof *t->tiers);
+    t->label = xstrdup(tk->label);
+    if (!t->tiers || !t->label)
+        return ts_errf(r->b->err, "out of memory");
+    memcpy(t->tiers, tk->tiers, tk->n_tiers * sizeof *t->tiers);
+    t->n_tiers = tk->n_tiers;
+    t->tier = tk->tiers[0];
     t->kind = k->rule->measure;
     t->value = v;
     t->tolerance = tk->tolerance;
@@ -1525,6 +1583,95 @@ static int read_target(section_read *r, const scenario_key *k, const raw_kv *kv,
     t->file = kv ? kv->file : r->sec->file;
     t->line = kv ? kv->line : r->sec->line;
     return 0;
+}
+
+/* tiers = a, b, ...: one or more distinct tiers (all tiers are read before
+ * any target, so they may be written anywhere).  With it NAME is the
+ * target's own name, and may not be a tier's (every output would call the
+ * sum by that tier's name) unless the list is that tier alone, which is the
+ * one-tier form written out. */
+static int read_target_tiers(section_read *r, const scenario_key *k, const raw_kv *kv,
+                             const char *text)
+{
+    const scenario *s = r->b->s;
+    target_keys *tk = r->obj;
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    size_t *list = malloc(n * sizeof *list);
+    if (!list)
+        return ts_errf(r->b->err, "out of memory");
+    free(tk->tiers);
+    tk->tiers = list;
+    tk->n_tiers = 0;
+    char why[LINE_MAX_CHARS + 128];
+    if (*skip_blanks(text) == '\0')
+        return read_err(r, k, kv, "expected one or more tier names, comma-separated");
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        const char *item = skip_blanks(p);
+        size_t il = len - (size_t)(item - p);
+        while (il > 0 && is_blank((unsigned char)item[il - 1]))
+            il--;
+        p = comma ? comma + 1 : p + len;
+        if (il == 0)
+            return read_err(r, k, kv, "an empty name in the list (expected tier names, "
+                            "comma-separated)");
+        char name[TS_NAME_MAX];
+        if (!valid_ident(item, il)) {
+            snprintf(why, sizeof why, "'%.*s' is not a tier name", (int)(il < 200 ? il : 200),
+                     item);
+            return read_err(r, k, kv, why);
+        }
+        snprintf(name, sizeof name, "%.*s", (int)il, item);
+        long t = scenario_find_tier(s, name);
+        if (t < 0) {
+            snprintf(why, sizeof why, "unknown tier '%s'", name);
+            return read_err(r, k, kv, why);
+        }
+        for (size_t j = 0; j < tk->n_tiers; j++)
+            if (tk->tiers[j] == (size_t)t) {
+                snprintf(why, sizeof why, "tier '%s' is listed twice", name);
+                return read_err(r, k, kv, why);
+            }
+        tk->tiers[tk->n_tiers++] = (size_t)t;
+    }
+    /* Every table's joint row is ALL: a target of that name would be read as it. */
+    if (!strcmp(r->sec->a, "ALL"))
+        return read_err(r, k, kv, "'ALL' names the row of every target met together: a target "
+                        "needs another name");
+    long self = scenario_find_tier(s, r->sec->a);
+    if (self >= 0 && !(tk->n_tiers == 1 && tk->tiers[0] == (size_t)self)) {
+        snprintf(why, sizeof why, "'%s' is a tier's name: a target on other tiers needs a name "
+                 "of its own", r->sec->a);
+        return read_err(r, k, kv, why);
+    }
+    return 0;
+}
+
+/* The label of a target: its tier's, or its tiers' joined by " + ". */
+static char *target_label(const scenario *s, const size_t *tiers, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(s->tiers[tiers[i]].label) + 3;
+    char *label = malloc(len), *at = label;
+    if (!label)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = s->tiers[tiers[i]].label;
+        size_t ln = strlen(l);
+        if (i) {
+            memcpy(at, " + ", 3);
+            at += 3;
+        }
+        memcpy(at, l, ln);
+        at += ln;
+    }
+    *at = '\0';
+    return label;
 }
 
 /* A scale list: split at top-level commas (commas inside parentheses belong
@@ -2108,24 +2255,40 @@ static int build_transition(build *b, size_t si)
     return build_schedules(&r, prefix);
 }
 
+/* The measures are read after `tiers` and `tolerance` (KEY_LATER), so each
+ * target is made with both.  Without `tiers` the name must be a tier, and
+ * is checked before any key, as it always was. */
 static int build_target(build *b, size_t si)
 {
     scenario *s = b->s;
     const raw_sec *sec = &b->raw->secs[si];
-    target_keys tk = {0, 0.0};
-    if (find_tier_for(b, sec, sec->a, &tk.tier) < 0)
-        return -1;
+    target_keys tk = {NULL, 0, NULL, 0.0};
+    int listed = 0, rc = -1;
+    for (size_t i = 0; i < b->raw->n_kvs && !listed; i++)
+        listed = b->raw->kvs[i].sec == si && !strcmp(b->raw->kvs[i].key, "tiers");
+    if (!listed) {
+        if (!(tk.tiers = malloc(sizeof *tk.tiers)))
+            return ts_errf(b->err, "out of memory");
+        tk.n_tiers = 1;
+        if (find_tier_for(b, sec, sec->a, &tk.tiers[0]) < 0)
+            goto out;
+    }
     size_t before = s->n_targets;
     section_read r = {.b = b, .si = si, .sec = sec, .obj = &tk};
     if (read_section(&r) < 0)
-        return -1;
+        goto out;
     if (s->n_targets == before) {
         char names[200];
         list_keys(names, sizeof names, pick_measure, SEC_TARGET, " or ", 1);
-        return ts_errf(b->err, "%s:%d: target '%s': missing key %s", sec->file, sec->line,
-                       sec->a, names);
+        ts_errf(b->err, "%s:%d: target '%s': missing key %s", sec->file, sec->line, sec->a,
+                names);
+        goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    free(tk.tiers);
+    free(tk.label);
+    return rc;
 }
 
 static int build_policy(build *b, size_t si)
@@ -2431,6 +2594,10 @@ void scenario_free(scenario *s)
     for (size_t p = 0; p < s->n_policies; p++) {
         free(s->policies[p].label);
         free(s->policies[p].scales);
+    }
+    for (size_t j = 0; j < s->n_targets; j++) {
+        free(s->targets[j].label);
+        free(s->targets[j].tiers);
     }
     for (size_t i = 0; i < s->n_params; i++)
         free(s->params[i].name);

@@ -17,8 +17,49 @@
 typedef struct {
     const char *dir;
     chartdir *cd;
+    ts_lang lang;               /* of the charts' words and captions */
     csvt *tiers;                /* tiers.csv when DIR has one */
+    csvt *named;                /* target_tiers.csv when DIR has one */
 } ctx;
+
+/* The words of each script (KIND.text, chartdir_words). */
+#define WORDS(w) w, sizeof w / sizeof w[0]
+static const chartdir_word tornado_words[] = {
+    {"f_title", GP_TORNADO_TITLE},   {"t_x_mean", GP_TORNADO_X_MEAN},
+    {"t_x_pmet", GP_P_TARGET_MET},   {"t_x_line", GP_TORNADO_X_LINE},
+    {"t_low", GP_TORNADO_LOW},       {"t_high", GP_TORNADO_HIGH},
+    {"f_none_at", GP_TORNADO_NONE_AT}, {"t_none", GP_TORNADO_NONE},
+    {"f_x_change", GP_TORNADO_X_CHANGE},
+};
+static const chartdir_word sobol_words[] = {
+    {"f_title", GP_SOBOL_TITLE},     {"t_x_mean", GP_SOBOL_X_MEAN},
+    {"t_x_pmet", GP_SOBOL_X_PMET},   {"t_total", GP_SOBOL_TOTAL},
+    {"t_first", GP_SOBOL_FIRST},     {"t_no_variation", GP_NO_VARIATION},
+    {"t_clipped", GP_SOBOL_CLIPPED},
+};
+static const chartdir_word morris_words[] = {
+    {"f_title", GP_MORRIS_TITLE},    {"t_x_mean", GP_MORRIS_X_MEAN},
+    {"t_x_pmet", GP_MORRIS_X_PMET},  {"t_no_variation", GP_NO_VARIATION},
+};
+static const chartdir_word filter_words[] = {
+    {"f_title", GP_FILTER_TITLE},    {"f_panel", GP_FILTER_PANEL},
+    {"t_xlabel", GP_FILTER_XLABEL},  {"t_ylabel", GP_FILTER_YLABEL},
+    {"t_met", GP_FILTER_MET},        {"t_missed", GP_FILTER_MISSED},
+};
+static const chartdir_word sweep_words[] = {
+    {"f_title", GP_SWEEP_TITLE},     {"f_title2", GP_SWEEP_TITLE2},
+    {"t_ylabel", GP_P_TARGET_MET},   {"f_title2_head", GP_SWEEP_TITLE2_HEAD},
+    {"f_title2_over", GP_SWEEP_TITLE2_OVER},
+};
+
+/* KIND.text written and KIND.gp queued. */
+static int queue(ctx *c, const char *kind, const chartdir_word *words, size_t n, ts_err *err)
+{
+    if (chartdir_words(c->cd, kind, c->lang, words, n, err) < 0)
+        return -1;
+    chartdir_job(c->cd, kind);
+    return 0;
+}
 
 /* Parameter names go into .tsv files as ytic labels: dotted identifiers and
  * "->" only, never a tab, quote or newline. */
@@ -51,23 +92,32 @@ static int file_name(const char *target, char *buf, size_t len)
     return 0;
 }
 
-/* "TIER -- label" from tiers.csv, or the name alone. */
+/* "TIER -- label" from table t (its column key and label); 1 when found. */
+static int label_from(const csvt *t, const char *key, const char *target, char *buf, size_t len)
+{
+    if (!t)
+        return 0;
+    long ct = csvt_col(t, key, NULL), cl = csvt_col(t, "label", NULL);
+    if (ct < 0 || cl < 0)
+        return 0;
+    size_t tl = strcspn(target, ":");
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *name = csvt_field(t, i, ct), *label = csvt_field(t, i, cl);
+        if (strlen(name) == tl && !strncmp(name, target, tl) && label[0] && strcmp(label, name)) {
+            snprintf(buf, len, "%s \xe2\x80\x94 %s", target, label);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "TIER -- label" from tiers.csv (a target named apart from a tier: from
+ * target_tiers.csv), or the name alone. */
 static void target_label(const ctx *c, const char *target, char *buf, size_t len)
 {
     snprintf(buf, len, "%s", target);
-    if (!c->tiers)
-        return;
-    long ct = csvt_col(c->tiers, "tier", NULL), cl = csvt_col(c->tiers, "label", NULL);
-    if (ct < 0 || cl < 0)
-        return;
-    size_t tl = strcspn(target, ":");
-    for (size_t i = 0; i < csvt_rows(c->tiers); i++) {
-        const char *name = csvt_field(c->tiers, i, ct), *label = csvt_field(c->tiers, i, cl);
-        if (strlen(name) == tl && !strncmp(name, target, tl) && label[0] && strcmp(label, name)) {
-            snprintf(buf, len, "%s \xe2\x80\x94 %s", target, label);
-            return;
-        }
-    }
+    if (!label_from(c->tiers, "tier", target, buf, len))
+        label_from(c->named, "target", target, buf, len);
 }
 
 /* The targets of a table, in order of first appearance. */
@@ -348,18 +398,18 @@ typedef struct {
     const char *kind, *csv;
     const char *cols[6];
     size_t n_cols, need;
-    const char *caption;
+    msg_id caption;
+    const chartdir_word *words;
+    size_t n_words;
 } panel_kind;
 
 static const panel_kind panel_kinds[] = {
-    /* new text (issue 13): P(met)'s bars have the other parameters drawn */
-    {"tornado", "tornado.csv", {"output_low", "output_high"}, 2, 2,
-     "each parameter from its 5th to its 95th percentile, the others at their medians (for "
-     "P(met): the others drawn as in a run, the bars from the run's P(met))"},
-    {"sobol", "sobol.csv", {"S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"}, 6, 4,
-     "first-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals"},
-    {"morris", "morris.csv", {"mu_star", "sigma", "mu_star_ci"}, 3, 2,
-     "Morris screening: mean |elementary effect| (mu*) against its spread (sigma)"},
+    {"tornado", "tornado.csv", {"output_low", "output_high"}, 2, 2, CAP_TORNADO,
+     WORDS(tornado_words)},
+    {"sobol", "sobol.csv", {"S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"}, 6, 4, CAP_SOBOL,
+     WORDS(sobol_words)},
+    {"morris", "morris.csv", {"mu_star", "sigma", "mu_star_ci"}, 3, 2, CAP_MORRIS,
+     WORDS(morris_words)},
 };
 
 /* The smallest of 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1 at least x (1 beyond). */
@@ -449,12 +499,16 @@ static int draw_panels(ctx *c, const panel_kind *pk, ts_err *err)
         rc = tornado_base(c, t, m.f, &tl, err);
     rc = chartdir_fclose(&m, rc, err);
     if (rc == 0)
-        chartdir_job(c->cd, pk->kind);
+        rc = queue(c, pk->kind, pk->words, pk->n_words, err);
     for (size_t j = 0; j < tl.n && rc == 0; j++) {
         char fn[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fn, sizeof fn);
         target_label(c, tl.name[j], label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: %s", label, pk->caption);
+        /* the tornado's P(met) bars have the other parameters drawn (issue 13) */
+        char what[1024];
+        snprintf(what, sizeof what, "%s%s", i18n(c->lang, pk->caption),
+                 !strcmp(pk->kind, "tornado") ? i18n(c->lang, CAP_TORNADO_PMET) : "");
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label, what);
         rc = chartdir_add(c->cd, pk->kind, caption, err, "%s_%s", pk->kind, fn);
     }
     targets_free(&tl);
@@ -562,16 +616,14 @@ static int draw_filter(ctx *c, ts_err *err)
     for (size_t j = 0; j < tl.n; j++)
         drawn += np[j] > 0;
     if (rc == 0 && drawn)
-        chartdir_job(c->cd, "filter");
+        rc = queue(c, "filter", WORDS(filter_words), err);
     for (size_t j = 0; j < tl.n && rc == 0; j++) {
         if (!np[j])
             continue;
         char fname[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fname, sizeof fname);
         target_label(c, tl.name[j], label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: where the replications that met the target and "
-                 "those that missed it differ most (Monte Carlo filtering, the parameters with "
-                 "the largest Kolmogorov-Smirnov distance)", label);
+        i18n_snprintf(caption, sizeof caption, c->lang, CAP_FILTER, label);
         rc = chartdir_add(c->cd, "filter", caption, err, "filter_%s", fname);
     }
     free(np);
@@ -681,11 +733,10 @@ static int draw_sweep(ctx *c, ts_err *err)
         rc = sweep_data(c, t, dims, nt, err);
     rc = chartdir_fclose(&m, rc, err);
     if (rc == 0)
-        chartdir_job(c->cd, "sweep");
+        rc = queue(c, "sweep", WORDS(sweep_words), err);
     if (rc == 0 && dims == 1) {
         char caption[512];
-        snprintf(caption, sizeof caption, "P(met) of every target as %s varies (95 %% bands), "
-                 "the other parameters drawn as usual", csvt_header(t, 0));
+        i18n_snprintf(caption, sizeof caption, c->lang, CAP_SWEEP, csvt_header(t, 0));
         rc = chartdir_add(c->cd, "sweep", caption, err, "sweep");
     }
     for (size_t j = 0; j < nt && rc == 0 && dims == 2; j++) {
@@ -693,8 +744,8 @@ static int draw_sweep(ctx *c, ts_err *err)
         const char *h = csvt_header(t, (long)(dims + 2 * j));
         snprintf(target, sizeof target, "%.*s", (int)(strlen(h) - strlen("_p_met")), h);
         target_label(c, target, label, sizeof label);
-        snprintf(caption, sizeof caption, "%s: P(met) over %s and %s", label, csvt_header(t, 0),
-                 csvt_header(t, 1));
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_SWEEP_TITLE2, label,
+                      csvt_header(t, 0), csvt_header(t, 1));
         rc = chartdir_add(c->cd, "sweep", caption, err, "sweep_%.60s", tnames[j]);
     }
     csvt_free(t);
@@ -712,12 +763,15 @@ static int any_input(const char *dir)
     return any;
 }
 
-int sensplot_prepare(chartdir *cd, ts_err *err)
+int sensplot_prepare(chartdir *cd, ts_lang lang, ts_err *err)
 {
-    ctx c = {chartdir_dir(cd), cd, NULL};
+    ctx c = {chartdir_dir(cd), cd, lang, NULL, NULL};
     int rc = 0;
     if (chartdir_has(c.dir, "tiers.csv") &&
         !(c.tiers = chartdir_table(c.dir, "tiers.csv", NULL, NULL, 0, err)))
+        rc = PLOT_EINPUT;
+    if (rc == 0 && chartdir_has(c.dir, "target_tiers.csv") &&
+        !(c.named = chartdir_table(c.dir, "target_tiers.csv", NULL, NULL, 0, err)))
         rc = PLOT_EINPUT;
     for (size_t k = 0; k < sizeof panel_kinds / sizeof panel_kinds[0] && rc == 0; k++)
         if (chartdir_has(c.dir, panel_kinds[k].csv))
@@ -727,10 +781,12 @@ int sensplot_prepare(chartdir *cd, ts_err *err)
     if (rc == 0 && chartdir_has(c.dir, "sweep.csv"))
         rc = draw_sweep(&c, err);
     csvt_free(c.tiers);
+    csvt_free(c.named);
     return rc;
 }
 
-int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_err *err)
+int sensplot_draw(const char *dir, const char *plots_dir, ts_lang lang, size_t *n_charts,
+                  ts_err *err)
 {
     if (n_charts)
         *n_charts = 0;
@@ -739,7 +795,7 @@ int sensplot_draw(const char *dir, const char *plots_dir, size_t *n_charts, ts_e
     chartdir *cd = chartdir_open(dir, plots_dir, err);
     if (!cd)
         return -1;
-    int rc = sensplot_prepare(cd, err);
+    int rc = sensplot_prepare(cd, lang, err);
     if (rc == 0)
         rc = chartdir_commit(cd, err);
     if (rc == 0 && n_charts)

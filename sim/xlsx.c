@@ -80,6 +80,7 @@ static const known_table known[] = {
                                          "whole numbers lo ... hi"},
     {NULL, NULL, NULL},
     {"tiers.csv", "tiers", "each tier's label and its stock at the start"},
+    {"target_tiers.csv", "target_tiers", "the tiers each target counts (summed) and its label"},
 };
 #define N_KNOWN (sizeof known / sizeof known[0])
 #define ABOUT_SHEET "about"
@@ -186,6 +187,7 @@ typedef struct {
     char label[1024];           /* the scenario's, for the title rows */
     char *manifest;             /* manifest.txt, or NULL */
     csvt *tiers;                /* tiers.csv, or NULL */
+    csvt *named;                /* target_tiers.csv, or NULL */
     sheet_plan *plan;
     size_t n_plan;
     /* What each sheet should hold, for the check of the file written. */
@@ -387,7 +389,8 @@ static lxw_error put(const book *b, lxw_worksheet *ws, size_t row, size_t col, c
 }
 
 /* The tier's label for a tier or target name ("b", or "b:new" for a tier
- * with two targets). */
+ * with two targets); a target named apart from a tier has its label in
+ * target_tiers.csv. */
 static const char *label_of(const book *b, const char *name)
 {
     static const char all[] = "all targets, in the same replication";
@@ -401,6 +404,13 @@ static const char *label_of(const book *b, const char *name)
         const char *t = csvt_field(b->tiers, i, ct);
         if (strlen(t) == n && !strncmp(t, name, n))
             return csvt_field(b->tiers, i, cl);
+    }
+    long nt = b->named ? csvt_col(b->named, "target", NULL) : -1;
+    long nl = b->named ? csvt_col(b->named, "label", NULL) : -1;
+    for (size_t i = 0; nt >= 0 && nl >= 0 && i < csvt_rows(b->named); i++) {
+        const char *t = csvt_field(b->named, i, nt);
+        if (strlen(t) == n && !strncmp(t, name, n))
+            return csvt_field(b->named, i, nl);
     }
     return !strcmp(name, "ALL") ? all : "";
 }
@@ -721,8 +731,10 @@ static int plan_sheet(book *b, const sheet_plan *p, ts_err *err)
     return rc;
 }
 
-/* about: manifest.txt's lines as key and value, less the two that describe
- * how the command was run rather than what it computed. */
+/* about: manifest.txt's lines as key and value, less the three that
+ * describe how the command was run rather than what it computed (the
+ * command line, the threads, and lang, the language of the charts: the
+ * workbook is the same bytes for any -o, -j or --lang). */
 static int about_sheet(book *b, ts_err *err)
 {
     lxw_worksheet *ws = new_sheet(b, ABOUT_SHEET, "how these results were made", "manifest.txt",
@@ -748,7 +760,11 @@ static int about_sheet(book *b, ts_err *err)
         snprintf(key, sizeof key, "%.*s", (int)(k < sizeof key ? k : sizeof key - 1), line);
         snprintf(value, sizeof value, "%.*s", (int)(k ? n - k - 2 : n), k ? colon + 2 : line);
         line = nl ? nl + 1 : NULL;
-        if (!strcmp(key, "command") || !strcmp(key, "threads") || (!key[0] && !value[0]))
+        /* what changes with -o, -j and --lang: the why-lines are written
+         * in the run's language, for report.html; the workbook keeps the
+         * same bytes in every language (the card's numbers say the rest) */
+        if (!strcmp(key, "command") || !strcmp(key, "threads") || !strcmp(key, "lang") ||
+            !strcmp(key, "why") || (!key[0] && !value[0]))
             continue;
         if (key[0])
             e = worksheet_write_string(ws, (lxw_row_t)row, 0, key, NULL);
@@ -1002,6 +1018,9 @@ int xlsx_write_dir(const char *dir, ts_err *err)
     snprintf(tpath, sizeof tpath, "%s/tiers.csv", dir);
     if (is_csv(dir, "tiers.csv") && !(b.tiers = csvt_read(tpath, err)))
         rc = -1;
+    snprintf(tpath, sizeof tpath, "%s/target_tiers.csv", dir);
+    if (rc == 0 && is_csv(dir, "target_tiers.csv") && !(b.named = csvt_read(tpath, err)))
+        rc = -1;
     if (rc == 0)
         rc = make_plan(&b, err);
     if (rc == 0 && (!(b.rows = calloc(b.n_plan + 1, sizeof *b.rows)) ||
@@ -1029,6 +1048,7 @@ int xlsx_write_dir(const char *dir, ts_err *err)
             unlink(b.path);
     }
     csvt_free(b.tiers);
+    csvt_free(b.named);
     free(b.manifest);
     free(b.plan);
     free(b.rows);

@@ -4,6 +4,10 @@
 # and no output left behind on failure.
 #   sh tests/commands.sh PATH/TO/tiersim       (GOLDEN_UPDATE=1 rewrites the golden files)
 set -u
+# tiersim speaks the locale's language (--lang's default: LC_ALL, then
+# LC_MESSAGES, then LANG): these tests read its English words.
+case ${LC_ALL:-} in zh*) LC_ALL=C.UTF-8; export LC_ALL ;; esac
+LC_MESSAGES=C; export LC_MESSAGES
 BIN=${1:-./tiersim}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -289,7 +293,7 @@ grep -q '^push,b,.*,push (test)$' "$T/cmp/compare.csv" && grep -q '^baseline,b,.
 # the console's +/- is the chart's: the half-width of the change's 95 % interval
 hw=$(awk -F, '$1 == "push" && $2 == "b" { printf "%.3f", 1.959963984540054 * $6 }' "$T/cmp/compare.csv")
 grep -q 'paired, +/- the half-width of its 95 % interval' "$T/cmp.txt" && grep -q "(+[0-9.]*±$hw)" "$T/cmp.txt" &&
-    grep -q 'difference from the baseline ± 95 %' plots/compare.gp &&
+    grep -q 'difference from the baseline ± 95 %' sim/i18n.c &&
     ok "compare: the console's +/- is the 95 % half-width ($hw), as the chart says" || bad "compare +/-" "$(cat "$T/cmp.txt")"
 "$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp2" -j 1 --no-plots -q >/dev/null 2>&1
 "$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp3" -j 3 --no-plots -q >/dev/null 2>&1
@@ -318,12 +322,80 @@ inside=$(awk -F, -v v="$v" 'NR > 1 && $1 > v - 0.5 && $1 < v + 0.5 && ($1 * 4) !
     grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
     ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"
 expect_error "goal: unknown lever" 2 "tests/data/tiny.ini: unknown lever 'tier.zz.exit' (tiersim check tests/data/tiny.ini --params lists the parameter names)" goal tests/data/tiny.ini --target b --prob 0.8 --lever tier.zz.exit -o "$T/err"
-expect_error "goal: unknown target" 2 "tests/data/tiny.ini: no target 'zz' (the scenario's targets are [target TIER] sections)" goal tests/data/tiny.ini --target zz --prob 0.8 --lever policy.push.scale -o "$T/err"
+expect_error "goal: unknown target" 2 "tests/data/tiny.ini: no target 'zz' (the scenario's targets are [target NAME] sections)" goal tests/data/tiny.ini --target zz --prob 0.8 --lever policy.push.scale -o "$T/err"
 for args in "--prob 1" "--prob 0" "--prob 1.5" "--range 2:1" "--range 1:1"; do
     # shellcheck disable=SC2086
     "$BIN" goal tests/data/tiny.ini --target b --lever policy.push.scale --prob 0.8 $args -o "$T/err" >"$T/stdout" 2>"$T/stderr"
     [ $? -eq 2 ] && [ ! -e "$T/err" ] && ok "goal $args: exit 2" || bad "goal $args" "$(cat "$T/stderr")"
 done
+
+echo "targets over several tiers (tests/data/multi.ini)"
+for j in 1 2 3; do
+    "$BIN" run tests/data/multi.ini -o "$T/multi$j" -j $j -q >"$T/multi$j.txt" 2>&1 || bad "multi run -j $j" "$(cat "$T/multi$j.txt")"
+done
+same=1
+for j in 2 3; do
+    for f in projection.csv targets.csv p_met_by_year.csv distribution.csv tiers.csv target_tiers.csv results.xlsx; do
+        cmp -s "$T/multi1/$f" "$T/multi$j/$f" || same=0
+    done
+done
+[ $same = 1 ] && ok "multi: -j 1, 2 and 3 give the same bytes (target_tiers.csv and results.xlsx too)" || bad "multi depends on -j"
+# every target of the scenario, by NAME, in file order; the sum's own percentiles
+cut -d, -f1,2,3 "$T/multi1/targets.csv" | tr '\n' ' ' | grep -qx 'tier,measure,target pair,new,137 pair,stock,210 b_and_c,cumulative,60 a,stock,190 a_alone,stock,190 ALL,, ' &&
+    ok "multi: targets.csv names each target by NAME" || bad "multi targets.csv" "$(cat "$T/multi1/targets.csv")"
+[ "$(grep '^a,stock,' "$T/multi1/targets.csv" | cut -d, -f2-)" = "$(grep '^a_alone,stock,' "$T/multi1/targets.csv" | cut -d, -f2-)" ] &&
+    ok "multi: tiers = a under a name of its own is [target a], number for number" || bad "multi a_alone" "$(cat "$T/multi1/targets.csv")"
+printf 'target,tiers,label\npair,a + b,甲 (tier a) + 乙 (tier b)\nb_and_c,b + c,乙 (tier b) + 丙\na,a,甲 (tier a)\na_alone,a,甲 (tier a)\n' | cmp -s - "$T/multi1/target_tiers.csv" &&
+    ok "multi: target_tiers.csv gives each target's tiers and label" || bad "multi target_tiers.csv" "$(cat "$T/multi1/target_tiers.csv")"
+[ ! -e "$T/tiny/target_tiers.csv" ] && ok "a scenario with one-tier targets only writes no target_tiers.csv" || bad "tiny has target_tiers.csv"
+# the sum's distribution: its bins hold every replication, and p05 <= p50 <= p95 of targets.csv lie in them
+awk -F, 'NR > 1 && $3 == "pair" && $4 == "stock" { n += $7; if (lo == "" || $5 < lo) lo = $5; if ($6 > hi) hi = $6 }
+    END { exit !(n == 3000 && lo <= 188 && hi >= 261) }' "$T/multi1/distribution.csv" &&
+    ok "multi: distribution.csv holds the sum's distribution, 3000 replications" || bad "multi distribution.csv" "$(grep pair "$T/multi1/distribution.csv" | head -3)"
+[ "$(grep -c '^20[0-9]*,20[0-9-]*,pair,new,' "$T/multi1/p_met_by_year.csv")" = 3 ] && grep -q '^2024,2024-12,b_and_c,cumulative,0.619000$' "$T/multi1/p_met_by_year.csv" &&
+    grep -q '^b_and_c,cumulative,60,60,0.619000,' "$T/multi1/targets.csv" &&
+    ok "multi: p_met_by_year.csv has every year of each target, ending at its P(met)" || bad "multi p_met_by_year.csv" "$(cat "$T/multi1/p_met_by_year.csv")"
+grep -q '^pair  *new  *137  *131  .*甲 (tier a) + 乙 (tier b)$' "$T/multi1.txt" &&
+    ok "multi: the report card shows NAME, needs 131 (137 at 5 %) and the tiers' labels" || bad "multi report card" "$(cat "$T/multi1.txt")"
+if [ $HAVE_XL = 1 ]; then
+    sheets "$T/multi1/results.xlsx" | grep -q ' tiers target_tiers about$' &&
+        ok "multi: results.xlsx has the sheet target_tiers" || bad "multi sheets" "$(sheets "$T/multi1/results.xlsx")"
+    xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | grep -q '<c r="B3" t="inlineStr"><is><t>甲 (tier a) + 乙 (tier b)</t>' &&
+        ok "multi: the targets sheet labels the sum" || bad "multi targets sheet" "$(xl "$T/multi1/results.xlsx" xl/worksheets/sheet1.xml | head -c 600)"
+fi
+grep -q '<td class="l">甲 (tier a) + 乙 (tier b) <small>pair</small>' "$T/multi1/report.html" &&
+    ok "multi: report.html's report card labels the sum" || bad "multi report.html"
+if command -v gnuplot >/dev/null 2>&1; then
+    ls "$T/multi1/charts" | grep -q '^dist_pair_new.png$' && ls "$T/multi1/charts" | grep -q '^dist_b_and_c.svg$' &&
+        ! ls "$T/multi1/charts" | grep -q '^fan_pair' && grep -q 'pair' "$T/multi1/charts/index.csv" &&
+        grep -q '甲 (tier a) + 乙 (tier b): new' "$T/multi1/charts/card.svg" &&
+        ok "multi: card, pmet and dist charts of the sum (the fans stay per tier)" || bad "multi charts" "$(cat "$T/multi1/charts/index.csv")"
+    cp "$T/multi1/charts/index.csv" "$T/multi-index.csv"
+    "$BIN" plot "$T/multi1" >/dev/null 2>&1 && cmp -s "$T/multi-index.csv" "$T/multi1/charts/index.csv" &&
+        ok "multi: tiersim plot redraws them from the directory alone" || bad "multi plot"
+fi
+"$BIN" compare tests/data/multi.ini --policy push -n 2000 -o "$T/mcmp1" -j 1 -q >"$T/mcmp.txt" 2>&1 &&
+    "$BIN" compare tests/data/multi.ini --policy push -n 2000 -o "$T/mcmp3" -j 3 -q --no-plots >/dev/null 2>&1 &&
+    cmp -s "$T/mcmp1/compare.csv" "$T/mcmp3/compare.csv" &&
+    grep -q '^baseline,pair:new,' "$T/mcmp1/compare.csv" && grep -q '^push,pair:stock,' "$T/mcmp1/compare.csv" &&
+    grep -q '^push,b_and_c,' "$T/mcmp1/compare.csv" && [ -e "$T/mcmp1/target_tiers.csv" ] &&
+    ok "compare: targets over several tiers by NAME, identical for -j 1 and 3" || bad "multi compare" "$(cat "$T/mcmp.txt"; cat "$T/mcmp1/compare.csv")"
+# the baseline arm of compare is the run's replications: the same P(met)
+[ "$(grep '^baseline,pair:stock,' "$T/mcmp1/compare.csv" | cut -d, -f3)" = "$("$BIN" run tests/data/multi.ini -n 2000 -j 2 -q --no-plots -o "$T/multi2000" >/dev/null 2>&1; grep '^pair,stock,' "$T/multi2000/targets.csv" | cut -d, -f5)" ] &&
+    ok "compare: the baseline's P(met) of the sum is run's" || bad "multi compare baseline"
+"$BIN" goal tests/data/multi.ini --target pair:new --prob 0.5 --lever policy.push.scale --range 0:5 -n 1000 -j 2 -o "$T/mgoal" -q >"$T/mgoal.txt" 2>&1 &&
+    grep -q ',pair:new,0.5$' "$T/mgoal/goal.csv" && grep -q '^pair: P(met) >= 0.5 ' "$T/mgoal.txt" &&
+    ok "goal --target NAME:MEASURE of a target over several tiers" || bad "multi goal" "$(cat "$T/mgoal.txt"; cat "$T/mgoal/goal.csv")"
+"$BIN" goal tests/data/multi.ini --target b_and_c --prob 0.5 --lever tier.c.inflow --range 0:20 -n 1000 -j 1 -o "$T/mgoal2" -q >"$T/mgoal2.txt" 2>&1 &&
+    grep -q ',b_and_c,0.5$' "$T/mgoal2/goal.csv" && ok "goal --target NAME (one measure)" || bad "multi goal NAME" "$(cat "$T/mgoal2.txt")"
+"$BIN" sweep tests/data/multi.ini --param 'tier.c.inflow=1:7:3' -n 300 -j 2 -o "$T/msweep" -q --no-plots >/dev/null 2>&1 &&
+    head -1 "$T/msweep/sweep.csv" | grep -qx 'tier.c.inflow,pair:new_p_met,pair:new_se,pair:stock_p_met,pair:stock_se,b_and_c_p_met,b_and_c_se,a_p_met,a_se,a_alone_p_met,a_alone_se' &&
+    ok "sweep: a column pair per target over several tiers" || bad "multi sweep" "$(head -2 "$T/msweep/sweep.csv")"
+if command -v gnuplot >/dev/null 2>&1; then
+    "$BIN" sensitivity tests/data/multi.ini --inner 100 -j 2 -o "$T/msens" -q >/dev/null 2>&1 &&
+        grep -q '^tornado_pair_stock,tornado,"pair:stock — 甲 (tier a) + 乙 (tier b): ' "$T/msens/charts/index.csv" &&
+        ok "sensitivity: a tornado per measure of a target over several tiers, labelled" || bad "multi tornado" "$(cat "$T/msens/charts/index.csv")"
+fi
 
 echo "validate: scoring a projection against observed outcomes"
 OBS=tests/data/observed/tiny.csv
@@ -568,6 +640,39 @@ grep -q '^known_until = 2022-07 ' scenarios/qingdao.ini && grep -q '^start = 202
 "$BIN" validate scenarios/qingdao.ini data/qingdao-reported.csv -n 400 -j 1 -q --no-plots -o "$T/qv" >/dev/null 2>&1 &&
     [ "$(grep -c . "$T/qv/validation.csv")" -eq 4 ] && grep -q '^2024-06,srdi,stock,6835,2024-07,-1,' "$T/qv/validation.csv" &&
     ok "the Qingdao hindcast scores its three reported outcomes (README)" || bad "qingdao validate" "$(cat "$T/qv/validation.csv" 2>&1)"
+echo "the report card says why a target is not likely, and which rest on assumptions only"
+"$BIN" run scenarios/qingdao.ini -n 4000 -j 1 -q --no-plots -o "$T/qw1" >"$T/qw1.txt" 2>&1
+"$BIN" run scenarios/qingdao.ini -n 4000 -j 2 -q --no-plots -o "$T/qw2" >"$T/qw2.txt" 2>&1
+# Every number of the flows of these four is labelled "assumption" in qingdao.ini; srdi's
+# inflow, the little giants' batch, the gazelles' entries and the unicorns' rate are derived
+# from data.
+marked=$(grep '  (assumptions only)$' "$T/qw1.txt" | cut -d' ' -f1 | tr '\n' ' ')
+[ "$marked" = "innovative hidden_champion eaglet listed " ] &&
+    grep -qx 'assumptions_only: innovative, hidden_champion, eaglet, listed' "$T/qw1/manifest.txt" &&
+    grep -q '^(assumptions only): every number written for the flows' "$T/qw1.txt" &&
+    ok "qingdao: (assumptions only) on innovative, hidden_champion, eaglet and listed, with its legend" ||
+    bad "assumptions only" "marked: $marked"
+grep -q '^  unicorn: median [0-9]* vs 8 needed, short by [0-9]*; most moved by transition.gazelle->unicorn.rate (rank correlation +0\.[0-9][0-9]: higher helps)$' "$T/qw1.txt" &&
+    grep -q '^  srdi: median [0-9]* vs 1800 needed, yet [0-9]*% of replications fall short; most moved by tier.srdi.inflow (rank correlation +0\.9[0-9]: higher helps)$' "$T/qw1.txt" &&
+    ok "qingdao: the unlikely unicorns and the uncertain SRDI target say what moves them" ||
+    bad "why-lines" "$(sed -n '/^why/,/^$/p' "$T/qw1.txt")"
+# one line for each target that is not likely (6 of 8), none for the likely ones
+[ "$(sed -n '/^why not likely/,/^$/p' "$T/qw1.txt" | grep -c '^  [a-z_]*: median ')" -eq 6 ] &&
+    ! grep -q '^  little_giant: \|^  gazelle: ' "$T/qw1.txt" &&
+    [ "$(grep -c '^why: ' "$T/qw1/manifest.txt")" -eq 6 ] &&
+    ok "a why-line for each of the 6 targets not likely, in the card and the manifest" || bad "why-line count"
+sed 's|/qw[12]/|/qw/|' "$T/qw1.txt" >"$T/qw1.norm"; sed 's|/qw[12]/|/qw/|' "$T/qw2.txt" >"$T/qw2.norm"
+cmp -s "$T/qw1.norm" "$T/qw2.norm" && ok "the card, why-lines included, is the same for -j 1 and -j 2" ||
+    bad "the card depends on -j" "$(diff "$T/qw1.norm" "$T/qw2.norm" | head -4)"
+# --explain: the lever's value, as tiersim goal finds it on the same replications
+"$BIN" run tests/data/tiny.ini -n 2000 -q --no-plots --explain -o "$T/tx" >"$T/tx.txt" 2>&1
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever 'transition.a->b.rate' -n 2000 -q --no-plots -o "$T/tg" >"$T/tg.txt" 2>&1
+ex=$(sed -n 's/^  b: .*P(met) >= 0.8 needs it >= \([0-9.]*\), its assumed median .*/\1/p' "$T/tx.txt")
+gv=$(sed -n 's/^b: P(met) >= 0.8 needs transition.a->b.rate >= \([0-9.]*\) .*/\1/p' "$T/tg.txt")
+[ -n "$ex" ] && [ -n "$gv" ] && awk -v a="$ex" -v b="$gv" 'BEGIN { d = a - b; exit !(d < 0.001 && d > -0.001) }' &&
+    grep -q '^  a: .*tier.a.exit (rank correlation -0.[0-9]*: lower helps; P(met) >= 0.8 needs it <= 0.0[0-9]*, its assumed median 0.04' "$T/tx.txt" &&
+    ok "--explain: b needs the rate >= $ex (goal: $gv); a needs the exit rate lower" ||
+    bad "--explain" "$(cat "$T/tx.txt" "$T/tg.txt")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

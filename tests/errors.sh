@@ -8,6 +8,10 @@
 #   sh tests/errors.sh PATH/TO/tiersim
 # The cases run in an empty directory, so messages name s.ini, h.csv, out.
 set -u
+# tiersim speaks the locale's language (--lang's default: LC_ALL, then
+# LC_MESSAGES, then LANG): these tests read its English words.
+case ${LC_ALL:-} in zh*) LC_ALL=C.UTF-8; export LC_ALL ;; esac
+LC_MESSAGES=C; export LC_MESSAGES
 BIN=${1:-./tiersim}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,7 +92,7 @@ ec 2 's.ini:7: NUL byte in the file (saved as UTF-16, or not text): save it as U
 file s.ini 'name = s\n[scenario]\n'
 ec 2 "s.ini:1: key 'name' before any section" run s.ini -o out
 scen '[tiers b]'
-ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target TIER, policy NAME or event NAME)' run s.ini -o out
+ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target NAME, policy NAME or event NAME)' run s.ini -o out
 scen '[tier]'
 ec 2 's.ini:7: [tier] needs a name' run s.ini -o out
 scen '[tier 2b]'
@@ -234,6 +238,20 @@ scen '[target a]\nnew = 0'
 ec 2 "s.ini:8: target 'a': new: a target is a number of firms above 0 (and below 2^62)" run s.ini -o out
 scen '[target a]\nnew = 100\ntolerance = 100%'
 ec 2 "s.ini:9: target 'a': tolerance: a tolerance is at least 0 and below 100%" run s.ini -o out
+scen '[tier b]\n[target ab]\ntiers = a, zz\nnew = 300'
+ec 2 "s.ini:9: target 'ab': tiers: unknown tier 'zz'" run s.ini -o out
+scen '[tier b]\n[target ab]\ntiers = a, b, a\nnew = 300'
+ec 2 "s.ini:9: target 'ab': tiers: tier 'a' is listed twice" run s.ini -o out
+scen '[tier b]\n[target ab]\ntiers =\nnew = 300'
+ec 2 "s.ini:9: target 'ab': tiers: expected one or more tier names, comma-separated" run s.ini -o out
+scen '[tier b]\n[target ab]\ntiers = a,,b\nnew = 300'
+ec 2 "s.ini:9: target 'ab': tiers: an empty name in the list (expected tier names, comma-separated)" run s.ini -o out
+scen '[tier b]\n[target ab]\ntiers = a b\nnew = 300'
+ec 2 "s.ini:9: target 'ab': tiers: 'a b' is not a tier name" run s.ini -o out
+scen '[tier b]\n[target a]\ntiers = a, b\nnew = 300'
+ec 2 "s.ini:9: target 'a': tiers: 'a' is a tier's name: a target on other tiers needs a name of its own" run s.ini -o out
+scen '[tier b]\n[target ALL]\ntiers = a, b\nnew = 300'
+ec 2 "s.ini:9: target 'ALL': tiers: 'ALL' names the row of every target met together: a target needs another name" run s.ini -o out
 scen '[policy p]\nlabel = support'
 ec 2 "s.ini:7: policy 'p': missing key 'scale'" run s.ini -o out
 scen '[policy p]\nscale = a.inflow 1.2'
@@ -473,11 +491,13 @@ ec 2 'compare: nothing to compare: give --policy, --all-policies or --scenario (
 ec 2 'goal: --target, --prob and --lever are required (see tiersim goal --help)' goal s.ini --target b --prob 0.8
 ec 2 "goal: --prob: expected a probability strictly between 0 and 1, got '80%' (see tiersim goal --help)" goal s.ini --target b --prob 80% --lever policy.p.scale
 ec 2 "goal: --range: LO must be below HI, got '2:1' (see tiersim goal --help)" goal s.ini --target b --prob 0.8 --lever policy.p.scale --range 2:1
-ec 2 "s.ini: no target 'a' (the scenario's targets are [target TIER] sections)" goal s.ini --target a --prob 0.8 --lever policy.p.scale -o out
+ec 2 "s.ini: no target 'a' (the scenario's targets are [target NAME] sections)" goal s.ini --target a --prob 0.8 --lever policy.p.scale -o out
 ec 2 "s.ini: unknown lever 'policy.q.scale' (tiersim check s.ini --params lists the parameter names)" goal s.ini --target b --prob 0.8 --lever policy.q.scale -o out
 ec 2 'validate: missing SCENARIO OBSERVED.csv (see tiersim validate --help)' validate s.ini
 ec 2 'run: --observed: expected a file (see tiersim run --help)' run s.ini --observed ''
 ec 2 'plot: missing DIR (see tiersim plot --help)' plot
+scen '[tier b]\n[transition a -> b]\nrate = 0.1\n[target ab]\ntiers = a, b\nnew = 10\nstock = 150\n[policy p]\nscale = a -> b : 1.2'
+ec 2 "s.ini: target 'ab' counts more than one measure: write ab:new or ab:stock" goal s.ini --target ab --prob 0.8 --lever policy.p.scale -o out
 mkdir notout
 ec 2 'plot: notout: not a tiersim output directory (no manifest.txt)' plot notout
 rmdir notout

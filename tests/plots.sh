@@ -6,6 +6,10 @@
 # when a script fails, and refuses a directory tiersim did not write.
 #   sh tests/plots.sh PATH/TO/tiersim
 set -u
+# tiersim speaks the locale's language (--lang's default: LC_ALL, then
+# LC_MESSAGES, then LANG): these tests read its English words.
+case ${LC_ALL:-} in zh*) LC_ALL=C.UTF-8; export LC_ALL ;; esac
+LC_MESSAGES=C; export LC_MESSAGES
 BIN=${1:-./tiersim}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -267,6 +267,40 @@ static void test_tables(void)
     outdir_remove_tree(dir);
 }
 
+/* KIND.text: the words of a kind in the language asked for, quoted as
+ * gnuplot reads them; removed with the data at the commit. */
+static void test_words(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    ts_err err;
+    static const chartdir_word words[] = {{"t_title", GP_CARD_TITLE},
+                                          {"f_target", GP_DIST_TARGET},
+                                          {"t_all", MSG_CARD_READING}};
+    for (int l = 0; l < LANG_COUNT; l++) {
+        chartdir *cd = chartdir_open(dir, "plots", &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+        CU_ASSERT_EQUAL(chartdir_words(cd, "probe", (ts_lang)l, words, 3, &err), 0);
+        if (l == LANG_ZH) {
+            CU_ASSERT(tf_file_is(chartdir_work(cd), "probe.text",
+                                 "t_title = '各项目标的达成可能性'\n"
+                                 "f_target = '目标 %g：达成概率 = %.3f'\n"
+                                 "t_all = '“所需”是计入容差后达成目标所需的企业数（取整）；“达成概率”是"
+                                 "达到该数的模拟次数占全部模拟的比例。'\n"));
+        } else {
+            CU_ASSERT(tf_file_is(chartdir_work(cd), "probe.text",
+                                 "t_title = 'Report card: how likely is each target to be met?'\n"
+                                 "f_target = 'target %g: P(met) = %.3f'\n"
+                                 "t_all = '''needs'' is the whole number of firms that meets the "
+                                 "target after its tolerance; P(met) is the share of replications "
+                                 "reaching it.'\n"));
+        }
+        chartdir_free(cd);
+    }
+    CU_ASSERT(tf_clean(dir));
+    outdir_remove_tree(dir);
+}
+
 int main(void)
 {
     static const tu_test tests[] = {
@@ -276,6 +310,7 @@ int main(void)
         {"a failure keeps the charts", test_failures},
         {"a write that fails", test_write_failure},
         {"DIR's tables", test_tables},
+        {"the words of a kind (KIND.text)", test_words},
         {NULL, NULL},
     };
     return tu_run("chartdir", tests);

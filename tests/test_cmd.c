@@ -39,6 +39,21 @@ static int p_compare(int c, char **v, cli_args *a, ts_err *e)
 }
 static int p_goal(int c, char **v, cli_args *a, ts_err *e) { return goal_args_parse(c, v, a, &goal_f, e); }
 static int p_validate(int c, char **v, cli_args *a, ts_err *e) { return validate_args_parse(c, v, a, e); }
+static sens_flags sens_f;
+static sweep_flags sweep_f;
+static int p_sens(int c, char **v, cli_args *a, ts_err *e) { return sens_args_parse(c, v, a, &sens_f, e); }
+static int p_sweep(int c, char **v, cli_args *a, ts_err *e) { return sweep_args_parse(c, v, a, &sweep_f, e); }
+
+/* Every command with its own parser. */
+static const struct {
+    const cli_spec *spec;
+    parser parse;
+} commands[] = {
+    {&cmd_run_spec, p_run},         {&cmd_fit_spec, p_fit},   {&cmd_plot_spec, p_plot},
+    {&cmd_compare_spec, p_compare}, {&cmd_goal_spec, p_goal}, {&cmd_sens_spec, p_sens},
+    {&cmd_sweep_spec, p_sweep},     {&cmd_check_spec, p_check}, {&cmd_validate_spec, p_validate},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 /* A usage error is one line: the mistake, then where the usage is. */
 static void expect_error(parser p, int argc, const char *const *argv, const char *mistake)
@@ -292,9 +307,15 @@ static void test_help_from_tables(void)
     CU_ASSERT(strstr(buf, "usage: tiersim goal SCENARIO [-n REPS] [-s SEED] [-j THREADS] [-o DIR] "
                           "[--policy NAME]... [--history HISTORY.csv] [--no-plots] [-q] "
                           "--target TIER --prob Q --lever NAME [--range LO:HI]\n") == buf);
-    CU_ASSERT(strstr(buf, "\n  -n, --replications REPS     replications (default: the "
-                          "scenario's)\n") != NULL);
+    CU_ASSERT(strstr(buf, "\n  -n, --replications REPS     how many replications to run; each "
+                          "draws every\n                              uncertain value of the "
+                          "scenario afresh\n                              default: the "
+                          "scenario's `replications` (10000\n                              where "
+                          "it has none)\n                              example: -n 50000\n")
+              != NULL);
     CU_ASSERT(strstr(buf, "\n  --range LO:HI               where to look") != NULL);
+    /* -o's default is the command's naming rule. */
+    CU_ASSERT(strstr(buf, "default: out/NAME[+POLICY...]-goal-TARGET, named") != NULL);
     CU_ASSERT(strstr(buf, "\nexamples:\n  tiersim goal ") != NULL);
     free(buf);
     buf = NULL;
@@ -305,6 +326,215 @@ static void test_help_from_tables(void)
     CU_ASSERT(strstr(buf, " [-N BASE] ") != NULL);
     CU_ASSERT(strstr(buf, "[-n REPS]") == NULL);
     free(buf);
+}
+
+/* Splits a line as sh would split the help's examples (blanks, and single
+ * quotes around an argument), appending to argv; the words live in buf. */
+static int split_words(const char *line, char *buf, size_t len, char **argv, int argc, int max)
+{
+    size_t used = 0;
+    const char *p = line;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (argc == max)
+            return -1;
+        argv[argc++] = buf + used;
+        while (*p && *p != ' ') {
+            if (*p == '\'') {
+                for (p++; *p && *p != '\''; p++)
+                    if (used + 1 < len)
+                        buf[used++] = *p;
+                if (*p)
+                    p++;
+            } else if (used + 1 < len) {
+                buf[used++] = *p++;
+            }
+        }
+        if (used + 1 >= len)
+            return -1;
+        buf[used++] = '\0';
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+/* Parses "tiersim CMD ..." (and `more`, when given, after it) with the
+ * command's own parser: 0, or -1 with the message. */
+static int parse_example(parser parse, const char *line, const char *more, ts_err *err)
+{
+    char buf[2048], *argv[64];
+    cli_args a;
+    CU_ASSERT_FATAL(strncmp(line, "tiersim ", 8) == 0);
+    int argc = split_words(line + 8, buf, sizeof buf / 2, argv, 0, 63);
+    if (argc > 0 && more)
+        argc = split_words(more, buf + sizeof buf / 2, sizeof buf / 2, argv, argc, 63);
+    CU_ASSERT_FATAL(argc > 0);
+    return parse(argc, argv, &a, err);
+}
+
+static int nonempty(const char *s)
+{
+    return s && s[0];
+}
+
+/* The help teaches every option: a meaning, a default and an example, the
+ * example of the option itself; every command has at least two worked
+ * examples (tests/help.sh runs them). */
+static void test_every_option_documented(void)
+{
+    for (size_t c = 0; c < N_COMMANDS; c++) {
+        const cli_spec *spec = commands[c].spec;
+        const cli_option *opts[64];
+        size_t n = cli_spec_options(spec, opts, 64);
+        CU_ASSERT_FATAL(n <= 64);
+        CU_ASSERT(n >= 1 + spec->n_options);
+        for (size_t i = 0; i < n; i++) {
+            const cli_option *o = opts[i];
+            char short_form[4] = "", long_form[80] = "";
+            if (o->key > 0 && o->key < 128)
+                snprintf(short_form, sizeof short_form, "-%c", o->key);
+            if (o->name)
+                snprintf(long_form, sizeof long_form, "--%s", o->name);
+            int documented = nonempty(o->help) && nonempty(o->deflt) && nonempty(o->example);
+            size_t w = o->example ? strcspn(o->example, " ") : 0;
+            int of_itself = o->example && ((w == strlen(short_form) && w &&
+                                            !strncmp(o->example, short_form, w)) ||
+                                           (w == strlen(long_form) && w &&
+                                            !strncmp(o->example, long_form, w)));
+            CU_ASSERT(documented && of_itself);
+            if (!documented || !of_itself)
+                fprintf(stderr, "\n  %s %s%s: meaning, default or example missing, or the "
+                        "example is not of the option\n", spec->name, short_form, long_form);
+        }
+        size_t n_examples = 0;
+        while (spec->examples && spec->examples[n_examples])
+            n_examples++;
+        CU_ASSERT(n_examples >= 2);
+    }
+}
+
+/* The parser of the command an example line runs ("tiersim CMD ..."). */
+static parser parser_of(const char *line)
+{
+    for (size_t c = 0; c < N_COMMANDS; c++) {
+        size_t n = strlen(commands[c].spec->name);
+        if (!strncmp(line, "tiersim ", 8) && !strncmp(line + 8, commands[c].spec->name, n) &&
+            line[8 + n] == ' ')
+            return commands[c].parse;
+    }
+    return NULL;
+}
+
+/* Every worked example parses with its command's own parser (a help may
+ * show the next step with another command: fit's, running fitted.ini), and
+ * every option's example does too, added to one of the command's own. */
+static void test_examples_parse(void)
+{
+    for (size_t c = 0; c < N_COMMANDS; c++) {
+        const cli_spec *spec = commands[c].spec;
+        ts_err err;
+        size_t own = 0;
+        for (const char *const *e = spec->examples; e && *e; e++) {
+            parser p = parser_of(*e);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+            CU_ASSERT_EQUAL(parse_example(p, *e, NULL, &err), 0);
+            own += p == commands[c].parse;
+        }
+        CU_ASSERT(own >= 2);
+        const cli_option *opts[64];
+        size_t n = cli_spec_options(spec, opts, 64);
+        for (size_t i = 0; i < n && i < 64; i++) {
+            if (opts[i]->key == 'h' || !opts[i]->example)
+                continue;
+            int parsed = 0;
+            for (const char *const *e = spec->examples; e && *e && !parsed; e++)
+                parsed = parser_of(*e) == commands[c].parse &&
+                         parse_example(commands[c].parse, *e, opts[i]->example, &err) == 0;
+            CU_ASSERT(parsed);
+            if (!parsed)
+                fprintf(stderr, "\n  %s: the example '%s' parses with none of the command's "
+                        "examples: %s\n", spec->name, opts[i]->example, err.msg);
+        }
+    }
+}
+
+/* The default output directory of `tiersim ARGV...` for a scenario named x. */
+static void dir_of(parser parse, const cli_spec *spec, int argc, const char *const *argv,
+                   char *buf, size_t len)
+{
+    cli_args a;
+    ts_err err;
+    CU_ASSERT_EQUAL_FATAL(parse(argc, args(argc, argv), &a, &err), 0);
+    CU_ASSERT_FATAL(cli_default_dir(spec, &a, "x", buf, len) > 0);
+}
+
+#define EXPECT_DIR(parse, spec, want, ...)                                                       \
+    do {                                                                                         \
+        static const char *const argv_[] = {__VA_ARGS__};                                       \
+        char got_[512];                                                                          \
+        dir_of(parse, spec, ARGC(argv_), argv_, got_, sizeof got_);                             \
+        CU_ASSERT_STRING_EQUAL(got_, want);                                                      \
+        if (strcmp(got_, want) != 0)                                                             \
+            fprintf(stderr, "\n  got:  %s\n  want: %s\n", got_, want);                           \
+    } while (0)
+
+/* Output directories are named by what was run (README, Outputs). */
+static void test_default_dir(void)
+{
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x", "run", "x.ini");
+    /* The same policies are the same run, whatever their order or repeats. */
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x+capital+gradient", "run", "x.ini", "--policy",
+               "gradient", "--policy", "capital");
+    EXPECT_DIR(p_run, &cmd_run_spec, "out/x+capital+gradient", "run", "--policy", "capital",
+               "x.ini", "--policy", "gradient", "--policy", "capital", "-n", "137");
+    EXPECT_DIR(p_fit, &cmd_fit_spec, "out/x-fit", "fit", "x.ini", "h.csv");
+    EXPECT_DIR(p_goal, &cmd_goal_spec, "out/x-goal-little_giant", "goal", "x.ini", "--target",
+               "little_giant", "--prob", "0.8", "--lever", "l");
+    EXPECT_DIR(p_goal, &cmd_goal_spec, "out/x+push-goal-b_new", "goal", "x.ini", "--target",
+               "b:new", "--prob", "0.8", "--lever", "l", "--policy", "push");
+    EXPECT_DIR(p_sens, &cmd_sens_spec, "out/x-sensitivity-tornado", "sensitivity", "x.ini");
+    EXPECT_DIR(p_sens, &cmd_sens_spec, "out/x+p-sensitivity-sobol", "sensitivity", "x.ini",
+               "--method", "sobol", "--policy", "p");
+    EXPECT_DIR(p_sweep, &cmd_sweep_spec, "out/x-sweep", "sweep", "x.ini", "--param",
+               "tier.a.exit=0:1:3");
+    /* compare's arms: its options in table order, each as given (A+B kept). */
+    EXPECT_DIR(p_compare, &cmd_compare_spec, "out/x-compare-gradient+capital-digital-all-policies-"
+               "qingdao-optimistic", "compare", "x.ini", "--scenario",
+               "scenarios/qingdao-optimistic.ini", "--policy", "gradient+capital", "--all-policies",
+               "--policy", "digital");
+    /* Nothing a file name should not hold, and no way out of out/. */
+    EXPECT_DIR(p_compare, &cmd_compare_spec, "out/x-compare-.._.._etc_p_x", "compare", "x.ini",
+               "--policy", "../../etc/p x");
+    /* -o is -o. */
+    cli_args a;
+    ts_err err;
+    static const char *const o1[] = {"run", "x.ini", "-o", "elsewhere", "--policy", "p"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(o1), args(ARGC(o1), o1), &a, &err), 0);
+    CU_ASSERT_STRING_EQUAL(a.out_dir, "elsewhere");
+    /* A long name is cut to 200 bytes and ends in a hash of the whole, so
+     * that two long names stay apart. */
+    static const char *long1[2 + 2 * 8], *long2[2 + 2 * 8];
+    static char names[2][8][64];
+    long1[0] = long2[0] = "run";
+    long1[1] = long2[1] = "x.ini";
+    for (int i = 0; i < 8; i++) {
+        snprintf(names[0][i], 64, "policy_with_a_long_name_%02d_aaaaaaaaaaaaaaaaaaaa", i);
+        snprintf(names[1][i], 64, "policy_with_a_long_name_%02d_aaaaaaaaaaaaaaaaaaab", i);
+        long1[2 + 2 * i] = long2[2 + 2 * i] = "--policy";
+        long1[3 + 2 * i] = names[0][i];
+        long2[3 + 2 * i] = names[1][i];
+    }
+    char d1[512], d2[512];
+    dir_of(p_run, &cmd_run_spec, ARGC(long1), long1, d1, sizeof d1);
+    dir_of(p_run, &cmd_run_spec, ARGC(long2), long2, d2, sizeof d2);
+    CU_ASSERT_EQUAL(strlen(d1), strlen("out/") + 200);
+    CU_ASSERT(strncmp(d1, "out/x+policy_with_a_long_name_00_", 33) == 0);
+    CU_ASSERT(d1[strlen(d1) - 9] == '-');
+    CU_ASSERT(strcmp(d1, d2) != 0);
+    CU_ASSERT_EQUAL(cli_default_dir(&cmd_run_spec, &a, "x", d1, 5), -1);
 }
 
 static void test_command_line_quotes(void)
@@ -354,6 +584,38 @@ static void test_manifest(void)
     unlink(path);
 }
 
+/* --lang: every command takes it, named in its spec or not; without it the
+ * locale's language (LC_ALL, then LC_MESSAGES, then LANG), which cli_parse
+ * also makes the process's (cli_lang). */
+static void test_lang(void)
+{
+    cli_args a;
+    ts_err err;
+    unsetenv("LC_ALL");
+    unsetenv("LC_MESSAGES");
+    setenv("LANG", "zh_CN.UTF-8", 1);
+    static const char *const v1[] = {"plot", "d"};
+    CU_ASSERT_EQUAL_FATAL(p_plot(ARGC(v1), args(ARGC(v1), v1), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_ZH && !a.have_lang && cli_lang() == LANG_ZH);
+    static const char *const v2[] = {"check", "--lang", "en", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_check(ARGC(v2), args(ARGC(v2), v2), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_EN && a.have_lang && cli_lang() == LANG_EN);
+    setenv("LC_ALL", "C", 1);
+    static const char *const v3[] = {"run", "x.ini"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(v3), args(ARGC(v3), v3), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_EN && !a.have_lang);
+    static const char *const v4[] = {"run", "x.ini", "--lang=zh"};
+    CU_ASSERT_EQUAL_FATAL(p_run(ARGC(v4), args(ARGC(v4), v4), &a, &err), 0);
+    CU_ASSERT(a.lang == LANG_ZH && a.have_lang && cli_lang() == LANG_ZH);
+    static const char *const v5[] = {"run", "x.ini", "--lang", "zh_CN"};
+    expect_error(p_run, ARGC(v5), v5, "run: --lang: expected zh or en, got 'zh_CN'");
+    static const char *const v6[] = {"validate", "x.ini", "o.csv", "--lang"};
+    expect_error(p_validate, ARGC(v6), v6, "validate: option '--lang' needs a value");
+    unsetenv("LC_ALL");
+    unsetenv("LANG");
+    cli_set_lang(LANG_EN);
+}
+
 int main(void)
 {
     static const tu_test tests[] = {
@@ -366,8 +628,12 @@ int main(void)
         {"validate; run --observed", test_validate_and_observed},
         {"reentrant", test_reentrant},
         {"help from the option tables", test_help_from_tables},
+        {"every option has a meaning, a default and an example", test_every_option_documented},
+        {"every example parses", test_examples_parse},
+        {"default output directories", test_default_dir},
         {"command line quoting", test_command_line_quotes},
         {"manifest", test_manifest},
+        {"--lang and the locale", test_lang},
         {NULL, NULL},
     };
     return tu_run("cmd", tests);

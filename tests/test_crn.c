@@ -1,6 +1,7 @@
 /* Common random numbers: design points and arms share replications. */
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,37 @@ static void test_eval_matches_runner(void)
         TU_ASSERT_CLOSE(cr.mean[j], hist_mean(h), 1e-12);
         TU_ASSERT_CLOSE(sqrt(cr.var[j]), hist_sd(h), 1e-9);
     }
+    crn_results_free(&cr, 1);
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+/* A target over two tiers: crn_eval sums the tiers in each replication as
+ * the runner does (the same replications, so exactly its counts), and an
+ * arm's target of the same name and measure is matched by crn_compare. */
+static void test_eval_target_over_two_tiers(void)
+{
+    char multi[sizeof text + 128];
+    snprintf(multi, sizeof multi, "%s[target ab]\ntiers = a, b\nnew = 150\nstock = 400\n", text);
+    scenario *s;
+    ts_err err;
+    CU_ASSERT_FATAL(scenario_parse_string(&s, multi, "c.ini", &err) == 0);
+    CU_ASSERT_FATAL(s->n_targets == 4 && s->targets[2].n_tiers == 2);
+    runner_opts o = opts(s, 2);
+    o.replications = 1700;
+    runner_result *r;
+    CU_ASSERT_FATAL(runner_run(s, &o, &r, &err) == 0);
+    crn_point pt = {NULL, 0};
+    crn_result cr;
+    CU_ASSERT_FATAL(crn_eval(s, &o, &pt, 1, 1700, &cr, &err) == 0);
+    for (size_t j = 0; j < s->n_targets; j++) {
+        CU_ASSERT_EQUAL(cr.met[j], runner_met(r, j));
+        const hist *h = runner_target_hist(r, j);
+        TU_ASSERT_CLOSE(cr.mean[j], hist_mean(h), 1e-12);
+        TU_ASSERT_CLOSE(sqrt(cr.var[j]), hist_sd(h), 1e-9);
+    }
+    /* neither 0 nor every replication: the comparison says something */
+    CU_ASSERT(cr.met[2] > 0 && cr.met[2] < 1700 && cr.met[3] > 0 && cr.met[3] < 1700);
     crn_results_free(&cr, 1);
     runner_result_free(r);
     scenario_free(s);
@@ -265,6 +297,7 @@ int main(void)
     static const tu_test tests[] = {
         {"replication i draws from streams 2i and 2i + 1", test_streams_by_hand},
         {"eval matches the runner", test_eval_matches_runner},
+        {"eval sums a target over two tiers as the runner does", test_eval_target_over_two_tiers},
         {"fixed parameters and threads", test_fixed_and_threads},
         {"compare with common random numbers", test_compare_crn},
         {"per-replication records", test_records},

@@ -21,7 +21,7 @@ static int logistic(void *ctx, double x, uint64_t reps, double *p, ts_err *err)
 
 static void test_noise_free_root(void)
 {
-    goal_opts o = {0.0, 7.0, 0.8, 10000, 40000, 1e-9};
+    goal_opts o = {0.0, 7.0, 0.8, 10000, 40000, 1e-9, 0};
     goal_result r;
     ts_err err;
     CU_ASSERT_FATAL(goal_seek(logistic, NULL, &o, &r, &err) == 0);
@@ -30,17 +30,24 @@ static void test_noise_free_root(void)
     CU_ASSERT(fabs(r.value - exact) < 1e-6);
     CU_ASSERT(r.band_lo < r.value && r.value < r.band_hi);
     CU_ASSERT(r.p_met >= 0.8);
+    /* Without the band: the same answer, in at most half the evaluations. */
+    goal_result r1;
+    o.no_band = 1;
+    CU_ASSERT_FATAL(goal_seek(logistic, NULL, &o, &r1, &err) == 0);
+    CU_ASSERT_EQUAL(r1.value, r.value);
+    CU_ASSERT(isnan(r1.band_lo) && isnan(r1.band_hi));
+    CU_ASSERT(2 * r1.evaluations <= r.evaluations);
 }
 
 static void test_unreachable_and_already_met(void)
 {
     goal_result r;
     ts_err err;
-    goal_opts o = {0.0, 1.0, 0.8, 1000, 1000, 1e-6};
+    goal_opts o = {0.0, 1.0, 0.8, 1000, 1000, 1e-6, 0};
     CU_ASSERT_FATAL(goal_seek(logistic, NULL, &o, &r, &err) == 0);
     CU_ASSERT_EQUAL(r.reachable, 0);
     CU_ASSERT(r.p_hi < 0.8);
-    goal_opts o2 = {4.0, 6.0, 0.8, 1000, 1000, 1e-6};
+    goal_opts o2 = {4.0, 6.0, 0.8, 1000, 1000, 1e-6, 0};
     CU_ASSERT_FATAL(goal_seek(logistic, NULL, &o2, &r, &err) == 0);
     CU_ASSERT(r.reachable);
     CU_ASSERT_EQUAL(r.value, 4.0);
@@ -94,7 +101,7 @@ static void test_closed_form(void)
             else
                 lo = m;
         }
-        goal_opts o = {0.0, 5.0, qs[i], 4000, 16000, 1e-5};
+        goal_opts o = {0.0, 5.0, qs[i], 4000, 16000, 1e-5, 0};
         goal_result r;
         CU_ASSERT_FATAL(goal_seek(eval, &c, &o, &r, &err) == 0);
         CU_ASSERT(r.reachable);
@@ -107,7 +114,7 @@ static void test_closed_form(void)
                             r.se, 4.0);
     }
     /* a range the target cannot be reached in */
-    goal_opts o = {0.0, 0.2, 0.8, 2000, 2000, 1e-5};
+    goal_opts o = {0.0, 0.2, 0.8, 2000, 2000, 1e-5, 0};
     goal_result r;
     CU_ASSERT_FATAL(goal_seek(eval, &c, &o, &r, &err) == 0);
     CU_ASSERT_EQUAL(r.reachable, 0);

@@ -72,7 +72,7 @@ static void test_run_page(void)
     char dir[4096];
     make_run(dir, sizeof dir);
     ts_err err;
-    int rc = html_write_report(dir, &err);
+    int rc = html_write_report(dir, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -135,7 +135,7 @@ static void test_dates_in_header(void)
                                 "start: 2022-08\nknown_until: 2022-07\npolicies: none\n"
                                 "replications: 2385\nseed: 7\n"), 0);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<p class=\"sub\">scenario <strong>qd</strong> &middot; years "
                                    "2022-2025 &middot; start 2022-08 &middot; known until "
@@ -152,7 +152,7 @@ static void test_no_charts(void)
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/run", dir);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Charts</h2>\n<p class=\"note\">No charts were drawn "
                                    "(gnuplot was not found); <code>tiersim plot DIR</code> "
@@ -169,7 +169,7 @@ static void test_other_tables(void)
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/compare", dir);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Policy comparison (compare.csv)</h2>") &&
               strstr(html, "<th>arm</th><th>target</th><th>p_met</th>") &&
@@ -181,7 +181,7 @@ static void test_other_tables(void)
     outdir_remove_tree(dir);
     tf_make_dir(dir, sizeof dir);
     tf_copy_fixture("tests/data/plot/fit", dir);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<title>fitfixture") && !strstr(html, "<table"));
     free(html);
@@ -195,7 +195,7 @@ static void test_other_tables(void)
                                                      "fit_warning: the model does not fit <a>\n"
                                                      "fit_warning: tier.a.inflow is at 0\n"
                                                      "seed: 1\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<h2>Fitted parameters (fit.csv)</h2>") &&
               strstr(html, "<td class=\"l\">tier.a.inflow</td><td>1.2e-08</td><td></td>") &&
@@ -209,7 +209,7 @@ static void test_other_tables(void)
     CU_ASSERT_EQUAL(tf_write_in(dir, "manifest.txt", "scenario_name: fitfixture\nchi2: 0\n"
                                                      "dof: 0\nchi2_p: none (0 degrees of freedom: "
                                                      "no test of fit)\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "on 0 degrees of freedom (data rows and priors): no test of "
                                    "fit</p>") &&
@@ -241,7 +241,7 @@ static void test_stated_answers(void)
                                 "noop,b,0.5,0.01,0,0,nothing\n"
                                 "noop,ALL,0.5,0.01,0,0,nothing\n"), 0);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(html);
     CU_ASSERT(strstr(html, "<title>qd-2022</title>") && strstr(html, "<h1>qd-2022</h1>") &&
@@ -269,7 +269,7 @@ static void test_stated_answers(void)
                                                  "target,prob\n"
                                                  "t.a->b.rate,0.0302,0.803,0.001,0.0295,0.031,b,"
                                                  "0.8\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<title>青岛</title>") &&
               strstr(html, "<h2>Goal</h2>\n<p><strong>b</strong>: P(met) &ge; 0.8 needs <code>"
@@ -281,7 +281,7 @@ static void test_stated_answers(void)
     free(html);
     CU_ASSERT_EQUAL(tf_write_in(dir, "goal.csv", "lever,value,p_met,se,bracket_lo,bracket_hi,"
                                                  "target,prob\nx,,0.64,0.01,,,b,0.8\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "P(met) &ge; 0.8 is <strong>not reachable</strong> with "
                                    "<code>x</code> in 0:1: P(met) is 0.640 at the top of the "
@@ -298,7 +298,7 @@ static void test_stated_answers(void)
                                 "b,p_met,z,1,2,0.864,0.864,0\n"), 0);
     CU_ASSERT_EQUAL(tf_write_in(dir, "tornado_base.csv", "target,output,value\nb,mean,132\n"
                                                          "b,p_met,0.864\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT(html && strstr(html, "<td>132</td><td class=\"l\">q 93 (84 to 177); r 10.5 (121 "
                                    "to 132)</td>") &&
@@ -329,7 +329,7 @@ static void test_validation(void)
                                 "2021-12,a,stock,140,1.000000,start\n"),
                     0);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(html_write_report(dir, LANG_EN, &err), 0);
     char *html = tf_file_in(dir, "report.html", NULL);
     CU_ASSERT_FATAL(html != NULL);
     const char *card = strstr(html, "<table class=\"card\">");
@@ -355,28 +355,28 @@ static void test_bad_inputs(void)
     make_run(dir, sizeof dir);
     ts_err err;
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ngone,fan,x\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/gone.svg: cannot read: No such file or directory", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"
                                                          "../manifest,fan,y\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/index.csv:3: bad chart name '../manifest'", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "file,kind,caption\ncard,card,x\n"), 0);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/card.svg", "<html>not a chart</html>\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/card.svg: not an SVG file", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_EQUAL(tf_write_in(dir, "charts/index.csv", "name,caption\ncard,x\n"), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s/charts/index.csv: missing column 'file'", dir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT(!tf_exists(dir, "report.html"));
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.txt", dir);
     CU_ASSERT_EQUAL(unlink(path), 0);
-    CU_ASSERT_EQUAL(html_write_report(dir, &err), -1);
+    CU_ASSERT_EQUAL(html_write_report(dir, LANG_EN, &err), -1);
     snprintf(want, sizeof want, "%s: cannot read: No such file or directory", path);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT(!tf_exists(dir, "report.html"));

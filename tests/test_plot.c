@@ -72,7 +72,7 @@ static void test_card_data(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -120,7 +120,7 @@ static void test_goal(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, LANG_EN, &err), 0);
     /* the ranges: the lever's whole range (the curve is not flat beyond the
      * answer), P(met) from below the lowest band to 1.02 (most of 0 .. 1
      * would be empty); the answer's label right of its line, at the top */
@@ -136,7 +136,7 @@ static void test_goal(void)
                          "3\t1\t0.8040036015\t1\n"));
     chartdir_free(cd);
     size_t n = 0;
-    int rc = plot_draw(dir, "plots", PLOT_GOAL, &n, &err);
+    int rc = plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL(rc, 0);
@@ -147,7 +147,7 @@ static void test_goal(void)
     CU_ASSERT(tf_png_ok(dir, "goal") && tf_clean(dir));
     /* one answer and a curve of two points or more */
     CU_ASSERT_EQUAL(tf_write_in(dir, "goal_curve.csv", "lever_value,p_met,se\n1,0.8,0.01\n"), 0);
-    CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_GOAL, &n, &err), PLOT_EINPUT);
+    CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), PLOT_EINPUT);
     char want[8400];
     snprintf(want, sizeof want, "%s/goal.csv: expected one answer and a curve of two points or "
                                 "more", dir);
@@ -176,7 +176,7 @@ static void test_goal_layout(void)
                                                        "3,0.83,0.003\n"), 0);
     ts_err err;
     size_t n = 0;
-    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
     char *svg = tf_file_in(dir, "charts/goal.svg", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
     double x = 0, y = 0, x1 = 0, y1 = 0, x3 = 0;
@@ -195,7 +195,7 @@ static void test_goal_layout(void)
     CU_ASSERT_EQUAL(tf_write_in(dir, "goal.csv", "lever,value,p_met,se,bracket_lo,bracket_hi,"
                                                  "target,prob\n"
                                                  "x,1.2,0.81,0.003,1.15,1.25,b,0.2\n"), 0);
-    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
     svg = tf_file_in(dir, "charts/goal.svg", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
     CU_ASSERT_EQUAL(svg_text(svg, " answer 1.2", &x, &y, anchor, sizeof anchor), 1);
@@ -212,14 +212,14 @@ static void test_goal_layout(void)
                                                  "x,0.07,0.8,0.003,0.065,0.075,b,0.8\n"), 0);
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, LANG_EN, &err), 0);
     char *meta = tf_file_in(chartdir_work(cd), "goal.meta", NULL);
     CU_ASSERT(meta && strstr(meta, "x_lo = 0\nx_hi = 0.34999999999999998\n") &&
               strstr(meta, "flat_from = 0.14999999999999999\nflat_p = 0.90000000000000002\n"
                            "flat_to = 2\n"));
     free(meta);
     chartdir_free(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
     static const char *const flat[] = {"P(met) stays at 0.900 (within 2 se) from 0.15 to 2", NULL};
     CU_ASSERT(tf_svg_has(dir, "goal", flat));
     CU_ASSERT(tf_clean(dir));
@@ -282,7 +282,7 @@ static void test_month_labels(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -340,7 +340,7 @@ static void test_month_labels(void)
 
     /* drawn: the labels on the charts, a distribution per target of tier a */
     size_t n = 0;
-    rc = plot_draw(dir, "plots", PLOT_RUN, &n, &err);
+    rc = plot_draw(dir, "plots", PLOT_RUN, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -405,7 +405,7 @@ static void test_july_scenario(void)
     free(proj);
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN, &err);
+    int rc = plot_prepare(cd, PLOT_RUN, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -436,7 +436,7 @@ static void test_run_charts(void)
     CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN);
     ts_err err;
     size_t n = 0;
-    int rc = plot_draw(dir, "plots", PLOT_RUN, &n, &err);
+    int rc = plot_draw(dir, "plots", PLOT_RUN, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -520,7 +520,7 @@ static void test_fit_chart(void)
                                 "2021,2022-06,little_giant,new,37,33.9,3.1,0.5322\n"), 0);
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_FIT, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_FIT, LANG_EN, &err), 0);
     char *meta = tf_file_in(chartdir_work(cd), "fit.meta", NULL);
     CU_ASSERT(meta && strstr(meta, "n = 2\nper_page = 8\npages = 1\ny0 = 2019\nmonthly = 1\n"
                                    "start = '2019-07'\narray period[4]\n"
@@ -591,7 +591,7 @@ static void test_compare_key(void)
         CU_ASSERT_EQUAL_FATAL(tf_write_in(dir, "compare.csv", csv), 0);
         ts_err err;
         size_t n = 0;
-        int rc = plot_draw(dir, "plots", PLOT_COMPARE, &n, &err);
+        int rc = plot_draw(dir, "plots", PLOT_COMPARE, LANG_EN, &n, &err);
         if (rc != 0)
             fprintf(stderr, "\n  %s\n", err.msg);
         CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -697,7 +697,7 @@ static void test_validation_data(void)
     ts_err err;
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    int rc = plot_prepare(cd, PLOT_RUN | PLOT_VALIDATE, &err);
+    int rc = plot_prepare(cd, PLOT_RUN | PLOT_VALIDATE, LANG_EN, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -733,7 +733,7 @@ static void test_validation_data(void)
 
     /* drawn: the points labelled with their dates on the fans, the PIT chart */
     size_t n = 0;
-    rc = plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, &n, &err);
+    rc = plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -760,7 +760,7 @@ static void test_validation_data(void)
     CU_ASSERT_EQUAL(plot_kinds(dir), PLOT_RUN);
     cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
-    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, LANG_EN, &err), 0);
     CU_ASSERT(tf_file_is(chartdir_work(cd), "fan_obs.tsv", "2023\t2\t2\t19\t2023: 19\n"));
     chartdir_free(cd);
     outdir_remove_tree(dir);
@@ -785,7 +785,7 @@ static void test_validation_data(void)
         snprintf(text, sizeof text, "%.*s%s", (int)(strchr(validation_csv, '\n') - validation_csv + 1),
                  validation_csv, bad[i][0]);
         CU_ASSERT_EQUAL(tf_write_in(dir, "validation.csv", text), 0);
-        CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, NULL, &err),
+        CU_ASSERT_EQUAL(plot_draw(dir, "plots", PLOT_RUN | PLOT_VALIDATE, LANG_EN, NULL, &err),
                         PLOT_EINPUT);
         snprintf(want, sizeof want, "%s/validation.csv%s", dir, bad[i][1]);
         CU_ASSERT_STRING_EQUAL(err.msg, want);

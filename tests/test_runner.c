@@ -2,6 +2,7 @@
  * replications of a longer run are a run of n, --precision is deterministic,
  * and the aggregated summaries agree with exact values. */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@ static const char small[] =
     "[tier b]\nstock = 17\nexit = 0.04\n[tier c]\n"
     "[transition a -> b]\nrate = beta(3, 60)\nkeep = yes\n"
     "[transition b -> c]\nrate = 0.05\nquota = 2\n"
-    "[target b]\nnew = 60\ntolerance = 10%\n[target c]\nnew = 4\n[target a]\nstock = 700\n";
+    "[target b]\nnew = 60\ntolerance = 10%\n[target c]\nnew = 4\n[target a]\nstock = 700\n"
+    "[target bc]\ntiers = b, c\nstock = 40\nnew = 64\n";
 
 static scenario *load(const char *text)
 {
@@ -136,6 +138,13 @@ static int same_result(const runner_result *a, const runner_result *b)
     for (size_t j = 0; j < a->n_targets * a->n_years; j++)
         if (a->met_by_year[j] != b->met_by_year[j])
             return 0;
+    for (size_t j = 0; j < a->n_targets; j++) {
+        const hist *x = runner_target_hist(a, j), *y = runner_target_hist(b, j);
+        double mx = hist_mean(x), my = hist_mean(y);
+        if (hist_count(x) != hist_count(y) || memcmp(&mx, &my, sizeof mx) ||
+            hist_quantile(x, 0.3) != hist_quantile(y, 0.3) || hist_max(x) != hist_max(y))
+            return 0;
+    }
     for (size_t k = 0; k < a->n_tiers; k++) {
         const hist *x = a->start[k], *y = b->start[k];
         double mx = hist_mean(x), my = hist_mean(y);
@@ -254,6 +263,94 @@ static void test_aggregates_against_exact_values(void)
     scenario_free(s);
 }
 
+/* P(X >= k) for X ~ Poisson(mu), from the CDF summed by hand. */
+static double poisson_at_least(double mu, int k)
+{
+    double p = 0, term = exp(-mu);
+    for (int i = 0; i < k; i++) {
+        p += term;
+        term *= mu / (i + 1);
+    }
+    return 1 - p;
+}
+
+/* A target over two tiers (DESIGN.md, "Targets over several tiers") counts
+ * the sum in the same replication: two independent Poisson inflows of 23.85
+ * and 17.3 a year give new_a + new_b ~ Poisson(3 * 41.15) after three years.
+ * new = 137 at 5 % needs 131 (130.15 rounded up, as for one tier); the
+ * cumulative target (186 at 5 %: 177) adds the two cumulative_start (40 + 7)
+ * to the same sum;
+ * a one-tier target beside them keeps its own count. */
+static void test_target_over_two_tiers_poisson(void)
+{
+    scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2024\n"
+                       "[tier a]\ninflow = 23.85\ncumulative_start = 40\n"
+                       "[tier b]\ninflow = 17.3\ncumulative_start = 7\n"
+                       "[target ab]\ntiers = a, b\nnew = 137\ntolerance = 5%\n"
+                       "cumulative = 186\n[target a]\nnew = 75\n");
+    CU_ASSERT_FATAL(s->n_targets == 3 && s->targets[0].threshold == 131 &&
+                    s->targets[1].threshold == 177);
+    const uint64_t n = 40000;
+    runner_result *r = run(s, 2, n, 0);
+    double mu = 3 * (23.85 + 17.3);
+    double p = poisson_at_least(mu, 131), pc = poisson_at_least(mu, 130);
+    TU_ASSERT_WITHIN_SE("P(new_a + new_b >= 131)", (double)runner_met(r, 0) / (double)n, p,
+                        sqrt(p * (1 - p) / (double)n), 4);
+    TU_ASSERT_WITHIN_SE("P(cumulative_a + cumulative_b >= 177)",
+                        (double)runner_met(r, 1) / (double)n, pc, sqrt(pc * (1 - pc) / (double)n), 4);
+    double pa = poisson_at_least(3 * 23.85, 75);
+    TU_ASSERT_WITHIN_SE("P(new_a >= 75)", (double)runner_met(r, 2) / (double)n, pa,
+                        sqrt(pa * (1 - pa) / (double)n), 4);
+    /* by year: after one year the sum is Poisson(41.15), far below 131 */
+    double p1 = poisson_at_least(mu / 3 * 2, 131);
+    TU_ASSERT_WITHIN_SE("P(met by 2023)", (double)r->met_by_year[0 * 3 + 1] / (double)n, p1,
+                        sqrt(p1 * (1 - p1) / (double)n) + 1.0 / (double)n, 4);
+    CU_ASSERT(r->met_by_year[0] <= r->met_by_year[1] && r->met_by_year[1] <= r->met_by_year[2]);
+    /* the sum's own distribution: Poisson(123.45), and cumulative 47 above it */
+    const hist *h = runner_target_hist(r, 0), *hc = runner_target_hist(r, 1);
+    CU_ASSERT_FATAL(h != NULL && hc != NULL && h != runner_hist(r, 2, 0, M_NEW));
+    CU_ASSERT_EQUAL(hist_count(h), n);
+    TU_ASSERT_WITHIN_SE("mean of the sum", hist_mean(h), mu, sqrt(mu / (double)n), 4);
+    TU_ASSERT_WITHIN_SE("sd of the sum", hist_sd(h), sqrt(mu),
+                        sqrt(mu) / sqrt(2.0 * (double)n) * sqrt(1 + 0.5 / mu), 4);
+    CU_ASSERT(hist_count_at_least(h, 131) == runner_met(r, 0));
+    CU_ASSERT(hist_min(hc) == hist_min(h) + 47 && hist_max(hc) == hist_max(h) + 47 &&
+              hist_quantile(hc, 0.5) == hist_quantile(h, 0.5) + 47);
+    /* a one-tier target's distribution is its tier's */
+    CU_ASSERT(runner_target_hist(r, 2) == runner_hist(r, 2, 0, M_NEW));
+    runner_result_free(r);
+    scenario_free(s);
+}
+
+/* A stock target over two tiers that only shrink: N_a ~ Binomial(137,
+ * (1 - 0.2385)^3) and N_b ~ Binomial(41, 0.9^3) at the end, independent, so
+ * P(N_a + N_b >= 92) is their convolution's tail. */
+static void test_stock_target_over_two_tiers(void)
+{
+    scenario *s = load("[scenario]\nname = p\nstart_year = 2022\nend_year = 2024\n"
+                       "[tier a]\nstock = 137\nexit = 0.2385\n"
+                       "[tier b]\nstock = 41\nexit = 0.1\n"
+                       "[target survivors]\ntiers = b, a\nstock = 92\n");
+    const uint64_t n = 40000;
+    runner_result *r = run(s, 3, n, 0);
+    double qa = pow(1 - 0.2385, 3), qb = pow(0.9, 3), p = 0, mean = 0;
+    for (int i = 0; i <= 137; i++)
+        for (int j = 0; j <= 41; j++) {
+            double pij = gsl_ran_binomial_pdf((unsigned)i, qa, 137) *
+                         gsl_ran_binomial_pdf((unsigned)j, qb, 41);
+            p += i + j >= 92 ? pij : 0;
+            mean += (i + j) * pij;
+        }
+    TU_ASSERT_WITHIN_SE("P(N_a + N_b >= 92)", (double)runner_met(r, 0) / (double)n, p,
+                        sqrt(p * (1 - p) / (double)n), 4);
+    double var = 137 * qa * (1 - qa) + 41 * qb * (1 - qb);
+    TU_ASSERT_WITHIN_SE("mean of the sum", hist_mean(runner_target_hist(r, 0)), mean,
+                        sqrt(var / (double)n), 4);
+    CU_ASSERT_EQUAL(r->met_all, runner_met(r, 0));
+    runner_result_free(r);
+    scenario_free(s);
+}
+
 /* An engine error in some replication stops the run with that message. */
 static void test_engine_error_propagates(void)
 {
@@ -295,6 +392,9 @@ int main(void)
         {"precision is deterministic", test_precision_is_deterministic},
         {"precision cap", test_precision_cap},
         {"aggregates against exact values", test_aggregates_against_exact_values},
+        {"a target over two tiers: Poisson sums, tolerance, cumulative",
+         test_target_over_two_tiers_poisson},
+        {"a stock target over two tiers: binomial convolution", test_stock_target_over_two_tiers},
         {"engine errors propagate", test_engine_error_propagates},
         {"cancel", test_cancel},
         {NULL, NULL},

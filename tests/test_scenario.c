@@ -513,6 +513,88 @@ static void test_target_threshold_large(void)
     scenario_free(s);
 }
 
+/* [target NAME] with tiers = a, b: a target on the sum, named NAME, with the
+ * tiers in the order written (a tier written after the target too), the
+ * tiers' labels joined, each measure of the section its own target. */
+static void test_target_tiers(void)
+{
+    scenario *s = parse_ok(HEAD
+                           "[tier prov]\nlabel = 省级\n[tier lg]\n"      /* 5-7 */
+                           "[target champions]\n"                        /* 8 */
+                           "tolerance = 3.7%\n"                          /* 9 */
+                           "stock = 300\n"                               /* 10 */
+                           "tiers = lg ,prov,  later\n"                  /* 11 */
+                           "new = 137\n"                                 /* 12 */
+                           "[target lg]\nnew = 41\n"                     /* 13-14 */
+                           "[target just_prov]\ntiers = prov\ncumulative = 20\n" /* 15-17 */
+                           "[target prov]\ntiers = prov\nstock = 9\n"    /* 18-20 */
+                           "[tier later]\nlabel = 后\n");                /* 21-22 */
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_targets, 5);
+    const ts_target *t = s->targets;
+    /* new before stock, as for a one-tier target; the same tiers for both */
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_STRING_EQUAL(t[i].name, "champions");
+        CU_ASSERT_FATAL(t[i].n_tiers == 3);
+        CU_ASSERT(t[i].tiers[0] == 1 && t[i].tiers[1] == 0 && t[i].tiers[2] == 2 &&
+                  t[i].tier == 1);
+        CU_ASSERT_STRING_EQUAL(t[i].label, "lg + 省级 + 后");
+        CU_ASSERT(t[i].tolerance == 0.037);
+    }
+    CU_ASSERT(t[0].kind == TS_TARGET_NEW && t[0].threshold == 132 && t[0].line == 12); /* 131.9 */
+    CU_ASSERT(t[1].kind == TS_TARGET_STOCK && t[1].threshold == 289 && t[1].line == 10); /* 288.9 */
+    /* the one-tier form: NAME is the tier, its label the tier's */
+    CU_ASSERT(!strcmp(t[2].name, "lg") && t[2].n_tiers == 1 && t[2].tiers[0] == 1 &&
+              t[2].tier == 1 && !strcmp(t[2].label, "lg"));
+    /* one tier under a name of its own, and the one-tier form written out */
+    CU_ASSERT(!strcmp(t[3].name, "just_prov") && t[3].n_tiers == 1 && t[3].tier == 0 &&
+              t[3].kind == TS_TARGET_CUMULATIVE && !strcmp(t[3].label, "省级"));
+    CU_ASSERT(!strcmp(t[4].name, "prov") && t[4].n_tiers == 1 && t[4].tier == 0 &&
+              t[4].kind == TS_TARGET_STOCK && t[4].line == 20);
+    scenario_free(s);
+}
+
+static void test_errors_target_tiers(void)
+{
+    /* Each with the line of `tiers` and the section's NAME. */
+    ERR(AB "[target ab]\ntiers = a, zz\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: unknown tier 'zz'");
+    ERR(AB "[target ab]\nnew = 10\ntiers = a, b, a\n",
+        "t.ini:10: target 'ab': tiers: tier 'a' is listed twice");
+    ERR(AB "[target ab]\ntiers =\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: expected one or more tier names, comma-separated");
+    ERR(AB "[target ab]\ntiers = a,,b\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: an empty name in the list (expected tier names, "
+        "comma-separated)");
+    ERR(AB "[target ab]\ntiers = a, b,\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: an empty name in the list (expected tier names, "
+        "comma-separated)");
+    ERR(AB "[target ab]\ntiers = a b\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: 'a b' is not a tier name");
+    ERR(AB "[target ab]\ntiers = a -> b\nnew = 10\n",
+        "t.ini:9: target 'ab': tiers: 'a -> b' is not a tier name");
+    ERR(AB "[target a]\ntiers = a, b\nnew = 10\n",
+        "t.ini:9: target 'a': tiers: 'a' is a tier's name: a target on other tiers needs a name "
+        "of its own");
+    ERR(AB "[target b]\ntiers = a\nnew = 10\n",
+        "t.ini:9: target 'b': tiers: 'b' is a tier's name: a target on other tiers needs a name "
+        "of its own");
+    ERR(AB "[target ALL]\ntiers = a, b\nnew = 10\n",
+        "t.ini:9: target 'ALL': tiers: 'ALL' names the row of every target met together: a "
+        "target needs another name");
+    ERR(AB "[target ab]\ntiers = a, b\nnew = 10\ntiers = b\n",
+        "t.ini:11: duplicate key 'tiers' in [target ab] (first at line 9)");
+    /* Without a measure, and a measure's own errors, as for one tier. */
+    ERR(AB "[target ab]\ntiers = a, b\ntolerance = 5%\n",
+        "t.ini:8: target 'ab': missing key 'new', 'stock' or 'cumulative'");
+    ERR(AB "[target ab]\ntiers = a, b\nstock = 0\n",
+        "t.ini:10: target 'ab': stock: a target is a number of firms above 0 (and below 2^62)");
+    ERR(AB "[target ab]\ntiers = a, b\nnew = 10\ntiers@2024 = a\n",
+        "t.ini:11: target 'ab': tiers@2024: tiers takes no @YEAR");
+    /* Without tiers the name is a tier, checked before any key, as it always was. */
+    ERR(AB "[target ab]\nnew = about 10\n", "t.ini:8: target 'ab': unknown tier 'ab'");
+}
+
 /* -------------------------------------------------------- [policy NAME] */
 
 static void test_policy_keys(void)
@@ -1066,13 +1148,13 @@ static void test_errors_lines(void)
     ERR("\n\nstock: 3\n", "t.ini:3: key 'stock' before any section");
     ERR(AB "[tier c]\n[tiers d]\n",
         "t.ini:9: unknown section [tiers d] (expected scenario, tier NAME, transition A -> B, "
-        "target TIER, policy NAME or event NAME)");
+        "target NAME, policy NAME or event NAME)");
     ERR(AB "[]\n",
         "t.ini:8: unknown section [] (expected scenario, tier NAME, transition A -> B, "
-        "target TIER, policy NAME or event NAME)");
+        "target NAME, policy NAME or event NAME)");
     ERR(AB "[Tier c]\n",
         "t.ini:8: unknown section [Tier c] (expected scenario, tier NAME, transition A -> B, "
-        "target TIER, policy NAME or event NAME)");
+        "target NAME, policy NAME or event NAME)");
     ERR("[scenario main]\nname = t\n", "t.ini:1: [scenario] takes no name, got 'main'");
 }
 
@@ -1140,7 +1222,7 @@ static void test_errors_unknown_keys(void)
     ERR(ABT "quote = 3\n",
         "t.ini:10: transition 'a -> b': quote: unknown key (expected rate, keep, quota)");
     ERR(ABT "[target b]\nnew = 3\nvalue = 3\n",
-        "t.ini:12: target 'b': value: unknown key (expected new, stock, cumulative, tolerance)");
+        "t.ini:12: target 'b': value: unknown key (expected tiers, new, stock, cumulative, tolerance)");
     ERR(ABT "[policy p]\nscale = a.inflow : 2\nscales = a.exit : 2\n",
         "t.ini:12: policy 'p': scales: unknown key (expected label, from, until, scale)");
     /* base belongs to [scenario] */
@@ -2610,7 +2692,7 @@ static void test_inherit_certificates(void)
 /* The six section forms; a row naming any other would belong to no
  * section the parser reads. */
 static const char *const FORMS[] = {"[scenario]",    "[tier NAME]",   "[transition A -> B]",
-                                    "[target TIER]", "[policy NAME]", "[event NAME]"};
+                                    "[target NAME]", "[policy NAME]", "[event NAME]"};
 #define N_FORMS (sizeof FORMS / sizeof FORMS[0])
 
 static int is_form(const char *s)
@@ -2880,6 +2962,8 @@ int main(void)
         {"[transition] rate, keep, quota", test_transition_keys},
         {"[target] values, tolerances, thresholds", test_target_keys},
         {"[target] threshold of a large target", test_target_threshold_large},
+        {"[target] tiers: a target over several tiers", test_target_tiers},
+        {"errors: [target] tiers", test_errors_target_tiers},
         {"[policy] label, years, scale lists", test_policy_keys},
         {"find_param, find_tier, activate_policy", test_find_and_activate},
         {"comments, blanks, padded headers", test_comments_and_spacing},

@@ -86,7 +86,7 @@ static int prepare(const char *dir, chartdir **cd, ts_err *err)
 {
     *cd = chartdir_open(dir, "plots", err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*cd);
-    return sensplot_prepare(*cd, err);
+    return sensplot_prepare(*cd, LANG_EN, err);
 }
 
 static void test_panel_data(void)
@@ -179,7 +179,7 @@ static void test_sweep_data(void)
     chartdir_free(cd);
     /* and drawn: one heatmap per target */
     size_t n = 0;
-    int rc = sensplot_draw(dir, "plots", &n, &err);
+    int rc = sensplot_draw(dir, "plots", LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL(rc, 0);
@@ -241,7 +241,7 @@ static void test_sobol_clipped(void)
     free(meta);
     chartdir_free(cd);
     size_t n = 0;
-    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", &n, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), 0);
     static const char *const marks[] = {"◀ -0.16", "1.42 ▶",
                                         "◀ ▶ an estimate outside [0, 1], drawn at the bound: too "
                                         "few design points (raise -N)", NULL};
@@ -319,7 +319,7 @@ static void test_morris_labels(void)
     free(meta);
     chartdir_free(cd);
     size_t nc = 0;
-    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", &nc, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", LANG_EN, &nc, &err), 0);
     CU_ASSERT(tf_png_ok(dir, "morris_b") && tf_clean(dir));
     outdir_remove_tree(dir);
 }
@@ -335,7 +335,7 @@ static void test_draw(void)
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 0;
-    int rc = sensplot_draw(dir, "plots", &n, &err);
+    int rc = sensplot_draw(dir, "plots", LANG_EN, &n, &err);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -376,7 +376,7 @@ static void test_nothing(void)
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 137;
-    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", &n, &err), 0);
+    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), 0);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT(!tf_exists(dir, "charts") && tf_clean(dir));
     outdir_remove_tree(dir);
@@ -396,7 +396,7 @@ static void expect_einput(const char *file, const char *text, const char *const 
     make_dir_with(dir, sizeof dir, files);
     ts_err err;
     size_t n = 137;
-    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", &n, &err), PLOT_EINPUT);
+    CU_ASSERT_EQUAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), PLOT_EINPUT);
     CU_ASSERT_EQUAL(n, 0);
     snprintf(want, sizeof want, "%s%s", dir, tail);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
