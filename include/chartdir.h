@@ -110,6 +110,10 @@ int chartdir_words(chartdir *cd, const char *kind, ts_lang lang, const chartdir_
  * index.csv; -1 only when out of memory. */
 int chartdir_add(chartdir *cd, const char *kind, const char *caption, ts_err *err,
                  const char *name_fmt, ...) TS_PRINTF(5, 6);
+/* Puts the charts listed so far in the order of their kinds in kinds[n]
+ * (stable; a kind not in it after those that are): the reading order of
+ * index.csv, whatever the order the scripts run in. */
+void chartdir_order(chartdir *cd, const char *const *kinds, size_t n);
 /* Queues PLOTS_DIR/KIND.gp (once per kind), to draw the charts of KIND. */
 void chartdir_job(chartdir *cd, const char *kind);
 /* The charts registered so far. */

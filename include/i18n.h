@@ -64,6 +64,14 @@ typedef enum {
     MSG_NOTE_GB18030,           /* FMT %s */
     MSG_WARN_NO_GNUPLOT,
     MSG_WARN_PRECISION,         /* FMT %g %llu */
+    /* compare's and sensitivity's terminal lines, Sobol's warnings (issue 13) */
+    MSG_COMPARE_HEADING,        /* FMT %llu */
+    MSG_SENS_TORNADO_NOTE,
+    MSG_SOBOL_WIDE,             /* FMT %llu %.2f %s %s %s %s %.1f */
+    MSG_SOBOL_FAR,              /* FMT %s %.3f %.3f %llu %.1f %g %s %llu %llu */
+    MSG_SOBOL_MORE1,            /* FMT %zu */
+    MSG_SOBOL_MORE,             /* FMT %zu */
+    MSG_SOBOL_MEAN,
     /* chart texts shared by several scripts */
     GP_LIKELY_LINE,
     GP_PMET,
@@ -86,6 +94,7 @@ typedef enum {
     GP_COMPARE_TITLE,
     GP_COMPARE_XLABEL,
     GP_COMPARE_ALL,
+    GP_BASELINE,
     /* dist.gp */
     GP_DIST_YLABEL,
     GP_DIST_X_STOCK,            /* FMT %s */
@@ -93,6 +102,7 @@ typedef enum {
     GP_DIST_X_NEW,              /* FMT %s */
     GP_DIST_TARGET,             /* FMT %g %.3f */
     GP_DIST_THRESHOLD,          /* FMT %g %g %.3f */
+    GP_DIST_TARGET_NEEDS,       /* FMT %g %g %.3f */
     GP_DIST_STOCK,
     GP_DIST_CUM,
     GP_DIST_NEW,
@@ -105,6 +115,7 @@ typedef enum {
     GP_FAN_OBSERVED,
     GP_FAN_TARGET,              /* FMT %g */
     GP_FAN_TARGET_AT,           /* FMT %g %g */
+    GP_FAN_TARGET_NEEDS,        /* FMT %g %g */
     GP_FAN_STOCK_SHORT,
     GP_FAN_STOCK_UPDATE,
     GP_FAN_STOCK_YEAR,
@@ -126,6 +137,9 @@ typedef enum {
     /* goal.gp */
     GP_GOAL_TITLE,              /* FMT %s %g %s */
     GP_GOAL_ANSWER,             /* FMT %.4g */
+    GP_GOAL_ANSWER_RIGHT,       /* FMT %.4g */
+    GP_GOAL_FLAT,               /* FMT %.3f %g %g */
+    GP_GOAL_BAND_KEY,           /* FMT %g */
     GP_GOAL_UNREACHABLE,
     GP_GOAL_WANTED,             /* FMT %g */
     /* morris.gp */
@@ -143,9 +157,12 @@ typedef enum {
     GP_SOBOL_X_PMET,
     GP_SOBOL_TOTAL,
     GP_SOBOL_FIRST,
+    GP_SOBOL_CLIPPED,
     /* sweep.gp */
     GP_SWEEP_TITLE,             /* FMT %s */
     GP_SWEEP_TITLE2,            /* FMT %s %s %s */
+    GP_SWEEP_TITLE2_HEAD,       /* FMT %s: the heatmap's title, line 1 */
+    GP_SWEEP_TITLE2_OVER,       /* FMT %s %s: line 2 */
     /* tornado.gp */
     GP_TORNADO_TITLE,           /* FMT %s */
     GP_TORNADO_X_MEAN,
@@ -154,6 +171,7 @@ typedef enum {
     GP_TORNADO_HIGH,
     GP_TORNADO_NONE_AT,         /* FMT %.4g */
     GP_TORNADO_NONE,
+    GP_TORNADO_X_CHANGE,        /* FMT %.3f */
     /* validate.gp */
     GP_VALIDATE_TITLE,
     GP_VALIDATE_XLABEL,
@@ -162,6 +180,7 @@ typedef enum {
     GP_VALIDATE_RIGHT,          /* FMT %g */
     /* chart captions (charts/index.csv, report.html) and labels made in C */
     CAP_TARGET,                 /* FMT %s %s %g: "LABEL: MEASURE >= THRESHOLD" */
+    CAP_TARGET_NEEDS,           /* FMT %s %s %g %g: "LABEL: MEASURE TARGET (needs N)" */
     CAP_FAN,                    /* FMT %s */
     CAP_FAN_CUM,                /* FMT %s */
     CAP_CARD,
@@ -172,9 +191,11 @@ typedef enum {
     CAP_FIT,
     CAP_FIT_MORE,               /* FMT %zu */
     CAP_COMPARE,
+    CAP_COMPARE_PAGE,           /* FMT %s %zu %zu */
     CAP_GOAL,
     CAP_VALIDATE,
     CAP_TORNADO,
+    CAP_TORNADO_PMET,
     CAP_SOBOL,
     CAP_MORRIS,
     CAP_FILTER,                 /* FMT %s */
@@ -192,6 +213,8 @@ typedef enum {
     HTML_CARD_HEAD,
     HTML_CARD_ALL,
     HTML_CARD_NOTE,
+    HTML_CARD_NEEDS_NOTE,
+    HTML_WARNINGS,
     HTML_FIT_TABLE,
     HTML_CHI2,                  /* FMT %s %s */
     HTML_CHI2_P,                /* FMT %s */
@@ -203,6 +226,29 @@ typedef enum {
     HTML_VALIDATION_NOTE,
     HTML_VALIDATION_TABLE,
     HTML_COMPARE_TABLE,
+    HTML_COMPARE,
+    HTML_COMPARE_NOTE,
+    HTML_ALL_TARGETS,
+    HTML_COMPARE_MOVED,
+    HTML_COMPARE_CHANGE,        /* FMT %.3f %.3f %+.3f %.3f */
+    HTML_COMPARE_UNMOVED,       /* FMT %.3f */
+    HTML_GOAL,
+    HTML_GOAL_PMET,             /* FMT %g */
+    HTML_GOAL_NEEDS,
+    HTML_GOAL_ANSWER,           /* FMT %.4g %.4g %.4g %g %.3f %.3f */
+    HTML_GOAL_REPS,
+    HTML_GOAL_CLOSE,
+    HTML_GOAL_UNREACHABLE,
+    HTML_GOAL_IN,
+    HTML_GOAL_TOP,              /* FMT %.3f */
+    HTML_GOAL_TABLE,
+    HTML_TORNADO,
+    HTML_TORNADO_HEAD,
+    HTML_TORNADO_PMET,
+    HTML_TORNADO_MEAN,
+    HTML_TORNADO_SWING_P,       /* FMT %.3f %.3f %.3f */
+    HTML_TORNADO_SWING_M,       /* FMT %.4g %.4g %.4g */
+    HTML_TORNADO_NOTE,
     HTML_CHARTS,
     HTML_NO_CHARTS,
     HTML_MANIFEST,

@@ -8,6 +8,7 @@
 #include "fit.h"
 #include "goal.h"
 #include "history.h"
+#include "i18n.h"
 #include "outdir.h"
 #include "scenario.h"
 #include "sensrun.h"
@@ -30,7 +31,8 @@ int output_fit_tables(outdir *o, const scenario *s, const history *h, const fit_
 /* compare.csv (every arm's P(met) of each target of the first arm, with the
  * paired change against it) and tiers.csv. */
 int output_compare(outdir *o, const scenario *const *arms, const char *const *names,
-                   size_t n_arms, const crn_compare_result *r, ts_err *err);
+                   const char *const *labels, size_t n_arms, const crn_compare_result *r,
+                   ts_err *err);
 
 /* goal.csv (the answer) and goal_curve.csv (P(met) over the lever's range),
  * tiers.csv. */
@@ -74,6 +76,8 @@ int output_sens(outdir *o, const sens_output *an, ts_err *err);
 
 /* What the summary's lines of method m show ("largest mu* ..."). */
 const char *output_sens_reading(sens_method m);
+/* A second line under the reading, or NULL (the tornado's P(met)). */
+const char *output_sens_note(sens_method m, ts_lang lang);
 
 /* One line of sensitivity's terminal summary: target j's output o
  * (SENSRUN_MEAN or SENSRUN_PMET) as the method sees it -- the top three

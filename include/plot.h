@@ -36,6 +36,11 @@ enum {
  * (/proc/self/exe) that holds fan.gp.  An absolute path in buf. */
 int plot_find_dir(const char *override, char *buf, size_t len, ts_err *err);
 
+/* A label's width in ems as Noto Sans CJK SC draws it, estimated on the
+ * wide side (a CJK or full-width character 1, another 0.56 or 0.6): for
+ * laying out keys and labels, never for the text itself. */
+double plot_text_em(const char *utf8);
+
 /* PLOT_RUN | PLOT_FIT | PLOT_COMPARE | PLOT_GOAL | PLOT_VALIDATE as DIR
  * holds targets.csv (with projection.csv), fitted.csv, compare.csv, goal.csv,
  * validation.csv.  A run's fan charts show the outcomes of validation.csv

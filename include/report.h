@@ -31,6 +31,11 @@ void report_all(const runner_result *r, target_summary *t);
 verdict report_verdict(double p);
 const char *report_verdict_name(verdict v);
 const char *report_target_measure(const ts_target *t);   /* "new", "stock" or "cumulative" */
+/* The whole count that meets a bar target * (1 - tolerance), by the
+ * scenario's rule (ts_target.threshold): a bar within 2 ulps of a whole
+ * number is that number, else the next one up; at least 1.  For the tables
+ * and charts of a directory written before targets.csv had `needs`. */
+double report_needs(double bar);
 
 /* projection.csv, targets.csv, p_met_by_year.csv, tiers.csv and
  * distribution.csv of a run (the manifest is the command layer's). */

@@ -81,8 +81,11 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
 #define SENSRUN_TORNADO_LO 0.05
 #define SENSRUN_TORNADO_HI 0.95
 
-/* Each factor at its 5th and its 95th percentile, every other parameter
- * (factor or not) at its median; base: all at their medians. */
+/* The mean of the targeted count: each factor at its 5th and its 95th
+ * percentile, every other parameter (factor or not) at its median; base:
+ * all at their medians.  P(met): each factor at its 5th and its 95th
+ * percentile, every other parameter drawn as in a run; base: the run's
+ * P(met) (replications 0 .. inner-1, every parameter drawn). */
 typedef struct {
     size_t d, n_targets;
     double *low, *high;             /* [i]: the factor's 5th and 95th percentiles */
@@ -93,6 +96,11 @@ typedef struct {
 int sensrun_tornado(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                     uint64_t inner, sensrun_tornado_result *out, ts_err *err);
 void sensrun_tornado_free(sensrun_tornado_result *r);
+
+/* The run's P(met) of each target, p[s->n_targets]: replications 0 ..
+ * reps-1 with every parameter drawn (those of `tiersim run -n reps`). */
+int sensrun_run_pmet(const scenario *s, const runner_opts *o, uint64_t reps, double *p,
+                     ts_err *err);
 
 /* ---------------------------------------------------------------- Sobol */
 
@@ -108,6 +116,31 @@ typedef struct {
 int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                   size_t n, uint64_t inner, sensrun_sobol_result *out, ts_err *err);
 void sensrun_sobol_free(sensrun_sobol_result *r);
+
+/* Is the design too small for what it is asked?  Two findings, each the
+ * worst of its kind: the widest 95 % interval of an index, as its
+ * half-width (hw_target, hw_output, hw_factor, hw_st: 1 for ST, 0 for S1);
+ * and the target whose P(met) over the design's points A and B (a sample of
+ * the parameters' distributions) lies furthest from the run's p_run[j] (of
+ * run_reps replications), in standard errors z of the difference -- the
+ * design's sd / sqrt(2N) and the run's binomial se together -- and how many
+ * targets lie further than SENSRUN_SOBOL_MAX_Z (n_far).  An output the
+ * design does not move has no indices and is not compared.  Either finding
+ * beyond its bound (half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH, n_far > 0)
+ * means the indices describe the design's noise more than the scenario. */
+#define SENSRUN_SOBOL_MAX_HALF_WIDTH 0.1
+#define SENSRUN_SOBOL_MAX_Z 4.0
+
+typedef struct {
+    double half_width;
+    size_t hw_target, hw_output, hw_factor;
+    int hw_st;
+    double z;
+    size_t z_target, n_far;
+} sensrun_sobol_findings;
+
+void sensrun_sobol_check(const sensrun_sobol_result *r, const double *p_run, uint64_t run_reps,
+                         sensrun_sobol_findings *out);
 
 /* --------------------------------------------------------------- Morris */
 

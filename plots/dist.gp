@@ -4,7 +4,8 @@
 # Run by tiersim (sim/plot.c) in a directory holding
 #   meta  n (targets); arrays name (of the files), label, measure ('new',
 #         'stock' or 'cumulative'), when (the period end shown: YYYY or
-#         YYYY-MM), thr (threshold), tgt (target as written), p_met, median
+#         YYYY-MM), thr (threshold, exact), needs (the whole count that meets
+#         it), tgt (target as written), p_met, median
 #   data  one block per target (index i-1), tab separated:
 #         centre width count percent   (a bin of whole numbers)
 # The bins that meet the threshold are blue, the others grey.
@@ -44,8 +45,8 @@ do for [i = 1:n] {
     set xlabel what
     set arrow 1 from thr[i], graph 0 to thr[i], graph 1 nohead lw 3 dt 2 lc rgb cthr front
     set arrow 2 from median[i], graph 0 to median[i], graph 0.92 nohead lw 2 lc rgb cmed front
-    thr_text = thr[i] == tgt[i] ? sprintf(f_target, tgt[i], p_met[i]) \
-             : sprintf(f_threshold, thr[i], tgt[i], p_met[i])
+    thr_text = needs[i] == tgt[i] ? sprintf(f_target, tgt[i], p_met[i]) \
+             : sprintf(f_target_needs, tgt[i], needs[i], p_met[i])
     do for [fmt = 1:2] {
         if (fmt == 1) {
             set terminal pngcairo size 1600,1000 font "Noto Sans CJK SC,14" noenhanced linewidth 1.5

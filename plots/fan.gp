@@ -9,7 +9,8 @@
 #         monthly (1: time labelled YYYY-MM, else YYYY), start (when the first
 #         update begins), period[y - y0 + 2] (the period end of update year y,
 #         from y0 - 1, the start), and arrays name, label, baseline, thr_new,
-#         tgt_new, thr_stock, tgt_stock, thr_cum, tgt_cum (NaN: no such target);
+#         tgt_new, thr_stock, tgt_stock, thr_cum, tgt_cum (NaN: no such target;
+#         thr_*: the whole count the target needs, as the terminal says);
 #         x_lo, x_hi (the x range); obs_data (the points' file) and per tier
 #         obs_s, obs_n, obs_c (its points on each panel) and obs_top (the
 #         largest)
@@ -43,8 +44,12 @@ set key outside bottom center horizontal Left reverse maxrows 2 samplen 2 spacin
 set style fill solid 1.0 noborder
 set samples 2
 
-# thr_text(t, g): the threshold line's key entry
-thr_text(t, g) = (t == g) ? sprintf(f_target, g) : sprintf(f_target_at, g, t)
+# thr_text(t, g): the threshold line's key entry (t: what the target needs).
+# gnuplot sizes the key by the title of an empty `for` too (a panel without
+# a target, t = g = NaN): that title is the one it always was, so that those
+# charts keep their layout.
+thr_text(t, g) = (t == g) ? sprintf(f_target, g) \
+               : (t != t) ? sprintf(f_target_at, g, t) : sprintf(f_target_needs, g, t)
 has(t) = (t == t) ? 1 : 0
 one = (y1 == y0) ? 1 : 0    # a single year: its bands drawn as boxes (an area needs two)
 

@@ -71,10 +71,13 @@ if (dims == 1) {
                 set output sprintf('sweep_%s.svg', tname[t])
                 fbig = ',18'; fmid = ',12'; fsmall = ',10'
             }
-            set title sprintf(f_title2, tlabel[t], xname, yname) font fbig
+            # two lines: the target's label, then what the map shows (one
+            # line ran off both sides of the canvas)
+            set title sprintf(f_title2_head, tlabel[t]) . "\n" . sprintf(f_title2_over, xname, yname) font fbig
             set xlabel xname font fmid
             set ylabel yname font fmid
-            set cblabel t_ylabel font fmid
+            # the colour bar's label clear of its tic labels
+            set cblabel t_ylabel font fmid offset 2.5, 0
             set tics font fmid
             if (nx <= 16) {
                 plot file using 1:2:3 with image notitle, \

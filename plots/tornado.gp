@@ -5,8 +5,11 @@
 #
 # Run by tiersim (sim/sensplot.c) in a directory holding
 #   meta  nt (targets), tname[nt] (file names), tlabel[nt], n_mean[nt],
-#         n_p_met[nt] (bars in each panel), base_mean[nt], base_p_met[nt]
-#         (the value with every parameter at its median)
+#         n_p_met[nt] (bars in each panel), base_mean[nt] (the mean with
+#         every parameter at its median), base_p_met[nt] (the run's P(met):
+#         the P(met) bars have the other parameters drawn as in a run),
+#         pm_half[nt] (the P(met) panel's range, -pm_half .. pm_half about
+#         the run's P(met))
 #   tornado_T_mean.tsv, tornado_T_p_met.tsv for target T, tab separated:
 #         position (-1 the top bar) output_low output_high parameter
 #         (the parameters that move it, widest swing first, at most 15)
@@ -46,22 +49,28 @@ do for [t = 1:nt] {
             set yrange [-(n > 0 ? n : 1) - 0.6 : -0.4]
             set ytics font fsmall
             set xtics font fsmall
-            set xtics format (o == 1 ? '%.4g' : '%.1f')
+            set xtics format (o == 1 ? '%.4g' : '%+.2f')
+            # the P(met) panel: the change from the run's P(met), either side
+            # of 0 alike (its bars relative to the run: x0 = b, drawn at 0)
+            x0 = (o == 1) ? 0 : b
             if (o == 1) {
                 set autoscale x
+                set xlabel t_x_mean . t_x_line font fmid
             } else {
-                set xrange [0 : 1]
+                set xrange [-pm_half[t] : pm_half[t]]
+                # new text (issue 13): the P(met) panel's axis
+                set xlabel (b == b ? sprintf(f_x_change, b) : t_x_pmet) font fmid
             }
-            set xlabel (o == 1 ? t_x_mean : t_x_pmet).t_x_line font fmid
+            bx = (o == 1) ? b : 0
             set key font fsmall
             unset arrow 1
             if (b == b) {
-                set arrow 1 from b, graph 0 to b, graph 1 nohead lc 'black' lw 1.5 front
+                set arrow 1 from bx, graph 0 to bx, graph 1 nohead lc 'black' lw 1.5 front
             }
             if (n > 0) {
-                plot file using (($2 + b) / 2):1:(abs($2 - b) / 2):(0.36):ytic(4) \
+                plot file using (($2 - x0 + bx) / 2):1:(abs($2 - x0 - bx) / 2):(0.36):ytic(4) \
                          with boxxyerror fc rgb clo title t_low, \
-                     '' using (($3 + b) / 2):1:(abs($3 - b) / 2):(0.36) \
+                     '' using (($3 - x0 + bx) / 2):1:(abs($3 - x0 - bx) / 2):(0.36) \
                          with boxxyerror fc rgb chi title t_high
             } else {
                 set label 10 (b == b ? sprintf(f_none_at, b) : t_none) at graph 0.5, graph 0.5 center font fmid

@@ -249,6 +249,27 @@ int chartdir_add(chartdir *cd, const char *kind, const char *caption, ts_err *er
     return 0;
 }
 
+void chartdir_order(chartdir *cd, const char *const *kinds, size_t n)
+{
+    /* a stable insertion sort by the kind's place in kinds (n: not there) */
+    for (size_t i = 1; i < cd->n_charts; i++) {
+        chart ch = cd->charts[i];
+        size_t r = 0;
+        while (r < n && strcmp(kinds[r], ch.kind))
+            r++;
+        size_t j = i;
+        for (; j > 0; j--) {
+            size_t q = 0;
+            while (q < n && strcmp(kinds[q], cd->charts[j - 1].kind))
+                q++;
+            if (q <= r)
+                break;
+            cd->charts[j] = cd->charts[j - 1];
+        }
+        cd->charts[j] = ch;
+    }
+}
+
 void chartdir_job(chartdir *cd, const char *kind)
 {
     assert(cd->n_jobs < MAX_JOBS);

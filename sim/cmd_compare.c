@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "crn.h"
+#include "i18n.h"
 #include "plot.h"
 #include "report.h"
 #include "rng.h"
@@ -86,10 +87,38 @@ static int activate_set(scenario *s, const char *set, ts_err *err)
     return 0;
 }
 
+/* An arm's label for the charts and report.html: the scenario's own text --
+ * a policy's label (those of "A+B" joined by " + "), another scenario's
+ * label -- where it has one, else the arm's name. */
+static char *arm_label(const scenario *s, const char *set, int other)
+{
+    char buf[CLI_MAX_POLICIES * 512];
+    size_t used = 0;
+    buf[0] = '\0';
+    if (other) {
+        snprintf(buf, sizeof buf, "%s", s->label && s->label[0] ? s->label : s->name);
+    } else {
+        char names[CLI_MAX_POLICIES * (TS_NAME_MAX + 1) + 1];
+        snprintf(names, sizeof names, "%s", set);
+        for (char *tok = strtok(names, "+"); tok && used < sizeof buf; tok = strtok(NULL, "+")) {
+            const char *text = tok;
+            for (size_t i = 0; i < s->n_policies; i++)
+                if (!strcmp(s->policies[i].name, tok) && s->policies[i].label &&
+                    s->policies[i].label[0])
+                    text = s->policies[i].label;
+            int n = snprintf(buf + used, sizeof buf - used, "%s%s", used ? " + " : "", text);
+            if (n < 0)
+                break;
+            used += (size_t)n;
+        }
+    }
+    return strdup(buf);
+}
+
 /* Loads the arms after the baseline (arms[0], the session's): policy arms
  * reuse the baseline's file and fit, other scenarios load as they are. */
 static int load_arms(const cli_session *cs, const compare_flags *c, scenario **arms,
-                     const char **names, size_t *n_arms, ts_err *err)
+                     const char **names, char **labels, size_t *n_arms, ts_err *err)
 {
     const scenario *base = cs->s;
     size_t n_sets = cs->a->n_policies + (c->all_policies ? base->n_policies : 0);
@@ -101,6 +130,8 @@ static int load_arms(const cli_session *cs, const compare_flags *c, scenario **a
         scenario *s = arms[(*n_arms)++];
         if (other) {
             names[*n_arms - 1] = s->name;
+            if (!(labels[*n_arms - 1] = arm_label(s, NULL, 1)))
+                return ts_errf(err, "out of memory");
             continue;
         }
         const char *set = i < cs->a->n_policies ? cs->a->policies[i]
@@ -108,6 +139,8 @@ static int load_arms(const cli_session *cs, const compare_flags *c, scenario **a
         names[*n_arms - 1] = set;
         if (activate_set(s, set, err) < 0)
             return -1;
+        if (!(labels[*n_arms - 1] = arm_label(s, set, 0)))
+            return ts_errf(err, "out of memory");
     }
     return 0;
 }
@@ -128,12 +161,15 @@ static void match_targets(const scenario *const *arms, size_t n_arms, size_t *ma
         }
 }
 
+/* The table's heading (MSG_COMPARE_HEADING): the change is given +/- the
+ * half-width of its 95 % interval, as on the chart and in report.html
+ * (issue 13; was "+/- its se"). */
 static void print_table(const scenario *base, const char *const *names, size_t n_arms,
                         const crn_compare_result *r)
 {
     size_t T = base->n_targets;
-    printf("P(met) by arm, and the change against the baseline (paired, +/- its se), %llu "
-           "replications on common random numbers\n\n%-20s", (unsigned long long)r->reps, "target");
+    i18n_fprintf(stdout, cli_lang(), MSG_COMPARE_HEADING, (unsigned long long)r->reps);
+    printf("%-20s", "target");
     for (size_t a = 0; a < n_arms; a++)
         printf(" %22.22s", names[a]);
     printf("\n");
@@ -148,7 +184,7 @@ static void print_table(const scenario *base, const char *const *names, size_t n
             if (a == 0)
                 snprintf(cell, sizeof cell, "%.3f", p);
             else
-                snprintf(cell, sizeof cell, "%.3f (%+.3f±%.3f)", p, d, se);
+                snprintf(cell, sizeof cell, "%.3f (%+.3f±%.3f)", p, d, REPORT_Z95 * se);
             printf(" %22s", cell);
         }
         printf("\n");
@@ -170,6 +206,7 @@ int cmd_compare(int argc, char **argv)
         return cli_help(&cmd_compare_spec);
     scenario *arms[MAX_ARMS] = {NULL};
     const char *names[MAX_ARMS] = {"baseline"};
+    char *labels[MAX_ARMS] = {NULL};
     size_t n_arms = 1, *map = NULL;
     int status;
     crn_compare_result res;
@@ -182,7 +219,12 @@ int cmd_compare(int argc, char **argv)
         goto fail;
     cs.a = &a;
     arms[0] = cs.s;
-    if (load_arms(&cs, &c, arms, names, &n_arms, &err) < 0)
+    if (!(labels[0] = strdup(names[0]))) {
+        ts_errf(&err, "out of memory");
+        cs.status = EXIT_FAIL;
+        goto fail;
+    }
+    if (load_arms(&cs, &c, arms, names, labels, &n_arms, &err) < 0)
         goto fail;
     if (!(map = calloc(n_arms * cs.s->n_targets + 1, sizeof *map))) {
         ts_errf(&err, "out of memory");
@@ -196,7 +238,8 @@ int cmd_compare(int argc, char **argv)
     if (crn_compare((const scenario *const *)arms, n_arms, map, &o, reps, &res, &err) < 0)
         goto fail;
     cli_computed(&cs);
-    if (output_compare(cs.od, (const scenario *const *)arms, names, n_arms, &res, &err) < 0)
+    if (output_compare(cs.od, (const scenario *const *)arms, names, (const char *const *)labels,
+                       n_arms, &res, &err) < 0)
         goto fail;
     manifest m;
     cli_manifest_begin(&cs, &m);
@@ -221,5 +264,7 @@ out:
     free(map);
     for (size_t k = 1; k < n_arms; k++)
         scenario_free(arms[k]);
+    for (size_t k = 0; k < MAX_ARMS; k++)
+        free(labels[k]);
     return status;
 }

@@ -15,6 +15,12 @@
 #include "scenario.h"
 
 #define CURVE_POINTS 21
+/* The curve is refined across the grid steps that hold the answer and its
+ * band, so that it is drawn through the estimates there and not
+ * interpolated across them: CURVE_REFINE more points, evenly spaced, and
+ * the answer and the band's ends themselves. */
+#define CURVE_REFINE 10
+#define CURVE_MAX (CURVE_POINTS + CURVE_REFINE + 3)
 
 enum { OPT_TARGET = 256, OPT_PROB, OPT_LEVER, OPT_RANGE };
 
@@ -195,6 +201,42 @@ static int find_lever(scenario *s, goal_flags *g, size_t *out, ts_err *err)
     return 0;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The lever values of goal_curve.csv, ascending: the grid of CURVE_POINTS
+ * over the range, and where an answer lies inside it, CURVE_REFINE more
+ * across the grid steps from the one below the answer and its band to the
+ * one above, with the answer and the band's ends.  Returns how many. */
+static size_t curve_grid(const goal_flags *g, const goal_result *gr, double *x)
+{
+    size_t n = 0;
+    double step = (g->hi - g->lo) / (CURVE_POINTS - 1);
+    for (int i = 0; i < CURVE_POINTS; i++)
+        x[n++] = i == CURVE_POINTS - 1 ? g->hi : g->lo + step * i;
+    if (gr->reachable && gr->value > g->lo) {
+        double lo = fmin(gr->value, gr->band_lo), hi = fmax(gr->value, gr->band_hi);
+        double a = g->lo + step * floor((lo - g->lo) / step);
+        double b = fmin(g->hi, g->lo + step * ceil((hi - g->lo) / step));
+        if (b <= a)
+            b = fmin(g->hi, a + step);
+        for (int k = 1; k <= CURVE_REFINE; k++)
+            x[n++] = a + (b - a) * k / (CURVE_REFINE + 1);
+        x[n++] = gr->value;
+        x[n++] = gr->band_lo;
+        x[n++] = gr->band_hi;
+    }
+    qsort(x, n, sizeof *x, by_value);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && x[i] >= g->lo && x[i] <= g->hi && (m == 0 || x[i] != x[m - 1]))
+            x[m++] = x[i];
+    return m;
+}
+
 static void print_answer(const char *tname, const goal_flags *g, const goal_result *gr,
                          const goal_opts *go, const char *dir)
 {
@@ -242,16 +284,15 @@ int cmd_goal(int argc, char **argv)
     uint64_t reps = a.replications ? a.replications : cs.s->replications;
     goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo), 0};
     goal_result gr;
-    double curve_x[CURVE_POINTS], curve_p[CURVE_POINTS];
+    double curve_x[CURVE_MAX], curve_p[CURVE_MAX];
     if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
         goto fail;
-    for (int i = 0; i < CURVE_POINTS; i++) {
-        curve_x[i] = g.lo + (g.hi - g.lo) * i / (CURVE_POINTS - 1);
+    size_t n_curve = curve_grid(&g, &gr, curve_x);
+    for (size_t i = 0; i < n_curve; i++)
         if (eval_lever(&ctx, curve_x[i], reps, &curve_p[i], &err) < 0)
             goto fail;
-    }
     cli_computed(&cs);
-    goal_output out = {g.lever, g.target, g.q, &gr, curve_x, curve_p, CURVE_POINTS, reps};
+    goal_output out = {g.lever, g.target, g.q, &gr, curve_x, curve_p, n_curve, reps};
     if (output_goal(cs.od, cs.s, &out, &err) < 0)
         goto fail;
     manifest m;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "num.h"
 #include "report.h"
 #include "rng.h"
@@ -142,6 +143,63 @@ int sens_args_parse(int argc, char **argv, cli_args *a, sens_flags *f, ts_err *e
 
 /* ---------------------------------------------------------------- command */
 
+/* Warnings of a Sobol design too small for what it is asked (issue 13: -N
+ * 128 gave an ST of 1.13 and a P(met) 0.13 from the run's without a word):
+ * sensrun_sobol_check's findings, in words. */
+#define SENS_MAX_WARNINGS 2
+
+typedef struct {
+    char text[SENS_MAX_WARNINGS][1024];  /* English, for the manifest */
+    char shown[SENS_MAX_WARNINGS][1024]; /* in the output's language, for stderr */
+    size_t n;
+} sens_warnings;
+
+static int sobol_checks(const cli_session *cs, const runner_opts *o, const sens_output *an,
+                        uint64_t n, uint64_t inner, sens_warnings *w, ts_err *err)
+{
+    const scenario *s = cs->s;
+    size_t T = s->n_targets;
+    uint64_t reps = s->replications;
+    double *p = malloc((T + 1) * sizeof *p);
+    if (!p)
+        return ts_errf(err, "out of memory");
+    if (sensrun_run_pmet(s, o, reps, p, err) < 0) {
+        free(p);
+        return -1;
+    }
+    sensrun_sobol_findings fd;
+    sensrun_sobol_check(&an->sobol, p, reps, &fd);
+    const ts_lang langs[2] = {LANG_EN, cli_lang()};
+    char tn[160];
+    if (fd.half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH) {
+        report_target_name(s, fd.hw_target, tn, sizeof tn);
+        for (int l = 0; l < 2; l++)
+            i18n_snprintf(l ? w->shown[w->n] : w->text[w->n], sizeof w->text[0], langs[l],
+                          MSG_SOBOL_WIDE, (unsigned long long)n, fd.half_width,
+                          fd.hw_st ? "ST" : "S1", s->params[an->factors[fd.hw_factor]].name, tn,
+                          i18n(langs[l], fd.hw_output == SENSRUN_PMET ? GP_PMET : MSG_SOBOL_MEAN),
+                          SENSRUN_SOBOL_MAX_HALF_WIDTH);
+        w->n++;
+    }
+    if (fd.n_far > 0) {
+        size_t jo = fd.z_target * SENSRUN_OUTPUTS + SENSRUN_PMET;
+        report_target_name(s, fd.z_target, tn, sizeof tn);
+        for (int l = 0; l < 2; l++) {
+            char more[128] = "";
+            if (fd.n_far > 1)
+                i18n_snprintf(more, sizeof more, langs[l],
+                              fd.n_far > 2 ? MSG_SOBOL_MORE : MSG_SOBOL_MORE1, fd.n_far - 1);
+            i18n_snprintf(l ? w->shown[w->n] : w->text[w->n], sizeof w->text[0], langs[l],
+                          MSG_SOBOL_FAR, tn, an->sobol.mean[jo], p[fd.z_target],
+                          (unsigned long long)reps, fd.z, SENSRUN_SOBOL_MAX_Z, more,
+                          (unsigned long long)n, (unsigned long long)inner);
+        }
+        w->n++;
+    }
+    free(p);
+    return 0;
+}
+
 /* The design as it ran: what the manifest and the summary say of it. */
 typedef struct {
     uint64_t n, inner, points;
@@ -230,8 +288,11 @@ static void print_summary(const sens_output *an, const design *dz, const char *d
     else
         printf(", %llu points x %llu replications", (unsigned long long)dz->points,
                (unsigned long long)dz->inner);
-    printf("%s%s\n%s:\n\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
+    printf("%s%s\n%s:\n", dz->design ? "; design " : "", dz->design ? dz->design : "",
            output_sens_reading(an->method));
+    if (output_sens_note(an->method, cli_lang()))
+        printf("%s:\n", output_sens_note(an->method, cli_lang()));
+    printf("\n");
     for (size_t j = 0; j < s->n_targets; j++) {
         char tn[160], line[1024];
         report_target_name(s, j, tn, sizeof tn);
@@ -294,12 +355,19 @@ int cmd_sensitivity(int argc, char **argv)
     cli_runner_opts(&cs, &o, 0);
     if (run_method(&cs, &o, &an, &dz, &err) < 0)
         goto fail;
+    sens_warnings warn = {{{0}}, {{0}}, 0};
+    if (f.method == SENS_SOBOL && sobol_checks(&cs, &o, &an, dz.n, dz.inner, &warn, &err) < 0)
+        goto fail;
     dz.design = f.method == SENS_SOBOL ? an.sobol.design : NULL;
     cli_computed(&cs);
     manifest m;
     if (output_sens(cs.od, &an, &err) < 0)
         goto fail;
     add_manifest(&cs, &an, &dz, &m);
+    for (size_t k = 0; k < warn.n; k++) {
+        i18n_fprintf(stderr, cli_lang(), MSG_WARNING, warn.shown[k]);
+        manifest_add(&m, "warning", "%s", warn.text[k]);
+    }
     /* The variance split has no chart. */
     if (cli_close(&cs, &m, f.method == SENS_SPLIT ? 0 : CLI_CHARTS_ANALYSIS, &err) < 0)
         goto fail;

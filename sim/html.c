@@ -239,6 +239,10 @@ static int card_table(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
     for (size_t i = 0; i < 10; i++)
         if ((col[i] = csvt_col(t, names[i], err)) < 0)
             return -1;
+    /* needs: the whole count that meets the target, as the terminal and the
+     * charts say, with the exact threshold beside it when that is not whole
+     * (a directory written before targets.csv had `needs` derives it) */
+    long needs_col = csvt_col(t, "needs", NULL);
     fprintf(f, "<h2>%s</h2>\n<table class=\"card\">\n%s\n<tbody>\n", i18n(lang, HTML_CARD),
             i18n(lang, HTML_CARD_HEAD));
     for (size_t i = 0; i < csvt_rows(t); i++) {
@@ -261,7 +265,23 @@ static int card_table(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
         fputs("</td>", f);
         cell(f, "l", i18n_measure(lang, csvt_field(t, i, col[1])));
         cell(f, NULL, csvt_field(t, i, col[2]));
-        cell(f, NULL, csvt_field(t, i, col[3]));
+        double thr = NAN, needs = NAN;
+        csvt_num(t, i, col[3], 1, &thr, NULL);
+        if (needs_col >= 0)
+            csvt_num(t, i, needs_col, 1, &needs, NULL);
+        if (!isfinite(needs) && isfinite(thr))
+            needs = report_needs(thr);
+        if (isfinite(needs)) {
+            fprintf(f, "<td>%.0f", needs);
+            if (isfinite(thr) && thr != needs) {
+                fputs(" <small>(", f);
+                html_escape(f, csvt_field(t, i, col[3]));
+                fputs(")</small>", f);
+            }
+            fputs("</td>", f);
+        } else {
+            cell(f, NULL, "");
+        }
         prob_cell(f, csvt_field(t, i, col[4]));
         double lo = NAN, hi = NAN;
         csvt_num(t, i, col[5], 1, &lo, NULL);
@@ -278,7 +298,8 @@ static int card_table(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
         cell(f, NULL, q);
         fputs("</tr>\n", f);
     }
-    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_CARD_NOTE));
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s%s</p>\n", i18n(lang, HTML_CARD_NEEDS_NOTE),
+            i18n(lang, HTML_CARD_NOTE));
     return 0;
 }
 
@@ -415,6 +436,269 @@ static int validation_summary(FILE *f, ts_lang lang, const csvt *t, ts_err *err)
     return 0;
 }
 
+/* ----------------------------------------- the analyses' stated answers */
+
+/* The manifest's warning lines (tiersim sensitivity's, when its design is too
+ * small for what it is asked), where they cannot be missed. */
+static void warnings_section(FILE *f, ts_lang lang, const char *mtext)
+{
+    int any = 0;
+    for (const char *line = mtext; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        static const char key[] = "warning: ";
+        if (n >= sizeof key - 1 && !strncmp(line, key, sizeof key - 1)) {
+            if (!any++)
+                fprintf(f, "<h2>%s</h2>\n<ul>\n", i18n(lang, HTML_WARNINGS));
+            fputs("<li style=\"background:#fbe7b5;margin:.3em 0;padding:.3em .6em\">", f);
+            char *text = malloc(n + 1);
+            if (text) {
+                memcpy(text, line + sizeof key - 1, n - (sizeof key - 1));
+                text[n - (sizeof key - 1)] = '\0';
+                html_escape(f, text);
+                free(text);
+            }
+            fputs("</li>\n", f);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (any)
+        fputs("</ul>\n", f);
+}
+
+/* A target's label: TIER or TIER:MEASURE, by tiers.csv, or a named target's,
+ * by target_tiers.csv. */
+static void target_cell(FILE *f, ts_lang lang, const csvt *tiers, const csvt *named,
+                        const char *target)
+{
+    char tier[256];
+    snprintf(tier, sizeof tier, "%s", target);
+    char *colon = strchr(tier, ':');
+    if (colon)
+        *colon = '\0';
+    fputs("<td class=\"l\">", f);
+    if (!strcmp(target, "ALL")) {
+        fputs(i18n(lang, HTML_CARD_ALL), f);
+    } else {
+        html_escape(f, tier_label(tiers, named, tier));
+        fputs(" <small>", f);
+        html_escape(f, target);
+        fputs("</small>", f);
+    }
+    fputs("</td>", f);
+}
+
+/* compare.csv as the terminal shows it -- a row per target, a column per
+ * arm (named by its label), P(met) and the paired change +/- the half-width
+ * of its 95 % interval -- then, per target, the arm that changes it most
+ * beyond that interval. */
+static int compare_summary(FILE *f, ts_lang lang, const csvt *t, const csvt *tiers,
+                           const csvt *named, ts_err *err)
+{
+    static const char *const names[] = {"arm", "target", "p_met", "delta", "delta_se"};
+    long col[5];
+    for (size_t i = 0; i < 5; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    long lcol = csvt_col(t, "arm_label", NULL);
+    size_t n = csvt_rows(t), na = 0, nt = 0;
+    const char **arms = calloc(n + 1, sizeof *arms), **targets = calloc(n + 1, sizeof *targets);
+    const char **labels = calloc(n + 1, sizeof *labels);
+    if (!arms || !targets || !labels) {
+        free(arms), free(targets), free(labels);
+        return ts_errf(err, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *a = csvt_field(t, i, col[0]), *g = csvt_field(t, i, col[1]);
+        size_t k = 0;
+        while (k < na && strcmp(arms[k], a))
+            k++;
+        if (k == na) {
+            arms[na] = a;
+            labels[na++] = lcol >= 0 && csvt_field(t, i, lcol)[0] ? csvt_field(t, i, lcol) : a;
+            /* the baseline's label is the word, in the page's language */
+            if (na == 1 && !strcmp(labels[0], "baseline"))
+                labels[0] = i18n(lang, GP_BASELINE);
+        }
+        for (k = 0; k < nt && strcmp(targets[k], g); k++)
+            ;
+        if (k == nt)
+            targets[nt++] = g;
+    }
+    fprintf(f, "<h2>%s</h2>\n<table>\n<thead><tr><th class=\"l\">%s</th>", i18n(lang, HTML_COMPARE),
+            i18n(lang, MSG_COL_TARGET));
+    for (size_t a = 0; a < na; a++) {
+        fputs("<th>", f);
+        html_escape(f, labels[a]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t j = 0; j < nt; j++) {
+        fprintf(f, "<tr%s>", strcmp(targets[j], "ALL") ? "" : " class=\"all\"");
+        target_cell(f, lang, tiers, named, targets[j]);
+        for (size_t a = 0; a < na; a++) {
+            char text[96] = "";
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(csvt_field(t, i, col[0]), arms[a]) ||
+                    strcmp(csvt_field(t, i, col[1]), targets[j]))
+                    continue;
+                double p = NAN, d = NAN, dse = NAN;
+                csvt_num(t, i, col[2], 1, &p, NULL);
+                csvt_num(t, i, col[3], 1, &d, NULL);
+                csvt_num(t, i, col[4], 1, &dse, NULL);
+                if (a == 0 || !isfinite(d) || !isfinite(dse))
+                    snprintf(text, sizeof text, "%.3f", p);
+                else
+                    snprintf(text, sizeof text, "%.3f (%+.3f \u00b1 %.3f)", p, d,
+                             REPORT_Z95 * dse);
+            }
+            cell(f, NULL, text);
+        }
+        fputs("</tr>\n", f);
+    }
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n<ul>\n", i18n(lang, HTML_COMPARE_NOTE));
+    for (size_t j = 0; j < nt; j++) {
+        double best = 0, best_hw = 0, p0 = NAN, p1 = NAN;
+        size_t ba = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(csvt_field(t, i, col[1]), targets[j]))
+                continue;
+            double p = NAN, d = NAN, dse = NAN;
+            csvt_num(t, i, col[2], 1, &p, NULL);
+            csvt_num(t, i, col[3], 1, &d, NULL);
+            csvt_num(t, i, col[4], 1, &dse, NULL);
+            if (!strcmp(csvt_field(t, i, col[0]), arms[0]))
+                p0 = p;
+            else if (isfinite(d) && isfinite(dse) && fabs(d) > REPORT_Z95 * dse &&
+                     fabs(d) > fabs(best)) {
+                best = d, best_hw = REPORT_Z95 * dse, p1 = p;
+                for (ba = 0; ba < na && strcmp(arms[ba], csvt_field(t, i, col[0])); ba++)
+                    ;
+            }
+        }
+        fputs("<li>", f);
+        html_escape(f, strcmp(targets[j], "ALL") ? targets[j] : i18n(lang, HTML_ALL_TARGETS));
+        if (best != 0) {
+            fputs(i18n(lang, HTML_COMPARE_MOVED), f);
+            html_escape(f, labels[ba]);
+            i18n_fprintf(f, lang, HTML_COMPARE_CHANGE, p0, p1, best, best_hw);
+        } else {
+            i18n_fprintf(f, lang, HTML_COMPARE_UNMOVED, p0);
+        }
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    free(arms), free(targets), free(labels);
+    return 0;
+}
+
+/* goal.csv: the answer in words (the range and the replications from the
+ * manifest), then the table as it is. */
+static int goal_section(FILE *f, ts_lang lang, const csvt *t, const char *mtext, ts_err *err)
+{
+    static const char *const names[] = {"lever", "value", "p_met", "se", "bracket_lo",
+                                        "bracket_hi", "target", "prob"};
+    long col[8];
+    for (size_t i = 0; i < 8; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    if (csvt_rows(t) < 1)
+        return ts_errf(err, "%s: no rows", csvt_path(t));
+    char range[128], reps[128];
+    manifest_get(mtext, "range", range, sizeof range);
+    manifest_get(mtext, "replications", reps, sizeof reps);
+    double v = NAN, p = NAN, se = NAN, lo = NAN, hi = NAN, q = NAN;
+    csvt_num(t, 0, col[1], 1, &v, NULL);
+    csvt_num(t, 0, col[2], 1, &p, NULL);
+    csvt_num(t, 0, col[3], 1, &se, NULL);
+    csvt_num(t, 0, col[4], 1, &lo, NULL);
+    csvt_num(t, 0, col[5], 1, &hi, NULL);
+    csvt_num(t, 0, col[7], 1, &q, NULL);
+    fprintf(f, "<h2>%s</h2>\n<p><strong>", i18n(lang, HTML_GOAL));
+    html_escape(f, csvt_field(t, 0, col[6]));
+    i18n_fprintf(f, lang, HTML_GOAL_PMET, q);
+    if (isfinite(v)) {
+        fputs(i18n(lang, HTML_GOAL_NEEDS), f);
+        html_escape(f, csvt_field(t, 0, col[0]));
+        i18n_fprintf(f, lang, HTML_GOAL_ANSWER, v, lo, hi, q, p, se);
+        if (reps[0]) {
+            fputs(i18n(lang, HTML_GOAL_REPS), f);
+            html_escape(f, reps);
+        }
+        fputs(i18n(lang, HTML_GOAL_CLOSE), f);
+    } else {
+        fputs(i18n(lang, HTML_GOAL_UNREACHABLE), f);
+        html_escape(f, csvt_field(t, 0, col[0]));
+        fputs("</code>", f);
+        if (range[0]) {
+            fputs(i18n(lang, HTML_GOAL_IN), f);
+            html_escape(f, range);
+        }
+        i18n_fprintf(f, lang, HTML_GOAL_TOP, p);
+    }
+    plain_table(f, i18n(lang, HTML_GOAL_TABLE), t);
+    return 0;
+}
+
+/* tornado.csv: per target and output, the value where the bars start
+ * (tornado_base.csv) and the three largest swings, as the terminal says. */
+static int tornado_section(FILE *f, ts_lang lang, const char *dir, const csvt *t,
+                           const csvt *tiers, const csvt *named, ts_err *err)
+{
+    static const char *const names[] = {"target", "output", "parameter", "output_low",
+                                        "output_high", "swing"};
+    long col[6];
+    for (size_t i = 0; i < 6; i++)
+        if ((col[i] = csvt_col(t, names[i], err)) < 0)
+            return -1;
+    char path[PATH_MAX_LEN];
+    csvt *base = NULL;
+    if (path_in(path, sizeof path, dir, "tornado_base.csv") == 0 && access(path, F_OK) == 0 &&
+        !(base = csvt_read(path, err)))
+        return -1;
+    long bt = base ? csvt_col(base, "target", NULL) : -1, bo = base ? csvt_col(base, "output", NULL) : -1,
+         bv = base ? csvt_col(base, "value", NULL) : -1;
+    fprintf(f, "<h2>%s</h2>\n<table>\n%s\n<tbody>\n", i18n(lang, HTML_TORNADO),
+            i18n(lang, HTML_TORNADO_HEAD));
+    for (size_t i = 0; i < csvt_rows(t); i++) {
+        const char *g = csvt_field(t, i, col[0]), *o = csvt_field(t, i, col[1]);
+        if (i > 0 && !strcmp(g, csvt_field(t, i - 1, col[0])) &&
+            !strcmp(o, csvt_field(t, i - 1, col[1])))
+            continue;
+        int pm = !strcmp(o, "p_met");
+        fputs("<tr>", f);
+        target_cell(f, lang, tiers, named, g);
+        cell(f, "l", i18n(lang, pm ? HTML_TORNADO_PMET : HTML_TORNADO_MEAN));
+        char from[64] = "";
+        for (size_t b = 0; base && bt >= 0 && bo >= 0 && bv >= 0 && b < csvt_rows(base); b++)
+            if (!strcmp(csvt_field(base, b, bt), g) && !strcmp(csvt_field(base, b, bo), o)) {
+                double v;
+                if (csvt_num(base, b, bv, 0, &v, NULL) == 0)
+                    snprintf(from, sizeof from, pm ? "%.3f" : "%.4g", v);
+            }
+        cell(f, NULL, from);
+        fputs("<td class=\"l\">", f);
+        size_t shown = 0;
+        for (size_t k = i; k < csvt_rows(t) && shown < 3; k++) {
+            if (strcmp(csvt_field(t, k, col[0]), g) || strcmp(csvt_field(t, k, col[1]), o))
+                break;
+            double lo, hi, sw;
+            if (csvt_num(t, k, col[3], 0, &lo, NULL) < 0 || csvt_num(t, k, col[4], 0, &hi, NULL) < 0 ||
+                csvt_num(t, k, col[5], 0, &sw, NULL) < 0 || !(sw > 0))
+                break;
+            fputs(shown++ ? "; " : "", f);
+            html_escape(f, csvt_field(t, k, col[2]));
+            i18n_fprintf(f, lang, pm ? HTML_TORNADO_SWING_P : HTML_TORNADO_SWING_M, sw, lo, hi);
+        }
+        if (!shown)
+            fputs(i18n(lang, GP_TORNADO_NONE), f);
+        fputs("</td></tr>\n", f);
+    }
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n", i18n(lang, HTML_TORNADO_NOTE));
+    csvt_free(base);
+    return 0;
+}
+
 static int charts_section(FILE *f, ts_lang lang, const char *dir, ts_err *err)
 {
     char path[PATH_MAX_LEN];
@@ -495,17 +779,23 @@ static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext,
     manifest_get(mtext, "policies", policies, sizeof policies);
     manifest_get(mtext, "replications", reps, sizeof reps);
     manifest_get(mtext, "seed", seed, sizeof seed);
-    if (!name[0])
-        manifest_get(mtext, "scenario", name, sizeof name);
+    if (!name[0]) {
+        /* an output written before the manifest named the scenario: the
+         * stem of its file, never the path */
+        char path[1024];
+        manifest_get(mtext, "scenario", path, sizeof path);
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        snprintf(name, sizeof name, "%.200s", base);
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            *dot = '\0';
+    }
 
+    /* the title is the scenario's label, what a planner calls it */
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
             i18n(lang, HTML_LANG));
-    html_escape(f, name[0] ? name : "tiersim");
-    if (label[0] && strcmp(label, name)) {
-        fputs(" \u2014 ", f);
-        html_escape(f, label);
-    }
+    html_escape(f, label[0] ? label : name[0] ? name : "tiersim");
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
     html_escape(f, label[0] ? label : name);
     fprintf(f, "</h1>\n<p class=\"sub\">%s <strong>", i18n(lang, HTML_SCENARIO));
@@ -526,6 +816,7 @@ static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext,
             html_escape(f, parts[i].value);
         }
     fputs("</p>\n", f);
+    warnings_section(f, lang, mtext);
 
     char path[PATH_MAX_LEN];
     csvt *tiers = NULL, *named = NULL;
@@ -545,6 +836,8 @@ static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext,
                   {"validation-summary.csv", MSG_COUNT},
                   {"validation.csv", HTML_VALIDATION_TABLE},
                   {"compare.csv", HTML_COMPARE_TABLE},
+                  {"goal.csv", MSG_COUNT},
+                  {"tornado.csv", MSG_COUNT},
                   {"fit.csv", HTML_FIT_TABLE}};
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
         if (path_in(path, sizeof path, dir, tables[i].file) < 0 || access(path, F_OK) != 0)
@@ -554,13 +847,20 @@ static int write_page(FILE *f, ts_lang lang, const char *dir, const char *mtext,
             rc = -1;
             break;
         }
-        if (tables[i].title == MSG_COUNT && i == 0) {
+        if (i == 0) {
             rc = card_table(f, lang, t, tiers, named, err);
             why_section(f, lang, mtext);
-        } else if (tables[i].title == MSG_COUNT) {
+        } else if (!strcmp(tables[i].file, "validation-summary.csv")) {
             rc = validation_summary(f, lang, t, err);
         } else if (!strcmp(tables[i].file, "fit.csv")) {
             fit_section(f, lang, t, mtext);
+        } else if (!strcmp(tables[i].file, "goal.csv")) {
+            rc = goal_section(f, lang, t, mtext, err);
+        } else if (!strcmp(tables[i].file, "tornado.csv")) {
+            rc = tornado_section(f, lang, dir, t, tiers, named, err);
+        } else if (!strcmp(tables[i].file, "compare.csv")) {
+            if ((rc = compare_summary(f, lang, t, tiers, named, err)) == 0)
+                plain_table(f, i18n(lang, tables[i].title), t);
         } else {
             plain_table(f, i18n(lang, tables[i].title), t);
         }

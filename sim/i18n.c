@@ -117,6 +117,32 @@ static const message catalogue[] = {
     [MSG_WARN_PRECISION] = {FMT, {"tiersim: warning: --precision %g not reached within %llu "
                                   "replications\n",
                                   "tiersim: 警告：--precision %g 未能在 %llu 次模拟内达到\n"}},
+    /* issue 13: compare's heading, the tornado's second line, Sobol's warnings */
+    [MSG_COMPARE_HEADING] = {FMT, {"P(met) by arm, and the change against the baseline (paired, "
+                                   "+/- the half-width of its 95 %% interval, 1.96 se), %llu "
+                                   "replications on common random numbers\n\n",
+                                   "各方案的达成概率及其相对基准情景的变化（配对比较，± 为其 95%% "
+                                   "置信区间的半宽，即 1.96 个标准误），共同随机数下 %llu 次模拟\n\n"}},
+    [MSG_SENS_TORNADO_NOTE] = {0, {"P(met): [the run's P(met), every parameter drawn] largest "
+                                   "swings (each parameter from its 5th to its 95th percentile, "
+                                   "the others drawn as in a run)",
+                                   "达成概率：[本次运行的达成概率，全部参数照常抽样] 最大摆幅（每个参数"
+                                   "从第 5 百分位数变到第 95 百分位数，其余参数照常抽样）"}},
+    [MSG_SOBOL_WIDE] = {FMT, {"sobol: -N %llu is too small for the intervals asked: a 95 %% "
+                              "interval reaches %.2f either side of its index (%s of %s for %s "
+                              "%s), more than %.1f; raise -N",
+                              "sobol：-N %llu 太小，达不到所要求的区间精度：有一个 95%% 置信区间在指数"
+                              "两侧各达 %.2f（%s，参数 %s，目标 %s，%s），超过 %.1f；请增大 -N"}},
+    [MSG_SOBOL_FAR] = {FMT, {"sobol: the design's P(met) of %s is %.3f against the run's %.3f "
+                             "(%llu replications), %.1f se apart (more than %g%s): -N %llu x "
+                             "--inner %llu is too small to represent the scenario; raise -N (or "
+                             "--inner)",
+                             "sobol：设计中 %s 的达成概率为 %.3f，而本次运行为 %.3f（%llu 次模拟），"
+                             "相差 %.1f 个标准误（超过 %g%s）：-N %llu × --inner %llu 太小，不足以代表"
+                             "该情景；请增大 -N（或 --inner）"}},
+    [MSG_SOBOL_MORE1] = {FMT, {", and %zu more target", "，另有 %zu 个目标亦然"}},
+    [MSG_SOBOL_MORE] = {FMT, {", and %zu more targets", "，另有 %zu 个目标亦然"}},
+    [MSG_SOBOL_MEAN] = {0, {"mean", "均值"}},
 
     /* ----------------------------------------------------- charts: shared */
     [GP_LIKELY_LINE] = {0, {"0.8 (likely)", "0.8（可能达成）"}},
@@ -146,6 +172,7 @@ static const message catalogue[] = {
                                "brackets: difference from the baseline ± 95 %)",
                                "目标达成概率（误差线：95% 置信区间；括号内：与基准情景之差 ± 95% 区间）"}},
     [GP_COMPARE_ALL] = {0, {"all targets (joint)", "全部目标（同时达成）"}},
+    [GP_BASELINE] = {0, {"baseline", "基准情景"}},
     /* dist.gp */
     [GP_DIST_YLABEL] = {0, {"share of replications (%)", "模拟次数占比（%）"}},
     [GP_DIST_X_STOCK] = {FMT, {"firms in the tier at the end of %s", "截至 %s 在册企业数"}},
@@ -156,6 +183,8 @@ static const message catalogue[] = {
     [GP_DIST_TARGET] = {FMT, {"target %g: P(met) = %.3f", "目标 %g：达成概率 = %.3f"}},
     [GP_DIST_THRESHOLD] = {FMT, {"threshold %g (target %g): P(met) = %.3f",
                                  "门槛 %g（目标 %g）：达成概率 = %.3f"}},
+    [GP_DIST_TARGET_NEEDS] = {FMT, {"target %g (needs %g): P(met) = %.3f",
+                                    "目标 %g（所需 %g）：达成概率 = %.3f"}},
     [GP_DIST_STOCK] = {0, {"stock", "存量"}},
     [GP_DIST_CUM] = {0, {"firms ever certified", "累计认定企业"}},
     [GP_DIST_NEW] = {0, {"new firms", "新增企业"}},
@@ -168,6 +197,7 @@ static const message catalogue[] = {
     [GP_FAN_OBSERVED] = {0, {"observed", "实际值"}},
     [GP_FAN_TARGET] = {FMT, {"target %g", "目标 %g"}},
     [GP_FAN_TARGET_AT] = {FMT, {"target %g (met at %g)", "目标 %g（达到 %g 即算达成）"}},
+    [GP_FAN_TARGET_NEEDS] = {FMT, {"target %g (needs %g)", "目标 %g（所需 %g）"}},
     [GP_FAN_STOCK_SHORT] = {0, {"firms in the tier (stock)", "在册企业数（存量）"}},
     [GP_FAN_STOCK_UPDATE] = {0, {"firms in the tier at the end of each update year (stock)",
                                  "各更新年度末在册企业数（存量）"}},
@@ -197,6 +227,11 @@ static const message catalogue[] = {
     [GP_GOAL_TITLE] = {FMT, {"Goal: P(met) of %s >= %g against %s",
                              "目标反推：%s 达成概率 ≥ %g，随 %s 的变化"}},
     [GP_GOAL_ANSWER] = {FMT, {" answer %.4g", " 所需取值 %.4g"}},
+    [GP_GOAL_ANSWER_RIGHT] = {FMT, {"answer %.4g ", "所需取值 %.4g "}},
+    [GP_GOAL_FLAT] = {FMT, {"P(met) stays at %.3f (within 2 se) from %g to %g",
+                            "达成概率保持在 %.3f（2 个标准误以内），自 %g 至 %g"}},
+    [GP_GOAL_BAND_KEY] = {FMT, {"lever values where P(met) crosses %g -/+ 2 se",
+                                "达成概率越过 %g ∓ 2 个标准误处的调节参数取值"}},
     [GP_GOAL_UNREACHABLE] = {0, {"not reachable in this range", "在此范围内无法达到"}},
     [GP_GOAL_WANTED] = {FMT, {"wanted: %g", "要求：%g"}},
     /* morris.gp */
@@ -217,9 +252,14 @@ static const message catalogue[] = {
     [GP_SOBOL_X_PMET] = {0, {"share of the variance of P(met)", "占达成概率方差的比例"}},
     [GP_SOBOL_TOTAL] = {0, {"total (ST)", "总效应（ST）"}},
     [GP_SOBOL_FIRST] = {0, {"first order (S1)", "一阶效应（S1）"}},
+    [GP_SOBOL_CLIPPED] = {0, {"◀ ▶ an estimate outside [0, 1], drawn at the bound: too few "
+                              "design points (raise -N)",
+                              "◀ ▶ 估计值超出 [0, 1]，画在边界处：设计点太少（请增大 -N）"}},
     /* sweep.gp */
     [GP_SWEEP_TITLE] = {FMT, {"P(met) of each target as %s varies", "各目标达成概率随 %s 的变化"}},
     [GP_SWEEP_TITLE2] = {FMT, {"%s: P(met) over %s and %s", "%s：达成概率随 %s 与 %s 的变化"}},
+    [GP_SWEEP_TITLE2_HEAD] = {FMT, {"%s:", "%s："}},
+    [GP_SWEEP_TITLE2_OVER] = {FMT, {"P(met) over %s and %s", "达成概率随 %s 与 %s 的变化"}},
     /* tornado.gp */
     [GP_TORNADO_TITLE] = {FMT, {"What moves %s", "影响 %s 的因素"}},
     [GP_TORNADO_X_MEAN] = {0, {"mean of the targeted count in the end year",
@@ -231,6 +271,10 @@ static const message catalogue[] = {
     [GP_TORNADO_NONE_AT] = {FMT, {"no parameter moves it: %.4g with every parameter at its median",
                                   "没有参数能改变它：全部参数取中位数时为 %.4g"}},
     [GP_TORNADO_NONE] = {0, {"no parameter moves it", "没有参数能改变它"}},
+    [GP_TORNADO_X_CHANGE] = {FMT, {"change in P(target met) from the run's %.3f (line; bars: one "
+                                   "parameter at its 5th or 95th percentile, the others drawn)",
+                                   "目标达成概率相对本次运行 %.3f 的变化（竖线：本次运行；条形：单个参数"
+                                   "取第 5 或第 95 百分位数，其余参数照常抽样）"}},
     /* validate.gp */
     [GP_VALIDATE_TITLE] = {0, {"Where the outcomes fell in their projected distributions (PIT)",
                                "实际结果落在预测分布中的位置（PIT）"}},
@@ -243,6 +287,7 @@ static const message catalogue[] = {
 
     /* ------------------------------------------------------------ captions */
     [CAP_TARGET] = {FMT, {"%s: %s ≥ %g", "%s：%s ≥ %g"}},
+    [CAP_TARGET_NEEDS] = {FMT, {"%s: %s %g (needs %g)", "%s：%s %g（所需 %g）"}},
     [CAP_FAN] = {FMT, {"%s: stock and cumulative new firms by year (median, 50 %% and 90 %% bands)",
                        "%s：逐年存量与累计新增企业数（中位数、50%% 与 90%% 区间）"}},
     [CAP_FAN_CUM] = {FMT, {"%s: stock, cumulative new firms and firms ever certified by year "
@@ -268,6 +313,7 @@ static const message catalogue[] = {
     [CAP_COMPARE] = {0, {"Policy comparison: the probability that each target is met, baseline "
                          "beside each policy (95 % intervals)",
                          "政策比较：基准情景与各项政策下的目标达成概率（95% 置信区间）"}},
+    [CAP_COMPARE_PAGE] = {FMT, {"%s (page %zu of %zu)", "%s（第 %zu 页，共 %zu 页）"}},
     [CAP_GOAL] = {0, {"Goal seeking: P(met) against the lever, the probability wanted and the "
                       "answer with its band",
                       "目标反推：达成概率随调节参数的变化、要求的概率及答案所在区间"}},
@@ -279,6 +325,9 @@ static const message catalogue[] = {
     [CAP_TORNADO] = {0, {"each parameter from its 5th to its 95th percentile, the others at their "
                          "medians",
                          "每个参数从第 5 百分位数变到第 95 百分位数，其余参数取中位数"}},
+    [CAP_TORNADO_PMET] = {0, {" (for P(met): the others drawn as in a run, the bars from the "
+                              "run's P(met))",
+                              "（达成概率：其余参数照常抽样，条形自本次运行的达成概率起）"}},
     [CAP_SOBOL] = {0, {"first-order (S1) and total (ST) Sobol indices with 95 % bootstrap "
                        "intervals",
                        "一阶（S1）与总效应（ST）Sobol 指数及其 95% 自助法区间"}},
@@ -305,12 +354,12 @@ static const message catalogue[] = {
     [HTML_SEED] = {0, {"seed", "随机种子"}},
     [HTML_CARD] = {0, {"Report card", "目标达成情况"}},
     [HTML_CARD_HEAD] = {0, {"<thead><tr><th class=\"l\">target</th><th class=\"l\">measure</th>"
-                            "<th>target</th><th>threshold</th><th>P(met)</th>"
+                            "<th>target</th><th>needs</th><th>P(met)</th>"
                             "<th>95&nbsp;% interval</th><th class=\"l\">verdict</th>"
                             "<th>5&nbsp;% / 50&nbsp;% / 95&nbsp;% in the end year</th></tr>"
                             "</thead>",
                             "<thead><tr><th class=\"l\">目标</th><th class=\"l\">口径</th>"
-                            "<th>目标值</th><th>门槛</th><th>达成概率</th>"
+                            "<th>目标值</th><th>所需</th><th>达成概率</th>"
                             "<th>95% 置信区间</th><th class=\"l\">判断</th>"
                             "<th>期末 5% / 50% / 95% 分位数</th></tr></thead>"}},
     [HTML_CARD_ALL] = {0, {"all targets, in the same replication",
@@ -322,6 +371,12 @@ static const message catalogue[] = {
                             "达成概率是达到门槛（目标值扣除容差）的模拟次数所占比例；达成概率 "
                             "&ge;&nbsp;0.8 判断为<em>可能达成</em>，&le;&nbsp;0.2 为<em>难以达成"
                             "</em>，其余为<em>不确定</em>。"}},
+    [HTML_CARD_NEEDS_NOTE] = {0, {"<em>needs</em> is the whole number of firms that meets the "
+                                  "target after its tolerance (in brackets the exact threshold, the "
+                                  "target less its tolerance, where that is not a whole number). ",
+                                  "<em>所需</em>是计入容差后达成目标所需的企业数（取整；门槛即目标值扣除"
+                                  "容差，不是整数时括号内为其精确值）。"}},
+    [HTML_WARNINGS] = {0, {"Warnings", "警告"}},
     [HTML_FIT_TABLE] = {0, {"Fitted parameters (fit.csv)", "拟合参数（fit.csv）"}},
     [HTML_CHI2] = {FMT, {"residual chi-square %s on %s degrees of freedom (data rows and priors)",
                          "残差卡方 %s，自由度 %s（数据行与先验）"}},
@@ -359,6 +414,58 @@ static const message catalogue[] = {
     [HTML_VALIDATION_TABLE] = {0, {"Every observed outcome scored (validation.csv)",
                                    "逐项实际结果评分（validation.csv）"}},
     [HTML_COMPARE_TABLE] = {0, {"Policy comparison (compare.csv)", "政策比较（compare.csv）"}},
+    [HTML_COMPARE] = {0, {"Policy comparison", "政策比较"}},
+    [HTML_COMPARE_NOTE] = {0, {"P(met) of each target under each arm, and in brackets its change "
+                               "from the baseline (the first column), paired on common random "
+                               "numbers, &plusmn; the half-width of its 95&nbsp;% interval (1.96 "
+                               "se).",
+                               "各方案下各项目标的达成概率；括号内为相对基准情景（第一列）的变化，"
+                               "按共同随机数配对计算，&plusmn; 为其 95% 置信区间的半宽（1.96 个标准误）。"}},
+    [HTML_ALL_TARGETS] = {0, {"all targets", "全部目标"}},
+    [HTML_COMPARE_MOVED] = {0, {": moved most by ", "：变化最大的方案是 "}},
+    [HTML_COMPARE_CHANGE] = {FMT, {", %.3f &rarr; %.3f (%+.3f &plusmn; %.3f)",
+                                   "，%.3f &rarr; %.3f（%+.3f &plusmn; %.3f）"}},
+    [HTML_COMPARE_UNMOVED] = {FMT, {": %.3f; no arm changes it beyond the 95&nbsp;%% interval of "
+                                    "the change",
+                                    "：%.3f；没有哪个方案使其变化超出变化量的 95%% 置信区间"}},
+    [HTML_GOAL] = {0, {"Goal", "目标反推"}},
+    [HTML_GOAL_PMET] = {FMT, {"</strong>: P(met) &ge; %g ", "</strong>：达成概率 &ge; %g，"}},
+    [HTML_GOAL_NEEDS] = {0, {"needs <code>", "需要 <code>"}},
+    [HTML_GOAL_ANSWER] = {FMT, {"</code> &ge; <strong>%.4g</strong> (between %.4g and %.4g, the "
+                                "values where P(met) crosses %g &minus;/+ 2 se); there P(met) = "
+                                "%.3f (se %.3f",
+                                "</code> &ge; <strong>%.4g</strong>（介于 %.4g 与 %.4g 之间，即达成"
+                                "概率越过 %g &minus;/+ 2 个标准误之处）；此时达成概率 = %.3f（标准误 "
+                                "%.3f"}},
+    [HTML_GOAL_REPS] = {0, {"; replications ", "；模拟次数 "}},
+    [HTML_GOAL_CLOSE] = {0, {").</p>\n", "）。</p>\n"}},
+    [HTML_GOAL_UNREACHABLE] = {0, {"is <strong>not reachable</strong> with <code>",
+                                   "<strong>无法达到</strong>，调节参数 <code>"}},
+    [HTML_GOAL_IN] = {0, {" in ", " 取值范围 "}},
+    [HTML_GOAL_TOP] = {FMT, {": P(met) is %.3f at the top of the range.</p>\n",
+                             "：在范围上端达成概率为 %.3f。</p>\n"}},
+    [HTML_GOAL_TABLE] = {0, {"The answer (goal.csv)", "反推结果（goal.csv）"}},
+    [HTML_TORNADO] = {0, {"What moves each target (tornado)", "影响各项目标的因素（龙卷风图）"}},
+    [HTML_TORNADO_HEAD] = {0, {"<thead><tr><th class=\"l\">target</th><th class=\"l\">output</th>"
+                               "<th>from</th><th class=\"l\">largest swings (5th to 95th "
+                               "percentile of the parameter)</th></tr></thead>",
+                               "<thead><tr><th class=\"l\">目标</th><th class=\"l\">结果</th>"
+                               "<th>起点</th><th class=\"l\">最大摆幅（参数从第 5 到第 95 百分位数）"
+                               "</th></tr></thead>"}},
+    [HTML_TORNADO_PMET] = {0, {"P(met): the run's, the others drawn",
+                               "达成概率：本次运行的值，其余参数照常抽样"}},
+    [HTML_TORNADO_MEAN] = {0, {"mean: every parameter at its median", "均值：全部参数取中位数"}},
+    [HTML_TORNADO_SWING_P] = {FMT, {" %.3f (%.3f to %.3f)", " %.3f（%.3f 至 %.3f）"}},
+    [HTML_TORNADO_SWING_M] = {FMT, {" %.4g (%.4g to %.4g)", " %.4g（%.4g 至 %.4g）"}},
+    [HTML_TORNADO_NOTE] = {0, {"The mean of the targeted count with every parameter at its median, "
+                               "and P(met) as the run gives it; each swing is how far one parameter "
+                               "moves it from its 5th to its 95th percentile (for the mean the "
+                               "others at their medians, for P(met) the others drawn as in a run); "
+                               "tornado.csv has every parameter.",
+                               "起点：目标计数的均值取全部参数为中位数时的值，达成概率取本次运行的值；"
+                               "每项摆幅是单个参数从第 5 百分位数变到第 95 百分位数时结果的变化（均值"
+                               "时其余参数取中位数，达成概率时其余参数照常抽样）；tornado.csv 列出全部"
+                               "参数。"}},
     [HTML_CHARTS] = {0, {"Charts", "图表"}},
     [HTML_NO_CHARTS] = {0, {"No charts were drawn (gnuplot was not found); <code>tiersim plot "
                             "DIR</code> draws them from this directory.",

@@ -8,6 +8,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "csvio.h"
+#include "i18n.h"
 #include "num.h"
 #include "output.h"
 #include "report.h"
@@ -33,12 +34,16 @@ static csvw *open_table(outdir *od, const char *name, const char *const *cols, s
 /* ---------------------------------------------------------------- compare */
 
 int output_compare(outdir *od, const scenario *const *arms, const char *const *names,
-                   size_t n_arms, const crn_compare_result *r, ts_err *err)
+                   const char *const *labels, size_t n_arms, const crn_compare_result *r,
+                   ts_err *err)
 {
     const scenario *s0 = arms[0];
     size_t n0 = s0->n_targets;
-    static const char *const head[] = {"arm", "target", "p_met", "se", "delta", "delta_se"};
-    csvw *w = open_table(od, "compare.csv", head, 6, err);
+    /* arm_label (the scenario's text for the arm, for the charts): last, so
+     * that the columns before it keep their places */
+    static const char *const head[] = {"arm", "target", "p_met", "se", "delta", "delta_se",
+                                       "arm_label"};
+    csvw *w = open_table(od, "compare.csv", head, 7, err);
     if (!w)
         return -1;
     double n = (double)r->reps;
@@ -66,6 +71,7 @@ int output_compare(outdir *od, const scenario *const *arms, const char *const *n
             csvw_prob(w, proportion_se(met, r->reps));
             csvw_num(w, d);
             csvw_num(w, dse);
+            csvw_str(w, labels && labels[a] ? labels[a] : names[a]);
             csvw_end_row(w);
         }
     }
@@ -415,6 +421,12 @@ static const char *const sens_reading[SENS_N_METHODS] = {
 const char *output_sens_reading(sens_method m)
 {
     return sens_reading[m];
+}
+
+/* The tornado's P(met) line reads otherwise than its mean line (issue 13). */
+const char *output_sens_note(sens_method m, ts_lang lang)
+{
+    return m == SENS_TORNADO ? i18n(lang, MSG_SENS_TORNADO_NOTE) : NULL;
 }
 
 /* One line of the terminal summary: target j's output o (SENSRUN_MEAN or

@@ -145,7 +145,7 @@ static const chartdir_word fan_words[] = {
     {"f_target_at", GP_FAN_TARGET_AT}, {"t_stock_short", GP_FAN_STOCK_SHORT},
     {"t_stock_update", GP_FAN_STOCK_UPDATE}, {"t_stock_year", GP_FAN_STOCK_YEAR},
     {"f_new_since", GP_FAN_NEW_SINCE}, {"f_new_cum", GP_FAN_NEW_CUM},
-    {"t_cum", GP_FAN_CUM},
+    {"t_cum", GP_FAN_CUM},            {"f_target_needs", GP_FAN_TARGET_NEEDS},
 };
 static const chartdir_word card_words[] = {
     {"t_title", GP_CARD_TITLE},       {"t_xlabel", GP_CARD_XLABEL},
@@ -166,6 +166,7 @@ static const chartdir_word dist_words[] = {
     {"t_new", GP_DIST_NEW},           {"f_pair", GP_PAIR},
     {"f_pmet", GP_DIST_PMET},         {"t_meet", GP_DIST_MEET},
     {"t_miss", GP_DIST_MISS},         {"f_median", GP_DIST_MEDIAN},
+    {"f_target_needs", GP_DIST_TARGET_NEEDS},
 };
 static const chartdir_word fit_words[] = {
     {"t_title", GP_FIT_TITLE},        {"f_pair", GP_PAIR},
@@ -180,7 +181,8 @@ static const chartdir_word goal_words[] = {
     {"f_title", GP_GOAL_TITLE},       {"t_ylabel", GP_PROB_MET},
     {"f_answer", GP_GOAL_ANSWER},     {"t_unreachable", GP_GOAL_UNREACHABLE},
     {"t_band95", GP_BAND95},          {"t_pmet", GP_PMET},
-    {"f_wanted", GP_GOAL_WANTED},
+    {"f_wanted", GP_GOAL_WANTED},     {"f_answer_right", GP_GOAL_ANSWER_RIGHT},
+    {"f_flat", GP_GOAL_FLAT},         {"f_band_key", GP_GOAL_BAND_KEY},
 };
 static const chartdir_word validate_words[] = {
     {"t_title", GP_VALIDATE_TITLE},   {"t_xlabel", GP_VALIDATE_XLABEL},
@@ -334,6 +336,7 @@ typedef struct {
     int measure;            /* TM_* */
     int twin;               /* the target has another measure: charts name the measure */
     double target, threshold, p_met, ci_lo, ci_hi, p50;
+    double needs;           /* the whole count that meets it (the terminal's 'needs') */
 } target_row;
 
 typedef struct {
@@ -351,6 +354,8 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
     csvt *t = chartdir_table(c->dir, "targets.csv", names, col, 8, err);
     if (!t)
         return PLOT_EINPUT;
+    /* needs: a directory written before targets.csv had it derives it */
+    long needs_col = csvt_col(t, "needs", NULL);
     int rc = PLOT_EINPUT;
     size_t n = csvt_rows(t);
     if (!(tl->t = calloc(n ? n : 1, sizeof *tl->t))) {
@@ -391,6 +396,11 @@ static int load_targets(plot_ctx *c, target_list *tl, ts_err *err)
             csvt_num(t, i, col[6], 0, &r->ci_hi, err) < 0 ||
             csvt_num(t, i, col[7], 1, &r->p50, err) < 0)
             goto out;
+        r->needs = NAN;
+        if (needs_col >= 0 && csvt_num(t, i, needs_col, 1, &r->needs, err) < 0)
+            goto out;
+        if (!isfinite(r->needs))
+            r->needs = report_needs(r->threshold);
         tl->n++;
     }
     for (size_t j = 0; j < tl->n; j++)
@@ -727,7 +737,7 @@ static int write_fan(plot_ctx *c, const target_list *tl, ts_err *err)
         double thr[TM_COUNT] = {NAN, NAN, NAN}, tgt[TM_COUNT] = {NAN, NAN, NAN};
         for (size_t j = 0; j < tl->n; j++)
             if (tl->t[j].tier == (long)k) {
-                thr[tl->t[j].measure] = tl->t[j].threshold;
+                thr[tl->t[j].measure] = tl->t[j].needs;
                 tgt[tl->t[j].measure] = tl->t[j].target;
             }
         chartdir_meta_str_at(meta.f, "name", k, tr->name);
@@ -765,11 +775,17 @@ out:
     return rc;
 }
 
-/* The text beside a target's bar: "LABEL: new >= 90". */
+/* The text beside a target's bar: "LABEL: new >= 90" when the count it
+ * needs is the target itself, else the plan's number with what it needs:
+ * "LABEL: new 2000 (needs 1800)". */
 static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_t len)
 {
-    i18n_snprintf(buf, len, c->lang, CAP_TARGET, r->label,
-                  i18n_measure(c->lang, measure_names[r->measure]), r->threshold);
+    if (r->needs == r->target)
+        i18n_snprintf(buf, len, c->lang, CAP_TARGET, r->label,
+                      i18n_measure(c->lang, measure_names[r->measure]), r->needs);
+    else
+        i18n_snprintf(buf, len, c->lang, CAP_TARGET_NEEDS, r->label,
+                      i18n_measure(c->lang, measure_names[r->measure]), r->target, r->needs);
 }
 
 /* card: P(met) per target with its interval and verdict, and the joint row. */
@@ -878,8 +894,8 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
     }
     fprintf(meta.f, "n = %zu\n", tl->n);
     /* name: the chart's file name; when: the period end it shows */
-    static const char *const arrays[] = {"name", "label", "measure", "when", "thr", "tgt",
-                                         "p_met", "median"};
+    static const char *const arrays[] = {"name", "label", "measure", "when", "thr", "needs",
+                                         "tgt", "p_met", "median"};
     for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++)
         chartdir_meta_array(meta.f, arrays[a], tl->n);
     for (size_t j = 0; j < tl->n; j++) {
@@ -929,6 +945,7 @@ static int write_dist(plot_ctx *c, const target_list *tl, ts_err *err)
         chartdir_meta_str_at(meta.f, "measure", j, m);
         chartdir_meta_str_at(meta.f, "when", j, when);
         chartdir_meta_num_at(meta.f, "thr", j, r->threshold);
+        chartdir_meta_num_at(meta.f, "needs", j, r->needs);
         chartdir_meta_num_at(meta.f, "tgt", j, r->target);
         chartdir_meta_num_at(meta.f, "p_met", j, r->p_met);
         chartdir_meta_num_at(meta.f, "median", j, r->p50);
@@ -961,6 +978,13 @@ static int draw_run_data(plot_ctx *c, ts_err *err)
             rc = write_pmet(c, &tl, err);
         if (rc == 0)
             rc = write_dist(c, &tl, err);
+    }
+    /* in reading order (charts/index.csv, report.html): the report card,
+     * P(met) by year, the fans, the distributions (the scripts run in the
+     * order above) */
+    if (rc == 0) {
+        static const char *const order[] = {"card", "pmet", "fan", "dist"};
+        chartdir_order(c->cd, order, sizeof order / sizeof order[0]);
     }
     free(tl.t);
     return rc;
@@ -1107,8 +1131,56 @@ static size_t intern(const char **list, size_t *n, const char *s)
     return (*n)++;
 }
 
+/* The width of a label in ems, estimated for Noto Sans CJK SC: a CJK or
+ * full-width character (and the curly quotes, full width in that font) one
+ * em, an ASCII one half (its Latin letters average 0.45), anything else
+ * 0.6.  An estimate for layout only (how many key entries fit a row, where
+ * a label goes); it errs on the wide side.  pngcairo draws an em of a
+ * font of P points 1.31 P pixels wide. */
+double plot_text_em(const char *s)
+{
+    double em = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned cp = *p;
+        size_t len = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+        if (len > 1) {
+            cp &= 0x3fu >> (len - 1);
+            for (size_t k = 1; k < len && (p[k] & 0xc0) == 0x80; k++)
+                cp = cp << 6 | (p[k] & 0x3fu);
+        }
+        for (size_t k = 0; k < len && *p; k++)
+            p++;
+        em += cp < 0x80 ? 0.5 : (cp >= 0x1100 || (cp >= 0x2010 && cp <= 0x206f)) ? 1.0 : 0.6;
+    }
+    return em;
+}
+
+/* A key drawn by the script itself (gnuplot's own measures a CJK label by
+ * its bytes and drops the entries it thinks do not fit): n entries at most
+ * `widest_em` wide, in columns of *col_w (a fraction of the canvas width:
+ * an em is 0.0123 of it, 15 points on the 1600-pixel PNG being the tighter
+ * terminal, plus the swatch and a gap), as many columns as fit in 0.94. */
+static size_t key_columns(double widest_em, size_t n, double *col_w)
+{
+    *col_w = widest_em * 0.0123 + 0.045;
+    size_t cols = (size_t)(0.94 / *col_w);
+    if (cols < 1)
+        cols = 1;
+    return cols > n ? n : cols;
+}
+
 /* compare: compare.csv, P(met) per target for each arm, in the file's order
- * (the first arm, the baseline, is the reference of the deltas). */
+ * (the first arm, the baseline, is the reference of the deltas), each arm
+ * named by its label (arm_label, the scenario's text; the name in a file
+ * written before there was one).  A chart holds as many rows (a row per arm
+ * and target, and a blank one between targets) as leave each the height of
+ * its value label, COMPARE_ROW_PX of the PNG's 1000 (13 points, 1.31 pixels
+ * each), in the height the title and the key leave: more arms than fit
+ * spread the targets over several charts, so that no label runs into the
+ * next.  compare.gp's key takes 0.03 of the height a row, under 0.885 of it
+ * (less 0.1 for the title) for the plot. */
+#define COMPARE_ROW_PX 17.5
+
 static int draw_compare_data(plot_ctx *c, ts_err *err)
 {
     int rc = load_tiers(c, 0, err);
@@ -1119,14 +1191,16 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
     csvt *t = chartdir_table(c->dir, "compare.csv", names, col, 6, err);
     if (!t)
         return PLOT_EINPUT;
+    long lcol = csvt_col(t, "arm_label", NULL);
     chartdir_file meta = {NULL, ""}, data = {NULL, ""};
-    const char **arms = NULL, **targets = NULL;
+    const char **arms = NULL, **targets = NULL, **alabel = NULL;
     size_t na = 0, nt = 0;
     rc = PLOT_EINPUT;
     size_t n = csvt_rows(t);
     arms = malloc((n + 1) * sizeof *arms);
     targets = malloc((n + 1) * sizeof *targets);
-    if (!arms || !targets) {
+    alabel = malloc((n + 1) * sizeof *alabel);
+    if (!arms || !targets || !alabel) {
         rc = ts_errf(err, "out of memory");
         goto out;
     }
@@ -1135,7 +1209,15 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
             ts_errf(err, "%s:%d: empty arm or target", csvt_path(t), csvt_line(t, i));
             goto out;
         }
-        intern(arms, &na, csvt_field(t, i, col[0]));
+        size_t before = na;
+        size_t a = intern(arms, &na, csvt_field(t, i, col[0]));
+        if (na > before) {
+            const char *l = lcol >= 0 ? csvt_field(t, i, lcol) : "";
+            alabel[a] = l[0] ? l : arms[a];
+            /* the baseline's label is the word, in the output's language */
+            if (a == 0 && !strcmp(alabel[a], "baseline"))
+                alabel[a] = i18n(c->lang, GP_BASELINE);
+        }
         intern(targets, &nt, csvt_field(t, i, col[1]));
     }
     if (nt == 0) {
@@ -1145,11 +1227,27 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
     rc = -1;
     if (open_kind(c, "compare", &meta, &data, err) < 0)
         goto out;
-    fprintf(meta.f, "nt = %zu\nna = %zu\n", nt, na);
+    /* the key: every arm, in as many columns as the widest label allows */
+    double widest = 0, col_w;
+    for (size_t a = 0; a < na; a++)
+        widest = fmax(widest, plot_text_em(alabel[a]));
+    size_t kcols = key_columns(widest, na, &col_w), krows = (na + kcols - 1) / kcols;
+    /* pages: as few as hold every target in the rows that fit, the targets
+     * shared out evenly, in order */
+    double plot_px = (0.885 - 0.1 - 0.03 * (double)krows) * 1000.0;
+    size_t slots = plot_px > 0 ? (size_t)(plot_px / COMPARE_ROW_PX) : 0;
+    size_t per = slots / (na + 1);
+    if (per < 1)
+        per = 1;
+    size_t pages = (nt + per - 1) / per;
+    per = (nt + pages - 1) / pages;
+    fprintf(meta.f, "nt = %zu\nna = %zu\npages = %zu\nper_page = %zu\nkey_cols = %zu\n"
+            "key_rows = %zu\n", nt, na, pages, per, kcols, krows);
+    chartdir_meta_num(meta.f, "key_col_w", col_w);
     chartdir_meta_array(meta.f, "tlabel", nt);
     chartdir_meta_array(meta.f, "arm", na);
     for (size_t a = 0; a < na; a++)
-        chartdir_meta_str_at(meta.f, "arm", a, arms[a]);
+        chartdir_meta_str_at(meta.f, "arm", a, alabel[a]);
     for (size_t j = 0; j < nt; j++) {
         /* a target is TIER, or TIER:MEASURE when the tier has two */
         char tier[NAME_MAX_LEN * 2], text[1024];
@@ -1166,31 +1264,54 @@ static int draw_compare_data(plot_ctx *c, ts_err *err)
             snprintf(text, sizeof text, "%s", label_of(c, tier));
         chartdir_meta_str_at(meta.f, "tlabel", j, text);
     }
-    /* Rows: position (targets top-down, arms within a target top-down, a
-     * blank slot between targets), p, lo, hi, arm (1-based), delta, its se. */
-    for (size_t i = 0; i < n; i++) {
-        size_t a = intern(arms, &na, csvt_field(t, i, col[0]));
-        size_t j = intern(targets, &nt, csvt_field(t, i, col[1]));
-        double p, se, d, dse;
-        if (csvt_num(t, i, col[2], 0, &p, err) < 0 || csvt_num(t, i, col[3], 0, &se, err) < 0 ||
-            csvt_num(t, i, col[4], 1, &d, err) < 0 || csvt_num(t, i, col[5], 1, &dse, err) < 0) {
-            rc = PLOT_EINPUT;
-            goto out;
+    /* One block per page (gnuplot's `index p`).  Rows: position (the page's
+     * targets top-down, arms within a target top-down, a blank slot between
+     * targets), p, lo, hi, arm (1-based), delta, its se. */
+    for (size_t p = 0; p < pages; p++) {
+        size_t first = p * per, last = first + per < nt ? first + per : nt;
+        size_t pn = last - first;
+        if (p)
+            fputs("\n\n", data.f);
+        for (size_t i = 0; i < n; i++) {
+            size_t a = intern(arms, &na, csvt_field(t, i, col[0]));
+            size_t j = intern(targets, &nt, csvt_field(t, i, col[1]));
+            if (j < first || j >= last)
+                continue;
+            double pm, se, d, dse;
+            if (csvt_num(t, i, col[2], 0, &pm, err) < 0 ||
+                csvt_num(t, i, col[3], 0, &se, err) < 0 ||
+                csvt_num(t, i, col[4], 1, &d, err) < 0 ||
+                csvt_num(t, i, col[5], 1, &dse, err) < 0) {
+                rc = PLOT_EINPUT;
+                goto out;
+            }
+            fprintf(data.f, "%zu\t", (pn - 1 - (j - first)) * (na + 1) + (na - a));
+            chartdir_tsv_num(data.f, pm, 0);
+            chartdir_tsv_num(data.f, fmax(0.0, pm - REPORT_Z95 * se), 0);
+            chartdir_tsv_num(data.f, fmin(1.0, pm + REPORT_Z95 * se), 0);
+            fprintf(data.f, "%zu\t", a + 1);
+            /* (gnuplot drops a row with NaN in any column it reads) */
+            chartdir_tsv_num(data.f, a && isfinite(d) ? d : 0, 0);
+            chartdir_tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
         }
-        fprintf(data.f, "%zu\t", (nt - 1 - j) * (na + 1) + (na - a));
-        chartdir_tsv_num(data.f, p, 0);
-        chartdir_tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
-        chartdir_tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 0);
-        fprintf(data.f, "%zu\t", a + 1);
-        /* (gnuplot drops a row with NaN in any column it reads) */
-        chartdir_tsv_num(data.f, a && isfinite(d) ? d : 0, 0);
-        chartdir_tsv_num(data.f, a && isfinite(dse) ? dse : 0, 1);
     }
-    rc = chartdir_add(c->cd, "compare", i18n(c->lang, CAP_COMPARE), err, "compare");
+    const char *caption = i18n(c->lang, CAP_COMPARE);
+    if (pages == 1) {
+        rc = chartdir_add(c->cd, "compare", caption, err, "compare");
+    } else {
+        rc = 0;
+        for (size_t p = 0; p < pages && rc == 0; p++) {
+            /* new text (issue 13): which page of the comparison */
+            char cap[256];
+            i18n_snprintf(cap, sizeof cap, c->lang, CAP_COMPARE_PAGE, caption, p + 1, pages);
+            rc = chartdir_add(c->cd, "compare", cap, err, "compare_%zu", p + 1);
+        }
+    }
 out:
     rc = close_kind(&meta, &data, rc, err);
     free(arms);
     free(targets);
+    free(alabel);
     csvt_free(t);
     return rc;
 }
@@ -1198,7 +1319,18 @@ out:
 /* ---------------------------------------------------------- goal charts */
 
 /* goal: goal_curve.csv (P(met) on a grid of lever values) with goal.csv's
- * answer, its band and the probability wanted. */
+ * answer, its band and the probability wanted.  plot.c chooses the ranges
+ * (goal.meta's x_lo .. x_hi, y_lo .. y_hi) so that the crossing shows: P(met)
+ * from a little below the lowest of the curve's band and q to a little
+ * above the highest, 0 to 1 when that is most of it; and when the curve is
+ * flat (within 2 se of its last value) over the upper part of the range,
+ * the lever up to two grid steps past where it flattens and past the band,
+ * with a note of the flat part (flat_from, flat_p; NaN when the range is
+ * whole).  The answer's label goes on the side of its line with room for
+ * it (answer_right: 1, to the left of the line), and at a height
+ * (answer_at, of the plot) clear of the curve. */
+#define GOAL_MAX_POINTS 4096
+
 static int draw_goal_data(plot_ctx *c, ts_err *err)
 {
     static const char *const gnames[] = {"lever", "value", "bracket_lo", "bracket_hi", "target",
@@ -1208,41 +1340,114 @@ static int draw_goal_data(plot_ctx *c, ts_err *err)
     csvt *g = chartdir_table(c->dir, "goal.csv", gnames, gcol, 6, err);
     csvt *t = g ? chartdir_table(c->dir, "goal_curve.csv", cnames, ccol, 3, err) : NULL;
     chartdir_file meta = {NULL, ""}, data = {NULL, ""};
+    double *cx = NULL, *cp = NULL, *cse = NULL;
     int rc = PLOT_EINPUT;
     if (!t)
         goto out;
-    if (csvt_rows(g) != 1 || csvt_rows(t) < 2) {
+    size_t n = csvt_rows(t);
+    if (csvt_rows(g) != 1 || n < 2 || n > GOAL_MAX_POINTS) {
         ts_errf(err, "%s: expected one answer and a curve of two points or more", csvt_path(g));
         goto out;
     }
-    double value, blo, bhi, q;
+    double value, blo, bhi, q, p_ans = NAN;
+    long pcol = csvt_col(g, "p_met", NULL);
     if (csvt_num(g, 0, gcol[1], 1, &value, err) < 0 || csvt_num(g, 0, gcol[2], 1, &blo, err) < 0 ||
-        csvt_num(g, 0, gcol[3], 1, &bhi, err) < 0 || csvt_num(g, 0, gcol[5], 0, &q, err) < 0)
+        csvt_num(g, 0, gcol[3], 1, &bhi, err) < 0 || csvt_num(g, 0, gcol[5], 0, &q, err) < 0 ||
+        (pcol >= 0 && csvt_num(g, 0, pcol, 1, &p_ans, err) < 0))
         goto out;
+    cx = malloc(n * sizeof *cx);
+    cp = malloc(n * sizeof *cp);
+    cse = malloc(n * sizeof *cse);
+    if (!cx || !cp || !cse) {
+        rc = ts_errf(err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (csvt_num(t, i, ccol[0], 0, &cx[i], err) < 0 ||
+            csvt_num(t, i, ccol[1], 0, &cp[i], err) < 0 ||
+            csvt_num(t, i, ccol[2], 0, &cse[i], err) < 0)
+            goto out;
+    int answer = isfinite(value);
+    /* P(met): the curve's 95 % band, q and the answer's estimate */
+    double ylo = q, yhi = q;
+    for (size_t i = 0; i < n; i++) {
+        ylo = fmin(ylo, fmax(0.0, cp[i] - REPORT_Z95 * cse[i]));
+        yhi = fmax(yhi, fmin(1.0, cp[i] + REPORT_Z95 * cse[i]));
+    }
+    if (answer && isfinite(p_ans)) {
+        ylo = fmin(ylo, p_ans);
+        yhi = fmax(yhi, p_ans);
+    }
+    if (yhi - ylo >= 0.5) {
+        ylo = 0.0;
+        yhi = 1.02;
+    } else {
+        double pad = fmax(0.02, 0.1 * (yhi - ylo));
+        ylo = fmax(0.0, ylo - pad);
+        yhi = fmin(1.02, yhi + pad);
+    }
+    /* the lever: the whole range, or up to where the curve flattens */
+    double x0 = cx[0], x1 = cx[n - 1], xhi = x1, flat_from = NAN, flat_p = NAN;
+    size_t m = n - 1;
+    double tol = fmax(2.0 * cse[n - 1], 0.002);
+    while (m > 0 && fabs(cp[m - 1] - cp[n - 1]) <= tol)
+        m--;
+    double edge = fmax(value, isfinite(bhi) ? bhi : value);
+    /* (a curve flat from before the answer and its band is no flat part) */
+    if (answer && m < n - 1 && cx[m] > edge) {
+        double step = (x1 - x0) / 20.0;
+        double cut = fmin(x1, cx[m] + 2.0 * step);
+        if (cut < x0 + 0.6 * (x1 - x0)) {
+            xhi = cut;
+            flat_from = cx[m];
+            flat_p = cp[n - 1];
+        }
+    }
+    /* the answer on the curve as drawn: the estimate at its lever value */
+    double y_ans = NAN;
+    for (size_t i = 0; answer && i + 1 < n; i++)
+        if (value >= cx[i] && value <= cx[i + 1])
+            y_ans = cx[i + 1] > cx[i]
+                        ? cp[i] + (cp[i + 1] - cp[i]) * (value - cx[i]) / (cx[i + 1] - cx[i])
+                        : cp[i];
     rc = -1;
     if (open_kind(c, "goal", &meta, &data, err) < 0)
         goto out;
     fprintf(meta.f, "q = %.17g\n", q);
-    fprintf(meta.f, "answer = %s\n", isfinite(value) ? "1" : "0");
+    fprintf(meta.f, "answer = %s\n", answer ? "1" : "0");
     fprintf(meta.f, "value = %.17g\nband_lo = %.17g\nband_hi = %.17g\n",
-            isfinite(value) ? value : 0, isfinite(blo) ? blo : 0, isfinite(bhi) ? bhi : 0);
+            answer ? value : 0, isfinite(blo) ? blo : 0, isfinite(bhi) ? bhi : 0);
     chartdir_meta_str(meta.f, "lever_name", csvt_field(g, 0, gcol[0]));
     chartdir_meta_str(meta.f, "target_name", csvt_field(g, 0, gcol[4]));
-    for (size_t i = 0; i < csvt_rows(t); i++) {
-        double x, p, se;
-        if (csvt_num(t, i, ccol[0], 0, &x, err) < 0 || csvt_num(t, i, ccol[1], 0, &p, err) < 0 ||
-            csvt_num(t, i, ccol[2], 0, &se, err) < 0) {
-            rc = PLOT_EINPUT;
-            goto out;
-        }
-        chartdir_tsv_num(data.f, x, 0);
-        chartdir_tsv_num(data.f, p, 0);
-        chartdir_tsv_num(data.f, fmax(0.0, p - REPORT_Z95 * se), 0);
-        chartdir_tsv_num(data.f, fmin(1.0, p + REPORT_Z95 * se), 1);
+    chartdir_meta_num(meta.f, "x_lo", x0);
+    chartdir_meta_num(meta.f, "x_hi", xhi);
+    chartdir_meta_num(meta.f, "y_lo", ylo);
+    chartdir_meta_num(meta.f, "y_hi", yhi);
+    chartdir_meta_num(meta.f, "y_answer", y_ans);
+    chartdir_meta_num(meta.f, "flat_from", flat_from);
+    chartdir_meta_num(meta.f, "flat_p", flat_p);
+    chartdir_meta_num(meta.f, "flat_to", x1);
+    /* the label " answer 0.03021" beside its line: to the right unless
+     * that would run past the plot (the label is about a tenth of its
+     * width at the PNG's 16 points), then to the left */
+    fprintf(meta.f, "answer_right = %d\n",
+            answer && xhi > x0 && (value - x0) / (xhi - x0) > 0.8 ? 1 : 0);
+    /* and at the top of the plot, or at its foot when the curve passes the
+     * answer in the top quarter */
+    fprintf(meta.f, "answer_at = %s\n",
+            isfinite(y_ans) && (y_ans - ylo) / (yhi - ylo) > 0.75 ? "0.06" : "0.95");
+    for (size_t i = 0; i < n; i++) {
+        chartdir_tsv_num(data.f, cx[i], 0);
+        chartdir_tsv_num(data.f, cp[i], 0);
+        chartdir_tsv_num(data.f, fmax(0.0, cp[i] - REPORT_Z95 * cse[i]), 0);
+        chartdir_tsv_num(data.f, fmin(1.0, cp[i] + REPORT_Z95 * cse[i]), 1);
     }
     rc = chartdir_add(c->cd, "goal", i18n(c->lang, CAP_GOAL), err, "goal");
 out:
     rc = close_kind(&meta, &data, rc, err);
+    free(cx);
+    free(cp);
+    free(cse);
     csvt_free(g);
     csvt_free(t);
     return rc;

@@ -60,6 +60,13 @@ const char *report_verdict_name(verdict v)
     return names[v];
 }
 
+double report_needs(double bar)
+{
+    double whole = nearbyint(bar), ulp = nextafter(bar, INFINITY) - bar;
+    double w = fabs(bar - whole) < 2.0 * ulp ? whole : ceil(bar);
+    return w < 1 ? 1 : w;
+}
+
 void report_year_cells(csvw *w, const scenario *s, int y)
 {
     char pe[16];
@@ -95,8 +102,10 @@ static int write_projection(outdir *o, const scenario *s, const runner_result *r
     return csvw_close(w, err);
 }
 
+/* A row of targets.csv; needs is the whole count that meets the target (the
+ * terminal's 'needs'), 0 for the joint row (an empty field). */
 static void target_row(csvw *w, const char *tier, const char *measure, double value,
-                       const target_summary *t, int have_quantiles)
+                       const target_summary *t, int have_quantiles, int64_t needs)
 {
     csvw_str(w, tier);
     csvw_str(w, measure);
@@ -115,6 +124,10 @@ static void target_row(csvw *w, const char *tier, const char *measure, double va
         csvw_str(w, "");
         csvw_str(w, "");
     }
+    if (needs > 0)
+        csvw_int(w, needs);
+    else
+        csvw_str(w, "");
     csvw_end_row(w);
 }
 
@@ -123,8 +136,9 @@ static int write_targets(outdir *o, const scenario *s, const runner_result *r, t
     csvw *w = csvw_open(outdir_file(o, "targets.csv"), err);
     if (!w)
         return -1;
+    /* needs: last, so that the columns before it keep their places */
     static const char *const head[] = {"tier", "measure", "target", "threshold", "p_met", "se",
-                                       "ci_lo", "ci_hi", "p05", "p50", "p95"};
+                                       "ci_lo", "ci_hi", "p05", "p50", "p95", "needs"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csvw_str(w, head[i]);
     csvw_end_row(w);
@@ -132,11 +146,11 @@ static int write_targets(outdir *o, const scenario *s, const runner_result *r, t
     for (size_t j = 0; j < s->n_targets; j++) {
         report_target(s, r, j, &t);
         target_row(w, s->targets[j].name, report_target_measure(&s->targets[j]),
-                   s->targets[j].value, &t, 1);
+                   s->targets[j].value, &t, 1, s->targets[j].threshold);
     }
     if (s->n_targets > 0) {
         report_all(r, &t);
-        target_row(w, "ALL", "", NAN, &t, 0);
+        target_row(w, "ALL", "", NAN, &t, 0, 0);
     }
     return csvw_close(w, err);
 }

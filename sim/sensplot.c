@@ -10,6 +10,7 @@
 #include "plot.h"
 
 #define NAME_LEN 64
+#define SENSPLOT_CLIP_SHOWN 0.005
 
 /* ------------------------------------------------------------ the context */
 
@@ -28,11 +29,13 @@ static const chartdir_word tornado_words[] = {
     {"t_x_pmet", GP_P_TARGET_MET},   {"t_x_line", GP_TORNADO_X_LINE},
     {"t_low", GP_TORNADO_LOW},       {"t_high", GP_TORNADO_HIGH},
     {"f_none_at", GP_TORNADO_NONE_AT}, {"t_none", GP_TORNADO_NONE},
+    {"f_x_change", GP_TORNADO_X_CHANGE},
 };
 static const chartdir_word sobol_words[] = {
     {"f_title", GP_SOBOL_TITLE},     {"t_x_mean", GP_SOBOL_X_MEAN},
     {"t_x_pmet", GP_SOBOL_X_PMET},   {"t_total", GP_SOBOL_TOTAL},
     {"t_first", GP_SOBOL_FIRST},     {"t_no_variation", GP_NO_VARIATION},
+    {"t_clipped", GP_SOBOL_CLIPPED},
 };
 static const chartdir_word morris_words[] = {
     {"f_title", GP_MORRIS_TITLE},    {"t_x_mean", GP_MORRIS_X_MEAN},
@@ -45,7 +48,8 @@ static const chartdir_word filter_words[] = {
 };
 static const chartdir_word sweep_words[] = {
     {"f_title", GP_SWEEP_TITLE},     {"f_title2", GP_SWEEP_TITLE2},
-    {"t_ylabel", GP_P_TARGET_MET},
+    {"t_ylabel", GP_P_TARGET_MET},   {"f_title2_head", GP_SWEEP_TITLE2_HEAD},
+    {"f_title2_over", GP_SWEEP_TITLE2_OVER},
 };
 
 /* KIND.text written and KIND.gp queued. */
@@ -188,12 +192,102 @@ static int lookup(const csvt *t, const long *key, const char *a, const char *b, 
 
 static const char *const outputs[2] = {"mean", "p_met"};
 
+/* An index beyond [0, 1] by what two decimals show (sobol.gp marks it). */
+static int outside01(double v)
+{
+    return v <= -SENSPLOT_CLIP_SHOWN || v >= 1.0 + SENSPLOT_CLIP_SHOWN;
+}
+
+/* ------------------------------------------------- Morris: label places */
+
+/* Morris's labels, placed here so that none covers another or a point: the
+ * panels of morris.gp have fixed margins (each 0.42 of the width and 0.81
+ * of the height of the canvas) and fixed ranges (morris.meta's mx_*, my_*),
+ * so a label's box is known in fractions of its panel: an em of the PNG's
+ * 11 points (14.4 pixels) is 0.0214 of its width, a line 0.024 of its
+ * height (the wider of the two terminals).  The largest mu* is placed
+ * first; each label takes the first free place of: right of its point,
+ * left of it, then ever further above and below on either side (with a
+ * leader line back to the point). */
+#define MORRIS_LABELS 8
+#define MORRIS_EM_W 0.0214
+#define MORRIS_LINE_H 0.024
+#define MORRIS_GAP 0.012
+#define MORRIS_DOT 0.01         /* a point's half-size */
+#define MORRIS_X_FILL 0.72      /* the points use this share of the x range */
+#define MORRIS_Y_FILL 0.9
+
+typedef struct {
+    double x0, x1, y0, y1;
+} box;
+
+static int boxes_meet(const box *a, const box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* Places labels 0 .. nl-1 of n points (px, py in fractions of the panel,
+ * their intervals' half-widths ci, text widths w): lx, ly the anchor
+ * (fractions), right[] 1 when the label ends at the anchor, lead[] 1 when
+ * it moved off its point.  The points, their intervals and the key (the top
+ * right corner) are in the way as well as the labels placed before. */
+static void morris_place(const double *px, const double *py, const double *ci, const double *w,
+                         size_t n, size_t nl, double *lx, double *ly, int *right, int *lead)
+{
+    box placed[MORRIS_LABELS + 2 * SENSPLOT_TOP + 1];
+    size_t np = 0;
+    placed[np++] = (box){0.62, 1.0, 0.92, 1.0};
+    for (size_t i = 0; i < n; i++) {
+        placed[np++] = (box){px[i] - MORRIS_DOT, px[i] + MORRIS_DOT, py[i] - MORRIS_DOT,
+                             py[i] + MORRIS_DOT};
+        placed[np++] = (box){px[i] - ci[i], px[i] + ci[i], py[i] - 0.004, py[i] + 0.004};
+    }
+    for (size_t i = 0; i < nl; i++) {
+        double h = MORRIS_LINE_H, best_x = px[i] + MORRIS_GAP, best_y = py[i] + h / 2;
+        int best_r = 0, found = 0;
+        for (int k = 0; k <= 24 && !found; k++) {
+            /* the vertical shift: 0, +1, -1, +2, -2, ... lines */
+            double dy = (k + 1) / 2 * (k % 2 ? 1.0 : -1.0) * h + h / 2;
+            for (int side = 0; side < 2 && !found; side++) {
+                double x0 = side ? px[i] - MORRIS_GAP - w[i] : px[i] + MORRIS_GAP;
+                box b = {x0, x0 + w[i], py[i] + dy - h / 2, py[i] + dy + h / 2};
+                if (b.x0 < 0 || b.x1 > 1 || b.y0 < 0 || b.y1 > 1)
+                    continue;
+                int clear = 1;
+                for (size_t q = 0; q < np && clear; q++)
+                    clear = !boxes_meet(&b, &placed[q]);
+                if (!clear)
+                    continue;
+                found = 1;
+                best_x = side ? x0 + w[i] : x0;
+                best_y = py[i] + dy;
+                best_r = side;
+                placed[np++] = b;
+            }
+        }
+        lx[i] = best_x;
+        ly[i] = best_y;
+        right[i] = best_r;
+        lead[i] = fabs(best_y - (py[i] + h / 2)) > 1e-9;
+    }
+}
+
 /* Writes KIND_J_OUTPUT.tsv for each target and output: the first
  * SENSPLOT_TOP rows (the CSV is sorted by importance) whose first `need`
  * columns are all finite (and, with skip_equal, whose first two differ), as
- * "-k v1 v2 ... parameter", and their counts into the meta array n_OUTPUT[]. */
+ * "-k v1 v2 ... parameter", and their counts into the meta array n_OUTPUT[].
+ * With clip (Sobol's indices, shares of a variance), every value is drawn
+ * within [0, 1] and the row ends with the estimates v1 and v4 as they are
+ * (S1 and ST: the script marks those it clipped); the meta array
+ * clipped[] counts, per target, the rows of both panels with an estimate
+ * outside [0, 1] by 0.005 or more.  With labels (Morris: v1 mu*, v2 sigma,
+ * v3 the half-width of mu*'s interval), the row ends with the place of its
+ * label: x, y (NaN: none), 1 to end the label there (else begin it), 1 for
+ * a leader line; and the ranges go to mx_OUTPUT[], my_OUTPUT[]. */
+enum { PANEL_PLAIN = 0, PANEL_SKIP_EQUAL, PANEL_CLIP, PANEL_LABELS };
+
 static int panels(ctx *c, const csvt *t, const target_list *tl, const char *kind, FILE *m,
-                  const long *vcols, size_t nv, size_t need, int skip_equal, ts_err *err)
+                  const long *vcols, size_t nv, size_t need, int mode, ts_err *err)
 {
     long cols[3];
     static const char *const key[3] = {"target", "output", "parameter"};
@@ -202,11 +296,17 @@ static int panels(ctx *c, const csvt *t, const target_list *tl, const char *kind
         return rc;
     for (size_t o = 0; o < 2; o++)
         fprintf(m, "array n_%s[%zu]\n", outputs[o], tl->n ? tl->n : 1);
-    for (size_t j = 0; j < tl->n; j++)
+    if (mode == PANEL_CLIP)
+        fprintf(m, "array clipped[%zu]\n", tl->n ? tl->n : 1);
+    if (mode == PANEL_LABELS)
+        for (size_t o = 0; o < 2; o++)
+            fprintf(m, "array mx_%s[%zu]\narray my_%s[%zu]\n", outputs[o], tl->n ? tl->n : 1,
+                    outputs[o], tl->n ? tl->n : 1);
+    for (size_t j = 0; j < tl->n; j++) {
+        size_t n_clipped = 0;
         for (size_t o = 0; o < 2; o++) {
-            chartdir_file g;
-            if (chartdir_fopen(c->cd, &g, err, "%s_%zu_%s.tsv", kind, j + 1, outputs[o]) < 0)
-                return -1;
+            double v[SENSPLOT_TOP][8];
+            const char *par[SENSPLOT_TOP];
             size_t k = 0;
             for (size_t i = 0; i < csvt_rows(t) && k < SENSPLOT_TOP; i++) {
                 if (strcmp(csvt_field(t, i, cols[0]), tl->name[j]) ||
@@ -216,23 +316,71 @@ static int panels(ctx *c, const csvt *t, const target_list *tl, const char *kind
                 if (!safe_param(p)) {
                     ts_errf(err, "%s:%d: bad parameter name '%s'", csvt_path(t),
                             csvt_line(t, i), p);
-                    return chartdir_fclose(&g, PLOT_EINPUT, err);
+                    return PLOT_EINPUT;
                 }
-                double v[8];
                 int ok = 1;
                 for (size_t q = 0; q < nv; q++) {
-                    if (csvt_num(t, i, vcols[q], 1, &v[q], err) < 0)
-                        return chartdir_fclose(&g, PLOT_EINPUT, err);
-                    ok &= q >= need || isfinite(v[q]);
+                    if (csvt_num(t, i, vcols[q], 1, &v[k][q], err) < 0)
+                        return PLOT_EINPUT;
+                    ok &= q >= need || isfinite(v[k][q]);
                 }
                 /* a tornado bar of no width says nothing: left out */
-                if (!ok || (skip_equal && v[0] == v[1]))
+                if (!ok || (mode == PANEL_SKIP_EQUAL && v[k][0] == v[k][1]))
                     continue;
-                k++;
-                fprintf(g.f, "%d\t", -(int)k);
+                par[k++] = p;
+            }
+            double lx[SENSPLOT_TOP], ly[SENSPLOT_TOP];
+            int right[SENSPLOT_TOP], lead[SENSPLOT_TOP];
+            double mx = 1, my = 1;
+            if (mode == PANEL_LABELS) {
+                double px[SENSPLOT_TOP], py[SENSPLOT_TOP], pci[SENSPLOT_TOP], w[SENSPLOT_TOP];
+                double top_x = 0, top_y = 0;
+                for (size_t r = 0; r < k; r++) {
+                    double ci = isfinite(v[r][2]) ? v[r][2] : 0;
+                    top_x = fmax(top_x, v[r][0] + ci);
+                    top_y = fmax(top_y, v[r][1]);
+                }
+                mx = top_x > 0 ? top_x / MORRIS_X_FILL : 1;
+                my = top_y > 0 ? top_y / MORRIS_Y_FILL : 1;
+                for (size_t r = 0; r < k; r++) {
+                    px[r] = v[r][0] / mx;
+                    py[r] = v[r][1] / my;
+                    pci[r] = isfinite(v[r][2]) ? v[r][2] / mx : 0;
+                    w[r] = plot_text_em(par[r]) * MORRIS_EM_W;
+                }
+                size_t nl = k < MORRIS_LABELS ? k : MORRIS_LABELS;
+                morris_place(px, py, pci, w, k, nl, lx, ly, right, lead);
+                for (size_t r = 0; r < k; r++) {
+                    lx[r] = r < nl ? lx[r] * mx : NAN;
+                    ly[r] = r < nl ? ly[r] * my : NAN;
+                    right[r] = r < nl ? right[r] : 0;
+                    lead[r] = r < nl ? lead[r] : 0;
+                }
+                chartdir_meta_num_at(m, o ? "mx_p_met" : "mx_mean", j, mx);
+                chartdir_meta_num_at(m, o ? "my_p_met" : "my_mean", j, my);
+            }
+            chartdir_file g;
+            if (chartdir_fopen(c->cd, &g, err, "%s_%zu_%s.tsv", kind, j + 1, outputs[o]) < 0)
+                return -1;
+            for (size_t r = 0; r < k; r++) {
+                fprintf(g.f, "%d\t", -(int)(r + 1));
                 for (size_t q = 0; q < nv; q++)
-                    chartdir_tsv_num(g.f, v[q], 0);
-                fprintf(g.f, "%s\n", p);
+                    chartdir_tsv_num(g.f, mode == PANEL_CLIP && isfinite(v[r][q])
+                                              ? fmin(1.0, fmax(0.0, v[r][q]))
+                                              : v[r][q], 0);
+                if (mode == PANEL_CLIP) {
+                    fprintf(g.f, "%s\t", par[r]);
+                    chartdir_tsv_num(g.f, v[r][0], 0);
+                    chartdir_tsv_num(g.f, v[r][3], 1);
+                    n_clipped += outside01(v[r][0]) || outside01(v[r][3]);
+                } else if (mode == PANEL_LABELS) {
+                    fprintf(g.f, "%s\t", par[r]);
+                    chartdir_tsv_num(g.f, lx[r], 0);
+                    chartdir_tsv_num(g.f, ly[r], 0);
+                    fprintf(g.f, "%d\t%d\n", right[r], lead[r]);
+                } else {
+                    fprintf(g.f, "%s\n", par[r]);
+                }
             }
             if (k == 0) /* gnuplot refuses an empty file: one row it will not draw */
                 fprintf(g.f, "1\tNaN\n");
@@ -240,6 +388,9 @@ static int panels(ctx *c, const csvt *t, const target_list *tl, const char *kind
                 return rc;
             fprintf(m, "n_%s[%zu] = %zu\n", outputs[o], j + 1, k);
         }
+        if (mode == PANEL_CLIP)
+            fprintf(m, "clipped[%zu] = %zu\n", j + 1, n_clipped);
+    }
     return 0;
 }
 
@@ -261,12 +412,29 @@ static const panel_kind panel_kinds[] = {
      WORDS(morris_words)},
 };
 
-/* The tornado's bars start at the value with every parameter at its median:
- * tornado_base.csv's, into the meta arrays base_mean[] and base_p_met[]. */
-static int tornado_base(const ctx *c, FILE *m, const target_list *tl, ts_err *err)
+/* The smallest of 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1 at least x (1 beyond). */
+static double nice_half(double x)
 {
-    long bc[3];
+    static const double steps[] = {0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (x <= steps[i])
+            return steps[i];
+    return 1.0;
+}
+
+/* The tornado's bars start at tornado_base.csv's value -- for the mean
+ * every parameter at its median, for P(met) the run's -- into the meta
+ * arrays base_mean[] and base_p_met[]; the P(met) panel shows the change
+ * from it over a range symmetric about 0, pm_half[] either side: a round
+ * number above the largest change of its bars. */
+static int tornado_base(const ctx *c, const csvt *t, FILE *m, const target_list *tl, ts_err *err)
+{
+    long bc[3], tc[5];
     static const char *const bn[3] = {"target", "output", "value"};
+    static const char *const tn[5] = {"target", "output", "parameter", "output_low",
+                                      "output_high"};
+    if (chartdir_columns(t, tn, tc, 5, err) < 0)
+        return PLOT_EINPUT;
     csvt *base = chartdir_table(c->dir, "tornado_base.csv", bn, bc, 3, err);
     if (!base)
         return PLOT_EINPUT;
@@ -278,6 +446,28 @@ static int tornado_base(const ctx *c, FILE *m, const target_list *tl, ts_err *er
             rc = lookup(base, bc, tl->name[j], outputs[o], bc[2], &v, err);
             chartdir_meta_num_at(m, outputs[o][0] == 'm' ? "base_mean" : "base_p_met", j, v);
         }
+    }
+    fprintf(m, "array pm_half[%zu]\n", tl->n ? tl->n : 1);
+    for (size_t j = 0; j < tl->n && rc == 0; j++) {
+        double b, top = 0;
+        size_t k = 0;
+        rc = lookup(base, bc, tl->name[j], "p_met", bc[2], &b, err);
+        for (size_t i = 0; i < csvt_rows(t) && rc == 0 && k < SENSPLOT_TOP; i++) {
+            if (strcmp(csvt_field(t, i, tc[0]), tl->name[j]) ||
+                strcmp(csvt_field(t, i, tc[1]), "p_met"))
+                continue;
+            double lo, hi;
+            if (csvt_num(t, i, tc[3], 1, &lo, err) < 0 || csvt_num(t, i, tc[4], 1, &hi, err) < 0) {
+                rc = PLOT_EINPUT;
+                break;
+            }
+            if (!isfinite(lo) || !isfinite(hi) || lo == hi)
+                continue;
+            k++;
+            if (isfinite(b))
+                top = fmax(top, fmax(fabs(lo - b), fabs(hi - b)));
+        }
+        chartdir_meta_num_at(m, "pm_half", j, nice_half(1.1 * top));
     }
     csvt_free(base);
     return rc;
@@ -299,11 +489,14 @@ static int draw_panels(ctx *c, const panel_kind *pk, ts_err *err)
         rc = chartdir_fopen(c->cd, &m, err, "%s.meta", pk->kind);
     if (rc == 0) {
         meta_targets(c, m.f, &tl);
-        rc = panels(c, t, &tl, pk->kind, m.f, vcols, pk->n_cols, pk->need,
-                    !strcmp(pk->kind, "tornado"), err);
+        int mode = !strcmp(pk->kind, "tornado") ? PANEL_SKIP_EQUAL
+                   : !strcmp(pk->kind, "sobol") ? PANEL_CLIP
+                   : !strcmp(pk->kind, "morris") ? PANEL_LABELS
+                                                 : PANEL_PLAIN;
+        rc = panels(c, t, &tl, pk->kind, m.f, vcols, pk->n_cols, pk->need, mode, err);
     }
     if (rc == 0 && !strcmp(pk->kind, "tornado"))
-        rc = tornado_base(c, m.f, &tl, err);
+        rc = tornado_base(c, t, m.f, &tl, err);
     rc = chartdir_fclose(&m, rc, err);
     if (rc == 0)
         rc = queue(c, pk->kind, pk->words, pk->n_words, err);
@@ -311,8 +504,11 @@ static int draw_panels(ctx *c, const panel_kind *pk, ts_err *err)
         char fn[NAME_LEN], label[1024], caption[1600];
         file_name(tl.name[j], fn, sizeof fn);
         target_label(c, tl.name[j], label, sizeof label);
-        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label,
-                      i18n(c->lang, pk->caption));
+        /* the tornado's P(met) bars have the other parameters drawn (issue 13) */
+        char what[1024];
+        snprintf(what, sizeof what, "%s%s", i18n(c->lang, pk->caption),
+                 !strcmp(pk->kind, "tornado") ? i18n(c->lang, CAP_TORNADO_PMET) : "");
+        i18n_snprintf(caption, sizeof caption, c->lang, GP_PAIR, label, what);
         rc = chartdir_add(c->cd, pk->kind, caption, err, "%s_%s", pk->kind, fn);
     }
     targets_free(&tl);

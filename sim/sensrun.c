@@ -260,6 +260,58 @@ void sensrun_tornado_free(sensrun_tornado_result *r)
     memset(r, 0, sizeof *r);
 }
 
+int sensrun_run_pmet(const scenario *s, const runner_opts *o, uint64_t reps, double *p,
+                     ts_err *err)
+{
+    crn_point pt = {NULL, 0};
+    crn_result r;
+    if (crn_eval(s, o, &pt, 1, reps, &r, err) < 0)
+        return -1;
+    for (size_t j = 0; j < s->n_targets; j++)
+        p[j] = (double)r.met[j] / (double)reps;
+    crn_results_free(&r, 1);
+    return 0;
+}
+
+/* P(met) with one factor at a time at its 5th and at its 95th percentile and
+ * every other parameter drawn as in a run: points 2i (low) and 2i + 1
+ * (high) of factor i, then the run itself (every parameter drawn). */
+static int tornado_drawn(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
+                         uint64_t inner, sensrun_tornado_result *out, ts_err *err)
+{
+    size_t T = s->n_targets, np = s->n_params, n_points = 2 * d + 1;
+    double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
+    crn_point *pts = calloc(n_points + 1, sizeof *pts);
+    crn_result *res = calloc(n_points + 1, sizeof *res);
+    int rc = 0;
+    if (!fixed || !pts || !res)
+        rc = ts_errf(err, "out of memory");
+    for (size_t pt = 0; pt < n_points && rc == 0; pt++) {
+        double *row = fixed + pt * np;
+        for (size_t p = 0; p < np; p++)
+            row[p] = NAN;
+        if (pt < 2 * d)
+            row[factors[pt / 2]] = pt % 2 ? out->high[pt / 2] : out->low[pt / 2];
+        pts[pt].fixed = row;
+        pts[pt].first_rep = 0;
+    }
+    if (rc == 0)
+        rc = crn_eval(s, o, pts, n_points, inner, res, err);
+    if (rc == 0) {
+        for (size_t j = 0; j < T; j++) {
+            size_t jo = j * SENSRUN_OUTPUTS + SENSRUN_PMET;
+            out->base[jo] = (double)res[2 * d].met[j] / (double)inner;
+            for (size_t i = 0; i < d; i++) {
+                out->out_low[jo * d + i] = (double)res[2 * i].met[j] / (double)inner;
+                out->out_high[jo * d + i] = (double)res[2 * i + 1].met[j] / (double)inner;
+            }
+        }
+        crn_results_free(res, n_points);
+    }
+    free(fixed), free(pts), free(res);
+    return rc;
+}
+
 int sensrun_tornado(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                     uint64_t inner, sensrun_tornado_result *out, ts_err *err)
 {
@@ -301,6 +353,11 @@ int sensrun_tornado(const scenario *s, const runner_opts *o, const size_t *facto
                 out->out_high[jo * d + i] = y[(2 + 2 * i) * K + jo];
             }
         }
+    /* P(met) at every other parameter's median is nearly always 0 or 1 (a
+     * typical future meets a target or it does not): its bars are P(met)
+     * with the other parameters drawn, from the run's P(met). */
+    if (rc == 0)
+        rc = tornado_drawn(s, o, factors, d, inner, out, err);
     free(medians), free(u), free(y);
     if (rc < 0)
         sensrun_tornado_free(out);
@@ -352,6 +409,39 @@ int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors
     if (rc < 0)
         sensrun_sobol_free(out);
     return rc;
+}
+
+void sensrun_sobol_check(const sensrun_sobol_result *r, const double *p_run, uint64_t run_reps,
+                         sensrun_sobol_findings *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t T = r->n_targets, d = r->d;
+    for (size_t jo = 0; jo < T * SENSRUN_OUTPUTS; jo++)
+        for (size_t i = 0; i < d; i++)
+            for (int k = 0; k < 2; k++) {
+                const sens_ci *c = k ? &r->st[jo * d + i] : &r->s1[jo * d + i];
+                double hw = (c->hi - c->lo) / 2;
+                if (isfinite(hw) && hw > out->half_width) {
+                    out->half_width = hw;
+                    out->hw_target = jo / SENSRUN_OUTPUTS;
+                    out->hw_output = jo % SENSRUN_OUTPUTS;
+                    out->hw_factor = i;
+                    out->hw_st = k;
+                }
+            }
+    for (size_t j = 0; j < T; j++) {
+        size_t jo = j * SENSRUN_OUTPUTS + SENSRUN_PMET;
+        double sd = r->sd[jo], m = r->mean[jo], p = p_run[j];
+        double se = sqrt(sd * sd / (2.0 * (double)r->n) + p * (1 - p) / (double)run_reps);
+        if (!(sd > 0) || !(se > 0) || !isfinite(m))
+            continue;
+        double z = fabs(m - p) / se;
+        out->n_far += z > SENSRUN_SOBOL_MAX_Z;
+        if (z > out->z) {
+            out->z = z;
+            out->z_target = j;
+        }
+    }
 }
 
 /* --------------------------------------------------------------- Morris */

@@ -104,7 +104,7 @@ static const struct {
     {"share_chance", K_PROB}, {"S1", K_PROB}, {"S1_lo", K_PROB}, {"S1_hi", K_PROB},
     {"ST", K_PROB}, {"ST_lo", K_PROB}, {"ST_hi", K_PROB}, {"ks", K_PROB},
     {"year", K_COUNT}, {"p05", K_COUNT}, {"p25", K_COUNT}, {"p50", K_COUNT}, {"p75", K_COUNT},
-    {"p95", K_COUNT}, {"lo", K_COUNT}, {"hi", K_COUNT}, {"count", K_COUNT},
+    {"p95", K_COUNT}, {"needs", K_COUNT}, {"lo", K_COUNT}, {"hi", K_COUNT}, {"count", K_COUNT},
     {"mean", K_MEAN}, {"sd", K_MEAN}, {"baseline_stock", K_MEAN}, {"observed", K_MEAN},
     {"fitted", K_MEAN}, {"residual", K_MEAN}, {"standardized_residual", K_2DP},
 };

@@ -80,6 +80,13 @@ else
     else
         bad "tiny report card differs" "$(sed "s|$T/tiny|OUT|" "$T/report.txt" | diff tests/golden/tiny/report.txt - | head -8)"
     fi
+    # 'needs' (issue 13): the console's whole number is targets.csv's, for
+    # every target (the exact threshold, 22.5, stays in its own column)
+    want=$(awk '$1 != "target" && $1 != "ALL" && NF > 4 && $4 ~ /^[0-9]+$/ { print $1 "," $4 }' "$T/report.txt")
+    got=$(awk -F, 'NR > 1 && $1 != "ALL" { print $1 "," $12 }' "$T/tiny/targets.csv")
+    [ -n "$want" ] && [ "$want" = "$got" ] && grep -q '^b,new,25,22.5,.*,23$' "$T/tiny/targets.csv" &&
+        ok "needs: the console and targets.csv say the same whole number (23, exactly 22.5)" ||
+        bad "needs: console and CSV" "console: $want; CSV: $got"
     grep -q '^seed: 4242$' "$T/tiny/manifest.txt" && grep -q '^replications: 2000$' "$T/tiny/manifest.txt" &&
         grep -q '^gsl_version: ' "$T/tiny/manifest.txt" && grep -q '^threads: 1$' "$T/tiny/manifest.txt" &&
         grep -q "^scenario: tests/data/tiny.ini$" "$T/tiny/manifest.txt" &&
@@ -273,12 +280,21 @@ done
 echo "policy comparison and goal seeking"
 "$BIN" compare tests/data/tiny.ini --policy push --policy noop --policy push+noop -n 3000 -o "$T/cmp" --no-plots -q >"$T/cmp.txt" 2>&1
 status=$?
-[ $status -eq 0 ] && head -1 "$T/cmp/compare.csv" | grep -qx 'arm,target,p_met,se,delta,delta_se' &&
+[ $status -eq 0 ] && head -1 "$T/cmp/compare.csv" | grep -qx 'arm,target,p_met,se,delta,delta_se,arm_label' &&
     ok "compare writes compare.csv" || bad "compare (status $status)" "$(cat "$T/cmp.txt")"
-grep -q '^noop,b,.*,0,0$' "$T/cmp/compare.csv" && grep -q '^noop,a,.*,0,0$' "$T/cmp/compare.csv" &&
+grep -q '^noop,b,.*,0,0,' "$T/cmp/compare.csv" && grep -q '^noop,a,.*,0,0,' "$T/cmp/compare.csv" &&
     ok "a policy with every factor 1 has delta exactly 0" || bad "noop delta" "$(cat "$T/cmp/compare.csv")"
-[ "$(grep '^push,' "$T/cmp/compare.csv" | cut -d, -f3-)" = "$(grep '^push+noop,' "$T/cmp/compare.csv" | cut -d, -f3-)" ] &&
+[ "$(grep '^push,' "$T/cmp/compare.csv" | cut -d, -f3-6)" = "$(grep '^push+noop,' "$T/cmp/compare.csv" | cut -d, -f3-6)" ] &&
     ok "push+noop equals push" || bad "policy sets"
+# each arm named by the scenario's label for it (a set: its policies' labels)
+grep -q '^push,b,.*,push (test)$' "$T/cmp/compare.csv" && grep -q '^baseline,b,.*,baseline$' "$T/cmp/compare.csv" &&
+    grep -q '^push+noop,b,.*,push (test) + a policy that changes nothing (for the paired comparison test)$' "$T/cmp/compare.csv" &&
+    ok "compare.csv: arm_label, the policies' labels" || bad "arm labels" "$(cat "$T/cmp/compare.csv")"
+# the console's +/- is the chart's: the half-width of the change's 95 % interval
+hw=$(awk -F, '$1 == "push" && $2 == "b" { printf "%.3f", 1.959963984540054 * $6 }' "$T/cmp/compare.csv")
+grep -q 'paired, +/- the half-width of its 95 % interval' "$T/cmp.txt" && grep -q "(+[0-9.]*±$hw)" "$T/cmp.txt" &&
+    grep -q 'difference from the baseline ± 95 %' sim/i18n.c &&
+    ok "compare: the console's +/- is the 95 % half-width ($hw), as the chart says" || bad "compare +/-" "$(cat "$T/cmp.txt")"
 "$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp2" -j 1 --no-plots -q >/dev/null 2>&1
 "$BIN" compare tests/data/tiny.ini --policy push -n 3000 -o "$T/cmp3" -j 3 --no-plots -q >/dev/null 2>&1
 cmp -s "$T/cmp2/compare.csv" "$T/cmp3/compare.csv" && ok "compare is identical for any -j" || bad "compare -j"
@@ -291,6 +307,17 @@ if command -v gnuplot >/dev/null 2>&1; then
     [ -s "$T/goal/charts/goal.png" ] && grep -q 'policy.push.scale' "$T/goal/charts/goal.svg" &&
         ok "goal draws P(met) against the lever" || bad "goal chart" "$(ls "$T/goal" "$T/goal/charts" 2>&1)"
 fi
+# the curve is estimated through the answer (issue 13: the 21-point grid
+# drew a straight line across it): the grid, and ten points more across the
+# grid steps that hold the answer and its band, with the answer itself
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever policy.push.scale -n 1000 -o "$T/goal3" -q --no-plots >"$T/goal3.txt" 2>&1
+v=$(sed -n 2p "$T/goal3/goal.csv" | cut -d, -f2)
+rows=$(sed 1d "$T/goal3/goal_curve.csv" | wc -l)
+inside=$(awk -F, -v v="$v" 'NR > 1 && $1 > v - 0.5 && $1 < v + 0.5 && ($1 * 4) != int($1 * 4) { n++ } END { print n + 0 }' "$T/goal3/goal_curve.csv")
+[ -n "$v" ] && [ "$rows" -gt 30 ] && [ "$inside" -ge 10 ] && grep -q "^$v," "$T/goal3/goal_curve.csv" &&
+    sed 1d "$T/goal3/goal_curve.csv" | cut -d, -f1 | sort -g -c &&
+    ok "goal_curve.csv: the grid refined about the answer ($v), through it" ||
+    bad "goal curve" "answer '$v', $rows rows, $inside off the grid near it; $(cat "$T/goal3.txt")"
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.999 --lever transition.a-\>b.rate --range 0:0.01 -n 500 -o "$T/goal2" -q >"$T/goal2.txt" 2>&1 &&
     grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
     ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"
@@ -548,6 +575,14 @@ cmp -s "$T/tornado/tornado.csv" "$T/tornado2/tornado.csv" && ok "tornado: -j 1 a
 "$BIN" sensitivity tests/data/tiny.ini --method sobol -N 64 --inner 20 -j 2 -o "$T/sobol2" -q --no-plots >/dev/null 2>&1
 check_header "sobol.csv header" "$T/sobol1/sobol.csv" "target,output,parameter,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi"
 cmp -s "$T/sobol1/sobol.csv" "$T/sobol2/sobol.csv" && ok "sobol: -j 1 and -j 2 give identical CSVs" || bad "sobol -j"
+# too small a design for its intervals says so, on stderr and in the
+# manifest (so in report.html); a large enough one says nothing (issue 13)
+w='tiersim: warning: sobol: -N 64 is too small for the intervals asked: a 95 % interval reaches'
+grep -qF "$w" "$T/sens.err" && grep -q '^warning: sobol: -N 64 is too small' "$T/sobol1/manifest.txt" &&
+    ok "sobol -N 64: the warning that its intervals are too wide" || bad "sobol warning" "$(cat "$T/sens.err")"
+"$BIN" sensitivity tests/data/tiny.ini --method sobol -N 1024 --inner 50 -o "$T/sobol3" -q --no-plots >/dev/null 2>"$T/sens3.err" &&
+    [ ! -s "$T/sens3.err" ] && ! grep -q '^warning:' "$T/sobol3/manifest.txt" &&
+    ok "sobol -N 1024: no warning" || bad "sobol -N 1024 warns" "$(cat "$T/sens3.err")"
 "$BIN" sensitivity tests/data/tiny.ini --method morris -N 6 --inner 20 -o "$T/morris" -q --no-plots >/dev/null 2>&1
 check_header "morris.csv header" "$T/morris/morris.csv" "target,output,parameter,mu_star,mu_star_ci,sigma"
 "$BIN" sensitivity tests/data/tiny.ini --method filter -N 500 -o "$T/filter" -q --no-plots >/dev/null 2>&1

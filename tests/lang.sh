@@ -187,7 +187,7 @@ if command -v gnuplot >/dev/null 2>&1 && [ -f "$T/zh/charts/card.svg" ]; then
     Z=$T/zh/charts
     grep -q '<text>各项目标的达成可能性</text>' "$Z/card.svg" &&
         grep -q '<text>目标达成概率（条形：估计值；误差线：95% 置信区间）</text>' "$Z/card.svg" &&
-        grep -q '<text>乙 (tier b)：新增 ≥ 22.5</text>' "$Z/card.svg" &&
+        grep -q '<text>乙 (tier b)：新增 25（所需 23）</text>' "$Z/card.svg" &&
         grep -q '<text>可能达成（P ≥ 0.8）</text>' "$Z/card.svg" &&
         ! grep -q 'Report card\|likely (P' "$Z/card.svg" &&
         ok "card.svg: the Chinese title, axis, labels and legend, no English" ||
@@ -202,7 +202,7 @@ if command -v gnuplot >/dev/null 2>&1 && [ -f "$T/zh/charts/card.svg" ]; then
         bad "index.csv captions" "$(cat "$Z/index.csv")"
     H=$T/zh/report.html
     grep -q '<html lang="zh-Hans">' "$H" && grep -q '<h2>目标达成情况</h2>' "$H" && grep -q '<h2>图表</h2>' "$H" &&
-        grep -q '<th class="l">目标</th><th class="l">口径</th><th>目标值</th><th>门槛</th><th>达成概率</th>' "$H" &&
+        grep -q '<th class="l">目标</th><th class="l">口径</th><th>目标值</th><th>所需</th><th>达成概率</th>' "$H" &&
         grep -q '<td class="l">存量</td>' "$H" && grep -q '<td class="l verdict">不确定</td>' "$H" &&
         grep -q '<tr class="uncertain all"><td class="l">全部目标（在同一次模拟中同时达成）</td>' "$H" &&
         grep -q '<figcaption>目标达成情况：' "$H" && grep -q '<h2>运行记录（manifest.txt）</h2>' "$H" &&

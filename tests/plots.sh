@@ -64,8 +64,19 @@ else
         [ -f "$D/charts/$f.png" ] && [ -f "$D/charts/$f.svg" ] || bad "missing $f"
     done
     grep -q '<text>甲 (tier a)</text>' "$D/charts/fan_a.svg" && grep -q '<text>乙 (tier b)</text>' "$D/charts/fan_b.svg" &&
-        grep -q '乙 (tier b): new ≥ 22.5' "$D/charts/card.svg" && grep -q 'P(met) = ' "$D/charts/dist_b.svg" &&
+        grep -q '乙 (tier b): new 25 (needs 23)' "$D/charts/card.svg" && grep -q 'P(met) = ' "$D/charts/dist_b.svg" &&
         ok "the SVGs carry the scenario's labels" || bad "labels in the SVGs"
+    # the card: the plan's number and the whole count the terminal says it
+    # needs (issue 13: it showed the threshold, 22.5, alone)
+    needs=$(awk '$1 == "b" && $2 == "new" { print $4 }' "$T/out")
+    [ "$needs" = 23 ] && grep -q "<text>乙 (tier b): new 25 (needs $needs)</text>" "$D/charts/card.svg" &&
+        grep -q "<text>乙 (tier b): new 25 (needs $needs)</text>" "$D/charts/pmet.svg" &&
+        grep -q "<text>target 25 (needs $needs)</text>" "$D/charts/fan_b.svg" &&
+        ok "card, P(met) and fan: target 25, needs $needs, as the terminal says" || bad "needs on the charts" "terminal: '$needs'"
+    # report.html: the report card first, then P(met) by year, then the fans
+    order=$(grep -o '<figure id="[a-z_]*"' "$D/report.html" | sed 's/.*id="//; s/"//' | tr '\n' ' ')
+    [ "$order" = "card pmet fan_a fan_b dist_b dist_a " ] && [ "$(sed 1d "$D/charts/index.csv" | cut -d, -f1 | tr '\n' ' ')" = "$order" ] &&
+        ok "report.html and index.csv: the card, P(met) by year, the fans, the distributions" || bad "chart order" "$order"
     html_ok "$D" 6 && ok "report.html: the table, 6 charts inline, nothing external" || bad "report.html"
     ls "$T" | grep -q '\.tmp-' && bad "a temporary directory was left" || ok "no temporary directory left"
 fi
@@ -120,8 +131,10 @@ cp -r tests/data/plot/run "$T/broken" && printf 'tier,measure,target,threshold,p
 echo "time labelled by period end"
 # tiny.ini starts in January: years; a copy whose period ends are Junes (a
 # start in July) is redrawn from its files with YYYY-MM labels.
+# P(met by year) has a label for every year (issue 13: once none at all)
 grep -q '<text>2021</text>' "$T/np/charts/fan_a.svg" && grep -q '<text>2024</text>' "$T/np/charts/fan_a.svg" &&
-    grep -q '<text>2022</text>' "$T/np/charts/pmet.svg" && grep -q 'by the end of 2024' "$T/np/charts/dist_b.svg" &&
+    grep -q '<text>2022</text>' "$T/np/charts/pmet.svg" && grep -q '<text>2023</text>' "$T/np/charts/pmet.svg" &&
+    grep -q '<text>2024</text>' "$T/np/charts/pmet.svg" && grep -q 'by the end of 2024' "$T/np/charts/dist_b.svg" &&
     grep -q 'years 2022-2024 &middot; start 2022-01 &middot; known until 2021-12 &middot;' "$T/np/report.html" &&
     ok "a January start: charts labelled by year, report.html names start and known_until" ||
     bad "January labels"
@@ -132,7 +145,8 @@ done
 "$BIN" plot "$T/july" >/dev/null 2>"$T/err" && charts_ok "$T/july" >/dev/null &&
     grep -q '<text>2022-06</text>' "$T/july/charts/fan_a.svg" && grep -q '<text>2025-06</text>' "$T/july/charts/fan_a.svg" &&
     grep -q 'new firms since the start of 2022-07 (cumulative)' "$T/july/charts/fan_b.svg" &&
-    grep -q '<text>2023-06</text>' "$T/july/charts/pmet.svg" && grep -q 'by the end of 2025-06' "$T/july/charts/dist_b.svg" &&
+    grep -q '<text>2023-06</text>' "$T/july/charts/pmet.svg" && grep -q '<text>2024-06</text>' "$T/july/charts/pmet.svg" &&
+    grep -q '<text>2025-06</text>' "$T/july/charts/pmet.svg" && grep -q 'by the end of 2025-06' "$T/july/charts/dist_b.svg" &&
     ! grep -q '<text>2023</text>' "$T/july/charts/fan_a.svg" &&
     ok "a July start: every time axis labelled YYYY-MM by period end" || bad "July labels" "$(cat "$T/err")"
 
@@ -144,6 +158,14 @@ cp -r tests/data/plot/fit "$T/fit" && cp -r tests/data/plot/compare "$T/cmp"
 "$BIN" plot "$T/cmp" >/dev/null 2>"$T/err" && png_ok "$T/cmp/charts/compare.png" &&
     grep -q 'capital+gradient' "$T/cmp/charts/compare.svg" && grep -q '<figure id="compare">' "$T/cmp/report.html" &&
     ok "compare: baseline beside each policy" || bad "compare chart" "$(cat "$T/err")"
+
+# a comparison run: one key entry per arm, by the scenario's label for it
+"$BIN" compare tests/data/tiny.ini --all-policies -n 600 -o "$T/cmp2" -q >/dev/null 2>"$T/err" &&
+    [ "$(grep -c '<text>push (test)</text>' "$T/cmp2/charts/compare.svg")" = 1 ] &&
+    [ "$(grep -c '<text>a policy that changes nothing (for the paired comparison test)</text>' "$T/cmp2/charts/compare.svg")" = 1 ] &&
+    [ "$(grep -c '<text>baseline</text>' "$T/cmp2/charts/compare.svg")" = 1 ] &&
+    ! grep -q '<text>noop</text>' "$T/cmp2/charts/compare.svg" &&
+    ok "compare: a key entry per arm, each by its label" || bad "compare key" "$(cat "$T/err")"
 
 echo "chart data: what is drawn is what the CSVs say"
 # A probe fan.gp prints the largest median of each panel into the files the

@@ -37,6 +37,29 @@ static void test_find_dir(void)
     }
 }
 
+/* Where gnuplot's SVG draws the text TEXT: the translate() of its group and
+ * its anchor (start, middle, end); how many times it is drawn. */
+static int svg_text(const char *svg, const char *text, double *x, double *y, char *anchor,
+                    size_t anchor_len)
+{
+    char want[1200];
+    snprintf(want, sizeof want, "<text>%s</text>", text);
+    int n = 0;
+    for (const char *p = svg; (p = strstr(p, want)); p++) {
+        if (n++)
+            continue;
+        const char *g = p;
+        while (g > svg && strncmp(g, "<g transform=\"translate(", 24))
+            g--;
+        if (sscanf(g, "<g transform=\"translate(%lf,%lf)", x, y) != 2)
+            return -1;
+        const char *a = strstr(g, "text-anchor=\"");
+        snprintf(anchor, anchor_len, "%.*s", a && a < p ? (int)strcspn(a + 13, "\"") : 0,
+                 a && a < p ? a + 13 : "");
+    }
+    return n;
+}
+
 /* ---------------------------------------------------------------- data */
 
 /* card: the labels as the scripts read them (quotes doubled, nothing else
@@ -58,7 +81,7 @@ static void test_card_data(void)
     CU_ASSERT(tf_file_is(work, "card.meta",
                          "n = 2\narray label[2]\nall_p = 0.42666700000000002\n"
                          "all_lo = 0.38768200000000003\nall_hi = 0.46658500000000003\n"
-                         "label[1] = '乙级企业 (tier b): new \u2265 22.5'\n"
+                         "label[1] = '乙级企业 (tier b): new 25 (needs 23)'\n"
                          "label[2] = '甲 ''a'' \"tier\" $HOME <b>&amp; x_1^2 @{}: stock \u2265 "
                          "190'\n"));
     /* position, P(met), its interval, the verdict (1: uncertain) */
@@ -98,10 +121,15 @@ static void test_goal(void)
     chartdir *cd = chartdir_open(dir, "plots", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
     CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, LANG_EN, &err), 0);
+    /* the ranges: the lever's whole range (the curve is not flat beyond the
+     * answer), P(met) from below the lowest band to 1.02 (most of 0 .. 1
+     * would be empty); the answer's label right of its line, at the top */
     CU_ASSERT(tf_file_is(chartdir_work(cd), "goal.meta",
                          "q = 0.90000000000000002\nanswer = 1\nvalue = 1.3700000000000001\n"
                          "band_lo = 1.2\nband_hi = 1.5\nlever_name = 'policy.push.scale'\n"
-                         "target_name = 'b'\n"));
+                         "target_name = 'b'\nx_lo = 1\nx_hi = 3\ny_lo = 0.75844039617005943\n"
+                         "y_hi = 1.02\ny_answer = 0.85550000000000004\nflat_from = NaN\n"
+                         "flat_p = NaN\nflat_to = 3\nanswer_right = 0\nanswer_at = 0.95\n"));
     CU_ASSERT(tf_file_is(chartdir_work(cd), "goal.tsv",
                          "1\t0.8\t0.7804003602\t0.8195996398\n"
                          "2\t0.95\t0.9402001801\t0.9597998199\n"
@@ -127,6 +155,74 @@ static void test_goal(void)
     CU_ASSERT(tf_file_is(dir, "charts/index.csv", "file,kind,caption\n"
                          "goal,goal,\"Goal seeking: P(met) against the lever, the probability "
                          "wanted and the answer with its band\"\n"));
+    outdir_remove_tree(dir);
+}
+
+/* The goal chart (issue 13): the answer's label inside the plot wherever the
+ * answer lies -- at the right end of the range, to the left of its line --
+ * the band in the key, and a curve flat past the answer left out of the x
+ * range, with a note. */
+static void test_goal_layout(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    /* the answer at 0.95 of the range */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "goal.csv", "lever,value,p_met,se,bracket_lo,bracket_hi,"
+                                                 "target,prob\n"
+                                                 "x,2.9,0.81,0.003,2.85,2.95,b,0.8\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "goal_curve.csv", "lever_value,p_met,se\n1,0.1,0.003\n"
+                                                       "1.5,0.3,0.003\n2,0.5,0.003\n"
+                                                       "2.5,0.7,0.003\n2.9,0.8,0.003\n"
+                                                       "3,0.83,0.003\n"), 0);
+    ts_err err;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
+    char *svg = tf_file_in(dir, "charts/goal.svg", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+    double x = 0, y = 0, x1 = 0, y1 = 0, x3 = 0;
+    char anchor[16] = "", a1[16], a3[16];
+    /* the axis: tic labels 1 and 3 at the plot's left and right ends */
+    CU_ASSERT_EQUAL(svg_text(svg, " 1", &x1, &y1, a1, sizeof a1), 1);
+    CU_ASSERT_EQUAL(svg_text(svg, " 3", &x3, &y1, a3, sizeof a3), 1);
+    CU_ASSERT_EQUAL(svg_text(svg, "answer 2.9 ", &x, &y, anchor, sizeof anchor), 1);
+    /* ends at the line (x of 2.9), its text (13 points, about 6 a character)
+     * to the left, inside the plot */
+    CU_ASSERT_STRING_EQUAL(anchor, "end");
+    CU_ASSERT(x <= x3 && x - 11 * 0.6 * 13 >= x1);
+    CU_ASSERT(strstr(svg, "lever values where P(met) crosses 0.8 -/+ 2 se") != NULL);
+    free(svg);
+    /* the answer near the left end: its label to the right, still inside */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "goal.csv", "lever,value,p_met,se,bracket_lo,bracket_hi,"
+                                                 "target,prob\n"
+                                                 "x,1.2,0.81,0.003,1.15,1.25,b,0.2\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
+    svg = tf_file_in(dir, "charts/goal.svg", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+    CU_ASSERT_EQUAL(svg_text(svg, " answer 1.2", &x, &y, anchor, sizeof anchor), 1);
+    CU_ASSERT(!strcmp(anchor, "start") && x >= x1 && x + 11 * 0.6 * 13 <= x3);
+    free(svg);
+    /* a curve flat from 1.5 on (within 2 se of its last value): the x range
+     * ends two grid steps past where it flattens, with a note */
+    CU_ASSERT_EQUAL(tf_write_in(dir, "goal_curve.csv", "lever_value,p_met,se\n"
+                                                       "0,0,0\n0.05,0.6,0.005\n0.1,0.85,0.004\n"
+                                                       "0.15,0.9,0.003\n0.5,0.9,0.003\n"
+                                                       "1,0.9,0.003\n2,0.9,0.003\n"), 0);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "goal.csv", "lever,value,p_met,se,bracket_lo,bracket_hi,"
+                                                 "target,prob\n"
+                                                 "x,0.07,0.8,0.003,0.065,0.075,b,0.8\n"), 0);
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_GOAL, LANG_EN, &err), 0);
+    char *meta = tf_file_in(chartdir_work(cd), "goal.meta", NULL);
+    CU_ASSERT(meta && strstr(meta, "x_lo = 0\nx_hi = 0.34999999999999998\n") &&
+              strstr(meta, "flat_from = 0.14999999999999999\nflat_p = 0.90000000000000002\n"
+                           "flat_to = 2\n"));
+    free(meta);
+    chartdir_free(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_draw(dir, "plots", PLOT_GOAL, LANG_EN, &n, &err), 0);
+    static const char *const flat[] = {"P(met) stays at 0.900 (within 2 se) from 0.15 to 2", NULL};
+    CU_ASSERT(tf_svg_has(dir, "goal", flat));
+    CU_ASSERT(tf_clean(dir));
     outdir_remove_tree(dir);
 }
 
@@ -203,7 +299,7 @@ static void test_month_labels(void)
              "name[1] = 'a'\nlabel[1] = '甲'\nbaseline[1] = 137\nthr_new[1] = NaN\n"
              "tgt_new[1] = NaN\nthr_stock[1] = 190\ntgt_stock[1] = 190\nthr_cum[1] = 432\n"
              "tgt_cum[1] = 480\n"
-             "name[2] = 'b'\nlabel[2] = '乙'\nbaseline[2] = 11\nthr_new[2] = 22.5\n"
+             "name[2] = 'b'\nlabel[2] = '乙'\nbaseline[2] = 11\nthr_new[2] = 23\n"
              "tgt_new[2] = 25\nthr_stock[2] = NaN\ntgt_stock[2] = NaN\nthr_cum[2] = NaN\n"
              "tgt_cum[2] = NaN\n"
              /* no observed points: the x range as it always was */
@@ -223,8 +319,8 @@ static void test_month_labels(void)
                          "2022\t15\t18\t20\t22\t25\t7\t10\t12\t14\t17\t7\t10\t12\t14\t17\n"
                          "2023\t22\t26\t29\t32\t36\t17\t21\t24\t27\t31\t17\t21\t24\t27\t31\n"));
     snprintf(want, sizeof want, "n = 3\ny0 = 2022\ny1 = 2023\n%sarray label[3]\n"
-             "label[1] = '乙: new \u2265 22.5'\nlabel[2] = '甲: stock \u2265 190'\n"
-             "label[3] = '甲: cumulative \u2265 432'\n", axis);
+             "label[1] = '乙: new 25 (needs 23)'\nlabel[2] = '甲: stock \u2265 190'\n"
+             "label[3] = '甲: cumulative 480 (needs 432)'\n", axis);
     CU_ASSERT(tf_file_is(work, "pmet.meta", want));
     CU_ASSERT(tf_file_is(work, "pmet.tsv", "2022\t0\n2023\t0.67\n\n\n2022\t0\n2023\t0.61\n\n\n"
                                            "2022\t0\n2023\t0.2385\n"));
@@ -236,7 +332,9 @@ static void test_month_labels(void)
                          "when[2] = '2024-07'\n") != NULL);
     CU_ASSERT(strstr(dm, "name[3] = 'a_cumulative'\nlabel[3] = '甲'\n"
                          "measure[3] = 'cumulative'\nwhen[3] = '2024-07'\nthr[3] = 432\n"
-                         "tgt[3] = 480\n") != NULL);
+                         "needs[3] = 432\ntgt[3] = 480\n") != NULL);
+    /* the exact threshold for the line, the whole count for the text */
+    CU_ASSERT(strstr(dm, "thr[1] = 22.5\nneeds[1] = 23\ntgt[1] = 25\n") != NULL);
     free(dm);
     chartdir_free(cd);
 
@@ -261,17 +359,20 @@ static void test_month_labels(void)
                                         "<text>2024-07</text>", "firms in the tier (stock)",
                                         "new firms since 2022-08",
                                         "firms ever certified (cumulative)",
-                                        "target 480 (met at 432)", NULL};
+                                        "target 480 (needs 432)", NULL};
     static const char *const fan_b[] = {"<text>2022-07</text>", "<text>2024-07</text>",
                                         "firms in the tier at the end of each update year (stock)",
                                         "new firms since the start of 2022-08 (cumulative)", NULL};
     static const char *const pmet[] = {"<text>2023-07</text>", "<text>2024-07</text>",
-                                       "end of the update year", "甲: cumulative ≥ 432", NULL};
+                                       "end of the update year", "甲: cumulative 480 (needs 432)",
+                                       "乙: new 25 (needs 23)", NULL};
     static const char *const dist_a[] = {"甲: firms ever certified",
                                          "firms ever certified in the tier, by the end of 2024-07",
                                          NULL};
     static const char *const dist_s[] = {"firms in the tier at the end of 2024-07", NULL};
-    static const char *const card[] = {"甲: cumulative ≥ 432", NULL};
+    /* the card: the plan's number and what it needs (issue 13) */
+    static const char *const card[] = {"甲: cumulative 480 (needs 432)", "乙: new 25 (needs 23)",
+                                       "甲: stock ≥ 190", NULL};
     CU_ASSERT(tf_svg_has(dir, "fan_a", fan_a));
     CU_ASSERT(tf_svg_has(dir, "fan_b", fan_b));
     CU_ASSERT(tf_svg_has(dir, "pmet", pmet));
@@ -324,6 +425,7 @@ static void test_july_scenario(void)
     outdir_remove_tree(dir);
 }
 
+
 /* -------------------------------------------------------------- charts */
 
 static void test_run_charts(void)
@@ -346,17 +448,20 @@ static void test_run_charts(void)
     static const char *const fan_a[] = {"甲 'a' \"tier\" $HOME &lt;b>&amp;amp; x_1^2 @{}",
                                         "firms in the tier at the end of each year (stock)",
                                         "start: 137", "target 190", NULL};
-    static const char *const fan_b[] = {"乙级企业 (tier b)", "target 25 (met at 22.5)",
+    static const char *const fan_b[] = {"乙级企业 (tier b)", "target 25 (needs 23)",
                                         "new firms since the start of 2022 (cumulative)", NULL};
-    static const char *const card[] = {"Report card", "乙级企业 (tier b): new ≥ 22.5",
+    static const char *const card[] = {"Report card", "乙级企业 (tier b): new 25 (needs 23)",
                                        "x_1^2 @{}: stock ≥ 190", "0.670  [0.631, 0.706]",
                                        "0.608  [0.569, 0.647]", "0.427  [0.388, 0.467]",
                                        "all targets, same replication", NULL};
+    /* P(met by year): a label for every year on its axis (issue 13: once
+     * none, `set xtics (expr)` read as a tic list) */
     static const char *const pmet[] = {"Probability that each target is met by each year",
-                                       "乙级企业 (tier b): new ≥ 22.5", "<text>2022</text>",
-                                       "<text>2024</text>", "end of year", NULL};
+                                       "乙级企业 (tier b): new 25 (needs 23)", "<text>2022</text>",
+                                       "<text>2023</text>", "<text>2024</text>", "end of year",
+                                       NULL};
     static const char *const dist_b[] = {"乙级企业 (tier b): new firms",
-                                         "threshold 22.5 (target 25): P(met) = 0.670",
+                                         "target 25 (needs 23): P(met) = 0.670",
                                          "median 29", "by the end of 2024", NULL};
     static const char *const dist_a[] = {"target 190: P(met) = 0.608",
                                          "firms in the tier at the end of 2024", NULL};
@@ -366,6 +471,16 @@ static void test_run_charts(void)
     CU_ASSERT(tf_svg_has(dir, "pmet", pmet));
     CU_ASSERT(tf_svg_has(dir, "dist_b", dist_b));
     CU_ASSERT(tf_svg_has(dir, "dist_a", dist_a));
+    /* the reading order: the report card, P(met) by year, then the fans
+     * (the scripts still run fan first) */
+    char *index = tf_file_in(dir, "charts/index.csv", NULL);
+    const char *c1 = index ? strstr(index, "\ncard,card,") : NULL;
+    const char *c2 = index ? strstr(index, "\npmet,pmet,") : NULL;
+    const char *c3 = index ? strstr(index, "\nfan_a,fan,") : NULL;
+    const char *c4 = index ? strstr(index, "\ndist_b,dist,") : NULL;
+    CU_ASSERT(c1 && c2 && c3 && c4 && index + strlen("file,kind,caption") == c1 && c1 < c2 &&
+              c2 < c3 && c3 < c4);
+    free(index);
     CU_ASSERT(tf_clean(dir));
 
     /* drawing again replaces the charts whole */
@@ -440,6 +555,79 @@ static void test_compare_chart(void)
     CU_ASSERT(tf_svg_has(dir, "compare", cmp));
     CU_ASSERT(tf_clean(dir));
     outdir_remove_tree(dir);
+}
+
+/* The key of the comparison (issue 13): one entry per arm, named by the
+ * arm's label (compare.csv's arm_label), every entry inside the canvas; and
+ * with more arms than leave room for their value labels, the targets spread
+ * over several charts. */
+static void test_compare_key(void)
+{
+    static const char *const arms[][2] = {
+        {"baseline", "baseline"},
+        {"gradient", "梯度培育 tiered cultivation (assumed effect)"},
+        {"innovation", "创新协同 innovation collaboration (assumed effect)"},
+        {"digital", "数字化崛起 digital transformation (assumed effect)"},
+        {"capital", "资本赋能 capital empowerment (assumed effect)"},
+        {"factors", "要素配置 factor allocation (assumed effect)"},
+        {"dual_circulation", "双循环融入 dual-circulation integration (assumed effect)"},
+        {"system", "体系升级 cultivation-system upgrade (assumed effect)"},
+        {"services", "专项服务 dedicated services (assumed effect)"},
+    };
+    static const char *const targets[] = {"little_giant", "srdi", "gazelle", "ALL"};
+    for (size_t na = 4; na <= 9; na += 5) {
+        char dir[4096];
+        tf_make_dir(dir, sizeof dir);
+        tf_copy_fixture("tests/data/plot/compare", dir);
+        char csv[16384];
+        size_t used = (size_t)snprintf(csv, sizeof csv,
+                                       "arm,target,p_met,se,delta,delta_se,arm_label\n");
+        for (size_t a = 0; a < na; a++)
+            for (size_t j = 0; j < 4; j++)
+                used += (size_t)snprintf(csv + used, sizeof csv - used,
+                                         "%s,%s,0.%zu%zu,0.003,%s,%s,%s\n", arms[a][0], targets[j],
+                                         j + 2, a, a ? "0.01" : "0", a ? "0.002" : "0",
+                                         arms[a][1]);
+        CU_ASSERT_EQUAL_FATAL(tf_write_in(dir, "compare.csv", csv), 0);
+        ts_err err;
+        size_t n = 0;
+        int rc = plot_draw(dir, "plots", PLOT_COMPARE, LANG_EN, &n, &err);
+        if (rc != 0)
+            fprintf(stderr, "\n  %s\n", err.msg);
+        CU_ASSERT_EQUAL_FATAL(rc, 0);
+        /* 4 arms: one chart of 4 targets; 9 arms: 10 rows a target, 3 to a chart */
+        CU_ASSERT_EQUAL(n, na == 4 ? 1 : 2);
+        for (size_t pg = 1; pg <= n; pg++) {
+            char name[32];
+            snprintf(name, sizeof name, n == 1 ? "compare" : "compare_%zu", pg);
+            CU_ASSERT(tf_png_ok(dir, name));
+            char file[48];
+            snprintf(file, sizeof file, "charts/%s.svg", name);
+            char *svg = tf_file_in(dir, file, NULL);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+            for (size_t a = 0; a < na; a++) {
+                double x = -1, y = -1;
+                char anchor[16] = "";
+                int k = svg_text(svg, arms[a][1], &x, &y, anchor, sizeof anchor);
+                /* once, left-aligned, the whole label inside 1200 x 750 */
+                CU_ASSERT_EQUAL(k, 1);
+                CU_ASSERT(!strcmp(anchor, "start") && x >= 0 && y > 600 && y < 750 &&
+                          x + 12.0 * plot_text_em(arms[a][1]) <= 1200);
+                if (k != 1 || x + 12.0 * plot_text_em(arms[a][1]) > 1200)
+                    fprintf(stderr, "\n  %s: %s drawn %d times, at x %g\n", name, arms[a][1], k,
+                            x);
+                /* and not the arm's bare name in place of its label */
+                if (a > 0) {
+                    char bare[64];
+                    snprintf(bare, sizeof bare, "<text>%s</text>", arms[a][0]);
+                    CU_ASSERT(strstr(svg, bare) == NULL);
+                }
+            }
+            free(svg);
+        }
+        CU_ASSERT(tf_clean(dir));
+        outdir_remove_tree(dir);
+    }
 }
 
 /* A script that fails: the exact message, and the earlier charts kept. */
@@ -668,11 +856,13 @@ int main(void)
         {"finding the scripts", test_find_dir},
         {"card data", test_card_data},
         {"goal data and chart", test_goal},
+        {"goal: the answer's label inside the plot, the band in the key", test_goal_layout},
         {"time labelled by period end", test_month_labels},
         {"a July start, from the scenario to the charts", test_july_scenario},
         {"run charts", test_run_charts},
         {"fit chart", test_fit_chart},
         {"policy comparison chart", test_compare_chart},
+        {"policy comparison: every arm in the key, by its label", test_compare_key},
         {"a failing script", test_gnuplot_failure},
         {"no gnuplot", test_no_gnuplot},
         {"malformed inputs", test_bad_input},

@@ -2,6 +2,7 @@
  * written for each script (sensplot_prepare, exact bytes), the charts and
  * index.csv drawn with plots/ (gnuplot on PATH), and the exact message for
  * each malformed file.  Runs from the repository root (plots/). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,25 @@ static const char filter_cdf_csv[] =
 #define TARGETS_META "nt = 2\narray tname[2]\narray tlabel[2]\ntname[1] = 'b'\ntlabel[1] = 'b'\n" \
                      "tname[2] = 'a_stock'\ntlabel[2] = 'a:stock \u2014 甲 ''a'''\n"
 
+/* Where gnuplot's SVG draws the text TEXT: the translate() of its group (the
+ * first of them); how many times it is drawn. */
+static int svg_text_at(const char *svg, const char *text, double *x, double *y)
+{
+    char want[1200];
+    snprintf(want, sizeof want, "<text>%s</text>", text);
+    int n = 0;
+    for (const char *p = svg; (p = strstr(p, want)); p++) {
+        if (n++)
+            continue;
+        const char *g = p;
+        while (g > svg && strncmp(g, "<g transform=\"translate(", 24))
+            g--;
+        if (sscanf(g, "<g transform=\"translate(%lf,%lf)", x, y) != 2)
+            return -1;
+    }
+    return n;
+}
+
 /* A directory holding the named files (NULL-terminated name, text pairs). */
 static void make_dir_with(char *dir, size_t len, const char *const *files)
 {
@@ -89,7 +109,10 @@ static void test_panel_data(void)
                          "array base_mean[2]\n"
                          "base_mean[1] = 28.710000000000001\nbase_mean[2] = 195.71000000000001\n"
                          "array base_p_met[2]\n"
-                         "base_p_met[1] = 0.93666700000000003\nbase_p_met[2] = NaN\n"));
+                         "base_p_met[1] = 0.93666700000000003\nbase_p_met[2] = NaN\n"
+                         /* the P(met) panel about the run's P(met): a round number past
+                          * the largest change (0.94 here), 0.02 with no bar */
+                         "array pm_half[2]\npm_half[1] = 1\npm_half[2] = 0.02\n"));
     CU_ASSERT(tf_file_is(work, "tornado_1_mean.tsv", "-1\t9.75\t35.97\ttransition.a->b.rate\n"));
     CU_ASSERT(tf_file_is(work, "tornado_1_p_met.tsv", "-1\t0\t1\ttransition.a->b.rate\n"));
     /* gnuplot refuses an empty file: one row it does not draw */
@@ -164,6 +187,140 @@ static void test_sweep_data(void)
     CU_ASSERT(tf_file_is(dir, "charts/index.csv", "file,kind,caption\n"
                          "sweep_b,sweep,b: P(met) over transition.a->b.rate and tier.a.inflow\n"));
     CU_ASSERT(tf_png_ok(dir, "sweep_b") && tf_clean(dir));
+    /* the title on two lines, the target's label first (issue 13: one line
+     * ran off the canvas); the colour bar's label right of its tic labels,
+     * not on them (its text is rotated: x is its middle line, 12 points high) */
+    char *svg = tf_file_in(dir, "charts/sweep_b.svg", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+    double x1, y1, x2, y2, xt, yt, xc, yc;
+    CU_ASSERT_EQUAL(svg_text_at(svg, "b:", &x1, &y1), 1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "P(met) over transition.a->b.rate and tier.a.inflow", &x2,
+                                &y2), 1);
+    CU_ASSERT(y2 > y1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "0.5", &xt, &yt), 1);
+    CU_ASSERT_EQUAL(svg_text_at(svg, "P(target met)", &xc, &yc), 1);
+    /* "0.5" begins at xt, 3 characters of about 6.5 units at 12 points; the
+     * label's near edge (6 left of its middle) a line (12) clear of it: the
+     * PNG's larger tic labels reach further */
+    CU_ASSERT(xc - 6 - (xt + 3 * 6.5) >= 12);
+    free(svg);
+    outdir_remove_tree(dir);
+}
+
+/* Sobol's indices are shares of a variance: drawn within [0, 1] (the bars
+ * and their intervals), an estimate beyond by 0.005 or more marked at its
+ * bound with its value, and the chart says what the marks mean (issue 13:
+ * a negative S1 and an ST of 1.42 were drawn as they were). */
+static void test_sobol_clipped(void)
+{
+    char dir[4096];
+    static const char *const files[] = {
+        "sobol.csv",
+        "target,output,parameter,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n"
+        "b,mean,tier.a.exit,-0.16,-0.23,-0.1,0.07,0.05,0.09\n"
+        "b,mean,tier.a.inflow,0.5,0.4,0.6,0.6,0.5,0.7\n"
+        "b,p_met,transition.a->b.rate,0.03,-0.06,0.1,1.42,1.05,2.2\n"
+        "b,p_met,tier.a.exit,-0.004,-0.01,0.002,0.02,,\n",
+        NULL};
+    make_dir_with(dir, sizeof dir, files);
+    ts_err err;
+    chartdir *cd;
+    CU_ASSERT_EQUAL_FATAL(prepare(dir, &cd, &err), 0);
+    const char *work = chartdir_work(cd);
+    /* position, S1 S1_lo S1_hi ST ST_lo ST_hi within [0, 1] (an empty
+     * interval stays empty), the parameter, the estimates S1 and ST */
+    CU_ASSERT(tf_file_is(work, "sobol_1_mean.tsv",
+                         "-1\t0\t0\t0\t0.07\t0.05\t0.09\ttier.a.exit\t-0.16\t0.07\n"
+                         "-2\t0.5\t0.4\t0.6\t0.6\t0.5\t0.7\ttier.a.inflow\t0.5\t0.6\n"));
+    CU_ASSERT(tf_file_is(work, "sobol_1_p_met.tsv",
+                         "-1\t0.03\t0\t0.1\t1\t1\t1\ttransition.a->b.rate\t0.03\t1.42\n"
+                         "-2\t0\t0\t0.002\t0.02\tNaN\tNaN\ttier.a.exit\t-0.004\t0.02\n"));
+    /* two rows beyond [0, 1] by 0.005 or more (-0.004 is rounding) */
+    char *meta = tf_file_in(work, "sobol.meta", NULL);
+    CU_ASSERT(meta && strstr(meta, "array clipped[1]\n") && strstr(meta, "clipped[1] = 2\n"));
+    free(meta);
+    chartdir_free(cd);
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", LANG_EN, &n, &err), 0);
+    static const char *const marks[] = {"◀ -0.16", "1.42 ▶",
+                                        "◀ ▶ an estimate outside [0, 1], drawn at the bound: too "
+                                        "few design points (raise -N)", NULL};
+    CU_ASSERT(tf_svg_has(dir, "sobol_b", marks));
+    char *svg = tf_file_in(dir, "charts/sobol_b.svg", NULL);
+    CU_ASSERT(svg && !strstr(svg, "◀ -0.00") && !strstr(svg, "-0.004"));
+    free(svg);
+    CU_ASSERT(tf_png_ok(dir, "sobol_b") && tf_clean(dir));
+    outdir_remove_tree(dir);
+}
+
+/* Morris's labels (issue 13: they overlapped): placed where none covers
+ * another, within the panel, in the order of mu*; those moved off their
+ * point get a leader line. */
+static void test_morris_labels(void)
+{
+    char dir[4096];
+    static const char *const files[] = {
+        "morris.csv",
+        "target,output,parameter,mu_star,mu_star_ci,sigma\n"
+        "b,mean,transition.a->b.quota,92,11,27\n"
+        "b,mean,transition.a->b.rate,23,19,43\n"
+        "b,mean,event.reform.move.old_municipal->srdi,4.3,3.6,8.6\n"
+        "b,mean,tier.srdi.inflow,1.5,3.1,7\n"
+        "b,mean,event.reform.move.old_provincial->srdi,1.2,1.0,3.4\n"
+        "b,mean,tier.srdi.exit,0.5,0.3,1.9\n"
+        "b,mean,tier.srdi.renewal,0.4,0.3,1.5\n"
+        "b,mean,tier.innovative.inflow,0.1,0.1,0.3\n"
+        "b,mean,tier.a.exit,0.05,0.1,0.2\n"
+        "b,p_met,transition.a->b.rate,0.95,0.59,0.82\n",
+        NULL};
+    make_dir_with(dir, sizeof dir, files);
+    ts_err err;
+    chartdir *cd;
+    CU_ASSERT_EQUAL_FATAL(prepare(dir, &cd, &err), 0);
+    char *tsv = tf_file_in(chartdir_work(cd), "morris_1_mean.tsv", NULL);
+    char *meta = tf_file_in(chartdir_work(cd), "morris.meta", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tsv);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(meta);
+    /* the ranges: the points fill 72 % of x (mu* and its interval) and 90 %
+     * of y */
+    CU_ASSERT(strstr(meta, "mx_mean[1] = 143.05555555555557\nmy_mean[1] = 47.777777777777779\n") != NULL);
+    double mx = 143.05555555555557, my = 47.777777777777779;
+    double bx0[9], bx1[9], by0[9], by1[9];
+    size_t n = 0, labelled = 0, moved = 0;
+    for (char *line = strtok(tsv, "\n"); line && n < 9; line = strtok(NULL, "\n"), n++) {
+        int rank, right, lead;
+        double mu, sg, ci, lx, ly;
+        char par[128];
+        if (sscanf(line, "%d\t%lf\t%lf\t%lf\t%127[^\t]\t%lf\t%lf\t%d\t%d", &rank, &mu, &sg, &ci, par,
+                   &lx, &ly, &right, &lead) != 9 || isnan(lx)) {
+            /* past the eighth, no label: NaN */
+            CU_ASSERT(strstr(line, "\tNaN\tNaN\t0\t0") != NULL);
+            bx0[n] = bx1[n] = by0[n] = by1[n] = -1;
+            continue;
+        }
+        labelled++;
+        moved += lead;
+        double w = plot_text_em(par) * 0.0214, x = lx / mx, y = ly / my;
+        bx0[n] = right ? x - w : x;
+        bx1[n] = right ? x : x + w;
+        by0[n] = y - 0.012;
+        by1[n] = y + 0.012;
+        CU_ASSERT(bx0[n] >= 0 && bx1[n] <= 1 && by0[n] >= 0 && by1[n] <= 1);
+    }
+    CU_ASSERT_EQUAL(n, 9);
+    CU_ASSERT_EQUAL(labelled, 8);
+    CU_ASSERT(moved >= 2);  /* the cluster at the origin cannot all sit beside their points */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (bx0[i] >= 0 && bx0[j] >= 0)
+                CU_ASSERT(!(bx0[i] < bx1[j] && bx0[j] < bx1[i] && by0[i] < by1[j] &&
+                            by0[j] < by1[i]));
+    free(tsv);
+    free(meta);
+    chartdir_free(cd);
+    size_t nc = 0;
+    CU_ASSERT_EQUAL_FATAL(sensplot_draw(dir, "plots", LANG_EN, &nc, &err), 0);
+    CU_ASSERT(tf_png_ok(dir, "morris_b") && tf_clean(dir));
     outdir_remove_tree(dir);
 }
 
@@ -186,9 +343,11 @@ static void test_draw(void)
     CU_ASSERT(tf_file_is(dir, "charts/index.csv",
         "file,kind,caption\n"
         "tornado_b,tornado,\"b: each parameter from its 5th to its 95th percentile, the others "
-        "at their medians\"\n"
+        "at their medians (for P(met): the others drawn as in a run, the bars from the run's "
+        "P(met))\"\n"
         "tornado_a_stock,tornado,\"a:stock \u2014 甲 'a': each parameter from its 5th to its 95th "
-        "percentile, the others at their medians\"\n"
+        "percentile, the others at their medians (for P(met): the others drawn as in a run, the "
+        "bars from the run's P(met))\"\n"
         "sobol_b,sobol,b: first-order (S1) and total (ST) Sobol indices with 95 % bootstrap "
         "intervals\n"
         "morris_b,morris,b: Morris screening: mean |elementary effect| (mu*) against its spread "
@@ -299,6 +458,8 @@ static void test_malformed(void)
 int main(void)
 {
     static const tu_test tests[] = {
+        {"Sobol: within [0, 1], marked", test_sobol_clipped},
+        {"Morris: labels that do not overlap", test_morris_labels},
         {"tornado data", test_panel_data},
         {"filter data", test_filter_data},
         {"sweep data and chart", test_sweep_data},

@@ -103,6 +103,11 @@ static void test_tornado_by_hand(void)
                         sqrt(plo * (1 - plo) / nn), 4);
     TU_ASSERT_WITHIN_SE("P(met) high", r.out_high[SENSRUN_PMET * 3 + 0], phi,
                         sqrt(phi * (1 - phi) / nn), 4);
+    /* P(met)'s bars start at the run's P(met) (every parameter drawn), the
+     * same replications exactly (issue 13: at the medians it was 0 or 1) */
+    double run_p[4];
+    CU_ASSERT_FATAL(sensrun_run_pmet(s, &o, n, run_p, &err) == 0);
+    CU_ASSERT_EQUAL(r.base[SENSRUN_PMET], run_p[0]);
     /* tier b's parameters do not reach new[a]: swings of noise at most */
     for (size_t i = 1; i < 3; i++) {
         double sw = fabs(r.out_high[i] - r.out_low[i]);
@@ -114,6 +119,42 @@ static void test_tornado_by_hand(void)
 
 /* Morris: E[new] = 3 lambda = 3 (20 + 10 u), so every elementary effect on
  * the mean is 30 up to chance; tier b's are near 0. */
+/* When is a Sobol design too small (issue 13)?  The widest interval of an
+ * index, and the P(met) of the design's points against the run's in
+ * standard errors: by hand. */
+static void test_sobol_check(void)
+{
+    sens_ci s1[4] = {{0.5, 0.45, 0.55}, {0.1, 0.05, 0.15}, {0.3, 0.2, 0.4}, {NAN, NAN, NAN}};
+    sens_ci st[4] = {{0.6, 0.5, 0.7}, {0.2, 0.1, 0.3}, {1.13, 0.9, 1.36}, {NAN, NAN, NAN}};
+    /* one target, two outputs (mean, P(met)), two factors: [jo * 2 + i] */
+    double mean[2] = {50, 0.70}, sd[2] = {10, 0.40};
+    sensrun_sobol_result r = {2, 1, 128, "test", s1, st, mean, sd};
+    double p_run = 0.57;
+    sensrun_sobol_findings fd;
+    sensrun_sobol_check(&r, &p_run, 20000, &fd);
+    /* ST of factor 0 for P(met): [0.9, 1.36], 0.23 either side */
+    TU_ASSERT_CLOSE(fd.half_width, 0.23, 1e-12);
+    CU_ASSERT(fd.hw_target == 0 && fd.hw_output == SENSRUN_PMET && fd.hw_factor == 0 && fd.hw_st);
+    CU_ASSERT(fd.half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH);
+    /* 0.70 against 0.57: se sqrt(0.16 / 256 + 0.57 * 0.43 / 20000) = 0.02548 */
+    double se = sqrt(0.16 / 256.0 + 0.57 * 0.43 / 20000.0);
+    TU_ASSERT_CLOSE(fd.z, 0.13 / se, 1e-9);
+    CU_ASSERT(fd.z_target == 0 && fd.n_far == 1);
+    /* within 4 se: no finding; a P(met) the design does not move: none */
+    p_run = 0.70 - 3.9 * se;
+    sensrun_sobol_check(&r, &p_run, 20000, &fd);
+    CU_ASSERT_EQUAL(fd.n_far, 0);
+    sd[1] = 0;
+    p_run = 0.2;
+    sensrun_sobol_check(&r, &p_run, 20000, &fd);
+    CU_ASSERT_EQUAL(fd.n_far, 0);
+    /* intervals of 0.1 either side or less: none */
+    for (size_t k = 0; k < 4; k++)
+        s1[k].lo = s1[k].hi = st[k].lo = st[k].hi = 0.5;
+    sensrun_sobol_check(&r, &p_run, 20000, &fd);
+    CU_ASSERT(!(fd.half_width > SENSRUN_SOBOL_MAX_HALF_WIDTH));
+}
+
 static void test_morris_scenario(void)
 {
     scenario *s = load(tiny);
@@ -282,6 +323,7 @@ int main(void)
 {
     gsl_set_error_handler_off();
     static const tu_test tests[] = {
+        {"Sobol: a design too small for what it is asked", test_sobol_check},
         {"default factors and ranges", test_default_factors},
         {"tornado derived by hand", test_tornado_by_hand},
         {"Morris on a scenario", test_morris_scenario},
