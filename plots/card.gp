@@ -30,7 +30,10 @@ set ytics nomirror scale 0
 set grid xtics lc '#e3e3e3' dt 1
 set border 3
 set style fill solid 0.9 noborder
-set key outside bottom center horizontal samplen 1.5
+# The key at a fixed place under the plot: gnuplot measures a CJK title by
+# its bytes, finds the Chinese key too wide for the bottom margin and drops
+# its last entry (难以达成) when the key is placed `outside bottom`.
+set key at screen 0.5, screen 0.035 center center horizontal samplen 1.5 maxrows 1
 set bmargin 6
 set xlabel t_xlabel
 

@@ -261,6 +261,16 @@ if command -v gnuplot >/dev/null 2>&1 && [ -f "$T/zh/charts/card.svg" ]; then
 else
     echo "  (gnuplot not on PATH: the chart checks are skipped)"
 fi
+# Long Chinese labels (Qingdao's): every entry of the card's key is drawn
+# (gnuplot once dropped the last one, measuring CJK titles by their bytes).
+if command -v gnuplot >/dev/null 2>&1; then
+    "$BIN" run scenarios/qingdao.ini -n 200 -j 1 -q --lang zh -o "$T/qzh" >/dev/null 2>&1
+    grep -q '<text>可能达成（P ≥ 0.8）</text>' "$T/qzh/charts/card.svg" &&
+        grep -q '<text>不确定</text>' "$T/qzh/charts/card.svg" &&
+        grep -q '<text>难以达成（P ≤ 0.2）</text>' "$T/qzh/charts/card.svg" &&
+        ok "qingdao card.svg in Chinese: all three verdicts in its key" ||
+        bad "the Chinese card's key lost an entry" "$(grep -o '<text>[^<]*P [^<]*</text>' "$T/qzh/charts/card.svg")"
+fi
 
 echo "progress bar, notes and warnings in Chinese, one line each; errors in English"
 mkdir -p "$T/nobin"
