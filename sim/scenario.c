@@ -1585,6 +1585,15 @@ static int read_target(section_read *r, const scenario_key *k, const raw_kv *kv,
     return 0;
 }
 
+/* How many items a comma-separated list holds at most: its commas + 1. */
+static size_t list_items(const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ',';
+    return n;
+}
+
 /* tiers = a, b, ...: one or more distinct tiers (all tiers are read before
  * any target, so they may be written anywhere).  With it NAME is the
  * target's own name, and may not be a tier's (every output would call the
@@ -1595,9 +1604,7 @@ static int read_target_tiers(section_read *r, const scenario_key *k, const raw_k
 {
     const scenario *s = r->b->s;
     target_keys *tk = r->obj;
-    size_t n = 1;
-    for (const char *p = text; *p; p++)
-        n += *p == ',';
+    size_t n = list_items(text);
     size_t *list = malloc(n * sizeof *list);
     if (!list)
         return ts_errf(r->b->err, "out of memory");
@@ -1877,9 +1884,7 @@ static int read_cohorts(section_read *r, const scenario_key *k, const raw_kv *kv
                         const char *text)
 {
     ts_tier *t = r->obj;
-    size_t n = 1;
-    for (const char *p = text; *p; p++)
-        n += *p == ',';
+    size_t n = list_items(text);
     double *c = malloc(n * sizeof *c);
     if (!c)
         return ts_errf(r->b->err, "out of memory");

@@ -808,16 +808,26 @@ static void write_single_history(const char *path, uint64_t seed)
     scenario_free(truth);
 }
 
-static void test_recover_single_tier(void)
+/* The single-tier scenario (both rates `fit`) and its history simulated at
+ * seed 2385, written to the temporary file NAME (its path in path). */
+static scenario *load_single(const char *name, char *path, size_t len, history **h)
 {
-    char path[128], text[512];
-    tmp_path(path, sizeof path, "single.csv");
+    char text[512];
+    tmp_path(path, len, name);
     write_single_history(path, 2385);
     snprintf(text, sizeof text, single_fmt, "fit", "fit");
     scenario *s = load(text);
-    history *h = NULL;
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(history_load(&h, path, s, &err), 0);
+    *h = NULL;
+    CU_ASSERT_FATAL(history_load(h, path, s, &err) == 0);
+    return s;
+}
+
+static void test_recover_single_tier(void)
+{
+    char path[128];
+    history *h;
+    scenario *s = load_single("single.csv", path, sizeof path, &h);
     CU_ASSERT_EQUAL(h->n_rows, 16);
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
@@ -1361,14 +1371,10 @@ static void test_more_parameters_than_rows(void)
 
 static void test_no_convergence(void)
 {
-    char path[128], text[512];
-    tmp_path(path, sizeof path, "single_nc.csv");
-    write_single_history(path, 2385);
-    snprintf(text, sizeof text, single_fmt, "fit", "fit");
-    scenario *s = load(text);
-    history *h = NULL;
+    char path[128];
+    history *h;
+    scenario *s = load_single("single_nc.csv", path, sizeof path, &h);
     ts_err err;
-    CU_ASSERT_EQUAL_FATAL(history_load(&h, path, s, &err), 0);
     fit_opts o;
     fit_opts_default(&o);
     o.max_iter = 1;
@@ -1912,14 +1918,9 @@ static void test_misfit_warns(void)
  * 2385): chi-square 9.6 on 14 degrees of freedom, no warning at all. */
 static void test_good_fit_does_not_warn(void)
 {
-    char path[128], text[512];
-    tmp_path(path, sizeof path, "single_gof.csv");
-    write_single_history(path, 2385);
-    snprintf(text, sizeof text, single_fmt, "fit", "fit");
-    scenario *s = load(text);
-    history *h = NULL;
-    ts_err err;
-    CU_ASSERT_EQUAL_FATAL(history_load(&h, path, s, &err), 0);
+    char path[128];
+    history *h;
+    scenario *s = load_single("single_gof.csv", path, sizeof path, &h);
     fit_result *r = fit_ok(s, h, NULL);
     CU_ASSERT_FATAL(r != NULL);
     CU_ASSERT(r->p_value > FIT_GOF_P);
