@@ -664,6 +664,37 @@ grep -q '^  unicorn: median [0-9]* vs 8 needed, short by [0-9]*; most moved by t
 sed 's|/qw[12]/|/qw/|' "$T/qw1.txt" >"$T/qw1.norm"; sed 's|/qw[12]/|/qw/|' "$T/qw2.txt" >"$T/qw2.norm"
 cmp -s "$T/qw1.norm" "$T/qw2.norm" && ok "the card, why-lines included, is the same for -j 1 and -j 2" ||
     bad "the card depends on -j" "$(diff "$T/qw1.norm" "$T/qw2.norm" | head -4)"
+echo "the Hefei scenario: a second city on Qingdao's calendar, June-2022 knowledge, levels"
+# A region set of qingdao.ini and hefei.ini needs the same start, start_year and end_year, and
+# the parameters it shares (the MIIT batch rate, the little giants' re-review) in both.
+cal=""
+for k in start_year start end_year; do
+    [ "$(sed -n "s/^$k = \([^ ]*\) .*/\1/p" scenarios/hefei.ini)" = "$(sed -n "s/^$k = \([^ ]*\) .*/\1/p" scenarios/qingdao.ini)" ] ||
+        cal="$cal $k"
+done
+"$BIN" check scenarios/hefei.ini --params >"$T/hf.params" 2>&1
+[ -z "$cal" ] && grep -q '^known_until = 2022-06 ' scenarios/hefei.ini &&
+    ! grep -qE 'reported-2023|qingdao-reported|qingdao,srdi' scenarios/hefei.ini &&
+    grep -q '^transition.srdi->little_giant.rate ' "$T/hf.params" && grep -q '^tier.little_giant.renewal ' "$T/hf.params" &&
+    ok "hefei.ini: Qingdao's calendar, June-2022 knowledge, the shared parameters" ||
+    bad "hefei.ini: calendar ($cal) / known_until / later sources / shared parameters"
+"$BIN" run scenarios/hefei.ini -n 4000 -j 1 -q --no-plots -o "$T/hf1" >"$T/hf1.txt" 2>&1
+"$BIN" run scenarios/hefei.ini -n 4000 -j 2 -q --no-plots -o "$T/hf2" >"$T/hf2.txt" 2>&1
+grep -q '^2024,2025-07,srdi,moved_in,0,' "$T/hf1/projection.csv" &&
+    grep -q '^2024,2025-07,old_provincial,stock,0,' "$T/hf1/projection.csv" &&
+    awk -F, '$1 == 2022 && $3 == "srdi" && $4 == "moved_in" && $5 > 100 {f = 1} END {exit !f}' "$T/hf1/projection.csv" &&
+    ok "hefei.ini: the reform moves the old provincial list into srdi in update 2022 only; it is empty by 2025-07" ||
+    bad "hefei.ini run" "$(grep -E 'srdi,moved_in|old_provincial,stock' "$T/hf1/projection.csv")"
+grep -q '^champions_and_little_giants stock            300       300 ' "$T/hf1.txt" &&
+    [ "$(grep -c '^[a-z_]* *stock  ' "$T/hf1.txt")" -eq 5 ] &&
+    [ "$(grep '  (assumptions only)$' "$T/hf1.txt" | cut -d' ' -f1 | tr '\n' ' ')" = "single_item_champion listed " ] &&
+    ok "hefei: five level targets, champions and little giants together; (assumptions only) on single_item_champion, listed" ||
+    bad "hefei card" "$(sed -n '4,11p' "$T/hf1.txt")"
+sed 's|/hf[12]/|/hf/|' "$T/hf1.txt" >"$T/hf1.norm"; sed 's|/hf[12]/|/hf/|' "$T/hf2.txt" >"$T/hf2.norm"
+cmp -s "$T/hf1.norm" "$T/hf2.norm" && cmp -s "$T/hf1/projection.csv" "$T/hf2/projection.csv" &&
+    cmp -s "$T/hf1/targets.csv" "$T/hf2/targets.csv" && ok "hefei: the card and the CSVs are the same for -j 1 and -j 2" ||
+    bad "the hefei run depends on -j" "$(diff "$T/hf1.norm" "$T/hf2.norm" | head -4)"
+
 # --explain: the lever's value, as tiersim goal finds it on the same replications
 "$BIN" run tests/data/tiny.ini -n 2000 -q --no-plots --explain -o "$T/tx" >"$T/tx.txt" 2>&1
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever 'transition.a->b.rate' -n 2000 -q --no-plots -o "$T/tg" >"$T/tg.txt" 2>&1
