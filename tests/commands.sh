@@ -675,6 +675,7 @@ done
 "$BIN" check scenarios/hefei.ini --params >"$T/hf.params" 2>&1
 [ -z "$cal" ] && grep -q '^known_until = 2022-06 ' scenarios/hefei.ini &&
     ! grep -qE 'reported-2023|qingdao-reported|qingdao,srdi' scenarios/hefei.ini &&
+    ! grep -E '^[a-z_@0-9]+ *=' scenarios/hefei.ini | grep -qi 'shandong' &&
     grep -q '^transition.srdi->little_giant.rate ' "$T/hf.params" && grep -q '^tier.little_giant.renewal ' "$T/hf.params" &&
     ok "hefei.ini: Qingdao's calendar, June-2022 knowledge, the shared parameters" ||
     bad "hefei.ini: calendar ($cal) / known_until / later sources / shared parameters"
