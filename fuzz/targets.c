@@ -366,8 +366,28 @@ static void check_structure(const scenario *s)
         property(t->p_rate == t->rate.steps[0].p && t->p_quota == t->quota.steps[0].p,
                  "a transition's p_ fields are its schedules' first steps", "transition");
     }
+    /* A region set: the sums add up members' tiers, every target belongs to
+     * a member or to the set. */
+    for (size_t k = 0; k < s->n_tiers; k++) {
+        const ts_tier *t = &s->tiers[k];
+        property(s->n_members || t->n_sum == 0, "only a set has sums", t->name);
+        for (size_t i = 0; i < t->n_sum; i++)
+            property(t->sum_of[i] < s->sum_tier0 && k >= s->sum_tier0,
+                     "a sum adds up members' tiers", t->name);
+    }
+    for (size_t m = 0; m < s->n_members; m++) {
+        const ts_member *mb = &s->members[m];
+        property(mb->tier0 + mb->s->n_tiers <= s->sum_tier0 &&
+                     mb->target0 + mb->s->n_targets <= s->set_target0,
+                 "a member's tiers and targets lie inside the set", mb->name);
+        for (size_t p = 0; p < mb->s->n_params; p++)
+            property(mb->param[p] < s->n_params, "a member's parameter is the set's", mb->name);
+    }
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *t = &s->targets[j];
+        property(t->group <= s->n_members &&
+                     (!s->n_members || (t->group == s->n_members) == (j >= s->set_target0)),
+                 "a target's group is its member or the set", t->name);
         property(t->n_tiers >= 1 && t->tiers != NULL && t->label != NULL && t->name[0] &&
                      t->tier == t->tiers[0] && t->threshold >= 1,
                  "a target has tiers, a name, a label and a threshold", t->name);

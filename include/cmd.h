@@ -13,7 +13,7 @@
  * a struct of the command's own for the rest. */
 
 extern const cli_spec cmd_run_spec, cmd_fit_spec, cmd_plot_spec, cmd_check_spec,
-    cmd_compare_spec, cmd_goal_spec, cmd_sens_spec, cmd_sweep_spec, cmd_validate_spec;
+    cmd_compare_spec, cmd_goal_spec, cmd_sens_spec, cmd_sweep_spec, cmd_validate_spec, cmd_batch_spec;
 
 int cmd_run(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
@@ -24,6 +24,7 @@ int cmd_goal(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 /* `tiersim run SCENARIO`: --precision, --max-reps, --observed, --explain. */
 typedef struct {
@@ -33,6 +34,8 @@ typedef struct {
     int explain;                    /* the why-lines also give the lever's value (goal) */
 } run_flags;
 int run_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err);
+/* `tiersim batch SET`: run's options. */
+int batch_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err);
 
 /* `tiersim validate SCENARIO OBSERVED.csv`: no options of its own. */
 int validate_args_parse(int argc, char **argv, cli_args *a, ts_err *err);

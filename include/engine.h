@@ -98,6 +98,10 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
  * (which refuses one of ENGINE_COUNT_MAX or more). */
 int64_t engine_start_stock(const scenario *s, const double *theta, size_t k);
 
+/* Whether tier k's start stock differs between replications (a region
+ * set's sum: whether any of its members' does). */
+int engine_stock_is_random(const scenario *s, size_t k);
+
 /* Size of engine_run's `out` in elements. */
 size_t engine_out_len(const scenario *s);
 

@@ -24,6 +24,13 @@ void outdir_abort(outdir *o);
  * temporary directory is gone once the command has failed.  o may be NULL. */
 void outdir_err_path(const outdir *o, ts_err *err);
 
+/* A subdirectory REL of parent's temporary directory (created, with its
+ * parents), written through the same calls; it appears when parent is
+ * committed, and goes with it when parent is aborted.  End it with
+ * outdir_sub_end (before parent's commit or abort). */
+int outdir_sub(outdir **out, const outdir *parent, const char *rel, ts_err *err);
+void outdir_sub_end(outdir *o);     /* NULL is a no-op */
+
 /* Removes a directory tree (no symlinks followed).  0 or -1. */
 int outdir_remove_tree(const char *path);
 

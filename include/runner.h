@@ -59,6 +59,11 @@ typedef struct {
     const hist **target_end;        /* [j]: target j's count in end_year: sums[j], or its
                                      * tier's histogram of the measure */
     uint64_t capped;                /* replications whose rates were scaled down to sum to 1 */
+    /* A region set: [g] the replications in which member g (g < n_members),
+     * or the set itself (g == n_members), met all its targets at end_year. */
+    uint64_t *met_group;
+    size_t n_groups;                /* n_members + 1, or 0 */
+    int view;                       /* runner_result_view's: borrows the histograms */
     int precision_reached;          /* with precision: 1 when the SE goal was met before the cap */
 } runner_result;
 
@@ -68,6 +73,14 @@ void runner_opts_init(runner_opts *o, const scenario *s);
 
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err);
 void runner_result_free(runner_result *r);   /* NULL is a no-op */
+
+/* A part of r as the result of a scenario of its own: tiers tier0 ..
+ * tier0 + n_tiers - 1 and targets target0 .. target0 + n_targets - 1, "every
+ * target met" that of group `group` (a region set's member or the set; any
+ * other: r's own).  The view borrows r's histograms: free it (with
+ * runner_result_free) before r. */
+int runner_result_view(const runner_result *r, size_t tier0, size_t n_tiers, size_t target0,
+                       size_t n_targets, size_t group, runner_result **out, ts_err *err);
 
 const hist *runner_hist(const runner_result *r, size_t year, size_t tier, ts_measure m);
 /* The start stock of tier k over the replications: the level a date at the

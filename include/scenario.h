@@ -77,6 +77,12 @@ typedef struct {
     double *cohorts;
     size_t n_cohorts;
     int64_t cumulative_start;           /* firms ever certified before the start (default 0) */
+    /* A region set's sum (DESIGN.md, "Region sets"): n_sum > 0 makes the tier
+     * the members' tiers sum_of[0 .. n_sum-1] added up measure by measure in
+     * each replication; it has no firms of its own (its parameters are the
+     * set's constant 0, `set.sums`).  Owned; 0 and NULL elsewhere. */
+    size_t *sum_of;
+    size_t n_sum;
     const char *file;
     int line;
 } ts_tier;
@@ -134,6 +140,10 @@ typedef struct {
     double value;                       /* as written */
     double tolerance;                   /* 0 .. <1 */
     int64_t threshold;                  /* smallest whole count that meets it */
+    /* In a region set: the member whose target it is (0 .. n_members-1), or
+     * n_members for the set's own; 0 elsewhere.  "Every target met" is
+     * counted per group too (runner_result.met_group). */
+    size_t group;
     const char *file;
     int line;
 } ts_target;
@@ -157,6 +167,21 @@ typedef struct {
     const char *file;
     int line;
 } ts_policy;
+
+struct scenario;
+
+/* [member NAME] of a region set: the member's scenario as it loads on its
+ * own, and where its parts sit in the set's merged scenario (its tiers are
+ * tier0 .. tier0 + s->n_tiers - 1, in its order, named NAME.TIER; its
+ * targets likewise from target0, named NAME.TARGET). */
+typedef struct {
+    char name[TS_NAME_MAX];
+    struct scenario *s;                 /* owned */
+    size_t tier0, transition0, target0, policy0, event0;
+    size_t *param;                      /* [i]: the set's index of the member's parameter i */
+    const char *file;                   /* the [member] section */
+    int line;
+} ts_member;
 
 typedef struct scenario {
     char *path;                         /* the file it was loaded from */
@@ -183,6 +208,14 @@ typedef struct scenario {
     size_t n_events;
     ts_param *params;
     size_t n_params;
+
+    /* A region set ([set] instead of [scenario]): one scenario made of its
+     * members' (each parameter named MEMBER.NAME, a [shared] one by its own
+     * name, drawn once per replication for every member that has it), then
+     * the sums (ts_tier.sum_of) from tier sum_tier0 on, and the set's own
+     * targets from set_target0 on.  n_members 0 for a scenario. */
+    ts_member *members;
+    size_t n_members, sum_tier0, set_target0;
 
     char **files;                       /* every file read (owned; params point into it) */
     size_t n_files;

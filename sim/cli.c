@@ -922,6 +922,11 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     if (scenario_load(&cs->s, scenario_path, err) < 0)
         return -1;
     cli_note_scenario(cs->s);
+    /* A set's members are fitted on their own histories, each its scenario. */
+    if (cs->s->n_members && (a->history || (flags & CLI_KEEP_FIT)))
+        return ts_errf(err, "%s: a region set is not fitted: fit each member's scenario with "
+                       "its own history, then make the set of the fitted scenarios",
+                       scenario_path);
     if (a->history) {
         int keep = (flags & CLI_KEEP_FIT) != 0;
         if (fit_history(cs->s, a->history, a->quiet ? NULL : stdout, !keep, &cs->fit, &cs->hist,

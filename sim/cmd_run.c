@@ -9,11 +9,14 @@
 #include "observed.h"
 #include "output.h"
 #include "output_validate.h"
+#include "outdir.h"
 #include "plot.h"
+#include "regionset.h"
 #include "report.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "xlsx.h"
 
 enum { OPT_PRECISION = 256, OPT_MAX_REPS, OPT_OBSERVED, OPT_EXPLAIN };
 
@@ -72,11 +75,35 @@ const cli_spec cmd_run_spec = {
     run_option, run_examples,
 };
 
-int run_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err)
+static const char *const batch_examples[] = {
+    "tiersim batch scenarios/national-example.ini",
+    "tiersim batch scenarios/national-example.ini -n 20000 --policy capital -o out/national",
+    NULL,
+};
+
+const cli_spec cmd_batch_spec = {
+    "batch", "simulate a region set: every member and the sums, the shared parameters drawn "
+    "once per replication for all members",
+    CLI_SIMULATE, "SET", 1, 1, run_options, sizeof run_options / sizeof run_options[0],
+    run_option, batch_examples,
+};
+
+static int simulate_parse(const cli_spec *spec, int argc, char **argv, cli_args *a,
+                          run_flags *r, ts_err *err)
 {
     memset(r, 0, sizeof *r);
     r->max_replications = 10000000;
-    return cli_parse(&cmd_run_spec, argc, argv, a, r, err);
+    return cli_parse(spec, argc, argv, a, r, err);
+}
+
+int run_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err)
+{
+    return simulate_parse(&cmd_run_spec, argc, argv, a, r, err);
+}
+
+int batch_args_parse(int argc, char **argv, cli_args *a, run_flags *r, ts_err *err)
+{
+    return simulate_parse(&cmd_batch_spec, argc, argv, a, r, err);
 }
 
 /* ------------------------------------------------------------- why-lines */
@@ -346,22 +373,87 @@ static void why_manifest(const scenario *s, const runner_result *r, const why *w
                                                      ? r->replications : WHY_REACH_REPS));
 }
 
-int cmd_run(int argc, char **argv)
+/* ------------------------------------------------------------ batch */
+
+/* One part of a set (member m, or the sums for m == n_members) written as a
+ * run of its own into DIR/members/NAME or DIR/aggregate: its CSVs, manifest,
+ * workbook, charts and report.html. */
+static int write_part(const cli_session *cs, const runner_result *res, size_t m, ts_err *err)
+{
+    const scenario *set = cs->s;
+    char rel[TS_NAME_MAX + 16];
+    if (m < set->n_members)
+        snprintf(rel, sizeof rel, "members/%s", set->members[m].name);
+    else
+        snprintf(rel, sizeof rel, "aggregate");
+    regionset_view v;
+    runner_result *rv = NULL;
+    outdir *od = NULL;
+    if (regionset_view_init(&v, set, m, err) < 0)
+        return -1;
+    int rc = runner_result_view(res, v.tier0, v.s.n_tiers, v.target0, v.s.n_targets, v.group,
+                                &rv, err);
+    if (rc == 0)
+        rc = outdir_sub(&od, cs->od, rel, err);
+    if (rc == 0)
+        rc = report_write_run(od, &v.s, rv, err);
+    if (rc == 0) {
+        cli_session part = *cs;
+        part.s = &v.s;
+        if (m < set->n_members)
+            part.scenario_path = set->members[m].s->path;
+        manifest mf;
+        cli_manifest_begin(&part, &mf);
+        manifest_add(&mf, "set", "%s (%s)", set->name, cs->scenario_path);
+        manifest_add(&mf, "part", "%s", m < set->n_members ? "member" : "aggregate: the sums of "
+                     "the members' tiers, replication by replication");
+        manifest_add(&mf, "replications", "%llu", (unsigned long long)res->replications);
+        cli_manifest_end(&part, &mf, set->seed);
+        manifest_add(&mf, "streams", "%s", RNG_STREAM_RULE);
+        rc = manifest_write(&mf, outdir_file(od, "manifest.txt"), err);
+        manifest_free(&mf);
+    }
+    if (rc == 0)
+        rc = xlsx_write_dir(outdir_tmp(od), err);
+    if (rc == 0 && !cs->a->no_plots &&
+        cli_draw(outdir_tmp(od), PLOT_RUN, cs->a->lang, 0, NULL, err) < 0)
+        rc = -1;
+    outdir_sub_end(od);
+    runner_result_free(rv);
+    regionset_view_free(&v);
+    return rc;
+}
+
+static int write_parts(const cli_session *cs, const runner_result *res, ts_err *err)
+{
+    for (size_t m = 0; m <= cs->s->n_members; m++)
+        if (write_part(cs, res, m, err) < 0)
+            return -1;
+    return 0;
+}
+
+static int simulate(const cli_spec *spec, int argc, char **argv)
 {
     cli_args a;
     run_flags rf;
     ts_err err;
-    if (run_args_parse(argc, argv, &a, &rf, &err) < 0)
+    int batch = spec == &cmd_batch_spec;
+    if (simulate_parse(spec, argc, argv, &a, &rf, &err) < 0)
         return cli_usage_error(&err);
     if (a.help)
-        return cli_help(&cmd_run_spec);
+        return cli_help(spec);
     cli_session cs;
     runner_result *res = NULL;
     observed *obs = NULL;
     why w;
     memset(&w, 0, sizeof w);
-    if (cli_open(&cs, &cmd_run_spec, &a, a.operands[0], 0, &err) < 0)
+    if (cli_open(&cs, spec, &a, a.operands[0], 0, &err) < 0)
         goto fail;
+    if (batch && !cs.s->n_members) {
+        ts_errf(&err, "%s: a scenario, not a set (a set starts with [set]): tiersim run "
+                "simulates a scenario", cs.s->path);
+        goto fail;
+    }
     if (rf.observed && cli_load_observed(&obs, rf.observed, cs.s, &err) < 0)
         goto fail;
     runner_opts o;
@@ -384,7 +476,8 @@ int cmd_run(int argc, char **argv)
         goto fail;
     cli_computed(&cs);
     if (report_write_run(cs.od, cs.s, res, &err) < 0 ||
-        (obs && output_observed(cs.od, cs.s, obs, &err) < 0))
+        (obs && output_observed(cs.od, cs.s, obs, &err) < 0) ||
+        (batch && write_parts(&cs, res, &err) < 0))
         goto fail;
     /* With --history the fit behind the run is part of its output. */
     if (cs.fit && output_fit_tables(cs.od, cs.s, cs.hist, cs.fit, &err) < 0)
@@ -418,4 +511,14 @@ fail:
     runner_result_free(res);
     why_free(&w);
     return cli_fail(&cs, &err);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return simulate(&cmd_run_spec, argc, argv);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    return simulate(&cmd_batch_spec, argc, argv);
 }

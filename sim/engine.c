@@ -42,6 +42,15 @@ ts_measure engine_target_measure(const ts_target *t)
 int engine_measure_kind(const scenario *s, size_t k, ts_measure m)
 {
     const ts_tier *tier = &s->tiers[k];
+    if (tier->n_sum) {
+        /* A sum is 0 where all its members' are, `new` where all theirs
+         * are (then its cumulative_start, their sum, is 0 too). */
+        int kind = engine_measure_kind(s, tier->sum_of[0], m);
+        for (size_t i = 1; i < tier->n_sum; i++)
+            if (engine_measure_kind(s, tier->sum_of[i], m) != kind)
+                return ENGINE_DRAWN;
+        return kind;
+    }
     if (m == M_EXPIRED || m == M_RENEWED)
         return tier->validity ? ENGINE_DRAWN : ENGINE_ZERO;
     if (m == M_CUMULATIVE)
@@ -202,7 +211,47 @@ static int overflow(const scenario *s, size_t k, size_t y, ts_err *err)
 
 int64_t engine_start_stock(const scenario *s, const double *theta, size_t k)
 {
-    return (int64_t)llround(theta[s->tiers[k].p_stock]);
+    const ts_tier *t = &s->tiers[k];
+    if (!t->n_sum)
+        return (int64_t)llround(theta[t->p_stock]);
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->n_sum; i++) {
+        int64_t v = engine_start_stock(s, theta, t->sum_of[i]);
+        sum = v > ENGINE_COUNT_MAX - sum ? ENGINE_COUNT_MAX : sum + v;
+    }
+    return sum;
+}
+
+int engine_stock_is_random(const scenario *s, size_t k)
+{
+    const ts_tier *t = &s->tiers[k];
+    if (!t->n_sum)
+        return dist_is_random(&s->params[t->p_stock].value);
+    for (size_t i = 0; i < t->n_sum; i++)
+        if (engine_stock_is_random(s, t->sum_of[i]))
+            return 1;
+    return 0;
+}
+
+/* A region set's sum tiers in year row `row`: their members' measures added
+ * up, as the targets over several tiers add theirs. */
+static int fill_sums(const scenario *s, int64_t *row, size_t y, ts_err *err)
+{
+    for (size_t a = 0; a < s->n_tiers; a++) {
+        const ts_tier *t = &s->tiers[a];
+        for (size_t i = 0; i < t->n_sum; i++) {
+            const int64_t *src = row + t->sum_of[i] * M_COUNT;
+            int64_t *dst = row + a * M_COUNT;
+            for (int m = 0; m < M_COUNT; m++) {
+                if (i == 0)
+                    dst[m] = 0;
+                if (src[m] > ENGINE_COUNT_MAX - dst[m])
+                    return overflow(s, a, y, err);
+                dst[m] += src[m];
+            }
+        }
+    }
+    return 0;
 }
 
 /* The start: stocks, and the cohorts of the tiers with validity. */
@@ -211,6 +260,10 @@ static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts
     memset(w->coh, 0, w->coh_start[w->n_tiers] * sizeof *w->coh);
     for (size_t k = 0; k < w->n_tiers; k++) {
         const ts_tier *tier = &s->tiers[k];
+        if (tier->n_sum) { /* no firms of its own: fill_sums adds its members' */
+            w->N[k] = w->newc[k] = 0;
+            continue;
+        }
         if (!(theta[tier->p_stock] < (double)ENGINE_COUNT_MAX))
             return overflow(s, k, 0, err);
         w->N[k] = engine_start_stock(s, theta, k);
@@ -449,6 +502,8 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
         }
         for (size_t k = 0; k < K; k++) {
             gsl_rng *rk = r;
+            if (s->tiers[k].n_sum)
+                continue;
             if (w->sub) {
                 rng_seed_stream(w->sub, sub_seed, (uint64_t)(y * K + k));
                 rk = w->sub;
@@ -481,6 +536,8 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             row[k * M_COUNT + M_NEW] = w->newc[k];
             row[k * M_COUNT + M_CUMULATIVE] = s->tiers[k].cumulative_start + w->newc[k];
         }
+        if (s->n_members && fill_sums(s, row, y, err) < 0)
+            return -1;
     }
     return 0;
 }

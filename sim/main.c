@@ -17,6 +17,7 @@ static const command commands[] = {
     {&cmd_plot_spec, cmd_plot},       {&cmd_compare_spec, cmd_compare},
     {&cmd_goal_spec, cmd_goal},       {&cmd_sens_spec, cmd_sensitivity},
     {&cmd_sweep_spec, cmd_sweep},     {&cmd_validate_spec, cmd_validate},
+    {&cmd_batch_spec, cmd_batch},
     {&cmd_check_spec, cmd_check},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -124,6 +124,34 @@ static void outdir_release(outdir *o)
     free(o);
 }
 
+int outdir_sub(outdir **out, const outdir *parent, const char *rel, ts_err *err)
+{
+    *out = NULL;
+    outdir *o = calloc(1, sizeof *o);
+    size_t nt = strlen(parent->tmp) + strlen(rel) + 2, nf = strlen(parent->final) + strlen(rel) + 2;
+    if (!o || !(o->tmp = malloc(nt)) || !(o->final = malloc(nf))) {
+        if (o)
+            free(o->tmp);
+        free(o);
+        return ts_errf(err, "out of memory");
+    }
+    snprintf(o->tmp, nt, "%s/%s", parent->tmp, rel);
+    snprintf(o->final, nf, "%s/%s", parent->final, rel);
+    if (mkdir_p(o->tmp) < 0) {
+        ts_errf(err, "%s: cannot create: %s", o->tmp, strerror(errno));
+        outdir_release(o);
+        return -1;
+    }
+    *out = o;
+    return 0;
+}
+
+void outdir_sub_end(outdir *o)
+{
+    if (o)
+        outdir_release(o);
+}
+
 /* An existing DIR may be replaced when tiersim wrote it (manifest.txt) or
  * when it is empty: -o pointed at a folder of other files is refused. */
 static int replaceable(const char *dir)

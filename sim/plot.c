@@ -76,16 +76,20 @@ typedef struct {
     size_t n_named;
 } plot_ctx;
 
-/* Tier names and measures become parts of file names: identifiers only. */
+/* Tier names and measures become parts of file names: identifiers only, or
+ * a region set's MEMBER.TIER (identifiers joined by single dots). */
 static int is_ident(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n >= NAME_MAX_LEN || (s[0] >= '0' && s[0] <= '9'))
+    if (n == 0 || n >= NAME_MAX_LEN)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
+        int start = i == 0 || s[i - 1] == '.';
+        if (c == '.' && !start && i + 1 < n)
+            continue;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (!start && c >= '0' && c <= '9')))
             return 0;
     }
     return 1;

@@ -24,6 +24,8 @@ typedef struct {
     uint64_t *met_by_year;
     hist **sums;                    /* [j]: a target over several tiers, its count in end_year */
     uint64_t met_all, capped, reps;
+    uint64_t *met_group;            /* [g]: a region set's member g (or the set) met all its targets */
+    unsigned char *group_all;       /* [g]: scratch of one replication */
     size_t n_start, n_sums;
     int failed;
     /* Each thread writes its counters on every replication: keep them off
@@ -87,6 +89,8 @@ static void thread_ws_free(thread_ws *t, size_t n_hists)
     free_hists(t->start, t->n_start);
     free_hists(t->sums, t->n_sums);
     free(t->met_by_year);
+    free(t->met_group);
+    free(t->group_all);
     memset(t, 0, sizeof *t);
 }
 
@@ -106,8 +110,10 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
     t->met_by_year = calloc(s->n_targets * scenario_years(s) + 1, sizeof *t->met_by_year);
     t->n_sums = s->n_targets;
     t->sums = alloc_sums(s);
+    t->met_group = calloc(s->n_members + 2, sizeof *t->met_group);
+    t->group_all = calloc(s->n_members + 2, 1);
     if (!t->engine || !t->r_param || !t->r_chance || !t->theta || !t->out || !t->hists ||
-        !t->start || !t->met_by_year || !t->sums) {
+        !t->start || !t->met_by_year || !t->sums || !t->met_group || !t->group_all) {
         thread_ws_free(t, n_out);
         return -1;
     }
@@ -135,12 +141,14 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
     /* A fixed start stock is the same in every replication: added once at
      * the end, so only a drawn one costs anything here. */
     for (size_t k = 0; k < K; k++)
-        if (dist_is_random(&s->params[s->tiers[k].p_stock].value) &&
+        if (engine_stock_is_random(s, k) &&
             hist_add1(t->start[k], engine_start_stock(s, t->theta, k)) < 0)
             return ts_errf(err, "out of memory");
     if (rep < o->record_reps)
         memcpy(o->record_theta + rep * s->n_params, t->theta, s->n_params * sizeof *t->theta);
     int all = 1;
+    if (s->n_members)
+        memset(t->group_all, 1, s->n_members + 1);
     for (size_t j = 0; j < s->n_targets; j++) {
         const ts_target *tg = &s->targets[j];
         int64_t v = 0;
@@ -149,6 +157,8 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
             t->met_by_year[j * Y + y] += (uint64_t)(v >= tg->threshold);
         }
         all &= v >= tg->threshold;
+        if (s->n_members)
+            t->group_all[tg->group] &= (unsigned char)(v >= tg->threshold);
         /* A target over several tiers: its sum's own distribution (a one-tier
          * target's is its tier's, summarised above). */
         if (t->sums[j] && hist_add(t->sums[j], v, 1) < 0)
@@ -157,6 +167,8 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
             o->record_value[rep * s->n_targets + j] = v;
     }
     t->met_all += (uint64_t)all;
+    for (size_t g = 0; s->n_members && g <= s->n_members; g++)
+        t->met_group[g] += t->group_all[g];
     t->capped += (uint64_t)capped;
     t->reps++;
     return 0;
@@ -172,7 +184,7 @@ static int add_fixed_starts(const scenario *s, runner_result *res)
     scenario_param_means(s, mean);
     int rc = 0;
     for (size_t k = 0; k < s->n_tiers && rc == 0; k++)
-        if (!dist_is_random(&s->params[s->tiers[k].p_stock].value))
+        if (!engine_stock_is_random(s, k))
             rc = hist_add(res->start[k], engine_start_stock(s, mean, k), res->replications);
     free(mean);
     return rc;
@@ -312,7 +324,10 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         res->met_by_year = calloc(s->n_targets * Y + 1, sizeof *res->met_by_year);
         res->sums = alloc_sums(s);
         res->target_end = calloc(s->n_targets + 1, sizeof *res->target_end);
-        if (!res->hists || !res->start || !res->met_by_year || !res->sums || !res->target_end)
+        res->n_groups = s->n_members ? s->n_members + 1 : 0;
+        res->met_group = calloc(res->n_groups + 1, sizeof *res->met_group);
+        if (!res->hists || !res->start || !res->met_by_year || !res->sums || !res->target_end ||
+            !res->met_group)
             rc = ts_errf(err, "out of memory");
         for (int i = 0; i < nthreads && rc == 0; i++) {
             for (size_t h = 0; h < n_out && rc == 0; h++)
@@ -327,6 +342,8 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
                 if (res->sums[j] && hist_merge(res->sums[j], ws[i].sums[j]) < 0)
                     rc = ts_errf(err, "out of memory");
             res->met_all += ws[i].met_all;
+            for (size_t g = 0; g < res->n_groups; g++)
+                res->met_group[g] += ws[i].met_group[g];
             res->capped += ws[i].capped;
             res->replications += ws[i].reps;
         }
@@ -358,10 +375,60 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
     return 0;
 }
 
+int runner_result_view(const runner_result *r, size_t tier0, size_t n_tiers, size_t target0,
+                       size_t n_targets, size_t group, runner_result **out, ts_err *err)
+{
+    *out = NULL;
+    runner_result *v = calloc(1, sizeof *v);
+    if (!v)
+        return ts_errf(err, "out of memory");
+    *v = *r;
+    v->view = 1;
+    v->n_tiers = n_tiers;
+    v->n_targets = n_targets;
+    v->n_groups = 0;
+    v->met_group = NULL;
+    v->met_all = group < r->n_groups ? r->met_group[group] : r->met_all;
+    size_t Y = r->n_years;
+    v->hists = malloc((Y * n_tiers * M_COUNT + 1) * sizeof *v->hists);
+    v->start = malloc((n_tiers + 1) * sizeof *v->start);
+    v->met_by_year = malloc((n_targets * Y + 1) * sizeof *v->met_by_year);
+    v->sums = malloc((n_targets + 1) * sizeof *v->sums);
+    v->target_end = malloc((n_targets + 1) * sizeof *v->target_end);
+    if (!v->hists || !v->start || !v->met_by_year || !v->sums || !v->target_end) {
+        runner_result_free(v);
+        return ts_errf(err, "out of memory");
+    }
+    for (size_t y = 0; y < Y; y++)
+        for (size_t k = 0; k < n_tiers; k++)
+            for (size_t m = 0; m < M_COUNT; m++)
+                v->hists[(y * n_tiers + k) * M_COUNT + m] =
+                    r->hists[(y * r->n_tiers + tier0 + k) * M_COUNT + m];
+    for (size_t k = 0; k < n_tiers; k++)
+        v->start[k] = r->start[tier0 + k];
+    memcpy(v->met_by_year, r->met_by_year + target0 * Y, n_targets * Y * sizeof *v->met_by_year);
+    for (size_t j = 0; j < n_targets; j++) {
+        v->sums[j] = r->sums[target0 + j];
+        v->target_end[j] = r->target_end[target0 + j];
+    }
+    *out = v;
+    return 0;
+}
+
 void runner_result_free(runner_result *r)
 {
     if (!r)
         return;
+    if (r->view) {
+        free(r->hists);
+        free(r->start);
+        free(r->sums);
+        free((void *)r->target_end);
+        free(r->met_by_year);
+        free(r);
+        return;
+    }
+    free(r->met_group);
     free_hists(r->hists, r->n_years * r->n_tiers * M_COUNT);
     free_hists(r->start, r->n_tiers);
     free_hists(r->sums, r->n_targets);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "num.h"
+#include "regionset.h"
 #include "textin.h"
 
 /* Longest line accepted (inih needs room for "\r\n\0"). */
@@ -39,6 +40,9 @@ typedef enum {
     SEC_TARGET,
     SEC_POLICY,
     SEC_EVENT,
+    SEC_SET,
+    SEC_MEMBER,
+    SEC_SHARED,
     SEC_KINDS
 } sec_kind;
 
@@ -48,9 +52,13 @@ typedef enum {
 #define SEC_FORM_TARGET "[target NAME]"
 #define SEC_FORM_POLICY "[policy NAME]"
 #define SEC_FORM_EVENT "[event NAME]"
+#define SEC_FORM_SET "[set]"
+#define SEC_FORM_MEMBER "[member NAME]"
+#define SEC_FORM_SHARED "[shared PARAMETER]"
+#define TS_MAX_MEMBERS 64
 
 /* Each kind: the word that opens its header, how many names follow the word
- * (none, NAME, or A -> B), its form, and how many a scenario may have once
+ * (none, NAME, A -> B, or 3: a parameter's dotted name), its form, and how many a scenario may have once
  * inheritance has merged its files. */
 static const struct {
     const char *word;
@@ -65,6 +73,9 @@ static const struct {
     [SEC_TARGET] = {"target", 1, SEC_FORM_TARGET, "targets", TS_MAX_TIERS},
     [SEC_POLICY] = {"policy", 1, SEC_FORM_POLICY, "policies", TS_MAX_POLICIES},
     [SEC_EVENT] = {"event", 1, SEC_FORM_EVENT, "events", TS_MAX_EVENTS},
+    [SEC_SET] = {"set", 0, SEC_FORM_SET, "sets", 1},
+    [SEC_MEMBER] = {"member", 1, SEC_FORM_MEMBER, "members", TS_MAX_MEMBERS},
+    [SEC_SHARED] = {"shared", 3, SEC_FORM_SHARED, "shared parameters", 1024},
 };
 
 typedef struct {
@@ -274,6 +285,30 @@ static int parse_section_header(const char *text, const char *file, int line, ra
                            sec_kinds[kind].form, p);
         sec->canon = xstrdup(word);
         return sec->canon ? 0 : ts_errf(err, "%s:%d: out of memory", file, line);
+    }
+    if (sec_kinds[kind].names == 3) {
+        /* A parameter's name as `tiersim check --params` lists it:
+         * tier.srdi.exit, transition.srdi->little_giant.rate, ... */
+        const char *end = p + strlen(p);
+        while (end > p && is_blank((unsigned char)end[-1]))
+            end--;
+        size_t n = (size_t)(end - p);
+        if (n == 0)
+            return ts_errf(err, "%s:%d: [%s] needs a parameter's name", file, line, text);
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)p[i] <= ' ' && !(p[i] == ' ' && i + 1 < n))
+                n = 0;
+        if (n == 0 || n > 3 * TS_NAME_MAX)
+            return ts_errf(err, "%s:%d: [%s]: expected a parameter's name (as `tiersim check "
+                           "SCENARIO --params` lists it)", file, line, text);
+        sec->a = xstrndup(p, n);
+        if (!sec->a)
+            return ts_errf(err, "%s:%d: out of memory", file, line);
+        size_t cn = strlen(word) + n + 8;
+        if (!(sec->canon = malloc(cn)))
+            return ts_errf(err, "%s:%d: out of memory", file, line);
+        snprintf(sec->canon, cn, "%s %s", word, sec->a);
+        return 0;
     }
     if (sec_kinds[kind].names == 2) {
         const char *arrow = strstr(p, "->");
@@ -909,7 +944,7 @@ typedef int key_reader(section_read *r, const scenario_key *k, const raw_kv *kv,
 
 static key_reader read_scenario_name, read_text, read_year, read_whole, read_base, read_param,
     read_yesno, read_number, read_target, read_scale, read_start, read_month, read_int,
-    read_count, read_tier_name, read_cohorts, read_move, read_target_tiers;
+    read_count, read_tier_name, read_cohorts, read_move, read_target_tiers, read_set_text;
 
 /* What a key may hold beyond its range, as flag bits of its rule (named,
  * because a row of bare 0s and 1s would not say which is which). */
@@ -951,6 +986,12 @@ typedef struct {
     char *label;                    /* owned by build_target */
     double tolerance;
 } target_keys;
+
+/* [member NAME] and [shared PARAMETER] while they are read: the text of
+ * their one key, interpreted once every member is loaded. */
+typedef struct {
+    char *text;
+} set_keys;
 
 /* How scenario.c reads a key.  A row's value lands in the struct its
  * section is read into (scenario, ts_tier, ts_transition, target_keys or
@@ -1124,6 +1165,28 @@ static const scenario_key key_table[] = {
         "A -> B : f, comma-separated (f a value, distribution or fit): a fraction f of A's firms "
         "moves to B",
         .read = read_move, .range = &DIST_RANGE_PROB, .flags = KEY_REPEATS | KEY_FIT),
+
+    KEY(SET, "name", "name",
+        "letters, digits, _ - . (not starting with . or -), at most 63 characters", "required",
+        "identifies the set; outputs go to out/NAME",
+        .read = read_scenario_name, .field = offsetof(scenario, name)),
+    KEY(SET, "label", "text", "any, UTF-8", "(the name)", "free text for reports and charts",
+        .read = read_text, .field = offsetof(scenario, label)),
+    KEY(SET, "replications", "integer", "1 .. 1000000000", "10000",
+        "replications of the set (-n overrides it); the members' own are not used",
+        .read = read_whole, .field = offsetof(scenario, replications), .min = 1,
+        .max = 1000000000),
+    KEY(SET, "seed", "integer", "0 .. 18446744073709551615", "1",
+        "seed of the set's random streams (-s overrides it)",
+        .read = read_whole, .field = offsetof(scenario, seed), .min = 0, .max = UINT64_MAX),
+    KEY(MEMBER, "scenario", "file name",
+        "relative to the set file; a scenario with the members' start, start_year, end_year",
+        "required",
+        "the member: its tiers, targets, policies and parameters join the set as NAME.x",
+        .read = read_set_text, .field = offsetof(set_keys, text)),
+    KEY(SHARED, "value", "value or distribution", "PARAMETER's own range", "required",
+        "drawn once per replication for every member that has PARAMETER (at least one)",
+        .read = read_set_text, .field = offsetof(set_keys, text)),
 };
 
 #define N_KEYS (sizeof key_table / sizeof key_table[0])
@@ -1187,7 +1250,7 @@ static int key_may_repeat(const char *name)
 static int key_as_written(sec_kind sec, const char *name)
 {
     const scenario_key *k = key_find(sec, name);
-    return k && (k->rule->read == read_text || k->rule->read == read_base);
+    return k && (k->rule->read == read_text || k->rule->read == read_base || sec == SEC_MEMBER);
 }
 
 /* Where a key of the section was written (NULL when it was not). */
@@ -1391,6 +1454,18 @@ static int read_scenario_name(section_read *r, const scenario_key *k, const raw_
 }
 
 static int read_text(section_read *r, const scenario_key *k, const raw_kv *kv, const char *text)
+{
+    (void)kv;
+    char **dst = key_field(r, k);
+    free(*dst);
+    if (!(*dst = xstrdup(text)))
+        return ts_errf(r->b->err, "out of memory");
+    return 0;
+}
+
+/* A member's file or a shared value, kept until the members are loaded. */
+static int read_set_text(section_read *r, const scenario_key *k, const raw_kv *kv,
+                         const char *text)
 {
     (void)kv;
     char **dst = key_field(r, k);
@@ -2435,11 +2510,20 @@ static int check_yearly_sums(build *b)
 }
 
 static int interpret_sections(build *b);
+static int interpret_set(build *b, const size_t *n_by_kind);
+static int load(scenario **out, const char *path, int allow_set, ts_err *err);
 
-static int interpret(scenario *s, raw_ini *raw, ts_err *err)
+/* allow_set 0: a member's file, which must be a scenario (a set inside a
+ * set could hold itself). */
+static int interpret(scenario *s, raw_ini *raw, int allow_set, ts_err *err)
 {
     build b = {s, raw, err, 0, NULL, 0, 0, NULL};
-    int rc = interpret_sections(&b);
+    size_t n_by_kind[SEC_KINDS] = {0};
+    for (size_t i = 0; i < raw->n_secs; i++)
+        n_by_kind[raw->secs[i].kind]++;
+    if (n_by_kind[SEC_SET] && !allow_set)
+        return ts_errf(err, "%s is a set; a member is a scenario", s->path);
+    int rc = n_by_kind[SEC_SET] ? interpret_set(&b, n_by_kind) : interpret_sections(&b);
     free(b.later);
     free(b.expire_to);
     return rc;
@@ -2454,6 +2538,13 @@ static int interpret_sections(build *b)
     for (size_t i = 0; i < raw->n_secs; i++)
         n_by_kind[raw->secs[i].kind]++;
     const char *top = s->path;
+    for (size_t i = 0; i < raw->n_secs; i++)
+        if (raw->secs[i].kind == SEC_MEMBER || raw->secs[i].kind == SEC_SHARED) {
+            char lab[2 * TS_NAME_MAX + 32];
+            return ts_errf(err, "%s:%d: %s: belongs in a set file (one with " SEC_FORM_SET
+                           " instead of " SEC_FORM_SCENARIO ")", raw->secs[i].file,
+                           raw->secs[i].line, raw_sec_label(&raw->secs[i], lab, sizeof lab));
+        }
     if (n_by_kind[SEC_SCENARIO] == 0)
         return ts_errf(err, "%s: missing section " SEC_FORM_SCENARIO, top);
     if (n_by_kind[SEC_TIER] == 0)
@@ -2511,10 +2602,278 @@ static int interpret_sections(build *b)
     return check_yearly_sums(b);
 }
 
+/* ------------------------------------------------------------ region sets */
+
+/* The range of a parameter's values by its dotted name (tier.X.KEY[@YEAR],
+ * transition.A->B.KEY[@YEAR], event.E.move.A->B, policy.P...): the range of
+ * KEY's row, so that a shared value is checked as the members' own are. */
+static const struct scenario_key_rule *param_rule(const char *name)
+{
+    static const struct scenario_key_rule move = {.sec = SEC_EVENT, .range = &DIST_RANGE_PROB};
+    static const struct scenario_key_rule factor = {.sec = SEC_POLICY,
+                                                    .range = &DIST_RANGE_NONNEG};
+    sec_kind sec;
+    if (!strncmp(name, "tier.", 5))
+        sec = SEC_TIER;
+    else if (!strncmp(name, "transition.", 11))
+        sec = SEC_TRANSITION;
+    else if (!strncmp(name, "event.", 6))
+        return &move;
+    else
+        return &factor;
+    const char *dot = strrchr(name, '.');
+    char key[TS_NAME_MAX];
+    snprintf(key, sizeof key, "%s", dot ? dot + 1 : name);
+    key[strcspn(key, "@")] = '\0';
+    const scenario_key *k = key_find(sec, key);
+    return k && k->rule->range ? k->rule : &factor;
+}
+
+/* The tiers a set target names: NAME, or its `tiers` list. */
+static int set_target_names(const build *b, size_t si, char ***names, size_t *n)
+{
+    const char *list = NULL;
+    for (size_t i = 0; i < b->raw->n_kvs; i++)
+        if (b->raw->kvs[i].sec == si && !strcmp(b->raw->kvs[i].key, "tiers"))
+            list = b->raw->kvs[i].value;
+    if (!list)
+        list = b->raw->secs[si].a;
+    *n = 0;
+    *names = calloc(list_items(list) + 1, sizeof **names);
+    if (!*names)
+        return -1;
+    for (const char *p = list; *p;) {
+        p = skip_blanks(p);
+        size_t len = strcspn(p, ",");
+        size_t end = len;
+        while (end > 0 && is_blank((unsigned char)p[end - 1]))
+            end--;
+        if (end && !((*names)[(*n)++] = xstrndup(p, end)))
+            return -1;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Adds NAME to the sum tiers' list unless it is there. */
+static int add_sum_name(char ***sums, size_t *n, size_t *cap, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*sums)[i], name))
+            return 0;
+    if (grow((void **)sums, cap, *n + 1, sizeof **sums) < 0 || !((*sums)[*n] = xstrdup(name)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int load_members(build *b, ts_member *members, size_t *n)
+{
+    raw_ini *raw = b->raw;
+    ts_err *err = b->err;
+    for (size_t i = 0; i < raw->n_secs; i++) {
+        const raw_sec *sec = &raw->secs[i];
+        if (sec->kind != SEC_MEMBER)
+            continue;
+        set_keys mk = {NULL};
+        section_read r = {.b = b, .si = i, .sec = sec, .obj = &mk};
+        if (read_section(&r) < 0) {
+            free(mk.text);
+            return -1;
+        }
+        char *path = resolve_relative(sec->file, mk.text);
+        free(mk.text);
+        if (!path)
+            return ts_errf(err, "out of memory");
+        ts_member *m = &members[(*n)++];
+        snprintf(m->name, sizeof m->name, "%s", sec->a);
+        m->file = sec->file;
+        m->line = sec->line;
+        ts_err inner;
+        int rc = load(&m->s, path, 0, &inner);
+        free(path);
+        if (rc < 0)
+            return ts_errf(err, "%s:%d: member '%s': %s", sec->file, sec->line, sec->a, inner.msg);
+        const scenario *f = members[0].s, *ms = m->s;
+        if (ms->start_year != f->start_year || ms->end_year != f->end_year ||
+            ms->start_month != f->start_month) {
+            char a[16], c[16];
+            scenario_month_format(ms->start_year * 12 + ms->start_month - 1, a, sizeof a);
+            scenario_month_format(f->start_year * 12 + f->start_month - 1, c, sizeof c);
+            return ts_errf(err, "%s:%d: member '%s': starts %s and ends with update year %d, "
+                           "member '%s' starts %s and ends with %d: the members of a set share "
+                           "start, start_year and end_year", sec->file, sec->line, sec->a, a,
+                           ms->end_year, members[0].name, c, f->end_year);
+        }
+    }
+    return 0;
+}
+
+/* [shared PARAMETER] sections: a parameter some member has, its value read
+ * with that parameter's range. */
+static int read_shared(build *b, const ts_member *members, size_t n_members,
+                       regionset_shared *shared, size_t *n)
+{
+    raw_ini *raw = b->raw;
+    for (size_t i = 0; i < raw->n_secs; i++) {
+        const raw_sec *sec = &raw->secs[i];
+        if (sec->kind != SEC_SHARED)
+            continue;
+        set_keys sk = {NULL};
+        section_read r = {.b = b, .si = i, .sec = sec, .obj = &sk};
+        if (read_section(&r) < 0) {
+            free(sk.text);
+            return -1;
+        }
+        const raw_kv *kv = key_given(&r, "value");
+        int have = 0;
+        for (size_t m = 0; m < n_members && !have; m++)
+            have = scenario_find_param(members[m].s, sec->a) != TS_NO_PARAM;
+        if (!have) {
+            free(sk.text);
+            return ts_errf(b->err, "%s:%d: shared '%s': no member has this parameter (`tiersim "
+                           "check MEMBER.ini --params` lists a member's)", sec->file, sec->line,
+                           sec->a);
+        }
+        /* The members' own rule for it; a set is not fitted. */
+        const struct scenario_key_rule *rule = param_rule(sec->a);
+        pvalue v;
+        char why[400], inner[LINE_MAX_CHARS];
+        int rc = split_fit(sk.text, inner, sizeof inner) != 0
+                     ? (snprintf(why, sizeof why, "a set's values are drawn, not fitted (fit "
+                                 "each member's scenario)"), -1)
+                     : parse_pvalue(rule, sk.text, &v, why, sizeof why);
+        free(sk.text);
+        if (rc < 0)
+            return kv_err(b, kv, why);
+        regionset_shared *sh = &shared[(*n)++];
+        sh->name = sec->a;
+        sh->value = v.d;
+        sh->file = kv->file;
+        sh->line = kv->line;
+        sh->assumption = kv->assumption;
+    }
+    return 0;
+}
+
+/* A set file: [set], [member NAME]..., [shared PARAMETER]..., [target
+ * NAME]...  The members are loaded as scenarios of their own, merged into
+ * s (regionset_merge), and the set's targets read against the sums. */
+static int interpret_set(build *b, const size_t *n_by_kind)
+{
+    scenario *s = b->s;
+    raw_ini *raw = b->raw;
+    ts_err *err = b->err;
+    for (size_t i = 0; i < raw->n_secs; i++) {
+        sec_kind k = raw->secs[i].kind;
+        if (k != SEC_SET && k != SEC_MEMBER && k != SEC_SHARED && k != SEC_TARGET) {
+            char lab[2 * TS_NAME_MAX + 32];
+            return ts_errf(err, "%s:%d: %s: a set file holds " SEC_FORM_SET ", " SEC_FORM_MEMBER
+                           ", " SEC_FORM_SHARED " and " SEC_FORM_TARGET " sections only (a "
+                           "member's own go in its scenario)", raw->secs[i].file,
+                           raw->secs[i].line, raw_sec_label(&raw->secs[i], lab, sizeof lab));
+        }
+    }
+    if (n_by_kind[SEC_MEMBER] == 0)
+        return ts_errf(err, "%s: no " SEC_FORM_MEMBER " section", s->path);
+    size_t set_sec = 0;
+    for (size_t i = 0; i < raw->n_secs; i++)
+        if (raw->secs[i].kind == SEC_SET)
+            set_sec = i;
+    section_read sr = {.b = b, .si = set_sec, .sec = &raw->secs[set_sec], .obj = s};
+    if (read_section(&sr) < 0)
+        return -1;
+    if (!s->label && !(s->label = xstrdup(s->name)))
+        return ts_errf(err, "out of memory");
+
+    ts_member *members = calloc(n_by_kind[SEC_MEMBER], sizeof *members);
+    regionset_shared *shared = calloc(n_by_kind[SEC_SHARED] + 1, sizeof *shared);
+    char **sums = NULL;
+    size_t n_members = 0, n_shared = 0, n_sums = 0, cap_sums = 0;
+    int rc = -1;
+    if (!members || !shared) {
+        ts_errf(err, "out of memory");
+        goto out;
+    }
+    if (load_members(b, members, &n_members) < 0 ||
+        read_shared(b, members, n_members, shared, &n_shared) < 0)
+        goto out;
+    /* The sums: every tier name two members share, in the order the members
+     * first have them, then those only the set's targets name. */
+    for (size_t m = 0; m < n_members; m++)
+        for (size_t k = 0; k < members[m].s->n_tiers; k++) {
+            const char *name = members[m].s->tiers[k].name;
+            size_t have = 0;
+            for (size_t o = 0; o < n_members; o++)
+                have += scenario_find_tier(members[o].s, name) >= 0;
+            if (have >= 2 && add_sum_name(&sums, &n_sums, &cap_sums, name) < 0) {
+                ts_errf(err, "out of memory");
+                goto out;
+            }
+        }
+    for (size_t i = 0; i < raw->n_secs; i++) {
+        if (raw->secs[i].kind != SEC_TARGET)
+            continue;
+        char **names;
+        size_t n;
+        if (set_target_names(b, i, &names, &n) < 0) {
+            ts_errf(err, "out of memory");
+            goto out;
+        }
+        int bad = 0;
+        for (size_t j = 0; j < n && !bad; j++) {
+            size_t have = 0;
+            for (size_t o = 0; o < n_members; o++)
+                have += scenario_find_tier(members[o].s, names[j]) >= 0;
+            if (!have)
+                bad = ts_errf(err, "%s:%d: target '%s': no member has a tier '%s'",
+                              raw->secs[i].file, raw->secs[i].line, raw->secs[i].a, names[j]);
+            else if (add_sum_name(&sums, &n_sums, &cap_sums, names[j]) < 0)
+                bad = ts_errf(err, "out of memory");
+        }
+        free_names(names, n);
+        if (bad)
+            goto out;
+    }
+    size_t n_measures = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        n_measures += (size_t)pick_measure(&key_table[i], SEC_TARGET);
+    /* s owns the members from here on. */
+    rc = regionset_merge(s, members, n_members, shared, n_shared, (const char *const *)sums,
+                         n_sums, n_measures * n_by_kind[SEC_TARGET], err);
+    members = NULL;
+    if (rc < 0)
+        goto out;
+    b->cap_params = s->n_params;
+    for (size_t i = 0; i < raw->n_secs && rc == 0; i++)
+        if (raw->secs[i].kind == SEC_TARGET)
+            rc = build_target(b, i);
+    for (size_t j = s->set_target0; j < s->n_targets; j++)
+        s->targets[j].group = s->n_members;
+out:
+    if (members) {
+        for (size_t m = 0; m < n_members; m++)
+            scenario_free(members[m].s);
+        free(members);
+    }
+    free(shared);
+    free_names(sums, n_sums);
+    return rc;
+}
+
 /* ------------------------------------------------------------ public API */
 
 static int finish(scenario **out, chain *ch, raw_ini *raw, int rc, const char *name,
-                  ts_err *err)
+                  int allow_set, ts_err *err)
 {
     scenario *s = NULL;
     if (rc == 0) {
@@ -2532,7 +2891,7 @@ static int finish(scenario **out, chain *ch, raw_ini *raw, int rc, const char *n
         ch->files = NULL;
         ch->gb18030 = NULL;
         ch->n_files = 0;
-        rc = interpret(s, raw, err);
+        rc = interpret(s, raw, allow_set, err);
     }
     for (size_t i = 0; i < ch->n_files; i++)
         free(ch->files[i]);
@@ -2547,13 +2906,18 @@ static int finish(scenario **out, chain *ch, raw_ini *raw, int rc, const char *n
     return 0;
 }
 
-int scenario_load(scenario **out, const char *path, ts_err *err)
+static int load(scenario **out, const char *path, int allow_set, ts_err *err)
 {
     chain ch = {0};
     raw_ini raw = {0};
     *out = NULL;
     int rc = load_file_chain(&ch, path, NULL, 0, &raw, err);
-    return finish(out, &ch, &raw, rc, path, err);
+    return finish(out, &ch, &raw, rc, path, allow_set, err);
+}
+
+int scenario_load(scenario **out, const char *path, ts_err *err)
+{
+    return load(out, path, 1, err);
 }
 
 int scenario_parse_mem(scenario **out, const char *text, size_t len, const char *name,
@@ -2565,7 +2929,7 @@ int scenario_parse_mem(scenario **out, const char *text, size_t len, const char 
     if (len > (size_t)FILE_BYTES_MAX)
         return ts_errf(err, "%s: larger than %ld bytes", name, FILE_BYTES_MAX);
     int rc = load_chain(&ch, text, len, name, &raw, err);
-    return finish(out, &ch, &raw, rc, name, err);
+    return finish(out, &ch, &raw, rc, name, 1, err);
 }
 
 int scenario_parse_string(scenario **out, const char *text, const char *name, ts_err *err)
@@ -2587,7 +2951,13 @@ void scenario_free(scenario *s)
         free(t->inflow_quota.steps);
         free(t->renewal.steps);
         free(t->cohorts);
+        free(t->sum_of);
     }
+    for (size_t m = 0; m < s->n_members; m++) {
+        scenario_free(s->members[m].s);
+        free(s->members[m].param);
+    }
+    free(s->members);
     for (size_t t = 0; t < s->n_transitions; t++) {
         free(s->transitions[t].rate.steps);
         free(s->transitions[t].quota.steps);
@@ -2623,6 +2993,8 @@ void scenario_free(scenario *s)
 
 int scenario_activate_policy(scenario *s, const char *name, ts_err *err)
 {
+    if (s->n_members)
+        return regionset_activate_policy(s, name, err);
     for (size_t p = 0; p < s->n_policies; p++)
         if (!strcmp(s->policies[p].name, name)) {
             s->policies[p].active = 1;

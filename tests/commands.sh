@@ -329,6 +329,46 @@ for args in "--prob 1" "--prob 0" "--prob 1.5" "--range 2:1" "--range 1:1"; do
     [ $? -eq 2 ] && [ ! -e "$T/err" ] && ok "goal $args: exit 2" || bad "goal $args" "$(cat "$T/stderr")"
 done
 
+echo "region sets (tests/data/scenario/set.ini: members set-a.ini and set-b.ini)"
+SETF=tests/data/scenario/set.ini
+for j in 1 2 3; do
+    "$BIN" batch $SETF -n 3000 -o "$T/set$j" -j $j -q >"$T/set$j.txt" 2>&1 || bad "batch -j $j" "$(cat "$T/set$j.txt")"
+done
+same=1 files=0
+for j in 2 3; do
+    for f in $(cd "$T/set1" && find . -name '*.csv' -o -name results.xlsx | sort); do
+        files=$((files + 1))
+        cmp -s "$T/set1/$f" "$T/set$j/$f" || same=0
+    done
+done
+[ $same = 1 ] && [ $files -gt 30 ] && ok "batch: -j 1, 2 and 3 give the same bytes in DIR, members/ and aggregate/ ($files comparisons)" ||
+    bad "batch depends on -j ($files files)"
+for f in members/a/targets.csv members/b/projection.csv members/b/charts/fan_champion.png aggregate/projection.csv \
+         aggregate/targets.csv aggregate/p_met_by_year.csv aggregate/report.html aggregate/charts/card.png report.html; do
+    [ -s "$T/set1/$f" ] || bad "batch: no $f"
+done
+ok "batch: members/a, members/b and aggregate hold a run's outputs, charts and report.html"
+# The aggregate's mean of each measure is the members' means added up (the
+# means of integer sums over the same replications), every year.
+awk -F, 'FNR == 1 { next }
+         FILENAME ~ /aggregate/ { agg[$1 "," $3 "," $4] = $5; next }
+         $3 ~ /^(a|b)\./ { sub(/^(a|b)\./, "", $3); sum[$1 "," $3 "," $4] += $5 }
+         END { n = 0; for (k in agg) { if (!(k in sum)) continue; n++
+                   d = agg[k] - sum[k]; if (d < 0) d = -d; if (d > 1e-9 * (agg[k] < 0 ? -agg[k] : agg[k]) + 1e-9) { print "differs", k, agg[k], sum[k]; bad = 1 } }
+               if (n < 40) { print "only", n, "rows compared"; bad = 1 } exit bad }' \
+    "$T/set1/aggregate/projection.csv" "$T/set1/projection.csv" >"$T/setsum.txt" &&
+    ok "batch: the aggregate's means are the sums of the members' means" || bad "batch aggregate" "$(cat "$T/setsum.txt")"
+"$BIN" run $SETF -n 3000 -o "$T/setrun" -j 2 -q --no-plots >/dev/null 2>&1
+cmp -s "$T/setrun/projection.csv" "$T/set1/projection.csv" && cmp -s "$T/setrun/targets.csv" "$T/set1/targets.csv" &&
+    ok "run on a set: the same bytes as batch's top level" || bad "run and batch of a set differ"
+grep -q '^lg,new,40,36,' "$T/set1/aggregate/targets.csv" && grep -q '^both,stock,70,' "$T/set1/aggregate/targets.csv" &&
+    grep -q '^lg,new,12,' "$T/set1/members/a/targets.csv" && ! grep -q 'both' "$T/set1/members/a/targets.csv" &&
+    ok "batch: the set's targets in aggregate/, each member's in members/NAME" || bad "batch targets" "$(cat "$T/set1/aggregate/targets.csv")"
+"$BIN" batch $SETF -n 3000 -o "$T/setp" -j 2 -q --no-plots --policy push >/dev/null 2>&1
+grep -q '^policies: push' "$T/setp/members/b/manifest.txt" && ! cmp -s "$T/setp/members/a/targets.csv" "$T/set1/members/a/targets.csv" &&
+    ! cmp -s "$T/setp/members/b/targets.csv" "$T/set1/members/b/targets.csv" &&
+    ok "batch --policy push: on in both members that define it" || bad "batch --policy"
+
 echo "targets over several tiers (tests/data/multi.ini)"
 for j in 1 2 3; do
     "$BIN" run tests/data/multi.ini -o "$T/multi$j" -j $j -q >"$T/multi$j.txt" 2>&1 || bad "multi run -j $j" "$(cat "$T/multi$j.txt")"

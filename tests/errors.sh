@@ -92,7 +92,7 @@ ec 2 's.ini:7: NUL byte in the file (saved as UTF-16, or not text): save it as U
 file s.ini 'name = s\n[scenario]\n'
 ec 2 "s.ini:1: key 'name' before any section" run s.ini -o out
 scen '[tiers b]'
-ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target NAME, policy NAME or event NAME)' run s.ini -o out
+ec 2 's.ini:7: unknown section [tiers b] (expected scenario, tier NAME, transition A -> B, target NAME, policy NAME, event NAME, set, member NAME or shared PARAMETER)' run s.ini -o out
 scen '[tier]'
 ec 2 's.ini:7: [tier] needs a name' run s.ini -o out
 scen '[tier 2b]'
@@ -418,6 +418,42 @@ ec 2 "h.csv:2: value: '1,20': ',' separates thousands in groups of three digits 
 file h.csv 'year;tier;measure;value\n2021;a;stock;1,200\n'
 ec 2 "h.csv:2: value: '1,200' has a ',' in a file separated by ';': a decimal comma or a thousands separator? write it with '.' for decimals and no ','" fit s.ini h.csv -o out
 rm -f h.csv
+
+echo "region sets"
+file a.ini '[scenario]\nname = a\nstart_year = 2023\nend_year = 2025\n[tier srdi]\nstock = 100\ninflow = 20\n[tier lg]\nstock = 10\n[transition srdi -> lg]\nrate = beta(2, 38)\n'
+file late.ini '[scenario]\nname = late\nstart_year = 2023\nstart = 2023-07\nend_year = 2025\n[tier lg]\n'
+file bad.ini '[scenario]\nname = bad\nstart_year = 2023\nend_year = 2025\n[tier x]\nexit = 2\n'
+SET='[set]\nname = ab\n[member a]\nscenario = a.ini\n'
+file set.ini "${SET}[member bad]\nscenario = bad.ini\n"
+ec 2 "set.ini:5: member 'bad': bad.ini:6: tier 'x': exit: 2 is above 1" batch set.ini -o out
+file set.ini "${SET}[member b]\nscenario = b.ini\n"
+ec 2 "set.ini:5: member 'b': b.ini: cannot read: No such file or directory" batch set.ini -o out
+file set.ini "${SET}[member late]\nscenario = late.ini\n"
+ec 2 "set.ini:5: member 'late': starts 2023-07 and ends with update year 2025, member 'a' starts 2023-01 and ends with 2025: the members of a set share start, start_year and end_year" batch set.ini -o out
+file set.ini "${SET}[shared tier.q.exit]\nvalue = 0.1\n"
+ec 2 "set.ini:5: shared 'tier.q.exit': no member has this parameter (\`tiersim check MEMBER.ini --params\` lists a member's)" batch set.ini -o out
+file set.ini "${SET}[shared transition.srdi->lg.rate]\nvalue = 1.5\n"
+ec 2 "set.ini:6: shared 'transition.srdi->lg.rate': value: 1.5 is above 1" batch set.ini -o out
+file set.ini "${SET}[shared transition.srdi->lg.rate]\nvalue = fit\n"
+ec 2 "set.ini:6: shared 'transition.srdi->lg.rate': value: a set's values are drawn, not fitted (fit each member's scenario)" batch set.ini -o out
+file set.ini "${SET}[target unicorn]\nnew = 3\n"
+ec 2 "set.ini:5: target 'unicorn': no member has a tier 'unicorn'" batch set.ini -o out
+file set.ini "${SET}[tier x]\nstock = 3\n"
+ec 2 "set.ini:5: tier 'x': a set file holds [set], [member NAME], [shared PARAMETER] and [target NAME] sections only (a member's own go in its scenario)" batch set.ini -o out
+file set.ini '[set]\nname = ab\n'
+ec 2 'set.ini: no [member NAME] section' batch set.ini -o out
+file set.ini "${SET}[member c]\n"
+ec 2 "set.ini:5: member 'c': missing key 'scenario'" batch set.ini -o out
+file set.ini "${SET}[member i]\nscenario = set.ini\n"
+ec 2 "set.ini:5: member 'i': set.ini is a set; a member is a scenario" batch set.ini -o out
+scen 'inflow = 20\n[member a]\nscenario = a.ini'
+ec 2 "s.ini:8: member 'a': belongs in a set file (one with [set] instead of [scenario])" run s.ini -o out
+scen 'inflow = 20'
+ec 2 's.ini: a scenario, not a set (a set starts with [set]): tiersim run simulates a scenario' batch s.ini -o out
+file set.ini "$SET"
+ec 2 "set.ini: no member has a policy 'push' (the members' policies: none)" batch set.ini --policy push -o out
+ec 2 'set.ini: a region set is not fitted: fit each member'"'"'s scenario with its own history, then make the set of the fitted scenarios' fit set.ini h.csv -o out
+rm -f a.ini late.ini bad.ini set.ini
 
 echo "observed files"
 scen 'inflow = 20'
