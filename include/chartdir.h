@@ -89,6 +89,9 @@ void chartdir_meta_str(FILE *f, const char *var, const char *s);
 void chartdir_meta_array(FILE *f, const char *var, size_t n);
 void chartdir_meta_num_at(FILE *f, const char *var, size_t i, double v);
 void chartdir_meta_str_at(FILE *f, const char *var, size_t i, const char *s);
+/* The same for text whose lines are separated by '\n': each line quoted,
+ * joined by gnuplot's "\n" (a tic label of several lines). */
+void chartdir_meta_lines_at(FILE *f, const char *var, size_t i, const char *s);
 /* A number of a .tsv row (%.10g; NaN, which gnuplot skips, when not
  * finite), then a tab, or the newline when `last`. */
 void chartdir_tsv_num(FILE *f, double v, int last);

@@ -197,6 +197,28 @@ void chartdir_meta_num_at(FILE *f, const char *var, size_t i, double v)
         fprintf(f, "%s[%zu] = NaN\n", var, i + 1);
 }
 
+void chartdir_meta_lines_at(FILE *f, const char *var, size_t i, const char *s)
+{
+    fprintf(f, "%s[%zu] = ", var, i + 1);
+    for (;;) {
+        size_t n = strcspn(s, "\n");
+        char *line = malloc(n + 1);
+        if (line) {
+            memcpy(line, s, n);
+            line[n] = '\0';
+            chartdir_quote(f, line);
+            free(line);
+        } else {
+            fputs("''", f);
+        }
+        if (!s[n])
+            break;
+        fputs(" . \"\\n\" . ", f);
+        s += n + 1;
+    }
+    fputc('\n', f);
+}
+
 void chartdir_meta_str_at(FILE *f, const char *var, size_t i, const char *s)
 {
     fprintf(f, "%s[%zu] = ", var, i + 1);

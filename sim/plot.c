@@ -792,6 +792,63 @@ static void target_text(const plot_ctx *c, const target_row *r, char *buf, size_
                       i18n_measure(c->lang, measure_names[r->measure]), r->target, r->needs);
 }
 
+/* A tic label of at most CARD_LINE_EM ems a line (plot_text_em), broken at
+ * blanks (or, in text without them, between characters), at most
+ * CARD_LINES lines, the last cut with "…": gnuplot widens the left margin to
+ * the widest tic label, and one long label (a target over several tiers
+ * joins their labels) would push the bars off the canvas. */
+#define CARD_LINE_EM 30.0
+#define CARD_LINES 3
+
+static size_t utf8_len(const char *p)
+{
+    unsigned c = (unsigned char)*p;
+    size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    for (size_t k = 1; k < n; k++)
+        if (!p[k])
+            return k;
+    return n;
+}
+
+static void wrap_label(const char *text, char *out, size_t len)
+{
+    size_t used = 0, lines = 1;
+    double em = 0;
+    const char *p = text;
+    out[0] = '\0';
+    while (*p && used + 8 < len) {
+        /* the next word: up to a blank, or one character of text without blanks */
+        size_t w = 0;
+        if (*p == ' ') {
+            w = 1;
+        } else {
+            while (p[w] && p[w] != ' ' && (unsigned char)p[w] < 0x80)
+                w++;
+            if (!w)
+                w = utf8_len(p);
+        }
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : sizeof word - 1), p);
+        double wem = plot_text_em(word);
+        if (em > 0 && em + wem > CARD_LINE_EM && *p != ' ') {
+            if (lines == CARD_LINES) {
+                used += (size_t)snprintf(out + used, len - used, "…");
+                return;
+            }
+            while (used && out[used - 1] == ' ')
+                out[--used] = '\0';
+            used += (size_t)snprintf(out + used, len - used, "\n");
+            lines++;
+            em = 0;
+        }
+        if (!(em == 0 && *p == ' ')) {
+            used += (size_t)snprintf(out + used, len - used, "%s", word);
+            em += wem;
+        }
+        p += w;
+    }
+}
+
 /* card: P(met) per target with its interval and verdict, and the joint row. */
 static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
 {
@@ -809,7 +866,9 @@ static int write_card(plot_ctx *c, const target_list *tl, ts_err *err)
         const target_row *r = &tl->t[j];
         char text[1024];
         target_text(c, r, text, sizeof text);
-        chartdir_meta_str_at(meta.f, "label", j, text);
+        char wrapped[1100];
+        wrap_label(text, wrapped, sizeof wrapped);
+        chartdir_meta_lines_at(meta.f, "label", j, wrapped);
         /* row: position (the first target on top), p, lo, hi, verdict */
         fprintf(data.f, "%zu\t", n - j + 1);
         chartdir_tsv_num(data.f, r->p_met, 0);
@@ -847,7 +906,9 @@ static int write_pmet(plot_ctx *c, const target_list *tl, ts_err *err)
         const target_row *r = &tl->t[j];
         char text[1024];
         target_text(c, r, text, sizeof text);
-        chartdir_meta_str_at(meta.f, "label", j, text);
+        char wrapped[1100];
+        wrap_label(text, wrapped, sizeof wrapped);
+        chartdir_meta_lines_at(meta.f, "label", j, wrapped);
         if (j)
             fputs("\n\n", data.f);
         size_t rows = 0;

@@ -64,6 +64,37 @@ static int svg_text(const char *svg, const char *text, double *x, double *y, cha
 
 /* card: the labels as the scripts read them (quotes doubled, nothing else
  * touched), the joint row apart, one row per target top-down. */
+/* A label longer than a card line (a target over several tiers joins its
+ * tiers' labels) is broken at blanks, or between Chinese characters, into at
+ * most three lines of at most 30 ems, the last cut with "…": one long tic
+ * label made gnuplot widen the left margin until the bars left the canvas. */
+static void test_card_long_label(void)
+{
+    char dir[4096];
+    tf_make_dir(dir, sizeof dir);
+    tf_copy_fixture("tests/data/plot/run", dir);
+    CU_ASSERT_EQUAL(tf_write_in(dir, "tiers.csv", "tier,label,baseline_stock\n"
+                                "a,安徽省专精特新冠军企业（省级认定，含制造业与服务业）国家级专精特新“小巨人”企业（工业和信息化部认定）再加上更多更多的文字使它超过三行的长度限制再加上更多更多的文字以及更多的说明文字使它更长,137\n"
+                                "b,provincial SRDI champions and national little giants together (one figure),11\n"), 0);
+    ts_err err;
+    chartdir *cd = chartdir_open(dir, "plots", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cd);
+    CU_ASSERT_EQUAL_FATAL(plot_prepare(cd, PLOT_RUN, LANG_EN, &err), 0);
+    char *meta = tf_file_in(chartdir_work(cd), "card.meta", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(meta);
+    CU_ASSERT(strstr(meta, "label[1] = 'provincial SRDI champions and national little giants' . "
+                           "\"\\n\" . 'together (one figure): new 25 (needs 23)'\n") != NULL);
+    const char *l2 = strstr(meta, "label[2] = ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l2);
+    size_t lines = 1;
+    for (const char *p = l2; *p && *p != '\n'; p++)
+        lines += !strncmp(p, "\"\\n\"", 4);
+    CU_ASSERT_EQUAL(lines, 3);
+    CU_ASSERT(strstr(l2, "…'\n") != NULL);
+    free(meta);
+    chartdir_free(cd);
+}
+
 static void test_card_data(void)
 {
     char dir[4096];
@@ -855,6 +886,7 @@ int main(void)
     static const tu_test tests[] = {
         {"finding the scripts", test_find_dir},
         {"card data", test_card_data},
+        {"card: long labels wrapped", test_card_long_label},
         {"goal data and chart", test_goal},
         {"goal: the answer's label inside the plot, the band in the key", test_goal_layout},
         {"time labelled by period end", test_month_labels},
