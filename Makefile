@@ -10,6 +10,14 @@ CPPFLAGS = -Iinclude -MMD -MP -D_XOPEN_SOURCE=700
 OMP = -fopenmp
 # -lz: zlib, which libxlsxwriter links already, for reading results.xlsx back (zipread.c).
 LDLIBS = -lgsl -lgslcblas -linih -lcsv -lxlsxwriter -lz -lm
+# Open MPI (DESIGN.md, "Across machines"): built in when its compiler wrapper
+# is installed (libopenmpi-dev); `make MPI=no` builds without it.  Without
+# mpirun the program never initialises it (par.c).
+MPI ?= $(shell mpicc --showme:compile >/dev/null 2>&1 && echo yes)
+ifeq ($(MPI),yes)
+CPPFLAGS += -DTIERSIM_MPI $(shell mpicc --showme:compile)
+LDLIBS += $(shell mpicc --showme:link)
+endif
 TEST_LDLIBS = -lcunit $(LDLIBS)
 BUILD ?= build
 # float-cast-overflow is not part of gcc's "undefined" (it is of clang's): asked for by name.
@@ -31,6 +39,8 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(OMP) $(EXTRA_CFLAGS)
 FLAGS_FILE = $(BUILD)/flags
 FLAGS_TEXT = $(CC) $(CPPFLAGS) $(ALL_CFLAGS)
 
+
+.PHONY: test-mpi
 .PHONY: all deps run test test-suites check strict bench crosscheck clean fuzz fuzz-build valgrind \
         install uninstall FORCE
 # Keep object files between the steps of `make test`.
@@ -133,7 +143,14 @@ test-suites: $(TEST_BINS) $(BUILD)/tiersim $(BUILD)/tests/xlsxcat
 test: deps
 	$(MAKE) strict
 	$(MAKE) test-suites
+	$(MAKE) test-mpi
 	$(MAKE) BUILD=build/san CFLAGS="$(SANFLAGS)" OMP=-fopenmp test-suites
+
+# Every simulating command under mpirun -np 2 and -np 3 against one process
+# (tests/mpi.sh; skipped, saying so, without Open MPI).
+test-mpi: $(BUILD)/tiersim
+	@echo "== tests/mpi.sh ($(BUILD)/tiersim)"
+	@sh tests/mpi.sh $(BUILD)/tiersim
 	@if command -v valgrind >/dev/null 2>&1; then $(MAKE) valgrind; \
 	else echo "== valgrind not installed: memcheck skipped"; fi
 
@@ -167,7 +184,7 @@ FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-li
 FUZZ_HARNESSES = scenario dist history decode observed
 
 fuzz-build:
-	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OMP= CFLAGS="$(FUZZ_CFLAGS)" \
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OMP= MPI=no CFLAGS="$(FUZZ_CFLAGS)" \
 	    $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
 
 $(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/targets.o $(BUILD)/libsim.a

@@ -78,3 +78,8 @@ echo "scenarios/qingdao.ini: $CREPS replications, 1 thread: without cohorts $p s
 # tiersim on 1 and 2 threads against bench/numpy_model.py, the same
 # replications, on the fitted qingdao-v1 and scenarios/qingdao.ini.
 sh bench/numpy_bench.sh "$BUILD"
+
+# Across processes (Open MPI): the strong scaling of a Sobol analysis of the
+# example region set over 1 and 2 processes, a chunk's cost and the cluster
+# estimate of README.md's "Across machines" (bench/mpi_bench.sh).
+sh bench/mpi_bench.sh "$BUILD"

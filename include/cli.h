@@ -200,7 +200,16 @@ typedef struct {
     int threads;                    /* the threads the run will use */
     cli_progress progress;
     int status;                     /* the exit status a failure now means */
+    char scratch[512];              /* a process other than 0: where it writes ("" else) */
 } cli_session;
+
+/* Under mpirun (par.h): the processes, passed to the runners by
+ * cli_runner_opts; whether this process is the one that prints and writes
+ * (process 0, or a process alone); whether it draws charts (that, and no
+ * --no-plots). */
+const par_group *cli_processes(void);
+int cli_writes(void);
+int cli_draws(const cli_session *cs);
 
 /* A session that loads nothing (plot, check): enough for cli_fail and cli_end. */
 void cli_init(cli_session *cs, const cli_spec *spec, const cli_args *a);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "par.h"
 #include "scenario.h"
 #include "summary.h"
 #include "tserr.h"
@@ -43,6 +44,9 @@ typedef struct {
     uint64_t record_reps;
     double *record_theta;
     int64_t *record_value;
+    /* Processes (par.h): each runs the chunks (and crn.h's tasks) it owns,
+     * and every process ends with the whole result.  NULL: this one alone. */
+    const par_group *par;
 } runner_opts;
 
 typedef struct {

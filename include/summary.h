@@ -64,6 +64,17 @@ static inline int hist_add1(hist *h, int64_t v)
 /* dst += src.  Returns -1 only when memory runs out. */
 int hist_merge(hist *dst, const hist *src);
 
+/* A histogram as words, for another process (par.h) to merge: the counts
+ * are a function of the values alone, so merging the packed shares of every
+ * process gives the histogram one process would have built.  hist_pack
+ * writes hist_pack_words(h) words and returns their number;
+ * hist_merge_packed merges one packed histogram from w (at most avail
+ * words; *used gets how many it took): 0, or -1 when the words are not a
+ * packed histogram or memory ran out. */
+size_t hist_pack_words(const hist *h);
+size_t hist_pack(const hist *h, uint64_t *w);
+int hist_merge_packed(hist *dst, const uint64_t *w, size_t avail, size_t *used);
+
 uint64_t hist_count(const hist *h);
 int64_t hist_min(const hist *h);              /* exact smallest value seen; 0 when empty */
 int64_t hist_max(const hist *h);              /* exact largest value seen; 0 when empty */

@@ -4,7 +4,7 @@
 # `deps.sh bench` does the same for the bench-only packages (python3-numpy:
 # the numpy baseline of make bench and make crosscheck), which make, make test
 # and CI never need.
-PKGS="build-essential libgsl-dev libinih-dev libcsv-dev libcunit1-dev libxlsxwriter-dev zlib1g-dev gnuplot-nox fonts-noto-cjk"
+PKGS="build-essential libgsl-dev libinih-dev libcsv-dev libcunit1-dev libxlsxwriter-dev zlib1g-dev gnuplot-nox fonts-noto-cjk libopenmpi-dev openmpi-bin"
 [ "${1:-}" = bench ] && PKGS="python3-numpy"
 
 missing=""

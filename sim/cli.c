@@ -34,8 +34,38 @@
 
 char cli_command_line[CLI_LINE_MAX];
 
+/* The processes of this run (par.h): NULL alone, or mpirun's.  The command
+ * layer's, as cli_interrupted is: passed down to the runners in their
+ * options, never read by the library itself. */
+static par_group *cli_par;
+
+static void stop_par(void)
+{
+    par_stop(cli_par);
+    cli_par = NULL;
+}
+
+const par_group *cli_processes(void)
+{
+    return cli_par;
+}
+
+int cli_writes(void)
+{
+    return par_rank(cli_par) == 0;
+}
+
 void cli_start(int argc, char **argv)
 {
+    /* Under mpirun every process runs the command; process 0 alone prints
+     * and writes (the others compute their shares into a scratch directory
+     * that goes with them: see cli_open). */
+    cli_par = par_start(NULL, NULL);
+    if (cli_par) {
+        atexit(stop_par);
+        if (!cli_writes() && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+            exit(EXIT_FAIL);
+    }
     /* Every GSL failure becomes a status that the modules turn into a message. */
     gsl_set_error_handler_off();
     /* Past a file size limit (ulimit -f), a write fails with EFBIG, which the
@@ -956,6 +986,21 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     if (flags & CLI_NO_OUTPUT)
         return 0;
     cs->status = EXIT_FAIL;
+    if (!cli_writes()) {
+        /* Another process than 0: its writes go to a scratch directory of
+         * its own, removed at the end (cli_close, cli_fail), so that the
+         * commands run as they do alone and only process 0's output stays. */
+        snprintf(cs->scratch, sizeof cs->scratch, "%s/tiersim-rank%d-XXXXXX",
+                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", par_rank(cli_par));
+        if (!mkdtemp(cs->scratch))
+            return ts_errf(err, "%s: cannot create: %s", cs->scratch, strerror(errno));
+        char out[sizeof cs->scratch + 8];
+        snprintf(out, sizeof out, "%s/out", cs->scratch);
+        if (outdir_begin(&cs->od, out, err) < 0)
+            return -1;
+        cs->status = EXIT_USAGE;
+        return 0;
+    }
     if (outdir_begin(&cs->od, cs->dir, err) < 0)
         return -1;
     cs->status = EXIT_USAGE;
@@ -969,6 +1014,7 @@ void cli_runner_opts(cli_session *cs, runner_opts *o, int quiet)
         o->replications = cs->a->replications;
     o->threads = cs->a->threads;
     o->cancel = &cli_interrupted;
+    o->par = cli_par;
     memset(&cs->progress, 0, sizeof cs->progress);
     if (quiet || cs->a->quiet || !isatty(STDERR_FILENO))
         return;
@@ -1038,7 +1084,11 @@ void cli_manifest_fit(const cli_session *cs, manifest *m)
 void cli_manifest_end(const cli_session *cs, manifest *m, uint64_t seed)
 {
     manifest_add(m, "seed", "%llu", (unsigned long long)seed);
-    manifest_add(m, "threads", "%d", cs->threads);
+    if (par_size(cli_par) > 1)
+        manifest_add(m, "threads", "%d in each of %d processes (mpirun)", cs->threads,
+                     par_size(cli_par));
+    else
+        manifest_add(m, "threads", "%d", cs->threads);
     manifest_add(m, "gsl_version", "%s", gsl_version);
     manifest_add(m, "generator", "%s", RNG_GENERATOR);
 }
@@ -1069,8 +1119,29 @@ int cli_draw(const char *dir, unsigned kinds, ts_lang lang, int warn_missing, si
     return rc;
 }
 
+/* A process other than 0 drops what it wrote (cli_open). */
+static void drop_scratch(cli_session *cs)
+{
+    if (!cs->scratch[0])
+        return;
+    outdir_abort(cs->od);
+    cs->od = NULL;
+    outdir_remove_tree(cs->scratch);
+    cs->scratch[0] = '\0';
+}
+
+int cli_draws(const cli_session *cs)
+{
+    return !cs->a->no_plots && cli_writes();
+}
+
 int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
 {
+    if (!cli_writes()) {
+        manifest_free(m);
+        drop_scratch(cs);
+        return cli_interrupted ? -1 : 0;
+    }
     int rc = manifest_write(m, outdir_file(cs->od, "manifest.txt"), err);
     manifest_free(m);
     if (rc < 0)
@@ -1094,6 +1165,7 @@ int cli_close(cli_session *cs, manifest *m, unsigned chart_kinds, ts_err *err)
 
 static void session_free(cli_session *cs)
 {
+    drop_scratch(cs);
     outdir_abort(cs->od);
     cs->od = NULL;
     fit_result_free(cs->fit);

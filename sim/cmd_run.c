@@ -413,10 +413,9 @@ static int write_part(const cli_session *cs, const runner_result *res, size_t m,
         rc = manifest_write(&mf, outdir_file(od, "manifest.txt"), err);
         manifest_free(&mf);
     }
-    if (rc == 0)
+    if (rc == 0 && cli_writes())
         rc = xlsx_write_dir(outdir_tmp(od), err);
-    if (rc == 0 && !cs->a->no_plots &&
-        cli_draw(outdir_tmp(od), PLOT_RUN, cs->a->lang, 0, NULL, err) < 0)
+    if (rc == 0 && cli_draws(cs) && cli_draw(outdir_tmp(od), PLOT_RUN, cs->a->lang, 0, NULL, err) < 0)
         rc = -1;
     outdir_sub_end(od);
     runner_result_free(rv);

@@ -115,7 +115,40 @@ typedef struct {
     void *ctx;
     uint64_t progress_per_task;
     uint64_t progress_total;
+    /* The tasks' results, zero where a task did not write (calloc): across
+     * processes (o->par) each task runs on one, and the bitwise OR of these
+     * buffers gives every process every task's words exactly. */
+    void *share[4];
+    size_t share_words[4];
 } frame;
+
+/* Across processes: which one failed first (the lowest failing task, its
+ * message to all), whether any was interrupted, and every task's results. */
+static int frame_agree(const frame *f, uint64_t fail_task, ts_err *fail_err, int rc, ts_err *err)
+{
+    const par_group *p = f->o->par;
+    if (par_size(p) == 1)
+        return rc;
+    uint64_t first = fail_task, stop = f->o->cancel && *f->o->cancel, oom = rc < 0 && fail_task == UINT64_MAX && !stop;
+    par_min_u64(p, &first, 1);
+    par_max_u64(p, &stop, 1);
+    par_max_u64(p, &oom, 1);
+    if (first != UINT64_MAX) {
+        uint64_t root = fail_task == first ? (uint64_t)par_rank(p) : UINT64_MAX;
+        par_min_u64(p, &root, 1);
+        par_bcast(p, fail_err, sizeof *fail_err, (int)root);
+        *err = *fail_err;
+        return -1;
+    }
+    if (stop)
+        return ts_errf(err, "interrupted");
+    if (oom)
+        return ts_errf(err, "out of memory");
+    for (size_t i = 0; i < 4; i++)
+        if (f->share[i])
+            par_or_u64(p, f->share[i], f->share_words[i]);
+    return 0;
+}
 
 static int run_frame(const frame *f, ts_err *err)
 {
@@ -134,7 +167,7 @@ static int run_frame(const frame *f, ts_err *err)
     if (rc == 0) {
 #pragma omp parallel for num_threads(nth) schedule(dynamic, 1)
         for (uint64_t t = 0; t < f->n_tasks; t++) {
-            if (f->o->cancel && *f->o->cancel)
+            if ((f->o->cancel && *f->o->cancel) || !par_owns(f->o->par, t))
                 continue;
             ts_err e;
             if (f->task(f->ctx, &ws[thread_id()], t, &e) < 0) {
@@ -147,8 +180,11 @@ static int run_frame(const frame *f, ts_err *err)
             if (f->o->progress) {
 #pragma omp critical(crn_progress)
                 {
-                    done += f->progress_per_task;
-                    f->o->progress(f->o->progress_ctx, done, f->progress_total);
+                    /* every process does as much: its share, scaled */
+                    done += f->progress_per_task * (uint64_t)par_size(f->o->par);
+                    f->o->progress(f->o->progress_ctx,
+                                   done < f->progress_total ? done : f->progress_total,
+                                   f->progress_total);
                 }
             }
         }
@@ -162,7 +198,7 @@ static int run_frame(const frame *f, ts_err *err)
     for (int i = 0; i < nth; i++)
         ws_free(&ws[i]);
     free(ws);
-    return rc;
+    return frame_agree(f, fail_task, &fail_err, rc, err);
 }
 
 /* ------------------------------------------------------------ crn_eval */
@@ -238,7 +274,8 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
     }
     if (rc == 0) {
         const scenario *arms[1] = {s};
-        frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, (uint64_t)n * reps};
+        frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, (uint64_t)n * reps,
+                   {c.n, c.mean, c.m2, c.met}, {cells, cells, cells, cells}};
         rc = run_frame(&f, err);
     }
     /* Chan et al.'s pairwise merge, in task order: deterministic. */
@@ -305,7 +342,12 @@ int crn_records(const scenario *s, const runner_opts *o, uint64_t reps, double *
     records_ctx c = {s, o, reps, theta, value};
     const scenario *arms[1] = {s};
     frame f = {arms, 1, o, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, records_task, &c,
-               RUNNER_CHUNK, reps};
+               RUNNER_CHUNK, reps, {theta, value}, {reps * s->n_params, reps * s->n_targets}};
+    /* Each process writes its replications' rows: the others' stay 0. */
+    if (par_size(o->par) > 1) {
+        memset(theta, 0, reps * s->n_params * sizeof *theta);
+        memset(value, 0, reps * s->n_targets * sizeof *value);
+    }
     return run_frame(&f, err);
 }
 
@@ -385,7 +427,8 @@ int crn_compare(const scenario *const *arms, size_t n_arms, const size_t *target
         !out->loss || !out->met_all)
         rc = ts_errf(err, "out of memory");
     if (rc == 0) {
-        frame f = {arms, A, o, tasks, compare_task, &c, RUNNER_CHUNK, reps};
+        frame f = {arms, A, o, tasks, compare_task, &c, RUNNER_CHUNK, reps,
+                   {c.met, c.gain, c.loss, c.all}, {cells, cells, cells, (size_t)tasks * A + 1}};
         rc = run_frame(&f, err);
     }
     for (uint64_t t = 0; t < tasks && rc == 0; t++) {

@@ -5,6 +5,7 @@
 #include <gsl/gsl_version.h>
 
 #include "cmd.h"
+#include "par.h"
 #include "version.h"
 
 typedef struct {
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
     if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h"))
         return help(argc - 1, argv + 1);
     if (!strcmp(name, "version") || !strcmp(name, "--version")) {
-        printf("tiersim %s (GSL %s)\n", TIERSIM_VERSION, gsl_version);
+        printf("tiersim %s (GSL %s%s)\n", TIERSIM_VERSION, gsl_version,
+               par_available() ? "; Open MPI: mpirun -np N tiersim ..." : "");
         return EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

@@ -198,18 +198,85 @@ double runner_stopping_se(uint64_t successes, uint64_t n)
     return sqrt(p * (1.0 - p) / (double)n);
 }
 
-static int precision_met(const scenario *s, thread_ws *ws, int nthreads, uint64_t reps,
-                         double precision)
+static int precision_met(const scenario *s, const par_group *p, thread_ws *ws, int nthreads,
+                         uint64_t reps, double precision)
 {
-    size_t Y = scenario_years(s);
-    for (size_t j = 0; j < s->n_targets; j++) {
-        uint64_t x = 0;
+    size_t Y = scenario_years(s), T = s->n_targets;
+    uint64_t *x = calloc(T + 1, sizeof *x);
+    if (!x)
+        return 0;
+    for (size_t j = 0; j < T; j++)
         for (int i = 0; i < nthreads; i++)
-            x += ws[i].met_by_year[j * Y + Y - 1];
-        if (runner_stopping_se(x, reps) > precision)
-            return 0;
+            x[j] += ws[i].met_by_year[j * Y + Y - 1];
+    par_sum_u64(p, x, T); /* every process's replications */
+    int met = 1;
+    for (size_t j = 0; j < T && met; j++)
+        met = runner_stopping_se(x[j], reps) <= precision;
+    free(x);
+    return met;
+}
+
+/* Across processes (par.h): every histogram of every process merged into
+ * each, in rank order.  A histogram's counts depend on its values alone
+ * (summary.c), so the result is the one histogram one process would have
+ * built from all of them.  0, or -1 out of memory. */
+static int share_hists(const par_group *p, hist **h, size_t n)
+{
+    if (par_size(p) == 1)
+        return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++)
+        words += h[i] ? hist_pack_words(h[i]) : 0;
+    uint64_t *mine = malloc((words + 1) * sizeof *mine);
+    size_t *len_of = calloc((size_t)par_size(p), sizeof *len_of);
+    unsigned char *all = NULL;
+    int rc = mine && len_of ? 0 : -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (h[i])
+            k += hist_pack(h[i], mine + k);
+    /* Every process takes part, even one that ran out of memory. */
+    if (par_allgather(p, mine, rc == 0 ? k * sizeof *mine : 0, &all, len_of) < 0)
+        rc = -1;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (h[i])
+            hist_reset(h[i]);
+    size_t off = 0;
+    for (int r = 0; r < par_size(p) && rc == 0; r++) {
+        const uint64_t *w = (const uint64_t *)(all + off);
+        size_t left = len_of[r] / sizeof *w, used = 0;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            if (!h[i])
+                continue;
+            rc = hist_merge_packed(h[i], w, left, &used);
+            w += used;
+            left -= used;
+        }
+        off += len_of[r];
     }
-    return 1;
+    free(mine);
+    free(len_of);
+    free(all);
+    return rc;
+}
+
+/* What the processes agree on after a batch: the first failing replication
+ * (its message to all), whether any was interrupted. */
+static int agree_batch(const runner_opts *o, uint64_t *fail_rep, ts_err *fail_err)
+{
+    const par_group *p = o->par;
+    if (par_size(p) == 1)
+        return 0;
+    uint64_t first = *fail_rep, stop = o->cancel && *o->cancel;
+    par_min_u64(p, &first, 1);
+    par_max_u64(p, &stop, 1);
+    if (first != UINT64_MAX) {
+        uint64_t root = *fail_rep == first ? (uint64_t)par_rank(p) : UINT64_MAX;
+        par_min_u64(p, &root, 1);
+        par_bcast(p, fail_err, sizeof *fail_err, (int)root);
+        *fail_rep = first;
+    }
+    return (int)stop;
 }
 
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err)
@@ -262,6 +329,12 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
         ws[i].n_drawn = n_drawn;
     }
 
+    /* Across processes each records its own replications' rows: the others'
+     * stay 0 for the bitwise OR that copies them to all. */
+    if (par_size(o->par) > 1 && o->record_reps) {
+        memset(o->record_theta, 0, (size_t)o->record_reps * s->n_params * sizeof *o->record_theta);
+        memset(o->record_value, 0, (size_t)o->record_reps * s->n_targets * sizeof *o->record_value);
+    }
     /* The first failing replication (lowest index) names the error, so the
      * message does not depend on thread scheduling. */
     uint64_t fail_rep = UINT64_MAX;
@@ -282,6 +355,8 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
                 continue;
             uint64_t lo = begin + c * RUNNER_CHUNK;
             uint64_t hi = lo + RUNNER_CHUNK < end ? lo + RUNNER_CHUNK : end;
+            if (!par_owns(o->par, lo / RUNNER_CHUNK))
+                continue;
             for (uint64_t rep = lo; rep < hi; rep++) {
                 ts_err e;
                 if (replicate(t, s, o, rep, &e) < 0) {
@@ -297,18 +372,20 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
             if (o->progress) {
 #pragma omp critical(runner_progress)
                 {
-                    done += hi - lo;
-                    o->progress(o->progress_ctx, done, target);
+                    /* every process does as much: its share, scaled */
+                    done += (hi - lo) * (uint64_t)par_size(o->par);
+                    o->progress(o->progress_ctx, done < end ? done : end, target);
                 }
             }
         }
         done = end;
+        int stopped = agree_batch(o, &fail_rep, &fail_err);
         if (fail_rep != UINT64_MAX) {
             *err = fail_err;
             rc = -1;
-        } else if (o->cancel && *o->cancel) {
+        } else if ((o->cancel && *o->cancel) || stopped) {
             rc = ts_errf(err, "interrupted");
-        } else if (o->precision > 0 && precision_met(s, ws, nthreads, done, o->precision)) {
+        } else if (o->precision > 0 && precision_met(s, o->par, ws, nthreads, done, o->precision)) {
             res->precision_reached = 1;
             break;
         }
@@ -346,6 +423,24 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
                 res->met_group[g] += ws[i].met_group[g];
             res->capped += ws[i].capped;
             res->replications += ws[i].reps;
+        }
+        /* Across processes: each ran its chunks; all end with every one. */
+        if (rc == 0 && par_size(o->par) > 1) {
+            uint64_t counts[3] = {res->met_all, res->capped, res->replications};
+            par_sum_u64(o->par, counts, 3);
+            res->met_all = counts[0];
+            res->capped = counts[1];
+            res->replications = counts[2];
+            par_sum_u64(o->par, res->met_by_year, s->n_targets * Y);
+            par_sum_u64(o->par, res->met_group, res->n_groups);
+            if (share_hists(o->par, res->hists, n_out) < 0 ||
+                share_hists(o->par, res->start, s->n_tiers) < 0 ||
+                share_hists(o->par, res->sums, s->n_targets) < 0)
+                rc = ts_errf(err, "out of memory");
+            if (o->record_reps) {
+                par_or_u64(o->par, o->record_theta, (size_t)o->record_reps * s->n_params);
+                par_or_u64(o->par, o->record_value, (size_t)o->record_reps * s->n_targets);
+            }
         }
         for (size_t h = 0; h < n_out && rc == 0; h++) {
             int ok = derived[h] == ENGINE_ZERO    ? hist_add(res->hists[h], 0, res->replications)

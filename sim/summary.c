@@ -230,6 +230,56 @@ int hist_merge(hist *dst, const hist *src)
     return 0;
 }
 
+/* The packed form: n, min, max, the two halves of sum, shift, then the bins
+ * of [min >> shift, max >> shift]: 6 + span words. */
+size_t hist_pack_words(const hist *h)
+{
+    return h->n ? 6 + (size_t)((h->max >> h->shift) - (h->min >> h->shift) + 1) : 1;
+}
+
+size_t hist_pack(const hist *h, uint64_t *w)
+{
+    w[0] = h->n;
+    if (!h->n)
+        return 1;
+    w[1] = (uint64_t)h->min;
+    w[2] = (uint64_t)h->max;
+    w[3] = (uint64_t)h->sum;
+    w[4] = (uint64_t)(h->sum >> 64);
+    w[5] = (uint64_t)h->shift;
+    size_t k = 6;
+    for (int64_t j = h->min >> h->shift; j <= h->max >> h->shift; j++)
+        w[k++] = h->bins[j - h->base];
+    return k;
+}
+
+int hist_merge_packed(hist *dst, const uint64_t *w, size_t avail, size_t *used)
+{
+    if (avail < 1)
+        return -1;
+    if (w[0] == 0) {
+        *used = 1;
+        return 0;
+    }
+    if (avail < 6 || w[5] > 62 || (int64_t)w[1] < 0 || (int64_t)w[2] < (int64_t)w[1])
+        return -1;
+    hist src = {0};
+    src.n = w[0];
+    src.min = (int64_t)w[1];
+    src.max = (int64_t)w[2];
+    src.sum = (u128)w[3] | (u128)w[4] << 64;
+    src.shift = (int)w[5];
+    src.base = src.min >> src.shift;
+    src.nbins = (size_t)((src.max >> src.shift) - src.base + 1);
+    if (src.nbins > avail - 6)
+        return -1;
+    src.cap = src.nbins;
+    /* The bins are read where they lie: src is never written. */
+    src.bins = (uint64_t *)(uintptr_t)(w + 6);
+    *used = 6 + src.nbins;
+    return hist_merge(dst, &src);
+}
+
 uint64_t hist_count(const hist *h)
 {
     return h->n;
