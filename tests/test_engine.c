@@ -733,6 +733,82 @@ static void test_promotions_uniform_across_cohorts(void)
     scenario_free(s);
 }
 
+/* ------------------------------------------- measures the runner derives */
+
+/* Every measure engine_measure_kind calls ENGINE_ZERO is 0 in every
+ * replication, and every ENGINE_AS_NEW one equals `new`: the runner makes
+ * their histograms at the end without looking at the replications.  Tier z
+ * is fixed at 0 in every year (a policy scales its inflow, a dispersion
+ * multiplies it); w's inflow and exit are 0 only until an @YEAR; nothing
+ * leads into a or z. */
+static const char *ZEROS_INI =
+    "[scenario]\nname = zeros\nstart_year = 2022\nend_year = 2025\nreplications = 10\nseed = 3\n"
+    "[tier a]\nstock = 500\ninflow = 40\nexit = beta(2, 38)\n"
+    "[tier b]\nstock = uniform(10, 30)\nexit = 0.05\nvalidity = 2\nrenewal = 0.5\n"
+    "[tier z]\nstock = 20\ninflow = 0\ninflow@2024 = 0\ninflow_dispersion = 0.1\n"
+    "exit = 0\nexit@2023 = 0\n"
+    "[tier w]\nstock = 60\ninflow = 0\ninflow@2024 = 15\nexit = 0\nexit@2023 = 0.1\n"
+    "[transition a -> b]\nrate = uniform(0.02, 0.08)\n"
+    "[transition z -> w]\nrate = 0.2\n"
+    "[policy p]\nscale = z.inflow : 3, a -> b : 1.5\n";
+
+typedef struct {
+    unsigned char kind[64][M_COUNT];
+    long bad, drawn_nonzero[64][M_COUNT];
+} zeros_ctx;
+
+static void visit_zeros(const scenario *s, const int64_t *out, const double *theta, void *vctx)
+{
+    (void)theta;
+    zeros_ctx *c = vctx;
+    for (size_t y = 0; y < scenario_years(s); y++)
+        for (size_t k = 0; k < s->n_tiers; k++) {
+            const int64_t *row = out + (y * s->n_tiers + k) * M_COUNT;
+            for (int m = 0; m < M_COUNT; m++) {
+                int kind = c->kind[k][m];
+                c->bad += kind == ENGINE_ZERO && row[m] != 0;
+                c->bad += kind == ENGINE_AS_NEW && row[m] != row[M_NEW];
+                c->drawn_nonzero[k][m] += kind == ENGINE_DRAWN && row[m] != 0;
+            }
+        }
+}
+
+static void test_derived_measures(void)
+{
+    const char *files[] = {"scenarios/qingdao.ini", "tests/data/tiny.ini", "tests/data/certs.ini"};
+    for (size_t f = 0; f < 4; f++) {
+        scenario *s = NULL;
+        ts_err err;
+        if (f == 0) {
+            s = load(ZEROS_INI);
+            CU_ASSERT_FATAL(scenario_activate_policy(s, "p", &err) == 0);
+        } else if (scenario_load(&s, files[f - 1], &err) < 0) {
+            fprintf(stderr, "\n  %s: %s\n", files[f - 1], err.msg);
+            CU_FAIL_FATAL("scenario did not load");
+        }
+        CU_ASSERT_FATAL(s->n_tiers <= 64);
+        zeros_ctx c;
+        memset(&c, 0, sizeof c);
+        for (size_t k = 0; k < s->n_tiers; k++)
+            for (int m = 0; m < M_COUNT; m++)
+                c.kind[k][m] = (unsigned char)engine_measure_kind(s, k, (ts_measure)m);
+        simulate(s, ENGINE_FAST, 2022, 2000, visit_zeros, &c);
+        CU_ASSERT_EQUAL(c.bad, 0);
+        if (f == 0) {
+            /* The structural zeros are found, and nothing else is taken for one. */
+            long z = scenario_find_tier(s, "z"), a = scenario_find_tier(s, "a");
+            long w = scenario_find_tier(s, "w"), b = scenario_find_tier(s, "b");
+            CU_ASSERT(c.kind[z][M_INFLOW] == ENGINE_ZERO && c.kind[z][M_EXITS] == ENGINE_ZERO);
+            CU_ASSERT(c.kind[a][M_PROMOTED_IN] == ENGINE_ZERO);
+            CU_ASSERT(c.kind[z][M_PROMOTED_IN] == ENGINE_ZERO);
+            CU_ASSERT(c.drawn_nonzero[w][M_INFLOW] > 0 && c.drawn_nonzero[w][M_EXITS] > 0);
+            CU_ASSERT(c.drawn_nonzero[b][M_PROMOTED_IN] > 0 && c.drawn_nonzero[w][M_PROMOTED_IN] > 0);
+            CU_ASSERT(c.drawn_nonzero[a][M_INFLOW] > 0 && c.drawn_nonzero[a][M_EXITS] > 0);
+        }
+        scenario_free(s);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -757,6 +833,7 @@ int main(void)
         {"expire_to", test_expire_to},
         {"promotions are uniform across cohorts", test_promotions_uniform_across_cohorts},
         {"cohorts change nothing until a review", test_cohorts_change_nothing_until_review},
+        {"measures derived by the runner are what the engine draws", test_derived_measures},
         {NULL, NULL},
     };
     return tu_run("engine", tests);
