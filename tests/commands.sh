@@ -369,6 +369,22 @@ grep -q '^policies: push' "$T/setp/members/b/manifest.txt" && ! cmp -s "$T/setp/
     ! cmp -s "$T/setp/members/b/targets.csv" "$T/set1/members/b/targets.csv" &&
     ok "batch --policy push: on in both members that define it" || bad "batch --policy"
 
+# The analyses take a set where they take a scenario: its shared parameter
+# by its own name, a member's as MEMBER.NAME, the set's target by NAME.
+"$BIN" check $SETF --params >"$T/setp.txt" 2>&1 &&
+    grep -q '^transition.srdi->lg.rate ' "$T/setp.txt" && grep -q '^b.tier.srdi.stock ' "$T/setp.txt" &&
+    ! grep -q '^a.transition.srdi->lg.rate' "$T/setp.txt" &&
+    ok "check --params on a set: the shared parameter once, the members' as MEMBER.NAME" || bad "set params" "$(cat "$T/setp.txt")"
+"$BIN" sensitivity $SETF --method tornado --inner 300 -j 2 -q --no-plots -o "$T/setsens" >/dev/null 2>&1 &&
+    grep -q '^lg,p_met,transition.srdi->lg.rate,' "$T/setsens/tornado.csv" &&
+    ok "sensitivity on a set: the set's target, the shared rate" || bad "sensitivity on a set" "$(head -3 "$T/setsens/tornado.csv")"
+"$BIN" goal $SETF --target lg --prob 0.8 --lever 'transition.srdi->lg.rate' -n 1000 -j 2 -q --no-plots -o "$T/setgoal" >"$T/setgoal.txt" 2>&1 &&
+    grep -q '^lg: P(met) >= 0.8 needs transition.srdi->lg.rate >= ' "$T/setgoal.txt" &&
+    ok "goal on a set's target with the shared lever" || bad "goal on a set" "$(cat "$T/setgoal.txt")"
+"$BIN" compare $SETF --policy push -n 1000 -j 2 -q --no-plots -o "$T/setcmp" >/dev/null 2>&1 &&
+    grep -q '^push,lg,' "$T/setcmp/compare.csv" && grep -q '^push,a.lg,' "$T/setcmp/compare.csv" &&
+    ok "compare on a set: --policy push in both members" || bad "compare on a set" "$(head -3 "$T/setcmp/compare.csv")"
+
 echo "targets over several tiers (tests/data/multi.ini)"
 for j in 1 2 3; do
     "$BIN" run tests/data/multi.ini -o "$T/multi$j" -j $j -q >"$T/multi$j.txt" 2>&1 || bad "multi run -j $j" "$(cat "$T/multi$j.txt")"
