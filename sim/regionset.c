@@ -321,9 +321,10 @@ int regionset_merge(scenario *s, ts_member *members, size_t n, const regionset_s
 int regionset_activate_policy(scenario *s, const char *name, ts_err *err)
 {
     int found = 0;
+    /* MEMBER.NAME turns on that member's policy alone; NAME every member's. */
     for (size_t p = 0; p < s->n_policies; p++) {
         const char *dot = strchr(s->policies[p].name, '.');
-        if (dot && !strcmp(dot + 1, name)) {
+        if (!strcmp(s->policies[p].name, name) || (dot && !strcmp(dot + 1, name))) {
             s->policies[p].active = 1;
             found = 1;
         }

@@ -140,6 +140,11 @@ static void test_merged_structure(void)
     CU_ASSERT_EQUAL(scenario_activate_policy(s, "push", &err), 0);
     CU_ASSERT(s->policies[0].active);
     CU_ASSERT_STRING_EQUAL(s->policies[0].name, "a.push");
+    /* MEMBER.NAME: that member's policy by its name in the set. */
+    s->policies[0].active = 0;
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "a.push", &err), 0);
+    CU_ASSERT(s->policies[0].active);
+    CU_ASSERT_EQUAL(scenario_activate_policy(s, "b.push", &err), -1);
     CU_ASSERT_EQUAL(scenario_activate_policy(s, "pull", &err), -1);
     char want[512];
     snprintf(want, sizeof want, "%s/set.ini: no member has a policy 'pull' (the members' "
