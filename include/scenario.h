@@ -238,6 +238,9 @@ int scenario_parse_mem(scenario **out, const char *text, size_t len, const char 
 
 void scenario_free(scenario *s);        /* NULL is a no-op */
 
+/* The policies' names, ", "-separated, as many as fit in len; the length. */
+size_t scenario_policy_list(const scenario *s, char *list, size_t len);
+
 /* Turns policy NAME on.  Unknown names are an error that lists the policies. */
 int scenario_activate_policy(scenario *s, const char *name, ts_err *err);
 

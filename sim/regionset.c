@@ -331,14 +331,8 @@ int regionset_activate_policy(scenario *s, const char *name, ts_err *err)
     }
     if (found)
         return 0;
-    char list[400] = "";
-    size_t used = 0;
-    for (size_t p = 0; p < s->n_policies && used < sizeof list - TS_NAME_MAX - 8; p++) {
-        int k = snprintf(list + used, sizeof list - used, "%s%s", p ? ", " : "",
-                         s->policies[p].name);
-        if (k > 0)
-            used += (size_t)k;
-    }
+    char list[400];
+    size_t used = scenario_policy_list(s, list, sizeof list);
     return ts_errf(err, "%s: no member has a policy '%s' (the members' policies: %s)", s->path,
                    name, used ? list : "none");
 }

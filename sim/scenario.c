@@ -2676,6 +2676,20 @@ static int add_sum_name(char ***sums, size_t *n, size_t *cap, const char *name)
     return 0;
 }
 
+/* The one key of [member NAME] or [shared PARAMETER], read through the
+ * table (its required key, its errors); *text owned by the caller. */
+static int read_set_section(build *b, size_t si, char **text)
+{
+    set_keys k = {NULL};
+    section_read r = {.b = b, .si = si, .sec = &b->raw->secs[si], .obj = &k};
+    if (read_section(&r) < 0) {
+        free(k.text);
+        return -1;
+    }
+    *text = k.text;
+    return 0;
+}
+
 static int load_members(build *b, ts_member *members, size_t *n)
 {
     raw_ini *raw = b->raw;
@@ -2684,14 +2698,11 @@ static int load_members(build *b, ts_member *members, size_t *n)
         const raw_sec *sec = &raw->secs[i];
         if (sec->kind != SEC_MEMBER)
             continue;
-        set_keys mk = {NULL};
-        section_read r = {.b = b, .si = i, .sec = sec, .obj = &mk};
-        if (read_section(&r) < 0) {
-            free(mk.text);
+        char *text;
+        if (read_set_section(b, i, &text) < 0)
             return -1;
-        }
-        char *path = resolve_relative(sec->file, mk.text);
-        free(mk.text);
+        char *path = resolve_relative(sec->file, text);
+        free(text);
         if (!path)
             return ts_errf(err, "out of memory");
         ts_member *m = &members[(*n)++];
@@ -2729,12 +2740,12 @@ static int read_shared(build *b, const ts_member *members, size_t n_members,
         if (sec->kind != SEC_SHARED)
             continue;
         set_keys sk = {NULL};
-        section_read r = {.b = b, .si = i, .sec = sec, .obj = &sk};
-        if (read_section(&r) < 0) {
-            free(sk.text);
+        if (read_set_section(b, i, &sk.text) < 0)
             return -1;
-        }
-        const raw_kv *kv = key_given(&r, "value");
+        const raw_kv *kv = NULL;
+        for (size_t j = 0; j < raw->n_kvs; j++)
+            if (raw->kvs[j].sec == i && !strcmp(raw->kvs[j].key, "value"))
+                kv = &raw->kvs[j];
         int have = 0;
         for (size_t m = 0; m < n_members && !have; m++)
             have = scenario_find_param(members[m].s, sec->a) != TS_NO_PARAM;
@@ -2991,6 +3002,18 @@ void scenario_free(scenario *s)
     free(s);
 }
 
+size_t scenario_policy_list(const scenario *s, char *list, size_t len)
+{
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t p = 0; p < s->n_policies && used + TS_NAME_MAX + 8 < len; p++) {
+        int n = snprintf(list + used, len - used, "%s%s", p ? ", " : "", s->policies[p].name);
+        if (n > 0)
+            used += (size_t)n;
+    }
+    return used;
+}
+
 int scenario_activate_policy(scenario *s, const char *name, ts_err *err)
 {
     if (s->n_members)
@@ -3000,14 +3023,8 @@ int scenario_activate_policy(scenario *s, const char *name, ts_err *err)
             s->policies[p].active = 1;
             return 0;
         }
-    char list[400] = "";
-    size_t used = 0;
-    for (size_t p = 0; p < s->n_policies && used < sizeof list - TS_NAME_MAX - 8; p++) {
-        int n = snprintf(list + used, sizeof list - used, "%s%s", p ? ", " : "",
-                         s->policies[p].name);
-        if (n > 0)
-            used += (size_t)n;
-    }
+    char list[400];
+    scenario_policy_list(s, list, sizeof list);
     if (s->n_policies == 0)
         return ts_errf(err, "%s: unknown policy '%s' (the scenario has no policies)", s->path,
                        name);
