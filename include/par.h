@@ -48,8 +48,9 @@ void par_max_u64(const par_group *p, uint64_t *v, size_t n);
 void par_bcast(const par_group *p, void *buf, size_t len, int root);
 
 /* Every process's bytes to every process: *all gets them one after the
- * other in rank order, len_of[r] (size par_size) each one's length.  0, or
- * -1 out of memory (on every process alike: the lengths are shared first). */
+ * other in rank order, len_of[r] (size par_size) each one's length.  0; a
+ * process that runs out of memory here ends the job (MPI_Abort), since the
+ * others would wait for its bytes forever.  Alone: -1 out of memory. */
 int par_allgather(const par_group *p, const void *mine, size_t len, unsigned char **all,
                   size_t *len_of);
 
