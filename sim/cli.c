@@ -986,22 +986,32 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     if (flags & CLI_NO_OUTPUT)
         return 0;
     cs->status = EXIT_FAIL;
+    int rc;
     if (!cli_writes()) {
         /* Another process than 0: its writes go to a scratch directory of
          * its own, removed at the end (cli_close, cli_fail), so that the
          * commands run as they do alone and only process 0's output stays. */
         snprintf(cs->scratch, sizeof cs->scratch, "%s/tiersim-rank%d-XXXXXX",
                  getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", par_rank(cli_par));
-        if (!mkdtemp(cs->scratch))
-            return ts_errf(err, "%s: cannot create: %s", cs->scratch, strerror(errno));
         char out[sizeof cs->scratch + 8];
-        snprintf(out, sizeof out, "%s/out", cs->scratch);
-        if (outdir_begin(&cs->od, out, err) < 0)
-            return -1;
-        cs->status = EXIT_USAGE;
-        return 0;
+        if (!mkdtemp(cs->scratch)) {
+            rc = ts_errf(err, "%s: cannot create: %s", cs->scratch, strerror(errno));
+            cs->scratch[0] = '\0';
+        } else {
+            snprintf(out, sizeof out, "%s/out", cs->scratch);
+            rc = outdir_begin(&cs->od, out, err);
+        }
+    } else {
+        rc = outdir_begin(&cs->od, cs->dir, err);
     }
-    if (outdir_begin(&cs->od, cs->dir, err) < 0)
+    /* The one step where processes can part: process 0 alone opens DIR.  If
+     * any failed, all stop here, or the others would wait in the runner for
+     * a process that has left. */
+    uint64_t failed = rc < 0;
+    par_max_u64(cli_par, &failed, 1);
+    if (failed && rc == 0)
+        rc = ts_errf(err, "another process could not open its output");
+    if (rc < 0)
         return -1;
     cs->status = EXIT_USAGE;
     return 0;

@@ -39,6 +39,11 @@ par_group *par_start(int *argc, char ***argv)
 void par_stop(par_group *p)
 {
     if (p) {
+        /* Every process past its clean-up before any exits: mpirun ends the
+         * job as soon as one exits with a failure, and MPI_Finalize need not
+         * wait for the others, so one still removing its scratch directory
+         * would be killed half-way. */
+        MPI_Barrier(MPI_COMM_WORLD);
         MPI_Finalize();
         free(p);
     }

@@ -122,6 +122,15 @@ for np in 2 3; do
     fi
 done
 
+echo "process 0 cannot open its output: every process stops"
+: >"$T/afile"
+timeout 120 mpirun --allow-run-as-root --oversubscribe -q -np 2 "$BIN" run tests/data/tiny.ini -n 2000 -q --no-plots \
+    -o "$T/afile" >/dev/null 2>"$T/afile.err"
+s=$?
+[ $s -eq 1 ] && [ "$(cat "$T/afile.err")" = "$T/afile: exists and is not a directory" ] && [ -z "$(left)" ] &&
+    ok "-o a file: status 1, one line, no scratch left (no process waits for it)" ||
+    bad "-o a file under mpirun: status $s (124: a process waited forever)" "$(cat "$T/afile.err"; left)"
+
 echo "SIGINT: nothing written by any process"
 $MPIRUN -np 2 "$BIN" run tests/data/tiny.ini -n 1000000000 -q --no-plots -o "$T/int" >/dev/null 2>"$T/int.err" &
 pid=$!
