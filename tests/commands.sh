@@ -345,9 +345,10 @@ done
     bad "batch depends on -j ($files files)"
 for f in members/a/targets.csv members/b/projection.csv members/b/charts/fan_champion.png aggregate/projection.csv \
          aggregate/targets.csv aggregate/p_met_by_year.csv aggregate/report.html aggregate/charts/card.png report.html; do
-    [ -s "$T/set1/$f" ] || bad "batch: no $f"
+    [ -s "$T/set1/$f" ] || missing="${missing:-} $f"
 done
-ok "batch: members/a, members/b and aggregate hold a run's outputs, charts and report.html"
+[ -z "${missing:-}" ] && ok "batch: members/a, members/b and aggregate hold a run's outputs, charts and report.html" ||
+    bad "batch: missing$missing"
 # The aggregate's mean of each measure is the members' means added up (the
 # means of integer sums over the same replications), every year.
 awk -F, 'FNR == 1 { next }
