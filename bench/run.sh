@@ -74,6 +74,13 @@ done
 p=$(med $plain) c=$(med $cohorts)
 echo "scenarios/qingdao.ini: $CREPS replications, 1 thread: without cohorts $p s, with $c s (median of 3): $(echo "$p $c" | awk '{printf "%.2f", $2 / $1}')x (goal <= 1.5x)"
 
+# The samplers in lanes (rng_lanes.c) against the scalar samplers, the same
+# variates on every path: the engine's mix, then each kind alone.
+for kind in "" binomial poisson hypergeometric; do
+    # shellcheck disable=SC2086 # an empty kind is no argument
+    "$BUILD/bench_lanes" "${BENCH_LANES_CALLS:-1000000}" $kind
+done
+
 # The numpy baseline (bench/numpy_bench.sh, which also runs on its own):
 # tiersim on 1 and 2 threads against bench/numpy_model.py, the same
 # replications, on the fitted qingdao-v1 and scenarios/qingdao.ini.
