@@ -227,15 +227,16 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
     double ALPHA[L], LR[L], FCM[L], IM1[L], INM1[L];
     int64_t act[L], slow[L];
     int ready[L];
+#pragma omp simd
     for (int l = 0; l < L; l++) {
-        const double pl = use[l] ? p[l] : 0.25, nl = use[l] ? nd[l] : 100.0;
+        const double pl = sel_d(use[l], p[l], 0.25), nl = sel_d(use[l], nd[l], 100.0);
         Q[l] = 1.0 - pl;
         SPQ[l] = sqrt(nl * pl * Q[l]);
         B[l] = 1.15 + 2.53 * SPQ[l];
         A[l] = -0.0873 + 0.0248 * B[l] + 0.01 * pl;
         VR[l] = 0.92 - 4.2 / B[l];
         const double mp = (nl + 1.0) * pl;
-        MD[l] = floor(mp);
+        MD[l] = lane_floor(mp);
         DM[l] = mp - MD[l];
         C[l] = DM[l] + 0.5 - pl;
         NM[l] = nl - MD[l];
@@ -365,14 +366,15 @@ LANES_INLINE void ptrs_lanes(uint64_t s[4][L], const double *mu, const int64_t *
     double MU[L], B[L], A[L], IA[L], VR[L], FL[L], C[L];
     double V[L], IU[L], JD[L], KD[L];
     int64_t act[L], slow[L];
+#pragma omp simd
     for (int l = 0; l < L; l++) {
-        MU[l] = use[l] ? mu[l] : 100.0;
+        MU[l] = sel_d(use[l], mu[l], 100.0);
         const double slam = sqrt(MU[l]);
         B[l] = 0.931 + 2.53 * slam;
         A[l] = -0.059 + 0.02483 * B[l];
         IA[l] = 1.1239 + 1.1328 / (B[l] - 3.4);
         VR[l] = 0.9277 - 3.6224 / (B[l] - 2.0);
-        FL[l] = floor(MU[l]);
+        FL[l] = lane_floor(MU[l]);
         C[l] = (MU[l] - FL[l]) + 0.43;
         act[l] = use[l];
         V[l] = IU[l] = JD[l] = KD[l] = 0.0;
