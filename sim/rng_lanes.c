@@ -216,6 +216,19 @@ LANES_INLINE void inversion_lanes(uint64_t s[4][L], const double *p, const doubl
     }
 }
 
+/* The proposal of Hoermann's transformed rejection (BTRS and PTRS alike):
+ * two uniforms of lane l (drawn when `draw`), u - 1/2 and v, and
+ * floor((2 a / us + b) u + c) with us = 1/2 - |u|. */
+LANES_INLINE double tr_proposal(uint64_t s[4][L], int l, int64_t draw, double a, double b,
+                                double c, double *v, double *us, double *inv_us)
+{
+    const double u = lane_unif(s, l, draw) - 0.5;
+    *v = lane_unif(s, l, draw);
+    *us = 0.5 - fabs(u);
+    *inv_us = 1.0 / *us;
+    return lane_floor((2.0 * a * *inv_us + b) * u + c);
+}
+
 /* binomial_btrs of rng.c in the lanes with use[l], p[l] <= 1/2, n p >= 10 and
  * n < 2^53 (where k = m + j is exact in doubles and the scalar code's integer
  * range checks say what the double ones say). */
@@ -248,11 +261,8 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
 #pragma omp simd
         for (int l = 0; l < L; l++) {
             const int64_t a = act[l];
-            const double u = lane_unif(s, l, a) - 0.5;
-            const double v = lane_unif(s, l, a);
-            const double us = 0.5 - fabs(u);
-            const double inv_us = 1.0 / us;
-            const double jd = lane_floor((2.0 * A[l] * inv_us + B[l]) * u + C[l]);
+            double v, us, inv_us;
+            const double jd = tr_proposal(s, l, a, A[l], B[l], C[l], &v, &us, &inv_us);
             const int64_t inr = (jd >= -MD[l]) & (jd <= NM[l]) & (fabs(jd) < 0x1.0p62);
             const int64_t fast = inr & (us >= 0.07) & (v <= VR[l]);
             k_out[l] = sel_d(a & fast, MD[l] + jd, k_out[l]);
@@ -265,7 +275,7 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
         for (int l = 0; l < L; l++) {
             if (!slow[l])
                 continue;
-            const double pl = p[l], md = MD[l], nm = NM[l], jd = JD[l], inv_us = IU[l];
+            const double md = MD[l], nm = NM[l], jd = JD[l], inv_us = IU[l];
             if (!ready[l]) {
                 ALPHA[l] = (2.83 + 5.1 / B[l]) * SPQ[l];
                 IM1[l] = 1.0 / (md + 1.0);
@@ -274,7 +284,6 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
                 FCM[l] = fc(md) + fc(nm);
                 ready[l] = 1;
             }
-            (void)pl;
             const double k1 = md + 1.0 + jd;
             const double nk1 = nm + 1.0 - jd;
             const double lhs = log(V[l] * ALPHA[l] / (A[l] * inv_us * inv_us + B[l]));
@@ -383,11 +392,8 @@ LANES_INLINE void ptrs_lanes(uint64_t s[4][L], const double *mu, const int64_t *
 #pragma omp simd
         for (int l = 0; l < L; l++) {
             const int64_t a = act[l];
-            const double u = lane_unif(s, l, a) - 0.5;
-            const double v = lane_unif(s, l, a);
-            const double us = 0.5 - fabs(u);
-            const double inv_us = 1.0 / us;
-            const double jd = lane_floor((2.0 * A[l] * inv_us + B[l]) * u + C[l]);
+            double v, us, inv_us;
+            const double jd = tr_proposal(s, l, a, A[l], B[l], C[l], &v, &us, &inv_us);
             const double kd = FL[l] + jd;
             const int64_t inr = (kd >= 0.0) & (kd < 0x1.0p63);
             const int64_t fast = inr & (us >= 0.07) & (v <= VR[l]);
