@@ -30,10 +30,11 @@ ok() { pass=$((pass + 1)); echo "  ok   $1"; }
 bad() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       /'; }
 
 # mpirun as CI runs it: as root, more processes than cores, and -q, which
-# leaves the program's own one line as the only message on failure; after a
-# Ctrl-C mpirun waits odls_base_sigkill_timeout seconds (1 by default) before
-# it kills the processes, too short on a loaded machine for them to remove
-# their temporary directories.
+# leaves the program's own one line as the only message on failure.  On a
+# Ctrl-C mpirun sends SIGCONT, waits odls_base_sigkill_timeout seconds (1 by
+# default), sends SIGTERM, waits as long again and sends SIGKILL (strace,
+# Open MPI 4.1): one second after SIGTERM is too short on a loaded machine
+# for the processes to remove their temporary directories.
 MPIRUN="timeout 600 mpirun --allow-run-as-root --oversubscribe -q --mca odls_base_sigkill_timeout 10"
 # What is left under TMPDIR but Open MPI's own session directories.
 left() { ls -A "$T/tmp" | grep -v '^ompi\.' || true; }
@@ -132,9 +133,17 @@ s=$?
     bad "-o a file under mpirun: status $s (124: a process waited forever)" "$(cat "$T/afile.err"; left)"
 
 echo "SIGINT: nothing written by any process"
-$MPIRUN -np 2 "$BIN" run tests/data/tiny.ini -n 1000000000 -q --no-plots -o "$T/int" >/dev/null 2>"$T/int.err" &
+# One thread a process (fewer threads competing for the two cores), and the
+# signal only once both processes are simulating -- their output and scratch
+# directories exist -- so that it tests the interrupt, not start-up.
+$MPIRUN -np 2 "$BIN" run tests/data/tiny.ini -n 1000000000 -q --no-plots -j 1 -o "$T/int" >/dev/null 2>"$T/int.err" &
 pid=$!
-sleep 3
+i=0
+while [ $i -lt 120 ] && ! { ls "$T" | grep -q 'int.tmp-' && [ -n "$(left)" ]; }; do
+    sleep 0.5
+    i=$((i + 1))
+done
+sleep 1
 kill -INT $pid
 wait $pid
 s=$?
