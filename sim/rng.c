@@ -61,6 +61,38 @@ void rng_seed_rep(gsl_rng *r, uint64_t seed, uint64_t rep, rng_use use)
     rng_seed_stream(r, seed, rng_stream(rep, use));
 }
 
+/* ---- log-factorials -------------------------------------------------- */
+
+double rng_lf[LF_TABLE][2];
+
+/* log n! = E log 2 + log M for n! = M 2^E, 1 <= M < 2: M is carried as a
+ * double-double product (each step exact but for ~2^-105), so only one log
+ * per entry is taken, in long double, of a number in [1, 2) -- no sum of
+ * thousands of logs whose roundings add up (that loses 1e-15 by 16383).
+ * Before main: the table is a constant of the program, the same on every
+ * thread, and the engine reads it without a check. */
+__attribute__((constructor)) static void lf_fill(void)
+{
+    static const double ln2_hi = 0x1.62e42fefa39efp-1, ln2_lo = 0x1.abc9e3b39803fp-56;
+    double mh = 1.0, ml = 0.0;
+    int e2 = 0;
+    rng_lf[0][0] = rng_lf[0][1] = rng_lf[1][0] = rng_lf[1][1] = 0.0;
+    for (int n = 2; n < LF_TABLE; n++) {
+        double p = mh * n, s, e;
+        two_sum(p, fma(mh, n, -p) + ml * n, &s, &e);
+        int ex;
+        frexp(s, &ex);
+        mh = ldexp(s, 1 - ex);
+        ml = ldexp(e, 1 - ex);
+        e2 += ex - 1;
+        const long double lm = logl((long double)mh + (long double)ml);
+        const double lmh = (double)lm, lml = (double)(lm - lmh);
+        const double a = e2 * ln2_hi, ae = fma(e2, ln2_hi, -a) + e2 * ln2_lo + lml;
+        two_sum(a, lmh, &s, &e);
+        two_sum(s, e + ae, &rng_lf[n][0], &rng_lf[n][1]);
+    }
+}
+
 /* ---- uniforms for the samplers ----------------------------------------- */
 
 /* The xoshiro state when r is one, so that the samplers can skip the
@@ -284,8 +316,9 @@ uint64_t rng_poisson(gsl_rng *r, double mu)
  *     f(m) = C(n1, m) C(n2, t - m) / C(N, t)
  *          = b(m; n1, p) b(t - m; n2, p) / b(t; N, p)   for any p, q
  * (the powers of p and q cancel, so p + q need not be exactly 1), is computed
- * once from Loader's binomial pmf with p = t / N (one exp, no lgamma); then
- * one uniform is used
+ * once by hyper_height (rng_core.h: the log-factorial table below N =
+ * LF_TABLE, Loader's binomial pmf with p = t / N beyond); then one uniform
+ * is used
  * up walking outward from m, alternately one step down and one step up with
  *     f(k + 1) / f(k) = (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)),
  * which takes about 1 + E|K - m| <= 1 + 2 sd steps.  A side stops at the
@@ -307,13 +340,7 @@ static uint64_t hyper_chop_down(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t 
     const uint64_t m = mi >= hi ? hi : mi;
     const double md = (double)m;
 
-    const double p = dt / dN, q = (double)(N - t) / dN;
-    double acc = 0.0, prod = 1.0;
-    int n2pi = 0;
-    add_log_binom(md, d1, p, q, 1, &acc, &prod, &n2pi);
-    add_log_binom(dt - md, d2, p, q, 1, &acc, &prod, &n2pi);
-    add_log_binom(dt, dN, p, q, -1, &acc, &prod, &n2pi);
-    const double fm = exp(acc - n2pi * HALF_LOG_2PI) / sqrt(prod);
+    const double fm = hyper_height(md, d1, d2, dt, (double)(N - t) / dN);
     assert(fm > 0.0 && fm <= 1.0 + 1e-9);
     const double c2 = d2 - dt + 1.0;   /* n2 - t + k + 1 = c2 + k */
 
@@ -357,7 +384,9 @@ static uint64_t hyper_chop_down(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t 
 /* Inversion by sequential search up from 0 (as binomial_inversion), for
  * n1 <= n2, t <= N / 2 and s = min(t, n1) <= HYPER_SMALL:
  *     f(0) = C(n2, t) / C(N, t) = prod_{i < s} (N - max(t, n1) - i) / (N - i)
- * as quotients of products of sixteen factors (one division each), then
+ * as quotients of products of sixteen factors (one division each) -- or,
+ * past one such block and below N = LF_TABLE, from four log-factorials of
+ * the table (hyper_zero_height) -- then
  * E K + 1 <= s / 2 + 1 steps up.  Rounding that leaves u above the summed
  * mass starts again. */
 static uint64_t hyper_small(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t n2, uint64_t t)
@@ -372,8 +401,9 @@ static uint64_t hyper_small(gsl_rng *r, xo_state *xs, uint64_t n1, uint64_t n2, 
      * underflow.  Two accumulators each, to halve the chain of dependent
      * multiplications. */
     const double sc = N >= UINT64_C(1) << 32 ? 0x1.0p-32 : 1.0;
-    double f0 = 1.0;
-    for (double i = 0.0; i < dhi;) {
+    const int table = hi > HYPER_PRODUCT && N < LF_TABLE;
+    double f0 = table ? hyper_zero_height(a, b, dhi) : 1.0;
+    for (double i = 0.0; !table && i < dhi;) {
         double n0 = 1.0, n1x = 1.0, e0 = 1.0, e1 = 1.0;
         const double end = i + 16.0 < dhi ? i + 16.0 : dhi;
         for (; i + 1.0 < end; i += 2.0) {

@@ -451,14 +451,15 @@ LANES_INLINE void poisson_body(rng_lanes *st, const double *mu, uint64_t *out)
 /* ---- hypergeometric ---------------------------------------------------- */
 
 /* hyper_small of rng.c in the lanes with use[l] (n1 <= n2, t <= N / 2,
- * min(t, n1) <= HYPER_SMALL, N < 2^53).  f(0) is the scalar code's product,
- * block for block (sixteen factors a block, two accumulators each), the
- * lanes with fewer factors multiplying by 1 (exact) where the others still
- * have some. */
+ * min(t, n1) <= HYPER_SMALL, N < 2^53).  f(0) is the scalar code's: the
+ * table's (hyper_zero_height) where it takes it, else the product, block
+ * for block (sixteen factors a block, two accumulators each), the lanes
+ * with fewer factors (or none) multiplying by 1 (exact) where the others
+ * still have some. */
 LANES_INLINE void hyper_small_lanes(uint64_t s[4][L], const double *n1, const double *n2,
                                     const double *t, const int64_t *use, double *k_out)
 {
-    double D1[L], DT[L], C2[L], DHI[L], AA[L], BB[L], SC[L], F0[L], U[L], F[L], K[L];
+    double D1[L], DT[L], C2[L], DHI[L], PH[L], AA[L], BB[L], SC[L], F0[L], U[L], F[L], K[L];
     int64_t act[L], need[L];
     double blocks = 0.0;
     for (int l = 0; l < L; l++) {
@@ -471,10 +472,13 @@ LANES_INLINE void hyper_small_lanes(uint64_t s[4][L], const double *n1, const do
         AA[l] = N - other;
         BB[l] = N;
         SC[l] = N >= 0x1.0p32 ? 0x1.0p-32 : 1.0;
-        F0[l] = 1.0;
+        const int table = use[l] && hi > HYPER_PRODUCT && N < LF_TABLE;
+        F0[l] = table ? hyper_zero_height(AA[l], N, hi) : 1.0;
+        /* A lane with its f(0) from the table multiplies by 1 below. */
+        PH[l] = table ? 0.0 : hi;
         act[l] = need[l] = use[l];
         U[l] = F[l] = K[l] = 0.0;
-        const double nb = ceil(hi / 16.0);
+        const double nb = ceil(PH[l] / 16.0);
         blocks = use[l] && nb > blocks ? nb : blocks;
     }
     for (double blk = 0.0; blk < blocks; blk += 1.0) {
@@ -487,7 +491,7 @@ LANES_INLINE void hyper_small_lanes(uint64_t s[4][L], const double *n1, const do
             const double i = i0 + j;
 #pragma omp simd
             for (int l = 0; l < L; l++) {
-                const double end = i0 + 16.0 < DHI[l] ? i0 + 16.0 : DHI[l];
+                const double end = i0 + 16.0 < PH[l] ? i0 + 16.0 : PH[l];
                 const int64_t pair = i + 1.0 < end, one = (i < end) & !(i + 1.0 < end);
                 const double sc = SC[l], a = AA[l], b = BB[l];
                 N0[l] = N0[l] * sel_d(pair | one, (a - i) * sc, 1.0);
@@ -498,7 +502,7 @@ LANES_INLINE void hyper_small_lanes(uint64_t s[4][L], const double *n1, const do
         }
 #pragma omp simd
         for (int l = 0; l < L; l++)
-            F0[l] = F0[l] * sel_d(i0 < DHI[l], (N0[l] * N1[l]) / (E0[l] * E1[l]), 1.0);
+            F0[l] = F0[l] * sel_d(i0 < PH[l], (N0[l] * N1[l]) / (E0[l] * E1[l]), 1.0);
     }
     /* The walk up from 0: accept k when u <= f; start again when k reaches
      * the top of the support or f vanishes first. */
@@ -525,8 +529,9 @@ LANES_INLINE void hyper_small_lanes(uint64_t s[4][L], const double *n1, const do
 
 /* hyper_chop_down of rng.c in the lanes with use[l] (n1 <= n2, t <= N / 2,
  * both above HYPER_SMALL, N < 2^53): f(m) one lane at a time through
- * Loader's pmf (libm, as the scalar code), then the walk outward from the
- * mode, one step down and one up a round. */
+ * hyper_height (the table or Loader's pmf, libm's exp, as the scalar
+ * code), then the walk outward from the mode, one step down and one up a
+ * round. */
 LANES_INLINE void hyper_chop_lanes(uint64_t s[4][L], const double *n1, const double *n2,
                                    const double *t, const int64_t *use, double *k_out)
 {
@@ -539,15 +544,9 @@ LANES_INLINE void hyper_chop_lanes(uint64_t s[4][L], const double *n1, const dou
         const double hi = dt < d1 ? dt : d1;
         const double mq = lane_floor((dt + 1.0) * (d1 + 1.0) / (dN + 2.0));
         const double md = mq >= hi ? hi : mq;
-        const double p = dt / dN, q = (dN - dt) / dN;
         double fm = 1.0;
         if (use[l]) {
-            double acc = 0.0, prod = 1.0;
-            int n2pi = 0;
-            add_log_binom(md, d1, p, q, 1, &acc, &prod, &n2pi);
-            add_log_binom(dt - md, d2, p, q, 1, &acc, &prod, &n2pi);
-            add_log_binom(dt, dN, p, q, -1, &acc, &prod, &n2pi);
-            fm = exp(acc - n2pi * HALF_LOG_2PI) / sqrt(prod);
+            fm = hyper_height(md, d1, d2, dt, (dN - dt) / dN);
             assert(fm > 0.0 && fm <= 1.0 + 1e-9);
         }
         MD[l] = md;

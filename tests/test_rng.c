@@ -6,6 +6,7 @@
  * loose enough for a correct sampler and tight enough for a wrong one). */
 
 #include "rng.h"
+#include "../sim/rng_core.h"
 #include "testutil.h"
 
 #include <gsl/gsl_cdf.h>
@@ -712,14 +713,17 @@ static void check_hyper_chisq(gsl_rng *r, const hyper *h)
 /* The brief's sets and each symmetry branch: n1 > n2 (swap), t > N / 2
  * (complement), both, a mode at the support's lower edge (3 of 100003) and
  * at its upper one, t near N, t - n2 > 0 (support not starting at 0), and
- * both sides of HYPER_SMALL = 64 (the product set-up below, Loader's above)
- * and of the product's chunks of 16. */
+ * both sides of HYPER_SMALL = 64 (the product set-up below, the mode's
+ * height above) and of the product's chunks of 16. */
 static const hyper hyper_cases[] = {
     {5, 7, 6},        {137, 2385, 400}, {7000, 3000, 1500}, {3, 100000, 50000},
     {3000, 7000, 8500}, {40, 60, 97},   {60, 40, 99},       {1, 1, 1},
     {2, 3, 4},        {500, 500, 500},  {12, 900, 5},       {900, 12, 905},
     {16, 500, 40},    {17, 500, 17},    {30, 34, 16},       {300, 40, 17},
     {64, 500, 140},   {65, 500, 65},    {60, 70, 63},       {300, 90, 65},
+    /* Either side of LF_TABLE = 16384 for both set-ups: the table below
+     * (f(0) past one block of sixteen, f(mode)), the formulas beyond. */
+    {40, 16000, 100}, {40, 20000, 100}, {5000, 11000, 900}, {20000, 30000, 400},
 };
 
 static void test_hyper_edges(void)
@@ -821,6 +825,114 @@ static void test_hyper_determinism(void)
     gsl_rng_free(c);
 }
 
+/* ---- the log-factorial table ------------------------------------------ */
+
+/* log n! as hi + lo from 60-digit sums of Python's decimal ln (shared by
+ * nothing else: computed once, for this test). */
+static const struct {
+    int n;
+    double hi, lo;
+} lf_refs[] = {
+    {2, 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56},
+    {3, 0x1.cab0bfa2a2002p+0, 0x1.9136fea076849p-55},
+    {10, 0x1.e357590954d15p+3, -0x1.510357c26784bp-51},
+    {100, 0x1.6bbd47b7669b6p+8, 0x1.6eb1b21493d81p-46},
+    {1000, 0x1.71820d04e2eb6p+12, 0x1.66e28b9e97936p-42},
+    {4095, 0x1.d4495238c494bp+14, -0x1.71a3204acb3d3p-42},
+    {5000, 0x1.25ae4979fed8dp+15, -0x1.0ac51ff6292eep-39},
+    {10000, 0x1.40bced86b6a5bp+16, -0x1.ddf2070f1934ap-39},
+    {16383, 0x1.1685b2824d13fp+17, 0x1.0ef77e3027eaep-37},
+};
+
+/* Within 1e-19 of the exact log n! (measured: 3.3e-20 at most), |lo| at
+ * most half an ulp of hi, and each entry log n more than the last to
+ * within its rounding.  A table summed from logl(k) lost 1.7e-15 by 16383,
+ * ten thousand times the bound. */
+static void test_lf_table(void)
+{
+    double worst = 0.0;
+    for (size_t i = 0; i < sizeof lf_refs / sizeof lf_refs[0]; i++) {
+        const double *v = rng_lf[lf_refs[i].n];
+        const double err = fabs((v[0] - lf_refs[i].hi) + (v[1] - lf_refs[i].lo));
+        worst = err > worst ? err : worst;
+    }
+    CU_ASSERT(worst <= 1e-19);
+    CU_ASSERT(rng_lf[0][0] == 0.0 && rng_lf[1][0] == 0.0);
+    int normal = 1, steps = 1;
+    for (int n = 2; n < LF_TABLE; n++) {
+        normal &= fabs(rng_lf[n][1]) <= 0.5 * (nextafter(rng_lf[n][0], INFINITY) - rng_lf[n][0]);
+        const double d = (rng_lf[n][0] - rng_lf[n - 1][0]) + (rng_lf[n][1] - rng_lf[n - 1][1]);
+        steps &= fabs(d - log((double)n)) <= 4e-16 * log((double)n) + 2e-11;
+    }
+    CU_ASSERT(normal);
+    CU_ASSERT(steps);
+}
+
+/* The pmf heights the hypergeometric samplers start from, by the table
+ * (below LF_TABLE), over a grid of the engine's sizes: f(mode) as Loader's
+ * pmf gives it (to its 1e-15; measured 4.4e-16), f(0) as a long double
+ * product of hyper_small's factors gives it (to 4e-16: exp's rounding and
+ * the product's 1e-16; measured 2.0e-16, and 4e-14 if lf_exp drops the
+ * low word), and the pmf summed from f(mode) by the ratios is 1.  A sign
+ * or a term wrong is off by orders of magnitude. */
+static double loader_height(double m, double n1, double n2, double t)
+{
+    const double N = n1 + n2, p = t / N, q = (N - t) / N;
+    double acc = 0.0, prod = 1.0;
+    int n2pi = 0;
+    add_log_binom(m, n1, p, q, 1, &acc, &prod, &n2pi);
+    add_log_binom(t - m, n2, p, q, 1, &acc, &prod, &n2pi);
+    add_log_binom(t, N, p, q, -1, &acc, &prod, &n2pi);
+    return exp(acc - n2pi * HALF_LOG_2PI) / sqrt(prod);
+}
+
+static void test_hyper_heights(void)
+{
+    static const double sizes[] = {1, 2, 17, 64, 65, 300, 1000, 4000, 8191};
+    const size_t ns = sizeof sizes / sizeof sizes[0];
+    double worst_loader = 0.0, worst_product = 0.0, worst_sum = 0.0;
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = i; j < ns; j++)
+            for (double frac = 0.05; frac < 0.5; frac += 0.15) {
+                const double n1 = sizes[i], n2 = sizes[j], N = n1 + n2;
+                const double t = floor(frac * N) > 0 ? floor(frac * N) : 1.0;
+                const double hi = t < n1 ? t : n1;
+                const double mq = floor((t + 1.0) * (n1 + 1.0) / (N + 2.0));
+                const double m = mq < hi ? mq : hi;
+                if (N >= LF_TABLE || t > N / 2)
+                    continue;
+                const double fm = hyper_height(m, n1, n2, t, (N - t) / N);
+                const double ld = loader_height(m, n1, n2, t);
+                worst_loader = fmax(worst_loader, fabs(fm / ld - 1.0));
+                /* f(0), as hyper_small takes it: a = N - max(t, n1). */
+                const double a = N - (t < n1 ? n1 : t);
+                long double prodv = 1.0L;
+                for (double k = 0.0; k < hi; k += 1.0)
+                    prodv *= ((long double)a - k) / ((long double)N - k);
+                if (prodv > 1e-300L)
+                    worst_product = fmax(worst_product,
+                                         fabs((double)(hyper_zero_height(a, N, hi) / prodv - 1.0L)));
+                /* The whole pmf from f(m) by the ratios sums to 1. */
+                double sum = fm, f = fm;
+                for (double k = m; k < hi; k += 1.0) {
+                    f *= (n1 - k) * (t - k) / ((k + 1.0) * (n2 - t + k + 1.0));
+                    sum += f;
+                }
+                f = fm;
+                for (double k = m; k > 0.0; k -= 1.0) {
+                    f *= k * (n2 - t + k) / ((n1 - k + 1.0) * (t - k + 1.0));
+                    sum += f;
+                }
+                worst_sum = fmax(worst_sum, fabs(sum - 1.0));
+            }
+    CU_ASSERT(worst_loader <= 4e-15);
+    CU_ASSERT(worst_product <= 4e-16);
+    CU_ASSERT(worst_sum <= 1e-12);
+    /* Beyond the table, the formula: Loader's exactly. */
+    CU_ASSERT(hyper_height(900.0, 20000.0, 30000.0, 2250.0, (50000.0 - 2250.0) / 50000.0) ==
+              loader_height(900.0, 20000.0, 30000.0, 2250.0));
+}
+
 int main(void)
 {
     static const tu_test t[] = {
@@ -847,6 +959,8 @@ int main(void)
         {"hypergeometric chi-square", test_hyper_chisq},
         {"hypergeometric on mt19937", test_hyper_mt19937},
         {"hypergeometric determinism", test_hyper_determinism},
+        {"log-factorial table against 60-digit values", test_lf_table},
+        {"hypergeometric pmf heights: table, Loader, product", test_hyper_heights},
         {NULL, NULL},
     };
     return tu_run("rng", t);
