@@ -84,6 +84,16 @@ void engine_free(engine_ws *w);   /* NULL is a no-op */
  * random stream's use does not depend on which policies are on. */
 void engine_draw(const scenario *s, gsl_rng *r, double *theta);
 
+/* engine_draw in two parts, for a caller that draws many replications into
+ * one theta: engine_fixed_params sets the fixed values once, and
+ * engine_redraw draws the others, idx[0..n) as engine_drawn_params lists
+ * them (idx has room for s->n_params) -- the same stream use and the same
+ * theta as engine_draw, without a pass over some 55 fixed parameters of
+ * the Qingdao scenarios a replication. */
+size_t engine_drawn_params(const scenario *s, size_t *idx);
+void engine_fixed_params(const scenario *s, double *theta);
+void engine_redraw(const scenario *s, gsl_rng *r, double *theta, const size_t *idx, size_t n);
+
 /* Simulates start_year .. end_year from the parameter vector theta.
  * out[(y * n_tiers + k) * M_COUNT + m] receives measure m of tier k at the end
  * of year index y.  *capped is set to 1 when some tier's outgoing rates

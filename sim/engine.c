@@ -105,6 +105,11 @@ struct engine_ws {
      * V so that this year's certificates never share the slot of the cohort
      * under review. */
     size_t *coh_start;
+    /* slot_of, tabled: [k * slot_stride + cert_year - (start_year - vmax)]
+     * for the certificate years start_year - vmax .. end_year (a 64-bit
+     * division per look-up was about 0.8 % of a run, by perf). */
+    size_t *slot_tab, slot_stride;
+    int slot_year0;
     int64_t *coh, *avail, *sel, *part;
     /* An event's arrivals, per tier and per cohort slot, held back until
      * all its moves are drawn: every move draws from the stocks before the
@@ -130,6 +135,7 @@ void engine_free(engine_ws *w)
     free(w->promoted);
     free(w->arrive);
     free(w->coh_start);
+    free(w->slot_tab);
     free(w->coh);
     free(w->avail);
     free(w->sel);
@@ -160,6 +166,14 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     }
     if (w->coh_start)
         w->coh_start[K] = slots;
+    /* vmax is the largest V + 1 */
+    w->slot_year0 = s->start_year - (int)(vmax ? vmax - 1 : 0);
+    w->slot_stride = w->n_years + vmax + 1;
+    w->slot_tab = calloc(K * w->slot_stride + 1, sizeof *w->slot_tab);
+    for (size_t k = 0; k < K && w->slot_tab; k++)
+        for (size_t i = 0; s->tiers[k].validity && i < w->slot_stride; i++)
+            w->slot_tab[k * w->slot_stride + i] =
+                (size_t)(w->slot_year0 + (int)i) % (size_t)(s->tiers[k].validity + 1);
     w->N = calloc(K, sizeof *w->N);
     w->N_next = calloc(K, sizeof *w->N_next);
     w->newc = calloc(K, sizeof *w->newc);
@@ -174,7 +188,7 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     w->ev_coh = calloc(slots + 1, sizeof *w->ev_coh);
     w->v = yearly_alloc(s);
     w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
-    if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
+    if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->slot_tab || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
         !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->ev_N || !w->ev_coh || !w->v) {
         engine_free(w);
         return NULL;
@@ -192,6 +206,28 @@ void engine_draw(const scenario *s, gsl_rng *r, double *theta)
         const dist *d = &s->params[i].value;
         theta[i] = d->kind == DIST_FIXED ? d->p[0] : dist_sample(d, r);
     }
+}
+
+size_t engine_drawn_params(const scenario *s, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_params; i++)
+        if (s->params[i].value.kind != DIST_FIXED)
+            idx[n++] = i;
+    return n;
+}
+
+void engine_fixed_params(const scenario *s, double *theta)
+{
+    for (size_t i = 0; i < s->n_params; i++)
+        if (s->params[i].value.kind == DIST_FIXED)
+            theta[i] = s->params[i].value.p[0];
+}
+
+void engine_redraw(const scenario *s, gsl_rng *r, double *theta, const size_t *idx, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        theta[idx[i]] = dist_sample(&s->params[idx[i]].value, r);
 }
 
 static uint64_t draw_binomial(const engine_ws *w, gsl_rng *r, double p, int64_t n)
@@ -232,9 +268,11 @@ static void draw_subset(gsl_rng *r, const int64_t *c, size_t n, int64_t t, int64
     }
 }
 
-static size_t slot_of(const scenario *s, size_t k, int cert_year)
+/* The cohort slot of certificate year cert_year in tier k (with validity):
+ * cert_year mod (V + 1). */
+static size_t slot_of(const engine_ws *w, size_t k, int cert_year)
 {
-    return (size_t)cert_year % (size_t)(s->tiers[k].validity + 1);
+    return w->slot_tab[k * w->slot_stride + (size_t)(cert_year - w->slot_year0)];
 }
 
 static int overflow(const scenario *s, size_t k, size_t y, ts_err *err)
@@ -307,7 +345,7 @@ static int start_stocks(engine_ws *w, const scenario *s, const double *theta, ts
         int64_t *c = w->part;
         scenario_cohorts(s, k, w->N[k], c);
         for (int j = 1; j <= tier->validity; j++)
-            w->coh[w->coh_start[k] + slot_of(s, k, s->start_year - j)] += c[j - 1];
+            w->coh[w->coh_start[k] + slot_of(w, k, s->start_year - j)] += c[j - 1];
     }
     return 0;
 }
@@ -327,7 +365,7 @@ static void arrive_cohorts(engine_ws *w, int64_t *coh, const scenario *s, size_t
             dst[i] += part[i];
         return;
     }
-    dst[slot_of(s, to, year)] += n;
+    dst[slot_of(w, to, year)] += n;
 }
 
 /* Step (0): the events of update year index y. */
@@ -446,11 +484,11 @@ static int64_t review(engine_ws *w, const scenario *s, gsl_rng *r, size_t k, siz
         for (size_t j = 0; j < n; j++)
             c[j] -= w->part[j];
     }
-    size_t due = slot_of(s, k, year - tier->validity);
+    size_t due = slot_of(w, k, year - tier->validity);
     int64_t renewed = (int64_t)draw_binomial(w, r, w->v->renewal[y * w->n_tiers + k], c[due]);
     *expired = c[due] - renewed;
     c[due] = 0;
-    c[slot_of(s, k, year)] += renewed;
+    c[slot_of(w, k, year)] += renewed;
     return renewed;
 }
 
@@ -563,7 +601,7 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             w->N[k] = w->N_next[k] + add + arrive;
             w->newc[k] += add;
             if (s->tiers[k].validity) {
-                w->coh[w->coh_start[k] + slot_of(s, k, year)] += add + arrive;
+                w->coh[w->coh_start[k] + slot_of(w, k, year)] += add + arrive;
             }
             row[k * M_COUNT + M_MOVED_IN] += arrive;
             row[k * M_COUNT + M_STOCK] = w->N[k];

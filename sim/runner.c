@@ -21,6 +21,8 @@ typedef struct {
     hist **start;                   /* [k]: the start stock of the tiers whose stock is drawn */
     const size_t *drawn;            /* runner_run's: the outputs summarised per replication */
     size_t n_drawn;
+    size_t *params, n_params;       /* the parameters drawn (engine_drawn_params) */
+    size_t *stocks, n_stocks;       /* the tiers whose start stock is drawn */
     uint64_t *met_by_year;
     hist **sums;                    /* [j]: a target over several tiers, its count in end_year */
     uint64_t met_all, capped, reps;
@@ -91,6 +93,8 @@ static void thread_ws_free(thread_ws *t, size_t n_hists)
     free(t->met_by_year);
     free(t->met_group);
     free(t->group_all);
+    free(t->params);
+    free(t->stocks);
     memset(t, 0, sizeof *t);
 }
 
@@ -112,11 +116,19 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
     t->sums = alloc_sums(s);
     t->met_group = calloc(s->n_members + 2, sizeof *t->met_group);
     t->group_all = calloc(s->n_members + 2, 1);
+    t->params = calloc(s->n_params + 1, sizeof *t->params);
+    t->stocks = calloc(s->n_tiers + 1, sizeof *t->stocks);
     if (!t->engine || !t->r_param || !t->r_chance || !t->theta || !t->out || !t->hists ||
-        !t->start || !t->met_by_year || !t->sums || !t->met_group || !t->group_all) {
+        !t->start || !t->met_by_year || !t->sums || !t->met_group || !t->group_all ||
+        !t->params || !t->stocks) {
         thread_ws_free(t, n_out);
         return -1;
     }
+    t->n_params = engine_drawn_params(s, t->params);
+    engine_fixed_params(s, t->theta);
+    for (size_t k = 0; k < s->n_tiers; k++)
+        if (engine_stock_is_random(s, k))
+            t->stocks[t->n_stocks++] = k;
     return 0;
 }
 
@@ -124,10 +136,10 @@ static int thread_ws_init(thread_ws *t, const scenario *s, const runner_opts *o)
 static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint64_t rep,
                      ts_err *err)
 {
-    size_t K = s->n_tiers, Y = scenario_years(s);
+    size_t Y = scenario_years(s);
     rng_seed_rep(t->r_param, o->seed, rep, RNG_PARAMS);
     rng_seed_rep(t->r_chance, o->seed, rep, RNG_CHANCE);
-    engine_draw(s, t->r_param, t->theta);
+    engine_redraw(s, t->r_param, t->theta, t->params, t->n_params);
     int capped;
     if (engine_run(t->engine, s, t->theta, t->r_chance, t->out, &capped, err) < 0)
         return -1;
@@ -140,9 +152,8 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
     }
     /* A fixed start stock is the same in every replication: added once at
      * the end, so only a drawn one costs anything here. */
-    for (size_t k = 0; k < K; k++)
-        if (engine_stock_is_random(s, k) &&
-            hist_add1(t->start[k], engine_start_stock(s, t->theta, k)) < 0)
+    for (size_t i = 0; i < t->n_stocks; i++)
+        if (hist_add1(t->start[t->stocks[i]], engine_start_stock(s, t->theta, t->stocks[i])) < 0)
             return ts_errf(err, "out of memory");
     if (rep < o->record_reps)
         memcpy(o->record_theta + rep * s->n_params, t->theta, s->n_params * sizeof *t->theta);

@@ -486,6 +486,41 @@ static void test_parameter_draws(void)
     scenario_free(s);
 }
 
+/* engine_fixed_params once and engine_redraw per replication give what
+ * engine_draw gives, value for value, and leave the stream where it does:
+ * over fixed, drawn and truncated parameters, replication after
+ * replication into one theta (as the runner draws). */
+static void test_redraw_is_engine_draw(void)
+{
+    scenario *s = load("[scenario]\nname = t\nstart_year = 2022\nend_year = 2024\n"
+                       "[tier a]\nstock = uniform(100, 300)\ninflow = 12\nexit = beta(2, 30)\n"
+                       "[tier b]\nstock = 40\ninflow = normal(5, 4)\n"
+                       "[transition a -> b]\nrate = beta(2.3, 41.7)\nquota = 9\n");
+    size_t n = s->n_params;
+    double *whole = calloc(n + 1, sizeof *whole), *parts = calloc(n + 1, sizeof *parts);
+    size_t *idx = calloc(n + 1, sizeof *idx);
+    gsl_rng *ra = gsl_rng_alloc(rng_xoshiro256pp), *rb = gsl_rng_alloc(rng_xoshiro256pp);
+    CU_ASSERT_FATAL(whole && parts && idx && ra && rb);
+    size_t drawn = engine_drawn_params(s, idx);
+    CU_ASSERT(drawn > 0 && drawn < n);
+    engine_fixed_params(s, parts);
+    int same = 1;
+    for (uint64_t rep = 0; rep < 200; rep++) {
+        rng_seed_rep(ra, 7, rep, RNG_PARAMS);
+        rng_seed_rep(rb, 7, rep, RNG_PARAMS);
+        engine_draw(s, ra, whole);
+        engine_redraw(s, rb, parts, idx, drawn);
+        same &= memcmp(whole, parts, n * sizeof *whole) == 0;
+        same &= gsl_rng_get(ra) == gsl_rng_get(rb);
+    }
+    CU_ASSERT(same);
+    gsl_rng_free(ra);
+    gsl_rng_free(rb);
+    free(whole);
+    free(parts);
+    free(idx);
+    scenario_free(s);
+}
 
 /* ------------------------------------------------ certificates (issue 11) */
 
@@ -831,6 +866,7 @@ int main(void)
         {"one event draws every move from the stocks before it",
          test_event_moves_draw_from_the_stocks_before_it},
         {"expire_to", test_expire_to},
+        {"engine_redraw after engine_fixed_params is engine_draw", test_redraw_is_engine_draw},
         {"promotions are uniform across cohorts", test_promotions_uniform_across_cohorts},
         {"cohorts change nothing until a review", test_cohorts_change_nothing_until_review},
         {"measures derived by the runner are what the engine draws", test_derived_measures},
