@@ -65,6 +65,22 @@ for scen in "$BUILD/bench-fit/fitted.ini" scenarios/qingdao.ini; do
     done
     # shellcheck disable=SC2154 # set by eval
     echo "$secs_t1 $secs_t2 $secs_np $cpu_t1 $cpu_np" | awk '{printf "  tiersim / numpy throughput: %.2fx on 1 thread (goal >= 4x), %.2fx on 2 (goal >= 8x) (by cpu seconds, 1 thread: %.2fx); tiersim 2 threads / 1 thread: %.2fx (goal >= 1.9x)\n", $3 / $1, $3 / $2, $5 / $4, $1 / $2}'
+    # The same ratios round by round (the three runs of a round follow each
+    # other, so a drift of the machine's speed between rounds cancels), and
+    # their median: the steadier figure on a shared machine.
+    r=1 pairs=""
+    while [ $r -le "$ROUNDS" ]; do
+        pairs="$pairs$(cut -d' ' -f1 "$NPDIR/t1.$r" "$NPDIR/t2.$r" "$NPDIR/np.$r" | tr '\n' ' ')
+"
+        r=$((r + 1))
+    done
+    printf '%s' "$pairs" | awk -v n="$ROUNDS" '
+        NF == 3 { a[NR] = $3 / $1; b[NR] = $3 / $2; c[NR] = $1 / $2 }
+        function med(x,   i, j, t, m) {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t }
+            m = int((n + 1) / 2); return x[m]
+        }
+        END { printf "  round by round (median of %d): %.2fx numpy on 1 thread, %.2fx on 2; 2 threads / 1: %.2fx\n", n, med(a), med(b), med(c) }'
     # The 2-thread wall ratio is set by what else runs on the cores; the CPU
     # seconds are not: 2 threads taking the CPU seconds of 1 means nothing is
     # lost to the threads themselves (false sharing, a serial merge), and the

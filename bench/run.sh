@@ -74,6 +74,24 @@ done
 p=$(med $plain) c=$(med $cohorts)
 echo "scenarios/qingdao.ini: $CREPS replications, 1 thread: without cohorts $p s, with $c s (median of 3): $(echo "$p $c" | awk '{printf "%.2f", $2 / $1}')x (goal <= 1.5x)"
 
+# Instructions a replication, by valgrind's callgrind: deterministic where
+# this 2-core machine's wall times scatter by +-30 % from run to run, so the
+# figure to compare a change by.  runner_run's simulation loop only
+# (reading the scenario and writing the outputs excluded), 20000
+# replications on one thread.  Skipped without valgrind.
+if command -v valgrind >/dev/null 2>&1; then
+    for scen in scenarios/qingdao.ini "$BUILD/bench-fit/fitted.ini"; do
+        valgrind --tool=callgrind --toggle-collect='runner_run._omp_fn.0' \
+            --callgrind-out-file="$BUILD/bench-run/callgrind.out" \
+            ./tiersim run "$scen" -n 20000 -j 1 --no-plots -q -o "$BUILD/bench-run" >/dev/null 2>&1
+        ir=$(callgrind_annotate "$BUILD/bench-run/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+        echo "$scen: $ir $(basename "$scen")" | awk '{printf "instructions (callgrind, runner_run, 20000 replications, 1 thread): %s %.1f M, %.0f a replication\n", $1, $2 / 1e6, $2 / 20000}'
+        rm -f "$BUILD/bench-run/callgrind.out"
+    done
+else
+    echo "instructions: skipped (valgrind is not installed)"
+fi
+
 # The samplers in lanes (rng_lanes.c) against the scalar samplers, the same
 # variates on every path: the engine's mix, then each kind alone.
 for kind in "" binomial poisson hypergeometric; do
