@@ -147,7 +147,7 @@ static int replicate(thread_ws *t, const scenario *s, const runner_opts *o, uint
      * seen so far: a bounded number of times per run, not per replication. */
     for (size_t d = 0; d < t->n_drawn; d++) {
         size_t i = t->drawn[d];
-        if (hist_add1(t->hists[i], t->out[i]) < 0)
+        if (hist_add1_lazy(t->hists[i], t->out[i]) < 0)
             return ts_errf(err, "out of memory");
     }
     /* A fixed start stock is the same in every replication: added once at
@@ -418,6 +418,8 @@ int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_
             !res->met_group)
             rc = ts_errf(err, "out of memory");
         for (int i = 0; i < nthreads && rc == 0; i++) {
+            for (size_t h = 0; h < n_out; h++)
+                hist_settle(ws[i].hists[h]);
             for (size_t h = 0; h < n_out && rc == 0; h++)
                 if (hist_merge(res->hists[h], ws[i].hists[h]) < 0)
                     rc = ts_errf(err, "out of memory");

@@ -56,6 +56,33 @@ void hist_free(hist *h)
     free(h);
 }
 
+void hist_settle(hist *h)
+{
+    if (!h->stale)
+        return;
+    /* Width 1 (stale is set only there, and the shift only grows after a
+     * settle): bin j holds the value base + j. */
+    uint64_t n = 0;
+    u128 sum = 0;
+    int64_t lo = 0, hi = 0;
+    for (size_t j = 0; j < h->nbins; j++) {
+        const uint64_t c = h->bins[j];
+        if (!c)
+            continue;
+        const int64_t v = h->base + (int64_t)j;
+        if (n == 0)
+            lo = v;
+        hi = v;
+        n += c;
+        sum += (u128)(uint64_t)v * c;
+    }
+    h->n = n;
+    h->min = lo;
+    h->max = hi;
+    h->sum = sum;
+    h->stale = 0;
+}
+
 void hist_reset(hist *h)
 {
     /* The bins are zeroed when a window is next set up, so only the
@@ -66,6 +93,7 @@ void hist_reset(hist *h)
     h->n = 0;
     h->min = h->max = 0;
     h->sum = 0;
+    h->stale = 0;
 }
 
 /* Largest bin index at shift s. */
@@ -89,6 +117,7 @@ static int fit_shift(int64_t lo, int64_t hi, int s)
  * returns -1 with h unchanged. */
 static int hist_prepare(hist *h, int64_t lo, int64_t hi)
 {
+    hist_settle(h); /* the window is planned from n, min and max */
     int64_t nlo = lo, nhi = hi;
     if (h->n > 0) {
         if (h->min < nlo)
@@ -174,6 +203,7 @@ int hist_add(hist *h, int64_t v, uint64_t count)
     assert(v >= 0);
     if (count == 0)
         return 0;
+    hist_settle(h);
     /* The runner adds every measure of every replication here: a value inside
      * the current window needs no re-planning (the span still fits). */
     if (h->nbins > 0) {
@@ -203,6 +233,7 @@ int hist_add(hist *h, int64_t v, uint64_t count)
 
 int hist_merge(hist *dst, const hist *src)
 {
+    assert(!src->stale);
     if (src->n == 0)
         return 0;
     /* Read src before dst changes: they may be the same histogram. */
@@ -234,11 +265,13 @@ int hist_merge(hist *dst, const hist *src)
  * of [min >> shift, max >> shift]: 6 + span words. */
 size_t hist_pack_words(const hist *h)
 {
+    assert(!h->stale);
     return h->n ? 6 + (size_t)((h->max >> h->shift) - (h->min >> h->shift) + 1) : 1;
 }
 
 size_t hist_pack(const hist *h, uint64_t *w)
 {
+    assert(!h->stale);
     w[0] = h->n;
     if (!h->n)
         return 1;
@@ -282,21 +315,25 @@ int hist_merge_packed(hist *dst, const uint64_t *w, size_t avail, size_t *used)
 
 uint64_t hist_count(const hist *h)
 {
+    assert(!h->stale);
     return h->n;
 }
 
 int64_t hist_min(const hist *h)
 {
+    assert(!h->stale);
     return h->n ? h->min : 0;
 }
 
 int64_t hist_max(const hist *h)
 {
+    assert(!h->stale);
     return h->n ? h->max : 0;
 }
 
 int64_t hist_width(const hist *h)
 {
+    assert(!h->stale);
     return (int64_t)1 << h->shift;
 }
 
@@ -311,6 +348,7 @@ static void mean_parts(const hist *h, int64_t *q, double *frac)
 
 double hist_mean(const hist *h)
 {
+    assert(!h->stale);
     if (h->n == 0)
         return NAN;
     int64_t q;
@@ -325,6 +363,7 @@ double hist_mean(const hist *h)
  * reproducible as they are. */
 double hist_sd(const hist *h)
 {
+    assert(!h->stale);
     if (h->n == 0)
         return NAN;
     if (h->n < 2)
@@ -372,6 +411,7 @@ static uint64_t quantile_rank(uint64_t n, double q)
 
 int64_t hist_quantile(const hist *h, double q)
 {
+    assert(!h->stale);
     if (h->n == 0)
         return 0;
     uint64_t rank = quantile_rank(h->n, q);
@@ -394,6 +434,7 @@ int64_t hist_quantile(const hist *h, double q)
 
 size_t hist_bins(const hist *h)
 {
+    assert(!h->stale);
     if (h->n == 0)
         return 0;
     return (size_t)((h->max >> h->shift) - (h->min >> h->shift) + 1);
@@ -401,6 +442,7 @@ size_t hist_bins(const hist *h)
 
 uint64_t hist_bin(const hist *h, size_t i, int64_t *lo, int64_t *hi)
 {
+    assert(!h->stale);
     int s = h->shift;
     int64_t j = (h->min >> s) + (int64_t)i;
     assert(h->n > 0 && j <= h->max >> s);
@@ -416,6 +458,7 @@ uint64_t hist_bin(const hist *h, size_t i, int64_t *lo, int64_t *hi)
  * multiple of the width. */
 uint64_t hist_count_at_least(const hist *h, int64_t threshold)
 {
+    assert(!h->stale);
     if (h->n == 0 || threshold > h->max)
         return 0;
     if (threshold <= h->min)

@@ -425,6 +425,51 @@ static void test_merge_invariance(void)
     gsl_rng_free(r);
 }
 
+/* hist_add1_lazy then hist_settle is hist_add1: the same counts, width,
+ * min, max, mean, sd, quantiles and packed words, for streams that stay at
+ * width 1, that grow their window at width 1 (the slow path settling in
+ * between), and that coarsen part-way (from there on the statistics are
+ * kept as they come); settled histograms merge as eager ones do; and a
+ * settle of a settled histogram changes nothing.  A settle that skipped
+ * the bins, or a lazy add that also skipped them past width 1, fails. */
+static void test_lazy_adds(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    gsl_rng_set(r, 2385);
+    static const int64_t spreads[] = {40, 5000, 30000, 1000003};
+    hist *sum_eager = hist_alloc(), *sum_lazy = hist_alloc();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sum_eager && sum_lazy);
+    for (size_t sp = 0; sp < NELEMS(spreads); sp++) {
+        hist *eager = hist_alloc(), *lazy = hist_alloc();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(eager && lazy);
+        for (size_t i = 0; i < 60000; i++) {
+            /* Near 1000 at first, then spreading out: the window grows. */
+            const int64_t width = i < 1000 ? 8 : spreads[sp];
+            const int64_t v = 1000 + (int64_t)gsl_rng_uniform_int(r, (unsigned long)width);
+            CU_ASSERT_EQUAL_FATAL(hist_add1(eager, v), 0);
+            CU_ASSERT_EQUAL_FATAL(hist_add1_lazy(lazy, v), 0);
+        }
+        hist_settle(lazy);
+        CU_ASSERT(hist_identical(lazy, eager));
+        uint64_t we[HIST_MAX_BINS + 8], wl[HIST_MAX_BINS + 8];
+        CU_ASSERT_EQUAL_FATAL(hist_pack_words(lazy), hist_pack_words(eager));
+        CU_ASSERT(hist_pack_words(eager) <= NELEMS(we));
+        CU_ASSERT_EQUAL(hist_pack(eager, we), hist_pack(lazy, wl));
+        CU_ASSERT(memcmp(we, wl, hist_pack_words(eager) * sizeof *we) == 0);
+        hist_settle(lazy);
+        CU_ASSERT(hist_identical(lazy, eager));
+        CU_ASSERT_EQUAL(hist_merge(sum_eager, eager), 0);
+        CU_ASSERT_EQUAL(hist_merge(sum_lazy, lazy), 0);
+        hist_free(eager);
+        hist_free(lazy);
+    }
+    CU_ASSERT(hist_identical(sum_lazy, sum_eager));
+    hist_free(sum_eager);
+    hist_free(sum_lazy);
+    gsl_rng_free(r);
+}
+
 /* Two width-1 histograms whose union needs a coarser width; and a histogram
  * merged into itself. */
 static void test_merge_union(void)
@@ -637,6 +682,7 @@ int main(void)
         {"coarsening beyond HIST_MAX_BINS", test_coarsen},
         {"merge order invariance", test_merge_invariance},
         {"merge needing a coarser union; self-merge", test_merge_union},
+        {"lazy adds then a settle are hist_add1", test_lazy_adds},
         {"memory bound over 0..2^50", test_memory_bound},
         {"huge values and counts", test_huge},
         {"reset", test_reset},
