@@ -43,10 +43,8 @@ void hist_reset(hist *h);                     /* empty again, keeps memory */
  * returns -1 only when memory runs out. */
 int hist_add(hist *h, int64_t v, uint64_t count);
 
-/* hist_add(h, v, 1), inline: the runner adds every measure of every
- * replication, and a value inside the current window (all but a bounded
- * number of times a run) needs no re-planning and no 128-bit multiply. */
-static inline int hist_add1(hist *h, int64_t v)
+/* hist_add1 and hist_add1_lazy below: one body, `lazy` a constant in each. */
+static inline int hist_count1(hist *h, int64_t v, int lazy)
 {
     /* A negative v (refused by hist_add) or an empty histogram (nbins 0)
      * falls through to the slow path. */
@@ -56,34 +54,7 @@ static inline int hist_add1(hist *h, int64_t v)
     if (idx >= h->nbins)
         return hist_add(h, v, 1);
     h->bins[idx]++;
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
-    h->n++;
-    h->sum += (uint64_t)v;
-    return 0;
-}
-
-/* hist_add1 for a histogram many values are counted into before anything
- * reads it (the runner's per-thread histograms): while its bins have width 1
- * they hold every value exactly, so only the bin is counted, and n, min,
- * max and sum are recomputed from the bins by hist_settle -- the loads,
- * compares and stores that hist_add1 spends on them in each of a
- * replication's ~180 updates (1 % of a run's instructions, callgrind;
- * paired wall time 0.99, median of 11).  Wider bins lose
- * the values, so from there on hist_add1_lazy keeps them as hist_add1 does;
- * hist_add (the growth) settles first.  Until hist_settle(h), no other
- * function may be given h (they assert it). */
-static inline int hist_add1_lazy(hist *h, int64_t v)
-{
-    if (v < 0)
-        return hist_add(h, v, 1);
-    const uint64_t idx = (uint64_t)((v >> h->shift) - h->base);
-    if (idx >= h->nbins)
-        return hist_add(h, v, 1);
-    h->bins[idx]++;
-    if (h->shift == 0) {
+    if (lazy && h->shift == 0) {
         h->stale = 1;
         return 0;
     }
@@ -94,6 +65,29 @@ static inline int hist_add1_lazy(hist *h, int64_t v)
     h->n++;
     h->sum += (uint64_t)v;
     return 0;
+}
+
+/* hist_add(h, v, 1), inline: the runner adds every measure of every
+ * replication, and a value inside the current window (all but a bounded
+ * number of times a run) needs no re-planning and no 128-bit multiply. */
+static inline int hist_add1(hist *h, int64_t v)
+{
+    return hist_count1(h, v, 0);
+}
+
+/* hist_add1 for a histogram many values are counted into before anything
+ * reads it (the runner's per-thread histograms): while its bins have width 1
+ * they hold every value exactly, so only the bin is counted, and n, min,
+ * max and sum are recomputed from the bins by hist_settle -- the loads,
+ * compares and stores that hist_add1 spends on them in each of a
+ * replication's ~180 updates (1 % of a run's instructions, callgrind;
+ * paired wall time 0.99, median of 11).  Wider bins lose the values, so
+ * from there on hist_add1_lazy keeps them as hist_add1 does; hist_add (the
+ * growth) settles first.  Until hist_settle(h), no other function may be
+ * given h (they assert it). */
+static inline int hist_add1_lazy(hist *h, int64_t v)
+{
+    return hist_count1(h, v, 1);
 }
 
 /* n, min, max and sum of h from its width-1 bins, after hist_add1_lazy. */
