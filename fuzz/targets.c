@@ -160,10 +160,14 @@ int fuzz_decode(const uint8_t *data, size_t size)
             free(w);
         }
         double x;
-        if (textin_number(v, &x) == 0 && strchr(v, ',')) {
-            char plain[256];
+        /* The number without its commas, as long as v: a fixed buffer cut
+         * a value led by some 300 blanks (vertical tabs, which strtod
+         * skips, and ideographic spaces) before its digits, and the
+         * property failed on the harness's own truncation. */
+        char *plain = malloc(vl + 1);
+        if (plain && textin_number(v, &x) == 0 && strchr(v, ',')) {
             size_t j = 0;
-            for (const char *p = v; *p && j < sizeof plain - 1; p++)
+            for (const char *p = v; *p; p++)
                 if (*p != ',')
                     plain[j++] = *p;
             plain[j] = '\0';
@@ -171,6 +175,7 @@ int fuzz_decode(const uint8_t *data, size_t size)
             property(textin_number(plain, &y) == 0 && x == y,
                      "a grouped number is the number without its commas", v);
         }
+        free(plain);
         free(v);
     }
     free(out);
