@@ -158,7 +158,9 @@ static uint64_t binomial_inversion(gsl_rng *r, xo_state *xs, double p, uint64_t 
  * with D = (n + 1) p - m in [0, 1).  Each term is O(j) and they cancel to
  * O(1), so this keeps full precision up to n = 2^62, where both k (in
  * doubles) and the textbook's logs of ratios of ~1e18 would be off by
- * hundreds. */
+ * hundreds.  Below n = LF_TABLE the bracket comes from the log-factorial
+ * table instead (btrs_log_ratio, rng_core.h): no libm call but the lhs's
+ * log, and no truncated series. */
 static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
 {
     const double q = 1.0 - p;
@@ -175,7 +177,8 @@ static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
     const double nm = (double)(n - m);
     /* Needed only on the rejection path: set up on its first visit. */
     int slow_ready = 0;
-    double alpha = 0.0, lr = 0.0, fcm = 0.0, inv_m1 = 0.0, inv_nm1 = 0.0;
+    double alpha = 0.0;
+    btrs_test bt = {0};
 
     for (;;) {
         const double u = unif_pos(r, xs) - 0.5;
@@ -207,18 +210,11 @@ static uint64_t binomial_btrs(gsl_rng *r, xo_state *xs, double p, uint64_t n)
 
         if (!slow_ready) {
             alpha = (2.83 + 5.1 / b) * spq;
-            inv_m1 = 1.0 / (md + 1.0);
-            inv_nm1 = 1.0 / (nm + 1.0);
-            lr = log1p((dm - q) * inv_m1 / q);
-            fcm = fc(md) + fc(nm);
+            btrs_test_init(&bt, p, q, md, nm, dm);
             slow_ready = 1;
         }
-        const double k1 = md + 1.0 + jd;       /* k + 1 */
-        const double nk1 = nm + 1.0 - jd;      /* n - k + 1 */
         const double lhs = log(v * alpha / (a * inv_us * inv_us + b));
-        const double rhs = -(k1 - 0.5) * log1p(jd * inv_m1)
-                           - (nk1 - 0.5) * log1p(-jd * inv_nm1)
-                           + jd * lr + fcm - fc(k1 - 1.0) - fc(nk1 - 1.0);
+        const double rhs = btrs_log_ratio(&bt, md, nm, jd);
         if (lhs <= rhs)
             return k;
     }

@@ -265,6 +265,57 @@ static inline double hyper_zero_height(double a, double b, double s)
     return lf_exp(hi, lo);
 }
 
+/* ---- BTRS's acceptance test (rng.c and the lanes) --------------------- */
+
+/* log f(m + j) - log f(m) for the binomial(n, p) pmf f, m = floor((n + 1) p)
+ * its mode and nm = n - m, set up on a call's first visit to the rejection
+ * path.  Below n = LF_TABLE it is
+ *     [log m! + log (n - m)! - log k! - log (n - k)!] + j log(p / q),
+ * the bracket a double-double sum of four table entries (exact to 1e-20: the
+ * terms near 1e5 cancel without costing digits), so a visit costs no libm
+ * call, where the Stirling form below takes two log1p and two divisions; and
+ * it is more accurate: fc's truncation (3e-11 at k = 10) is gone, what is
+ * left is j log(p / q) rounded (~1e-14).  Beyond the table, Hoermann's
+ * Stirling form relative to the mode (see binomial_btrs in rng.c), which
+ * keeps its digits up to n = 2^62. */
+typedef struct {
+    int table;
+    double lf_hi, lf_lo, lpq;            /* the table's form */
+    double lr, fcm, inv_m1, inv_nm1;     /* Stirling's form */
+} btrs_test;
+
+static inline void btrs_test_init(btrs_test *bt, double p, double q, double md, double nm,
+                                  double dm)
+{
+    bt->table = md + nm < LF_TABLE;
+    bt->lf_hi = bt->lf_lo = bt->lpq = bt->lr = bt->fcm = bt->inv_m1 = bt->inv_nm1 = 0.0;
+    if (bt->table) {
+        lf_add(md, 1.0, &bt->lf_hi, &bt->lf_lo);
+        lf_add(nm, 1.0, &bt->lf_hi, &bt->lf_lo);
+        bt->lpq = log(p / q);
+        return;
+    }
+    bt->inv_m1 = 1.0 / (md + 1.0);
+    bt->inv_nm1 = 1.0 / (nm + 1.0);
+    bt->lr = log1p((dm - q) * bt->inv_m1 / q);
+    bt->fcm = fc(md) + fc(nm);
+}
+
+/* k = m + jd, n - k = nm - jd, both in [0, n]. */
+static inline double btrs_log_ratio(const btrs_test *bt, double md, double nm, double jd)
+{
+    if (bt->table) {
+        double hi = bt->lf_hi, lo = bt->lf_lo;
+        lf_add(md + jd, -1.0, &hi, &lo);
+        lf_add(nm - jd, -1.0, &hi, &lo);
+        return (hi + lo) + jd * bt->lpq;
+    }
+    const double k1 = md + 1.0 + jd;       /* k + 1 */
+    const double nk1 = nm + 1.0 - jd;      /* n - k + 1 */
+    return -(k1 - 0.5) * log1p(jd * bt->inv_m1) - (nk1 - 0.5) * log1p(-jd * bt->inv_nm1) +
+           jd * bt->lr + bt->fcm - fc(k1 - 1.0) - fc(nk1 - 1.0);
+}
+
 /* Up to this min(t, n1), hyper_small's set-up (twice that many
  * multiplications) and walk from 0 beat hyper_chop_down's set-up (an exp, a
  * sqrt and about fifteen divisions); on the cohorts benchmark (bench/run.sh)

@@ -236,7 +236,8 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
 {
     double Q[L], SPQ[L], B[L], A[L], VR[L], MD[L], DM[L], C[L], NM[L];
     double V[L], IU[L], JD[L];
-    double ALPHA[L], LR[L], FCM[L], IM1[L], INM1[L];
+    double ALPHA[L];
+    btrs_test BT[L];
     int64_t act[L], slow[L];
     int ready[L];
 #pragma omp simd
@@ -254,7 +255,7 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
         NM[l] = nl - MD[l];
         act[l] = use[l];
         ready[l] = 0;
-        V[l] = IU[l] = JD[l] = ALPHA[l] = LR[l] = FCM[l] = IM1[l] = INM1[l] = 0.0;
+        V[l] = IU[l] = JD[l] = ALPHA[l] = 0.0;
     }
     while (any_lane(act)) {
 #pragma omp simd
@@ -277,18 +278,11 @@ LANES_INLINE void btrs_lanes(uint64_t s[4][L], const double *p, const double *nd
             const double md = MD[l], nm = NM[l], jd = JD[l], inv_us = IU[l];
             if (!ready[l]) {
                 ALPHA[l] = (2.83 + 5.1 / B[l]) * SPQ[l];
-                IM1[l] = 1.0 / (md + 1.0);
-                INM1[l] = 1.0 / (nm + 1.0);
-                LR[l] = log1p((DM[l] - Q[l]) * IM1[l] / Q[l]);
-                FCM[l] = fc(md) + fc(nm);
+                btrs_test_init(&BT[l], p[l], Q[l], md, nm, DM[l]);
                 ready[l] = 1;
             }
-            const double k1 = md + 1.0 + jd;
-            const double nk1 = nm + 1.0 - jd;
             const double lhs = log(V[l] * ALPHA[l] / (A[l] * inv_us * inv_us + B[l]));
-            const double rhs = -(k1 - 0.5) * log1p(jd * IM1[l]) -
-                               (nk1 - 0.5) * log1p(-jd * INM1[l]) + jd * LR[l] + FCM[l] -
-                               fc(k1 - 1.0) - fc(nk1 - 1.0);
+            const double rhs = btrs_log_ratio(&BT[l], md, nm, jd);
             if (lhs <= rhs) {
                 k_out[l] = md + jd;
                 act[l] = 0;

@@ -524,6 +524,60 @@ static void test_binomial_chisq(void)
     gsl_rng_free(r);
 }
 
+/* BTRS's rejection test, log f(m + j) - log f(m), against lgammal in long
+ * double (good to ~2e-14 for n below 1e6), relative to the larger of 1
+ * and a thousandth of the value: below LF_TABLE the table's form within
+ * 1e-12 (measured 4e-13) -- the Stirling form with fc's three terms is
+ * 4.6e-11 off on these cases, so this fails if the table is not used --
+ * and the Stirling form beyond within 1e-10 (measured 4.7e-13). */
+static long double ref_log_ratio(double n, double p, double m, double jd)
+{
+    const long double q = 1.0L - (long double)p, k = (long double)m + jd;
+    return lgammal((long double)m + 1.0L) + lgammal((long double)n - m + 1.0L) -
+           lgammal(k + 1.0L) - lgammal((long double)n - k + 1.0L) +
+           (long double)jd * logl((long double)p / q);
+}
+
+static void test_btrs_log_ratio(void)
+{
+    static const double ns[] = {21, 44, 137, 1013, 5000, 16383, 16384, 20000, 300000};
+    static const double ps[] = {0.00993, 0.0385, 0.2385, 0.4765, 0.5};
+    double worst_table = 0.0, worst_stirling = 0.0;
+    int table_cases = 0, stirling_cases = 0;
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        for (size_t j = 0; j < sizeof ps / sizeof ps[0]; j++) {
+            const double n = ns[i], p = ps[j], q = 1.0 - p;
+            if (n * p < 10.0)
+                continue;
+            const double mp = (n + 1.0) * p, md = floor(mp), nm = n - md, sd = sqrt(n * p * q);
+            btrs_test bt;
+            btrs_test_init(&bt, p, q, md, nm, mp - md);
+            CU_ASSERT_EQUAL(bt.table, n < LF_TABLE);
+            const double offs[] = {-md, -md + 1.0, -floor(4.0 * sd), -1.0, 0.0, 1.0,
+                                   floor(4.0 * sd), nm - 1.0, nm};
+            for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++) {
+                const double jd = offs[o];
+                if (jd < -md || jd > nm)
+                    continue;
+                const long double ref = ref_log_ratio(n, p, md, jd);
+                const double err = fabs((double)((long double)btrs_log_ratio(&bt, md, nm, jd) - ref)) /
+                                   fmax(1.0, fabs((double)ref) * 1e-3);
+                if (n < LF_TABLE) {
+                    worst_table = fmax(worst_table, err);
+                    table_cases++;
+                } else {
+                    worst_stirling = fmax(worst_stirling, err);
+                    stirling_cases++;
+                }
+            }
+        }
+    CU_ASSERT(table_cases > 60 && stirling_cases > 20);
+    CU_ASSERT(worst_table <= 1e-12);
+    CU_ASSERT(worst_stirling <= 1e-10);
+    if (getenv("BTRS_SHOW") || worst_table > 1e-12 || worst_stirling > 1e-10)
+        fprintf(stderr, "btrs_log_ratio: table %.3g, Stirling %.3g\n", worst_table, worst_stirling);
+}
+
 static void test_binomial_mt19937(void)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -948,6 +1002,7 @@ int main(void)
         {"binomial large n", test_binomial_large_n},
         {"binomial chi-square", test_binomial_chisq},
         {"binomial on mt19937", test_binomial_mt19937},
+        {"BTRS's test: table and Stirling forms against lgammal", test_btrs_log_ratio},
         {"poisson edge cases", test_poisson_edges},
         {"poisson moments", test_poisson_moments},
         {"poisson large mu", test_poisson_large_mu},
