@@ -83,13 +83,18 @@ static int thread_id(void)
 
 /* Replication i of scenario s (streams by rng_stream): every parameter is
  * drawn before the fixed ones overwrite theirs, so that a fixed value leaves
- * the others' draws as they were. */
+ * the others' draws as they were.  `drawn`, when not NULL, is what
+ * engine_draw gives replication i (drawn_cache below), copied instead. */
 static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
-                     const double *fixed, ts_err *err)
+                     const double *drawn, const double *fixed, ts_err *err)
 {
     int capped;
-    rng_seed_rep(w->rp, o->seed, i, RNG_PARAMS);
-    engine_draw(s, w->rp, w->theta);
+    if (drawn) {
+        memcpy(w->theta, drawn, s->n_params * sizeof *w->theta);
+    } else {
+        rng_seed_rep(w->rp, o->seed, i, RNG_PARAMS);
+        engine_draw(s, w->rp, w->theta);
+    }
     if (fixed)
         for (size_t p = 0; p < s->n_params; p++)
             if (!isnan(fixed[p]))
@@ -210,7 +215,57 @@ typedef struct {
     uint64_t reps, chunks;
     double *n, *mean, *m2;      /* [task * T + j]: Welford partials, merged in task order */
     uint64_t *met;              /* [task * T + j] */
+    const double *drawn;        /* drawn_cache's rows, or NULL */
 } eval_ctx;
+
+/* The engine_draw values of replications first .. first + reps - 1, made
+ * once for every point of a crn_eval: on common random numbers each point
+ * draws the same, and those draws were a fifth of a replication (callgrind,
+ * the fitted qingdao-v1's Sobol design).  The same values, so the same
+ * bytes.  None (NULL: the points draw, as before) beyond CRN_CACHE_BYTES,
+ * which keeps memory flat in replications, or when memory is short. */
+#define CRN_CACHE_BYTES (32u << 20)
+static double *drawn_cache(const scenario *s, const runner_opts *o, uint64_t first, uint64_t reps)
+{
+    const size_t np = s->n_params;
+    if (np == 0 || reps > CRN_CACHE_BYTES / sizeof(double) / np)
+        return NULL;
+    double *cache = malloc((size_t)reps * np * sizeof *cache);
+    if (!cache)
+        return NULL;
+    const gsl_rng_type *type = o->samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp;
+    int failed = 0;
+    int nth = nthreads_of(o);
+#pragma omp parallel num_threads(nth < 1 ? 1 : nth) reduction(| : failed)
+    {
+        gsl_rng *rp = gsl_rng_alloc(type);
+        failed |= rp == NULL;
+#pragma omp for schedule(static)
+        for (uint64_t r = 0; r < reps; r++)
+            if (rp) {
+                rng_seed_rep(rp, o->seed, first + r, RNG_PARAMS);
+                engine_draw(s, rp, cache + r * np);
+            }
+        gsl_rng_free(rp);
+    }
+    if (failed) {
+        free(cache);
+        return NULL;
+    }
+    return cache;
+}
+
+/* Three points or more on the same replications: below, filling the cache
+ * saves less than it costs. */
+static int share_draws(const crn_point *pts, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (pts[i].first_rep != pts[0].first_rep)
+            return 0;
+    return 1;
+}
 
 static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
 {
@@ -224,7 +279,8 @@ static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
     double *n = c->n + t * T, *mean = c->mean + t * T, *m2 = c->m2 + t * T;
     uint64_t *met = c->met + t * T;
     for (uint64_t r = lo; r < hi; r++) {
-        if (replicate(w, 0, s, c->o, pt->first_rep + r, pt->fixed, err) < 0)
+        const double *drawn = c->drawn ? c->drawn + r * s->n_params : NULL;
+        if (replicate(w, 0, s, c->o, pt->first_rep + r, drawn, pt->fixed, err) < 0)
             return -1;
         for (size_t j = 0; j < T; j++) {
             int64_t v = target_value(s, w->out, j);
@@ -255,7 +311,8 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
     memset(out, 0, n * sizeof *out);
     if (reps == 0)
         return ts_errf(err, "no replications to run");
-    eval_ctx c = {s, o, pts, reps, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, NULL, NULL, NULL, NULL};
+    eval_ctx c = {s, o, pts, reps, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, NULL, NULL, NULL, NULL,
+                  NULL};
     uint64_t tasks = (uint64_t)n * c.chunks;
     size_t cells = (size_t)tasks * T + 1;
     c.n = calloc(cells, sizeof *c.n);
@@ -272,12 +329,16 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
         if (!out[i].met || !out[i].mean || !out[i].var)
             rc = ts_errf(err, "out of memory");
     }
+    double *drawn = rc == 0 && share_draws(pts, n) ? drawn_cache(s, o, pts[0].first_rep, reps)
+                                                  : NULL;
+    c.drawn = drawn;
     if (rc == 0) {
         const scenario *arms[1] = {s};
         frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, (uint64_t)n * reps,
                    {c.n, c.mean, c.m2, c.met}, {cells, cells, cells, cells}};
         rc = run_frame(&f, err);
     }
+    free(drawn);
     /* Chan et al.'s pairwise merge, in task order: deterministic. */
     for (size_t i = 0; i < n && rc == 0; i++) {
         out[i].reps = reps;
@@ -325,7 +386,7 @@ static int records_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
     const scenario *s = c->s;
     uint64_t lo = t * RUNNER_CHUNK, hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
     for (uint64_t r = lo; r < hi; r++) {
-        if (replicate(w, 0, s, c->o, r, NULL, err) < 0)
+        if (replicate(w, 0, s, c->o, r, NULL, NULL, err) < 0)
             return -1;
         memcpy(c->theta + r * s->n_params, w->theta, s->n_params * sizeof *w->theta);
         for (size_t j = 0; j < s->n_targets; j++)
@@ -374,7 +435,7 @@ static int compare_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
     for (uint64_t r = lo; r < hi; r++)
         for (size_t a = 0; a < A; a++) {
             const scenario *s = c->arms[a];
-            if (replicate(w, a, s, c->o, r, NULL, err) < 0)
+            if (replicate(w, a, s, c->o, r, NULL, NULL, err) < 0)
                 return -1;
             int every = 1;
             for (size_t j = 0; j < n0; j++) {

@@ -194,6 +194,45 @@ static void test_fixed_and_threads(void)
     scenario_free(s);
 }
 
+/* Three points or more on the same replications share one set of parameter
+ * draws (crn.c's drawn_cache): each point's results are bit for bit those
+ * it has evaluated alone, where every replication draws its own -- with
+ * fixed values over the shared draws, on 1 and 2 threads, and at a
+ * first_rep other than 0 (the cache's rows are replications first_rep + r). */
+static void test_shared_draws(void)
+{
+    scenario *s = load();
+    const size_t np = s->n_params;
+    double *fixed = malloc(2 * np * sizeof *fixed);
+    CU_ASSERT_FATAL(fixed != NULL);
+    for (size_t i = 0; i < 2 * np; i++)
+        fixed[i] = NAN;
+    fixed[scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
+    fixed[np + scenario_find_param(s, "tier.a.exit")] = 0.1;
+    crn_point pts[4] = {{NULL, 37}, {fixed, 37}, {fixed + np, 37}, {NULL, 37}};
+    ts_err err;
+    for (int th = 1; th <= 2; th++) {
+        runner_opts o = opts(s, th);
+        crn_result all[4];
+        CU_ASSERT_FATAL(crn_eval(s, &o, pts, 4, 1500, all, &err) == 0);
+        for (size_t k = 0; k < 4; k++) {
+            crn_result one;
+            CU_ASSERT_FATAL(crn_eval(s, &o, &pts[k], 1, 1500, &one, &err) == 0);
+            for (size_t j = 0; j < s->n_targets; j++) {
+                CU_ASSERT_EQUAL(all[k].met[j], one.met[j]);
+                CU_ASSERT(memcmp(&all[k].mean[j], &one.mean[j], sizeof(double)) == 0);
+                CU_ASSERT(memcmp(&all[k].var[j], &one.var[j], sizeof(double)) == 0);
+            }
+            crn_results_free(&one, 1);
+        }
+        /* the fixed values changed the results, so the check covers them */
+        CU_ASSERT(all[1].mean[0] != all[0].mean[0] && all[2].mean[1] != all[0].mean[1]);
+        crn_results_free(all, 4);
+    }
+    free(fixed);
+    scenario_free(s);
+}
+
 /* A policy whose factors are all 1 has delta exactly 0; a real one has a
  * paired se far below the se of two independent estimates. */
 static void test_compare_crn(void)
@@ -299,6 +338,7 @@ int main(void)
         {"eval matches the runner", test_eval_matches_runner},
         {"eval sums a target over two tiers as the runner does", test_eval_target_over_two_tiers},
         {"fixed parameters and threads", test_fixed_and_threads},
+        {"points on the same replications share their draws", test_shared_draws},
         {"compare with common random numbers", test_compare_crn},
         {"per-replication records", test_records},
         {"paired delta", test_paired_delta},
