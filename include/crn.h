@@ -35,6 +35,25 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
              uint64_t reps, crn_result *out, ts_err *err);
 void crn_results_free(crn_result *r, size_t n);
 
+/* What engine_draw gives replications first .. first + reps - 1, row by
+ * row (reps * s->n_params doubles, free()): NULL when that is more than
+ * CRN_DRAWS_BYTES or memory is short -- then draw as usual.  crn_eval makes
+ * these itself for three points or more on one first_rep. */
+#define CRN_DRAWS_BYTES (32u << 20)
+double *crn_draws(const scenario *s, const runner_opts *o, uint64_t first, uint64_t reps);
+
+/* One point after another on replications 0 .. reps - 1 (goal seeking):
+ * crn_eval of {fixed, 0}, the parameter draws made at the first call and
+ * kept in *k -- again only when reps changes -- and copied, the same
+ * results bit for bit.  *k starts zeroed; crn_kept_free when done. */
+typedef struct {
+    double *rows;           /* crn_draws, or NULL: drawn as usual */
+    uint64_t reps;          /* what rows were made for; 0: not yet */
+} crn_kept;
+int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, uint64_t reps,
+                  crn_kept *k, crn_result *out, ts_err *err);
+void crn_kept_free(crn_kept *k);
+
 /* Per-replication records of an ordinary run (replications 0 .. reps-1):
  * theta[rep * n_params + i] the drawn parameters, value[rep * n_targets + j]
  * the targeted measure in end_year (met when >= the target's threshold). */

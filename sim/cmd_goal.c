@@ -103,15 +103,15 @@ typedef struct {
     const runner_opts *o;
     size_t lever, target;
     double *fixed;
+    crn_kept kept;          /* the evaluations' parameter draws, made once */
 } eval_ctx;
 
 static int eval_lever(void *vctx, double x, uint64_t reps, double *p, ts_err *err)
 {
     eval_ctx *c = vctx;
     c->fixed[c->lever] = x;
-    crn_point pt = {c->fixed, 0};
     crn_result r;
-    if (crn_eval(c->s, c->o, &pt, 1, reps, &r, err) < 0)
+    if (crn_eval_kept(c->s, c->o, c->fixed, reps, &c->kept, &r, err) < 0)
         return -1;
     *p = (double)r.met[c->target] / (double)reps;
     crn_results_free(&r, 1);
@@ -266,6 +266,7 @@ int cmd_goal(int argc, char **argv)
         return cli_help(&cmd_goal_spec);
     cli_session cs;
     double *fixed = NULL;
+    eval_ctx ctx = {NULL, NULL, 0, 0, NULL, {NULL, 0}};
     int status;
     size_t target = 0, lever = 0;
     if (cli_open(&cs, &cmd_goal_spec, &a, a.operands[0], 0, &err) < 0 ||
@@ -280,7 +281,7 @@ int cmd_goal(int argc, char **argv)
     }
     for (size_t i = 0; i < cs.s->n_params; i++)
         fixed[i] = NAN;
-    eval_ctx ctx = {cs.s, &o, lever, target, fixed};
+    ctx = (eval_ctx){cs.s, &o, lever, target, fixed, {NULL, 0}};
     uint64_t reps = a.replications ? a.replications : cs.s->replications;
     goal_opts go = {g.lo, g.hi, g.q, reps, 4 * reps, 1e-4 * (g.hi - g.lo), 0};
     goal_result gr;
@@ -316,6 +317,7 @@ int cmd_goal(int argc, char **argv)
 fail:
     status = cli_fail(&cs, &err);
 out:
+    crn_kept_free(&ctx.kept);
     free(fixed);
     return status;
 }

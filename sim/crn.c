@@ -84,7 +84,7 @@ static int thread_id(void)
 /* Replication i of scenario s (streams by rng_stream): every parameter is
  * drawn before the fixed ones overwrite theirs, so that a fixed value leaves
  * the others' draws as they were.  `drawn`, when not NULL, is what
- * engine_draw gives replication i (drawn_cache below), copied instead. */
+ * engine_draw gives replication i (crn_draws below), copied instead. */
 static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
                      const double *drawn, const double *fixed, ts_err *err)
 {
@@ -215,20 +215,18 @@ typedef struct {
     uint64_t reps, chunks;
     double *n, *mean, *m2;      /* [task * T + j]: Welford partials, merged in task order */
     uint64_t *met;              /* [task * T + j] */
-    const double *drawn;        /* drawn_cache's rows, or NULL */
+    const double *drawn;        /* crn_draws's rows, or NULL */
 } eval_ctx;
 
-/* The engine_draw values of replications first .. first + reps - 1, made
- * once for every point of a crn_eval: on common random numbers each point
- * draws the same, and those draws were a fifth of a replication (callgrind,
- * the fitted qingdao-v1's Sobol design).  The same values, so the same
- * bytes.  None (NULL: the points draw, as before) beyond CRN_CACHE_BYTES,
- * which keeps memory flat in replications, or when memory is short. */
-#define CRN_CACHE_BYTES (32u << 20)
-static double *drawn_cache(const scenario *s, const runner_opts *o, uint64_t first, uint64_t reps)
+/* On common random numbers every point draws the same parameters, and those
+ * draws were a fifth of a replication (callgrind, the fitted qingdao-v1's
+ * Sobol design): made once, in parallel, they are the same values, so the
+ * same bytes.  None beyond CRN_DRAWS_BYTES, which keeps memory flat in
+ * replications. */
+double *crn_draws(const scenario *s, const runner_opts *o, uint64_t first, uint64_t reps)
 {
     const size_t np = s->n_params;
-    if (np == 0 || reps > CRN_CACHE_BYTES / sizeof(double) / np)
+    if (np == 0 || reps > CRN_DRAWS_BYTES / sizeof(double) / np)
         return NULL;
     double *cache = malloc((size_t)reps * np * sizeof *cache);
     if (!cache)
@@ -304,8 +302,41 @@ void crn_results_free(crn_result *r, size_t n)
     }
 }
 
+static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
+                      uint64_t reps, const double *drawn, crn_result *out, ts_err *err);
+
 int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
              uint64_t reps, crn_result *out, ts_err *err)
+{
+    double *drawn = share_draws(pts, n) ? crn_draws(s, o, pts[0].first_rep, reps) : NULL;
+    int rc = eval_drawn(s, o, pts, n, reps, drawn, out, err);
+    free(drawn);
+    return rc;
+}
+
+int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, uint64_t reps,
+                  crn_kept *k, crn_result *out, ts_err *err)
+{
+    if (k->reps != reps) {
+        free(k->rows);
+        k->rows = crn_draws(s, o, 0, reps);
+        k->reps = reps;
+    }
+    crn_point pt = {fixed, 0};
+    return eval_drawn(s, o, &pt, 1, reps, k->rows, out, err);
+}
+
+void crn_kept_free(crn_kept *k)
+{
+    free(k->rows);
+    k->rows = NULL;
+    k->reps = 0;
+}
+
+/* crn_eval with the points' parameter draws copied from `drawn` (crn_draws
+ * of their common first_rep and these reps), or drawn when NULL. */
+static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
+                      uint64_t reps, const double *drawn, crn_result *out, ts_err *err)
 {
     size_t T = s->n_targets;
     memset(out, 0, n * sizeof *out);
@@ -329,8 +360,6 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
         if (!out[i].met || !out[i].mean || !out[i].var)
             rc = ts_errf(err, "out of memory");
     }
-    double *drawn = rc == 0 && share_draws(pts, n) ? drawn_cache(s, o, pts[0].first_rep, reps)
-                                                  : NULL;
     c.drawn = drawn;
     if (rc == 0) {
         const scenario *arms[1] = {s};
@@ -338,7 +367,6 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
                    {c.n, c.mean, c.m2, c.met}, {cells, cells, cells, cells}};
         rc = run_frame(&f, err);
     }
-    free(drawn);
     /* Chan et al.'s pairwise merge, in task order: deterministic. */
     for (size_t i = 0; i < n && rc == 0; i++) {
         out[i].reps = reps;

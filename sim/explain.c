@@ -219,15 +219,15 @@ typedef struct {
     size_t target, param;
     double sign;            /* -1: the lever is searched downward, as -x */
     double *fixed;
+    crn_kept kept;          /* the evaluations' parameter draws, made once */
 } reach_ctx;
 
 static int eval_at(void *vctx, double x, uint64_t reps, double *p, ts_err *err)
 {
     reach_ctx *c = vctx;
     c->fixed[c->param] = c->sign * x;
-    crn_point pt = {c->fixed, 0};
     crn_result r;
-    if (crn_eval(c->s, c->o, &pt, 1, reps, &r, err) < 0)
+    if (crn_eval_kept(c->s, c->o, c->fixed, reps, &c->kept, &r, err) < 0)
         return -1;
     *p = (double)r.met[c->target] / (double)reps;
     crn_results_free(&r, 1);
@@ -250,11 +250,12 @@ int explain_reach_value(const scenario *s, const runner_opts *o, size_t j, size_
     for (size_t i = 0; i < s->n_params; i++)
         fixed[i] = NAN;
     double sign = rho >= 0 ? 1.0 : -1.0;
-    reach_ctx c = {s, o, j, param, sign, fixed};
+    reach_ctx c = {s, o, j, param, sign, fixed, {NULL, 0}};
     double lo = sign > 0 ? out->lo : -out->hi, hi = sign > 0 ? out->hi : -out->lo;
     goal_opts go = {lo, hi, q, reps, 4 * reps, 1e-3 * (hi - lo), 1};
     goal_result gr;
     int rc = goal_seek(eval_at, &c, &go, &gr, err);
+    crn_kept_free(&c.kept);
     free(fixed);
     if (rc < 0)
         return -1;

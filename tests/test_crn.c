@@ -233,6 +233,44 @@ static void test_shared_draws(void)
     scenario_free(s);
 }
 
+/* crn_eval_kept, point after point as goal seeking evaluates them, with
+ * the replications changing in between (700, 1500, 700): each result bit
+ * for bit crn_eval's of that point. */
+static void test_kept_draws(void)
+{
+    scenario *s = load();
+    const size_t np = s->n_params, rate = scenario_find_param(s, "transition.a->b.rate");
+    double *fixed = malloc(np * sizeof *fixed);
+    CU_ASSERT_FATAL(fixed != NULL);
+    for (size_t i = 0; i < np; i++)
+        fixed[i] = NAN;
+    static const double x[] = {0.01, 0.0385, 0.09, 0.0385, 0.2};
+    static const uint64_t reps[] = {700, 700, 1500, 1500, 700};
+    runner_opts o = opts(s, 2);
+    crn_kept kept = {NULL, 0};
+    ts_err err;
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
+        fixed[rate] = x[i];
+        crn_point pt = {fixed, 0};
+        crn_result a, b;
+        CU_ASSERT_FATAL(crn_eval_kept(s, &o, fixed, reps[i], &kept, &a, &err) == 0);
+        CU_ASSERT_FATAL(crn_eval(s, &o, &pt, 1, reps[i], &b, &err) == 0);
+        CU_ASSERT_EQUAL(kept.reps, reps[i]);
+        CU_ASSERT(kept.rows != NULL);
+        for (size_t j = 0; j < s->n_targets; j++) {
+            CU_ASSERT_EQUAL(a.met[j], b.met[j]);
+            CU_ASSERT(memcmp(&a.mean[j], &b.mean[j], sizeof(double)) == 0);
+            CU_ASSERT(memcmp(&a.var[j], &b.var[j], sizeof(double)) == 0);
+        }
+        crn_results_free(&a, 1);
+        crn_results_free(&b, 1);
+    }
+    crn_kept_free(&kept);
+    CU_ASSERT(kept.rows == NULL && kept.reps == 0);
+    free(fixed);
+    scenario_free(s);
+}
+
 /* A policy whose factors are all 1 has delta exactly 0; a real one has a
  * paired se far below the se of two independent estimates. */
 static void test_compare_crn(void)
@@ -339,6 +377,7 @@ int main(void)
         {"eval sums a target over two tiers as the runner does", test_eval_target_over_two_tiers},
         {"fixed parameters and threads", test_fixed_and_threads},
         {"points on the same replications share their draws", test_shared_draws},
+        {"draws kept from one evaluation to the next", test_kept_draws},
         {"compare with common random numbers", test_compare_crn},
         {"per-replication records", test_records},
         {"paired delta", test_paired_delta},
