@@ -75,6 +75,10 @@ typedef struct {
  * fast samplers, cap 10^7. */
 void runner_opts_init(runner_opts *o, const scenario *s);
 
+/* The threads o asks for: o->threads, or OpenMP's default when <= 0; 1
+ * without OpenMP.  At least 1. */
+int runner_threads(const runner_opts *o);
+
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err);
 void runner_result_free(runner_result *r);   /* NULL is a no-op */
 

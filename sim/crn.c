@@ -62,16 +62,6 @@ static int ws_init(crn_ws *w, const scenario *const *arms, size_t n_arms, const 
     return 0;
 }
 
-static int nthreads_of(const runner_opts *o)
-{
-#ifdef _OPENMP
-    return o->threads > 0 ? o->threads : omp_get_max_threads();
-#else
-    (void)o;
-    return 1;
-#endif
-}
-
 static int thread_id(void)
 {
 #ifdef _OPENMP
@@ -157,9 +147,7 @@ static int frame_agree(const frame *f, uint64_t fail_task, ts_err *fail_err, int
 
 static int run_frame(const frame *f, ts_err *err)
 {
-    int nth = nthreads_of(f->o);
-    if (nth < 1)
-        nth = 1;
+    int nth = runner_threads(f->o);
     crn_ws *ws = calloc((size_t)nth, sizeof *ws);
     if (!ws)
         return ts_errf(err, "out of memory");
@@ -233,8 +221,8 @@ double *crn_draws(const scenario *s, const runner_opts *o, uint64_t first, uint6
         return NULL;
     const gsl_rng_type *type = o->samplers == ENGINE_GSL ? gsl_rng_mt19937 : rng_xoshiro256pp;
     int failed = 0;
-    int nth = nthreads_of(o);
-#pragma omp parallel num_threads(nth < 1 ? 1 : nth) reduction(| : failed)
+    int nth = runner_threads(o);
+#pragma omp parallel num_threads(nth) reduction(| : failed)
     {
         gsl_rng *rp = gsl_rng_alloc(type);
         failed |= rp == NULL;

@@ -290,19 +290,22 @@ static int agree_batch(const runner_opts *o, uint64_t *fail_rep, ts_err *fail_er
     return (int)stop;
 }
 
+int runner_threads(const runner_opts *o)
+{
+#ifdef _OPENMP
+    int n = o->threads > 0 ? o->threads : omp_get_max_threads();
+#else
+    (void)o;
+    int n = 1;
+#endif
+    return n < 1 ? 1 : n;
+}
+
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err)
 {
     *out = NULL;
     size_t n_out = engine_out_len(s), Y = scenario_years(s);
-    int nthreads = o->threads;
-#ifdef _OPENMP
-    if (nthreads <= 0)
-        nthreads = omp_get_max_threads();
-#else
-    nthreads = 1;
-#endif
-    if (nthreads < 1)
-        nthreads = 1;
+    int nthreads = runner_threads(o);
     uint64_t target = o->precision > 0 ? o->max_replications : o->replications;
     uint64_t batch = o->precision > 0 ? (uint64_t)RUNNER_CHUNK * RUNNER_BATCH_CHUNKS : target;
     if (target == 0)

@@ -185,6 +185,53 @@ static void on_batch_progress(void *ctx, uint64_t done, uint64_t total)
     b->o->progress(b->o->progress_ctx, b->offset + done, b->total);
 }
 
+/* A u of the design at point k. */
+typedef struct {
+    uint64_t bits;
+    size_t k;
+} u_at;
+
+static int cmp_u_at(const void *a, const void *b)
+{
+    const u_at *x = a, *y = b;
+    return (x->bits > y->bits) - (x->bits < y->bits);
+}
+
+/* rows[k * np + factors[i]] = the quantile of factor i at u[k * d + i], for
+ * the n points of a batch.  A beta's quantile is a bisection of some 62 CDF
+ * calls, which made up most of a Sobol analysis's time outside its
+ * replications, one thread alone -- and a Saltelli design repeats every u of
+ * its A and B matrices in d or 2 points.  So each factor's distinct values
+ * (bit for bit) get one quantile each, over the threads, the same numbers
+ * as one call a point.  `at` and `q` have room for n. */
+static void design_quantiles(const scenario *s, const runner_opts *o, const size_t *factors,
+                             size_t d, const double *u, size_t n, double *rows, size_t np,
+                             u_at *at, double *q)
+{
+    const int nth = runner_threads(o);
+    for (size_t i = 0; i < d; i++) {
+        for (size_t k = 0; k < n; k++) {
+            memcpy(&at[k].bits, &u[k * d + i], sizeof at[k].bits);
+            at[k].k = k;
+        }
+        qsort(at, n, sizeof *at, cmp_u_at);
+        /* at[j].bits of the group's first in q's slot, the groups in order. */
+        size_t m = 0;
+        for (size_t j = 0; j < n; j++)
+            if (j == 0 || at[j].bits != at[j - 1].bits)
+                memcpy(&q[m++], &at[j].bits, sizeof *q);
+        const dist *dd = &s->params[factors[i]].value;
+#pragma omp parallel for num_threads(nth) schedule(dynamic, 8)
+        for (size_t g = 0; g < m; g++)
+            q[g] = dist_quantile(dd, q[g]);
+        for (size_t j = 0, g = 0; j < n; j++) {
+            if (j > 0 && at[j].bits != at[j - 1].bits)
+                g++;
+            rows[at[j].k * np + factors[i]] = q[g];
+        }
+    }
+}
+
 int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                  const double *u, size_t n_points, const double *base, uint64_t inner, double *y,
                  ts_err *err)
@@ -198,8 +245,10 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
     double *fixed = malloc((batch * np + 1) * sizeof *fixed);
     crn_point *pts = calloc(batch + 1, sizeof *pts);
     crn_result *res = calloc(batch + 1, sizeof *res);
-    if (!fixed || !pts || !res) {
-        free(fixed), free(pts), free(res);
+    u_at *at = malloc((batch + 1) * sizeof *at);
+    double *q = malloc((batch + 1) * sizeof *q);
+    if (!fixed || !pts || !res || !at || !q) {
+        free(fixed), free(pts), free(res), free(at), free(q);
         return ts_errf(err, "out of memory");
     }
     batch_progress bp = {o, 0, (uint64_t)n_points * inner};
@@ -215,12 +264,10 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
             double *row = fixed + k * np;
             for (size_t p = 0; p < np; p++)
                 row[p] = base ? base[p] : NAN;
-            for (size_t i = 0; i < d; i++)
-                row[factors[i]] = dist_quantile(&s->params[factors[i]].value,
-                                                 u[(first + k) * d + i]);
             pts[k].fixed = row;
             pts[k].first_rep = 0;
         }
+        design_quantiles(s, o, factors, d, u + first * d, n, fixed, np, at, q);
         bp.offset = (uint64_t)first * inner;
         if ((rc = crn_eval(s, &ob, pts, n, inner, res, err)) < 0)
             break;
@@ -232,7 +279,7 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
             }
         crn_results_free(res, n);
     }
-    free(fixed), free(pts), free(res);
+    free(fixed), free(pts), free(res), free(at), free(q);
     return rc;
 }
 
@@ -374,6 +421,52 @@ void sensrun_sobol_free(sensrun_sobol_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The indices and bootstrap intervals of every output column, the columns
+ * over the threads: each column's bootstrap starts from SENS_BOOT_SEED on
+ * a generator of its thread's, so the order they run in changes nothing
+ * (one thread, it was most of what a Sobol analysis did outside its
+ * replications).  The lowest failing column names the error. */
+static int sobol_columns(const double *y, size_t n_points, size_t T, size_t n, size_t d,
+                         int nth, sensrun_sobol_result *out, ts_err *err)
+{
+    const size_t K = T * SENSRUN_OUTPUTS;
+    size_t fail = (size_t)-1;
+    ts_err fail_err = {{0}};
+#pragma omp parallel num_threads(nth)
+    {
+        double *col = malloc((n_points + 1) * sizeof *col);
+        gsl_rng *r = boot_rng();
+#pragma omp for schedule(dynamic, 1)
+        for (size_t jo = 0; jo < K; jo++) {
+            ts_err e;
+            int bad;
+            if (!col || !r) {
+                bad = ts_errf(&e, "out of memory");
+            } else {
+                output_column(y, n_points, T, jo, col);
+                out->mean[jo] = gsl_stats_mean(col, 1, 2 * n);
+                out->sd[jo] = gsl_stats_sd_m(col, 1, 2 * n, out->mean[jo]);
+                gsl_rng_set(r, SENS_BOOT_SEED);
+                bad = sens_sobol(r, col, n, d, SENS_BOOT, out->s1 + jo * d, out->st + jo * d, &e);
+            }
+            if (bad < 0) {
+#pragma omp critical(sobol_fail)
+                if (jo < fail) {
+                    fail = jo;
+                    fail_err = e;
+                }
+            }
+        }
+        free(col);
+        gsl_rng_free(r);
+    }
+    if (fail != (size_t)-1) {
+        *err = fail_err;
+        return -1;
+    }
+    return 0;
+}
+
 int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                   size_t n, uint64_t inner, sensrun_sobol_result *out, ts_err *err)
 {
@@ -388,24 +481,16 @@ int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors
     out->sd = malloc((K + 1) * sizeof *out->sd);
     double *x = malloc((n_points * d + 1) * sizeof *x);
     double *y = malloc((n_points * K + 1) * sizeof *y);
-    double *col = malloc((n_points + 1) * sizeof *col);
-    gsl_rng *r = boot_rng();
     int rc = 0;
-    if (!out->s1 || !out->st || !out->mean || !out->sd || !x || !y || !col || !r)
+    if (!out->s1 || !out->st || !out->mean || !out->sd || !x || !y)
         rc = ts_errf(err, "out of memory");
     if (rc == 0)
         rc = sens_saltelli_design(n, d, x, &out->design, err);
     if (rc == 0)
         rc = sensrun_eval(s, o, factors, d, x, n_points, NULL, inner, y, err);
-    for (size_t jo = 0; jo < K && rc == 0; jo++) {
-        output_column(y, n_points, T, jo, col);
-        out->mean[jo] = gsl_stats_mean(col, 1, 2 * n);
-        out->sd[jo] = gsl_stats_sd_m(col, 1, 2 * n, out->mean[jo]);
-        gsl_rng_set(r, SENS_BOOT_SEED);
-        rc = sens_sobol(r, col, n, d, SENS_BOOT, out->s1 + jo * d, out->st + jo * d, err);
-    }
-    free(x), free(y), free(col);
-    gsl_rng_free(r);
+    if (rc == 0)
+        rc = sobol_columns(y, n_points, T, n, d, runner_threads(o), out, err);
+    free(x), free(y);
     if (rc < 0)
         sensrun_sobol_free(out);
     return rc;

@@ -319,6 +319,36 @@ static void test_eval_batches(void)
     scenario_free(s);
 }
 
+/* A design that repeats its values, as a Saltelli design does (each u of A
+ * and B in d or 2 points), in no particular order: each factor's distinct
+ * values get one quantile each (design_quantiles), and every point's result
+ * is bit for bit the one it has evaluated alone. */
+static void test_eval_repeated_values(void)
+{
+    scenario *s = load(tiny);
+    runner_opts o = opts(s, 2);
+    size_t f[2] = {param(s, "tier.a.inflow"), param(s, "tier.b.exit")};
+    enum { N = 24 };
+    size_t K = s->n_targets * SENSRUN_OUTPUTS;
+    static const double ua[3] = {0.1, 0.5, 0.93}, ub[4] = {0.02, 0.5, 0.7, 0.999};
+    double u[N * 2], y[N * 8], y1[8];
+    CU_ASSERT_FATAL(K <= 8);
+    for (size_t k = 0; k < N; k++) {
+        u[2 * k] = ua[(k * 7) % 3];
+        u[2 * k + 1] = ub[(k * 5 + k / 4) % 4];
+    }
+    ts_err err;
+    CU_ASSERT_FATAL(sensrun_eval(s, &o, f, 2, u, N, NULL, 50, y, &err) == 0);
+    int differ = 0;
+    for (size_t k = 0; k < N; k++) {
+        CU_ASSERT_FATAL(sensrun_eval(s, &o, f, 2, u + 2 * k, 1, NULL, 50, y1, &err) == 0);
+        CU_ASSERT(memcmp(y + k * K, y1, K * sizeof *y1) == 0);
+        differ |= memcmp(y + k * K, y, K * sizeof *y) != 0;
+    }
+    CU_ASSERT(differ); /* the points' values mattered */
+    scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -332,6 +362,7 @@ int main(void)
         {"variance split with known parts", test_split_known},
         {"sweep", test_sweep},
         {"evaluation in batches", test_eval_batches},
+        {"repeated design values, one quantile each", test_eval_repeated_values},
         {NULL, NULL},
     };
     return tu_run("sensrun", tests);
