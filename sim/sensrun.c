@@ -215,7 +215,7 @@ static void design_quantiles(const scenario *s, const runner_opts *o, const size
             at[k].k = k;
         }
         qsort(at, n, sizeof *at, cmp_u_at);
-        /* at[j].bits of the group's first in q's slot, the groups in order. */
+        /* q[g]: the g-th distinct value in sorted order, then its quantile. */
         size_t m = 0;
         for (size_t j = 0; j < n; j++)
             if (j == 0 || at[j].bits != at[j - 1].bits)
