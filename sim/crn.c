@@ -290,37 +290,6 @@ void crn_results_free(crn_result *r, size_t n)
     }
 }
 
-static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
-                      uint64_t reps, const double *drawn, crn_result *out, ts_err *err);
-
-int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
-             uint64_t reps, crn_result *out, ts_err *err)
-{
-    double *drawn = share_draws(pts, n) ? crn_draws(s, o, pts[0].first_rep, reps) : NULL;
-    int rc = eval_drawn(s, o, pts, n, reps, drawn, out, err);
-    free(drawn);
-    return rc;
-}
-
-int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, uint64_t reps,
-                  crn_kept *k, crn_result *out, ts_err *err)
-{
-    if (k->reps != reps) {
-        free(k->rows);
-        k->rows = crn_draws(s, o, 0, reps);
-        k->reps = reps;
-    }
-    crn_point pt = {fixed, 0};
-    return eval_drawn(s, o, &pt, 1, reps, k->rows, out, err);
-}
-
-void crn_kept_free(crn_kept *k)
-{
-    free(k->rows);
-    k->rows = NULL;
-    k->reps = 0;
-}
-
 /* crn_eval with the points' parameter draws copied from `drawn` (crn_draws
  * of their common first_rep and these reps), or drawn when NULL. */
 static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
@@ -384,6 +353,34 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     if (rc < 0)
         crn_results_free(out, n);
     return rc;
+}
+
+int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
+             uint64_t reps, crn_result *out, ts_err *err)
+{
+    double *drawn = share_draws(pts, n) ? crn_draws(s, o, pts[0].first_rep, reps) : NULL;
+    int rc = eval_drawn(s, o, pts, n, reps, drawn, out, err);
+    free(drawn);
+    return rc;
+}
+
+int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, uint64_t reps,
+                  crn_kept *k, crn_result *out, ts_err *err)
+{
+    if (k->reps != reps) {
+        free(k->rows);
+        k->rows = crn_draws(s, o, 0, reps);
+        k->reps = reps;
+    }
+    crn_point pt = {fixed, 0};
+    return eval_drawn(s, o, &pt, 1, reps, k->rows, out, err);
+}
+
+void crn_kept_free(crn_kept *k)
+{
+    free(k->rows);
+    k->rows = NULL;
+    k->reps = 0;
 }
 
 /* --------------------------------------------------------- crn_records */
