@@ -38,16 +38,19 @@ typedef struct {
  * names the generator used.  x has N (d + 2) d elements. */
 int sens_saltelli_design(size_t n, size_t d, double *x, const char **design, ts_err *err);
 
-/* First-order and total indices from the outputs y[N (d + 2)] of that
- * design.  With V the variance of the 2N outputs of A and B,
+/* First-order and total indices from the outputs of that design, k output
+ * columns side by side: y[point k + c] for its N (d + 2) points.  With V
+ * the variance of a column's 2N outputs of A and B,
  *     S1_i = mean_j f(B)_j (f(AB_i)_j - f(A)_j) / V        (Saltelli et al. 2010)
  *     ST_i = mean_j (f(A)_j - f(AB_i)_j)^2 / (2 V)         (Jansen 1999)
  * (f(B) centred on the mean of the A and B outputs, which keeps the
  * expectation and removes the mean's share of the estimator's variance), and
  * 95 % percentile intervals from n_boot resamples of the N rows (each
- * resample recomputes V).  s1[d], st[d]. */
-int sens_sobol(gsl_rng *r, const double *y, size_t n, size_t d, size_t n_boot, sens_ci *s1,
-               sens_ci *st, ts_err *err);
+ * resample recomputes V).  Every column is resampled by the same rows, drawn
+ * from r, so a column's result is the one it has alone; n_threads share the
+ * resamples and change nothing.  s1[c d + i], st[c d + i]. */
+int sens_sobol(gsl_rng *r, const double *y, size_t n, size_t d, size_t k, size_t n_boot,
+               int n_threads, sens_ci *s1, sens_ci *st, ts_err *err);
 
 /* --------------------------------------------------------------- Morris */
 

@@ -421,50 +421,31 @@ void sensrun_sobol_free(sensrun_sobol_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The indices and bootstrap intervals of every output column, the columns
- * over the threads: each column's bootstrap starts from SENS_BOOT_SEED on
- * a generator of its thread's, so the order they run in changes nothing
- * (one thread, it was most of what a Sobol analysis did outside its
- * replications).  The lowest failing column names the error. */
+/* The indices and bootstrap intervals of every output column: one
+ * bootstrap from SENS_BOOT_SEED for all of them (each column used to draw
+ * the same resamples again from the same seed), its resamples over the
+ * threads. */
 static int sobol_columns(const double *y, size_t n_points, size_t T, size_t n, size_t d,
                          int nth, sensrun_sobol_result *out, ts_err *err)
 {
     const size_t K = T * SENSRUN_OUTPUTS;
-    size_t fail = (size_t)-1;
-    ts_err fail_err = {{0}};
-#pragma omp parallel num_threads(nth)
-    {
-        double *col = malloc((n_points + 1) * sizeof *col);
-        gsl_rng *r = boot_rng();
-#pragma omp for schedule(dynamic, 1)
+    double *col = malloc((n_points + 1) * sizeof *col);
+    gsl_rng *r = boot_rng();
+    int rc = 0;
+    if (!col || !r) {
+        rc = ts_errf(err, "out of memory");
+    } else {
         for (size_t jo = 0; jo < K; jo++) {
-            ts_err e;
-            int bad;
-            if (!col || !r) {
-                bad = ts_errf(&e, "out of memory");
-            } else {
-                output_column(y, n_points, T, jo, col);
-                out->mean[jo] = gsl_stats_mean(col, 1, 2 * n);
-                out->sd[jo] = gsl_stats_sd_m(col, 1, 2 * n, out->mean[jo]);
-                gsl_rng_set(r, SENS_BOOT_SEED);
-                bad = sens_sobol(r, col, n, d, SENS_BOOT, out->s1 + jo * d, out->st + jo * d, &e);
-            }
-            if (bad < 0) {
-#pragma omp critical(sobol_fail)
-                if (jo < fail) {
-                    fail = jo;
-                    fail_err = e;
-                }
-            }
+            output_column(y, n_points, T, jo, col);
+            out->mean[jo] = gsl_stats_mean(col, 1, 2 * n);
+            out->sd[jo] = gsl_stats_sd_m(col, 1, 2 * n, out->mean[jo]);
         }
-        free(col);
-        gsl_rng_free(r);
+        gsl_rng_set(r, SENS_BOOT_SEED);
+        rc = sens_sobol(r, y, n, d, K, SENS_BOOT, nth, out->s1, out->st, err);
     }
-    if (fail != (size_t)-1) {
-        *err = fail_err;
-        return -1;
-    }
-    return 0;
+    free(col);
+    gsl_rng_free(r);
+    return rc;
 }
 
 int sensrun_sobol(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,

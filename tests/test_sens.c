@@ -90,7 +90,7 @@ static void test_sobol_ishigami(void)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, SENS_BOOT_SEED);
     ts_err err;
-    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 500, s1, st, &err) == 0);
+    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 1, 500, 1, s1, st, &err) == 0);
     const char *names[3] = {"S1 x1", "S1 x2", "S1 x3"}, *tnames[3] = {"ST x1", "ST x2", "ST x3"};
     for (size_t i = 0; i < 3; i++) {
         CU_ASSERT(index_ok(names[i], &s1[i], s1w[i], 0.1));
@@ -127,7 +127,7 @@ static void test_sobol_linear(void)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, SENS_BOOT_SEED);
     ts_err err;
-    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 500, s1, st, &err) == 0);
+    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 1, 500, 1, s1, st, &err) == 0);
     for (size_t i = 0; i < 4; i++) {
         char what[32];
         snprintf(what, sizeof what, "linear S1[%zu]", i);
@@ -156,8 +156,47 @@ static void test_sobol_constant(void)
     sens_ci s1[2], st[2];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     ts_err err;
-    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 50, s1, st, &err) == 0);
+    CU_ASSERT_FATAL(sens_sobol(r, y, n, d, 1, 50, 1, s1, st, &err) == 0);
     CU_ASSERT(isnan(s1[0].est) && isnan(st[1].est) && isnan(st[1].lo));
+    free(y);
+    gsl_rng_free(r);
+}
+
+static double linear3_fn(const double *u, const void *ctx)
+{
+    (void)ctx;
+    return 1.0 + u[0] - 2.0 * u[1] + 0.5 * u[2];
+}
+
+/* Columns side by side are each the column alone, bit for bit -- the same
+ * resamples, sums in the same order -- on any number of threads, a
+ * constant column's undefined indices included. */
+static void test_sobol_columns(void)
+{
+    size_t n = 128, d = 3, k = 3, np = n * (d + 2);
+    double *col[3] = {eval_design(n, d, ishigami_fn, NULL), eval_design(n, d, linear3_fn, NULL),
+                      eval_design(n, d, const_fn, NULL)};
+    double *y = malloc(np * k * sizeof *y);
+    CU_ASSERT_FATAL(y && col[0] && col[1] && col[2]);
+    for (size_t pt = 0; pt < np; pt++)
+        for (size_t c = 0; c < k; c++)
+            y[pt * k + c] = col[c][pt];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    ts_err err;
+    sens_ci s1[9], st[9], one1[3], onet[3];
+    for (int nth = 1; nth <= 3; nth += 2) {
+        gsl_rng_set(r, SENS_BOOT_SEED);
+        CU_ASSERT_FATAL(sens_sobol(r, y, n, d, k, 300, nth, s1, st, &err) == 0);
+        for (size_t c = 0; c < k; c++) {
+            gsl_rng_set(r, SENS_BOOT_SEED);
+            CU_ASSERT_FATAL(sens_sobol(r, col[c], n, d, 1, 300, 1, one1, onet, &err) == 0);
+            CU_ASSERT(memcmp(one1, s1 + c * d, sizeof one1) == 0);
+            CU_ASSERT(memcmp(onet, st + c * d, sizeof onet) == 0);
+        }
+    }
+    CU_ASSERT(isfinite(s1[0].lo) && isfinite(st[5].hi) && isnan(s1[6].est) && isnan(st[8].lo));
+    for (size_t c = 0; c < k; c++)
+        free(col[c]);
     free(y);
     gsl_rng_free(r);
 }
@@ -407,6 +446,7 @@ int main(void)
         {"Sobol indices of Ishigami (a = 7, b = 0.1)", test_sobol_ishigami},
         {"Sobol indices of a linear additive function", test_sobol_linear},
         {"Sobol indices of a constant are undefined", test_sobol_constant},
+        {"Sobol indices of columns side by side", test_sobol_columns},
         {"Morris design", test_morris_design},
         {"Morris on a linear function", test_morris_linear},
         {"tornado order", test_order},
