@@ -35,6 +35,15 @@ int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size
              uint64_t reps, crn_result *out, ts_err *err);
 void crn_results_free(crn_result *r, size_t n);
 
+/* crn_eval, point i replaying the replications of point ref[i] (ref[i] == i
+ * or >= n: none; ref may be NULL) -- one that has the same first_rep and
+ * replays none itself, else it draws all -- by engine_replay: the tiers
+ * whose inputs are the same in both points are copied, not drawn.  The same
+ * results as crn_eval, bit for bit; faster where points differ in the
+ * parameters of few tiers (Sobol's AB_i against A, a one-at-a-time step). */
+int crn_eval_ref(const scenario *s, const runner_opts *o, const crn_point *pts, const size_t *ref,
+                 size_t n, uint64_t reps, crn_result *out, ts_err *err);
+
 /* What engine_draw gives replications first .. first + reps - 1, row by
  * row (reps * s->n_params doubles, free()): NULL when that is more than
  * CRN_DRAWS_BYTES or memory is short -- then draw as usual.  crn_eval makes

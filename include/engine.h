@@ -103,6 +103,27 @@ void engine_redraw(const scenario *s, gsl_rng *r, double *theta, const size_t *i
 int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
                int *capped, ts_err *err);
 
+/* A record of each run's draws, tier by tier, for engine_replay to read
+ * (off by default: it costs a few copies a year).  Turning it on or off
+ * forgets the last run's. */
+void engine_keep_record(engine_ws *w, int on);
+
+/* engine_run of theta on the replication whose chance stream r is seeded as
+ * for ref's last run, which kept a record (ref: another workspace of the same
+ * scenario).  With the fast samplers every (year, tier) draws from its own
+ * substream, so a tier whose own inputs are ref's -- yearly values, outgoing
+ * rates and quotas, start stock, event fractions -- and that no tier with
+ * other inputs feeds (by a transition, expire_to or an event) draws what it
+ * drew in ref's run: those are copied from the record, the others drawn.  The
+ * same out, *capped and errors as engine_run, bit for bit; all drawn when r is
+ * another replication's, the samplers are GSL's, or ref's run failed. */
+int engine_replay(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
+                  const engine_ws *ref, int64_t *out, int *capped, ts_err *err);
+
+/* How many tiers the last run of w copied from a record (0 for engine_run):
+ * for the tests and benchmarks. */
+size_t engine_copied(const engine_ws *w);
+
 /* Tier k's stock at the start of start_year in the replication of theta:
  * the drawn stock rounded to whole firms, as engine_run starts from it
  * (which refuses one of ENGINE_COUNT_MAX or more). */

@@ -15,6 +15,7 @@
 typedef struct {
     engine_ws **eng;        /* one per arm */
     size_t n_eng;
+    engine_ws *rep;         /* crn_eval_ref's replays (arm 0), made on first use */
     gsl_rng *rp, *rc;
     double *theta;
     int64_t *out;
@@ -26,6 +27,7 @@ static void ws_free(crn_ws *w)
     for (size_t a = 0; a < w->n_eng; a++)
         engine_free(w->eng ? w->eng[a] : NULL);
     free(w->eng);
+    engine_free(w->rep);
     gsl_rng_free(w->rp);
     gsl_rng_free(w->rc);
     free(w->theta);
@@ -75,8 +77,9 @@ static int thread_id(void)
  * drawn before the fixed ones overwrite theirs, so that a fixed value leaves
  * the others' draws as they were.  `drawn`, when not NULL, is what
  * engine_draw gives replication i (crn_draws below), copied instead. */
-static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
-                     const double *drawn, const double *fixed, ts_err *err)
+static int replicate_on(crn_ws *w, engine_ws *eng, const engine_ws *ref, const scenario *s,
+                        const runner_opts *o, uint64_t i, const double *drawn, const double *fixed,
+                        ts_err *err)
 {
     int capped;
     if (drawn) {
@@ -90,7 +93,16 @@ static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts
             if (!isnan(fixed[p]))
                 w->theta[p] = fixed[p];
     rng_seed_rep(w->rc, o->seed, i, RNG_CHANCE);
-    return engine_run(w->eng[arm], s, w->theta, w->rc, w->out, &capped, err);
+    if (ref)
+        return engine_replay(eng, s, w->theta, w->rc, ref, w->out, &capped, err);
+    return engine_run(eng, s, w->theta, w->rc, w->out, &capped, err);
+}
+
+/* The same on a workspace's engine of arm `arm`, drawing everything. */
+static int replicate(crn_ws *w, size_t arm, const scenario *s, const runner_opts *o, uint64_t i,
+                     const double *drawn, const double *fixed, ts_err *err)
+{
+    return replicate_on(w, w->eng[arm], NULL, s, o, i, drawn, fixed, err);
 }
 
 /* Target j's count in end_year: its tier's, or the sum over its tiers. */
@@ -109,6 +121,7 @@ typedef struct {
     int (*task)(void *ctx, crn_ws *w, uint64_t t, ts_err *err);
     void *ctx;
     uint64_t progress_per_task;
+    uint64_t (*task_progress)(void *ctx, uint64_t t);   /* instead, when not NULL */
     uint64_t progress_total;
     /* The tasks' results, zero where a task did not write (calloc): across
      * processes (o->par) each task runs on one, and the bitwise OR of these
@@ -174,7 +187,9 @@ static int run_frame(const frame *f, ts_err *err)
 #pragma omp critical(crn_progress)
                 {
                     /* every process does as much: its share, scaled */
-                    done += f->progress_per_task * (uint64_t)par_size(f->o->par);
+                    uint64_t p = f->task_progress ? f->task_progress(f->ctx, t)
+                                                  : f->progress_per_task;
+                    done += p * (uint64_t)par_size(f->o->par);
                     f->o->progress(f->o->progress_ctx,
                                    done < f->progress_total ? done : f->progress_total,
                                    f->progress_total);
@@ -201,9 +216,13 @@ typedef struct {
     const runner_opts *o;
     const crn_point *pts;
     uint64_t reps, chunks;
-    double *n, *mean, *m2;      /* [task * T + j]: Welford partials, merged in task order */
-    uint64_t *met;              /* [task * T + j] */
+    /* [(point * chunks + chunk) * T + j]: Welford partials, merged in chunk order */
+    double *n, *mean, *m2;
+    uint64_t *met;
     const double *drawn;        /* crn_draws's rows, or NULL */
+    /* Group g: points member[group[g] .. group[g + 1]), the first the one
+     * the others replay (a task is a group's chunk of replications). */
+    size_t *group, *member;
 } eval_ctx;
 
 /* On common random numbers every point draws the same parameters, and those
@@ -253,31 +272,99 @@ static int share_draws(const crn_point *pts, size_t n)
     return 1;
 }
 
+/* Point i's replication's targets into its partials of the chunk. */
+static void accumulate(const eval_ctx *c, const int64_t *out, size_t i, uint64_t chunk)
+{
+    const scenario *s = c->s;
+    size_t T = s->n_targets, cell = (size_t)(i * c->chunks + chunk) * T;
+    double *n = c->n + cell, *mean = c->mean + cell, *m2 = c->m2 + cell;
+    uint64_t *met = c->met + cell;
+    for (size_t j = 0; j < T; j++) {
+        int64_t v = target_value(s, out, j);
+        met[j] += (uint64_t)(v >= s->targets[j].threshold);
+        n[j] += 1.0;
+        double d = (double)v - mean[j];
+        mean[j] += d / n[j];
+        m2[j] += d * ((double)v - mean[j]);
+    }
+}
+
 static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
 {
     eval_ctx *c = vctx;
     const scenario *s = c->s;
-    size_t T = s->n_targets;
-    const crn_point *pt = &c->pts[t / c->chunks];
+    const size_t *mem = c->member + c->group[t / c->chunks];
+    const size_t size = c->group[t / c->chunks + 1] - c->group[t / c->chunks];
     uint64_t chunk = t % c->chunks;
     uint64_t lo = chunk * RUNNER_CHUNK;
     uint64_t hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
-    double *n = c->n + t * T, *mean = c->mean + t * T, *m2 = c->m2 + t * T;
-    uint64_t *met = c->met + t * T;
+    engine_ws *root = w->eng[0];
+    if (size > 1 && !w->rep && !(w->rep = engine_alloc(s, c->o->samplers)))
+        return ts_errf(err, "out of memory");
+    engine_keep_record(root, size > 1);
     for (uint64_t r = lo; r < hi; r++) {
         const double *drawn = c->drawn ? c->drawn + r * s->n_params : NULL;
-        if (replicate(w, 0, s, c->o, pt->first_rep + r, drawn, pt->fixed, err) < 0)
-            return -1;
-        for (size_t j = 0; j < T; j++) {
-            int64_t v = target_value(s, w->out, j);
-            met[j] += (uint64_t)(v >= s->targets[j].threshold);
-            n[j] += 1.0;
-            double d = (double)v - mean[j];
-            mean[j] += d / n[j];
-            m2[j] += d * ((double)v - mean[j]);
+        for (size_t m = 0; m < size; m++) {
+            const crn_point *pt = &c->pts[mem[m]];
+            if (replicate_on(w, m ? w->rep : root, m ? root : NULL, s, c->o, pt->first_rep + r,
+                             drawn, pt->fixed, err) < 0)
+                return -1;
+            accumulate(c, w->out, mem[m], chunk);
         }
     }
     return 0;
+}
+
+static uint64_t eval_progress(void *vctx, uint64_t t)
+{
+    const eval_ctx *c = vctx;
+    uint64_t chunk = t % c->chunks, lo = chunk * RUNNER_CHUNK;
+    uint64_t hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
+    return (hi - lo) * (c->group[t / c->chunks + 1] - c->group[t / c->chunks]);
+}
+
+/* The point whose replications point i replays: ref[i] when that is a
+ * point of the same first_rep that replays none itself, else i. */
+static size_t leader(const crn_point *pts, const size_t *ref, size_t n, size_t i)
+{
+    if (!ref || ref[i] >= n || ref[i] == i)
+        return i;
+    size_t l = ref[i];
+    if ((ref[l] < n && ref[l] != l) || pts[l].first_rep != pts[i].first_rep)
+        return i;
+    return l;
+}
+
+/* Each leader and the points that replay it, the leader first, groups in
+ * the order of their leaders: group[n + 1], member[n].  The number of
+ * groups, or SIZE_MAX when memory is short. */
+static size_t make_groups(const crn_point *pts, const size_t *ref, size_t n, size_t *group,
+                          size_t *member)
+{
+    size_t *size = calloc(n + 1, sizeof *size), *next = calloc(n + 1, sizeof *next);
+    if (!size || !next) {
+        free(size), free(next);
+        return SIZE_MAX;
+    }
+    for (size_t i = 0; i < n; i++)
+        size[leader(pts, ref, n, i)]++;
+    size_t g = 0, at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (size[i]) {
+            group[g++] = next[i] = at;
+            at += size[i];
+        }
+    group[g] = n;
+    for (size_t i = 0; i < n; i++)
+        if (leader(pts, ref, n, i) == i)
+            member[next[i]++] = i;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = leader(pts, ref, n, i);
+        if (l != i)
+            member[next[l]++] = i;
+    }
+    free(size), free(next);
+    return g;
 }
 
 void crn_results_free(crn_result *r, size_t n)
@@ -292,24 +379,29 @@ void crn_results_free(crn_result *r, size_t n)
 
 /* crn_eval with the points' parameter draws copied from `drawn` (crn_draws
  * of their common first_rep and these reps), or drawn when NULL. */
-static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
-                      uint64_t reps, const double *drawn, crn_result *out, ts_err *err)
+static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *pts,
+                      const size_t *ref, size_t n, uint64_t reps, const double *drawn,
+                      crn_result *out, ts_err *err)
 {
     size_t T = s->n_targets;
     memset(out, 0, n * sizeof *out);
     if (reps == 0)
         return ts_errf(err, "no replications to run");
     eval_ctx c = {s, o, pts, reps, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, NULL, NULL, NULL, NULL,
-                  NULL};
-    uint64_t tasks = (uint64_t)n * c.chunks;
-    size_t cells = (size_t)tasks * T + 1;
+                  NULL, NULL, NULL};
+    size_t cells = (size_t)n * (size_t)c.chunks * T + 1;
     c.n = calloc(cells, sizeof *c.n);
     c.mean = calloc(cells, sizeof *c.mean);
     c.m2 = calloc(cells, sizeof *c.m2);
     c.met = calloc(cells, sizeof *c.met);
+    c.group = calloc(n + 2, sizeof *c.group);
+    c.member = calloc(n + 1, sizeof *c.member);
     int rc = 0;
-    if (!c.n || !c.mean || !c.m2 || !c.met)
+    size_t n_groups = 0;
+    if (!c.n || !c.mean || !c.m2 || !c.met || !c.group || !c.member ||
+        (n_groups = make_groups(pts, ref, n, c.group, c.member)) == SIZE_MAX)
         rc = ts_errf(err, "out of memory");
+    uint64_t tasks = (uint64_t)n_groups * c.chunks;
     for (size_t i = 0; i < n && rc == 0; i++) {
         out[i].met = calloc(T + 1, sizeof *out[i].met);
         out[i].mean = calloc(T + 1, sizeof *out[i].mean);
@@ -320,7 +412,7 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     c.drawn = drawn;
     if (rc == 0) {
         const scenario *arms[1] = {s};
-        frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, (uint64_t)n * reps,
+        frame f = {arms, 1, o, tasks, eval_task, &c, RUNNER_CHUNK, eval_progress, (uint64_t)n * reps,
                    {c.n, c.mean, c.m2, c.met}, {cells, cells, cells, cells}};
         rc = run_frame(&f, err);
     }
@@ -350,18 +442,26 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     free(c.mean);
     free(c.m2);
     free(c.met);
+    free(c.group);
+    free(c.member);
     if (rc < 0)
         crn_results_free(out, n);
+    return rc;
+}
+
+int crn_eval_ref(const scenario *s, const runner_opts *o, const crn_point *pts, const size_t *ref,
+                 size_t n, uint64_t reps, crn_result *out, ts_err *err)
+{
+    double *drawn = share_draws(pts, n) ? crn_draws(s, o, pts[0].first_rep, reps) : NULL;
+    int rc = eval_drawn(s, o, pts, ref, n, reps, drawn, out, err);
+    free(drawn);
     return rc;
 }
 
 int crn_eval(const scenario *s, const runner_opts *o, const crn_point *pts, size_t n,
              uint64_t reps, crn_result *out, ts_err *err)
 {
-    double *drawn = share_draws(pts, n) ? crn_draws(s, o, pts[0].first_rep, reps) : NULL;
-    int rc = eval_drawn(s, o, pts, n, reps, drawn, out, err);
-    free(drawn);
-    return rc;
+    return crn_eval_ref(s, o, pts, NULL, n, reps, out, err);
 }
 
 int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, uint64_t reps,
@@ -373,7 +473,7 @@ int crn_eval_kept(const scenario *s, const runner_opts *o, const double *fixed, 
         k->reps = reps;
     }
     crn_point pt = {fixed, 0};
-    return eval_drawn(s, o, &pt, 1, reps, k->rows, out, err);
+    return eval_drawn(s, o, &pt, NULL, 1, reps, k->rows, out, err);
 }
 
 void crn_kept_free(crn_kept *k)
@@ -416,7 +516,7 @@ int crn_records(const scenario *s, const runner_opts *o, uint64_t reps, double *
     records_ctx c = {s, o, reps, theta, value};
     const scenario *arms[1] = {s};
     frame f = {arms, 1, o, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, records_task, &c,
-               RUNNER_CHUNK, reps, {theta, value}, {reps * s->n_params, reps * s->n_targets}};
+               RUNNER_CHUNK, NULL, reps, {theta, value}, {reps * s->n_params, reps * s->n_targets}};
     /* Each process writes its replications' rows: the others' stay 0. */
     if (par_size(o->par) > 1) {
         memset(theta, 0, reps * s->n_params * sizeof *theta);
@@ -501,7 +601,7 @@ int crn_compare(const scenario *const *arms, size_t n_arms, const size_t *target
         !out->loss || !out->met_all)
         rc = ts_errf(err, "out of memory");
     if (rc == 0) {
-        frame f = {arms, A, o, tasks, compare_task, &c, RUNNER_CHUNK, reps,
+        frame f = {arms, A, o, tasks, compare_task, &c, RUNNER_CHUNK, NULL, reps,
                    {c.met, c.gain, c.loss, c.all}, {cells, cells, cells, (size_t)tasks * A + 1}};
         rc = run_frame(&f, err);
     }

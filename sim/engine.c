@@ -20,6 +20,7 @@
  * expires -- are the draws they are without cohorts. */
 #include "engine.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +118,22 @@ struct engine_ws {
     int64_t *ev_N, *ev_coh;
     yearly *v;
     gsl_rng *sub;                   /* the (year, tier) substream, fast samplers only */
+    /* The record engine_replay reads (engine_keep_record): what each
+     * (year, tier)'s draws did, of the last run, valid when rec_ok. */
+    int record, rec_ok;
+    uint64_t rec_sub_seed;
+    int64_t *rec_tier;              /* [(y K + k) REC_TIER]: exits, inflow, renewed, expired */
+    int64_t *rec_moved, *rec_promoted;  /* [y T + t] */
+    int64_t *rec_coh;               /* [y slots + i]: the cohorts after year y's tier updates */
+    int64_t *start_N;               /* [k]: the stocks the run started from */
+    /* A replay's tiers to draw, and the tiers each one feeds (transitions,
+     * expire_to, event moves): down_list[down_start[k] .. down_start[k + 1]). */
+    unsigned char *redo;
+    size_t *queue, *down_start, *down_list;
+    size_t copied;                  /* tiers the last run copied */
 };
+
+enum { REC_EXITS, REC_INFLOW, REC_RENEWED, REC_EXPIRED, REC_TIER };
 
 size_t engine_out_len(const scenario *s)
 {
@@ -144,6 +160,15 @@ void engine_free(engine_ws *w)
     free(w->ev_coh);
     yearly_free(w->v);
     gsl_rng_free(w->sub);
+    free(w->rec_tier);
+    free(w->rec_moved);
+    free(w->rec_promoted);
+    free(w->rec_coh);
+    free(w->start_N);
+    free(w->redo);
+    free(w->queue);
+    free(w->down_start);
+    free(w->down_list);
     free(w);
 }
 
@@ -188,6 +213,40 @@ engine_ws *engine_alloc(const scenario *s, engine_samplers samplers)
     w->ev_coh = calloc(slots + 1, sizeof *w->ev_coh);
     w->v = yearly_alloc(s);
     w->sub = samplers == ENGINE_FAST ? gsl_rng_alloc(rng_xoshiro256pp) : NULL;
+    size_t Y = w->n_years;
+    w->rec_tier = calloc(Y * K * REC_TIER + 1, sizeof *w->rec_tier);
+    w->rec_moved = calloc(Y * T + 1, sizeof *w->rec_moved);
+    w->rec_promoted = calloc(Y * T + 1, sizeof *w->rec_promoted);
+    w->rec_coh = calloc(Y * slots + 1, sizeof *w->rec_coh);
+    w->start_N = calloc(K + 1, sizeof *w->start_N);
+    w->redo = calloc(K + 1, sizeof *w->redo);
+    w->queue = calloc(K + 1, sizeof *w->queue);
+    w->down_start = calloc(K + 2, sizeof *w->down_start);
+    size_t n_edges = T + K;
+    for (size_t e = 0; e < s->n_events; e++)
+        n_edges += s->events[e].n_moves;
+    w->down_list = calloc(n_edges + 1, sizeof *w->down_list);
+    if (w->down_start && w->down_list) {
+        size_t n = 0;
+        for (size_t k = 0; k < K; k++) {
+            w->down_start[k] = n;
+            for (size_t t = 0; t < T; t++)
+                if (s->transitions[t].from == k)
+                    w->down_list[n++] = s->transitions[t].to;
+            if (s->tiers[k].validity && s->tiers[k].expire_to >= 0)
+                w->down_list[n++] = (size_t)s->tiers[k].expire_to;
+            for (size_t e = 0; e < s->n_events; e++)
+                for (size_t i = 0; i < s->events[e].n_moves; i++)
+                    if (s->events[e].moves[i].from == k)
+                        w->down_list[n++] = s->events[e].moves[i].to;
+        }
+        w->down_start[K] = n;
+    }
+    if (!w->rec_tier || !w->rec_moved || !w->rec_promoted || !w->rec_coh || !w->start_N ||
+        !w->redo || !w->queue || !w->down_start || !w->down_list) {
+        engine_free(w);
+        return NULL;
+    }
     if ((samplers == ENGINE_FAST && !w->sub) || !w->coh_start || !w->slot_tab || !w->N || !w->N_next || !w->newc || !w->arrive || !w->moved ||
         !w->promoted || !w->coh || !w->avail || !w->sel || !w->part || !w->ev_N || !w->ev_coh || !w->v) {
         engine_free(w);
@@ -545,8 +604,112 @@ static int update_tier(engine_ws *w, const scenario *s, gsl_rng *rk, size_t k, s
     return 0;
 }
 
-int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
-               int *capped, ts_err *err)
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The tiers a replay against ref must draw: those whose own inputs differ
+ * from ref's run -- a yearly value, an outgoing rate or quota, the start
+ * stock (the start cohorts follow from it), an event fraction out of it --
+ * and every tier they feed, directly or not.  The others start where ref's
+ * started, draw from the same substreams with the same values, and receive
+ * what they received there: their draws are ref's, by induction year by
+ * year.  Returns how many tiers are left to copy. */
+static size_t mark_redo(engine_ws *w, const engine_ws *ref, const scenario *s)
+{
+    const size_t K = w->n_tiers, T = w->n_trans, Y = w->n_years;
+    const yearly *a = w->v, *b = ref->v;
+    size_t nq = 0;
+    for (size_t k = 0; k < K; k++) {
+        int changed = w->N[k] != ref->start_N[k];
+        for (size_t y = 0; y < Y && !changed; y++) {
+            size_t i = y * K + k;
+            changed = !same_bits(a->inflow[i], b->inflow[i]) || !same_bits(a->disp[i], b->disp[i]) ||
+                      !same_bits(a->iquota[i], b->iquota[i]) || !same_bits(a->exit[i], b->exit[i]) ||
+                      !same_bits(a->renewal[i], b->renewal[i]);
+            for (size_t j = a->out_start[k]; j < a->out_start[k + 1] && !changed; j++) {
+                size_t t = y * T + a->out_list[j];
+                changed = !same_bits(a->rate[t], b->rate[t]) || !same_bits(a->quota[t], b->quota[t]);
+            }
+        }
+        w->redo[k] = (unsigned char)changed;
+        if (changed)
+            w->queue[nq++] = k;
+    }
+    for (size_t e = 0, m = 0; e < s->n_events; e++)
+        for (size_t i = 0; i < s->events[e].n_moves; i++, m++) {
+            size_t from = s->events[e].moves[i].from;
+            if (!w->redo[from] && !same_bits(a->move[m], b->move[m])) {
+                w->redo[from] = 1;
+                w->queue[nq++] = from;
+            }
+        }
+    for (size_t q = 0; q < nq; q++)
+        for (size_t j = w->down_start[w->queue[q]]; j < w->down_start[w->queue[q] + 1]; j++) {
+            size_t to = w->down_list[j];
+            if (!w->redo[to]) {
+                w->redo[to] = 1;
+                w->queue[nq++] = to;
+            }
+        }
+    return K - nq;
+}
+
+/* What update_tier did for tier k in year index y, kept for a replay. */
+static void record_tier(engine_ws *w, size_t k, size_t y, const int64_t *row)
+{
+    int64_t *rt = w->rec_tier + (y * w->n_tiers + k) * REC_TIER;
+    const int64_t *rk = row + k * M_COUNT;
+    rt[REC_EXITS] = rk[M_EXITS];
+    rt[REC_INFLOW] = rk[M_INFLOW];
+    rt[REC_RENEWED] = rk[M_RENEWED];
+    rt[REC_EXPIRED] = rk[M_EXPIRED];
+    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++) {
+        size_t t = w->v->out_list[i];
+        w->rec_moved[y * w->n_trans + t] = w->moved[t];
+        w->rec_promoted[y * w->n_trans + t] = w->promoted[t];
+    }
+}
+
+/* update_tier's effects for tier k in year index y, from ref's record: the
+ * same writes in the same places (the cohorts after the year's updates:
+ * restore_cohorts). */
+static void replay_tier(engine_ws *w, const engine_ws *ref, const scenario *s, size_t k, size_t y,
+                        int64_t *row)
+{
+    const int64_t *rt = ref->rec_tier + (y * w->n_tiers + k) * REC_TIER;
+    int64_t *rk = row + k * M_COUNT;
+    rk[M_EXITS] = rt[REC_EXITS];
+    rk[M_INFLOW] = rt[REC_INFLOW];
+    w->N_next[k] -= rt[REC_EXITS];
+    for (size_t i = w->v->out_start[k]; i < w->v->out_start[k + 1]; i++) {
+        size_t t = w->v->out_list[i];
+        w->moved[t] = ref->rec_moved[y * w->n_trans + t];
+        w->promoted[t] = ref->rec_promoted[y * w->n_trans + t];
+    }
+    if (s->tiers[k].validity) {
+        rk[M_RENEWED] = rt[REC_RENEWED];
+        rk[M_EXPIRED] = rt[REC_EXPIRED];
+        w->N_next[k] -= rt[REC_EXPIRED];
+        if (s->tiers[k].expire_to >= 0)
+            w->arrive[s->tiers[k].expire_to] += rt[REC_EXPIRED];
+    }
+}
+
+/* The copied tiers' cohorts after year y's updates: ref's. */
+static void restore_cohorts(engine_ws *w, const engine_ws *ref, const scenario *s, size_t y)
+{
+    const size_t slots = w->coh_start[w->n_tiers];
+    for (size_t k = 0; k < w->n_tiers; k++)
+        if (!w->redo[k] && s->tiers[k].validity)
+            memcpy(w->coh + w->coh_start[k], ref->rec_coh + y * slots + w->coh_start[k],
+                   (size_t)(s->tiers[k].validity + 1) * sizeof *w->coh);
+}
+
+/* engine_run, and engine_replay when ref is not NULL. */
+static int simulate(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
+                    const engine_ws *ref, int64_t *out, int *capped, ts_err *err)
 {
     size_t K = w->n_tiers, T = w->n_trans, Y = w->n_years;
     int c = yearly_fill(w->v, s, theta, err);
@@ -562,6 +725,18 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
     uint64_t sub_seed = 0;
     if (w->sub)
         sub_seed = ((uint64_t)gsl_rng_get(r) << 32) | (uint64_t)gsl_rng_get(r);
+    /* Another replication's record, or none of these substreams: draw all. */
+    w->copied = ref && w->sub && ref->rec_ok && ref->rec_sub_seed == sub_seed
+                    ? mark_redo(w, ref, s)
+                    : 0;
+    if (!w->copied)
+        ref = NULL;
+    const size_t slots = w->coh_start[K];
+    if (w->record) {
+        w->rec_ok = 0;
+        w->rec_sub_seed = sub_seed;
+        memcpy(w->start_N, w->N, K * sizeof *w->N);
+    }
     for (size_t y = 0; y < Y; y++) {
         int64_t *row = out + y * K * M_COUNT;
         int year = s->start_year + (int)y;
@@ -576,13 +751,23 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
             gsl_rng *rk = r;
             if (s->tiers[k].n_sum)
                 continue;
-            if (w->sub) {
-                rng_seed_stream(w->sub, sub_seed, (uint64_t)(y * K + k));
-                rk = w->sub;
+            if (ref && !w->redo[k]) {
+                replay_tier(w, ref, s, k, y, row);
+            } else {
+                if (w->sub) {
+                    rng_seed_stream(w->sub, sub_seed, (uint64_t)(y * K + k));
+                    rk = w->sub;
+                }
+                if (update_tier(w, s, rk, k, y, row, err) < 0)
+                    return -1;
             }
-            if (update_tier(w, s, rk, k, y, row, err) < 0)
-                return -1;
+            if (w->record)
+                record_tier(w, k, y, row);
         }
+        if (ref)
+            restore_cohorts(w, ref, s, y);
+        if (w->record)
+            memcpy(w->rec_coh + y * slots, w->coh, slots * sizeof *w->coh);
         for (size_t t = 0; t < T; t++) {
             const ts_transition *tr = &s->transitions[t];
             int64_t m = w->promoted[t];
@@ -611,5 +796,32 @@ int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
         if (s->n_members && fill_sums(s, row, y, err) < 0)
             return -1;
     }
+    if (w->record)
+        w->rec_ok = 1;
     return 0;
+}
+
+int engine_run(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r, int64_t *out,
+               int *capped, ts_err *err)
+{
+    return simulate(w, s, theta, r, NULL, out, capped, err);
+}
+
+int engine_replay(engine_ws *w, const scenario *s, const double *theta, gsl_rng *r,
+                  const engine_ws *ref, int64_t *out, int *capped, ts_err *err)
+{
+    assert(ref != w && ref->n_tiers == w->n_tiers && ref->n_trans == w->n_trans &&
+           ref->n_years == w->n_years && ref->coh_start[ref->n_tiers] == w->coh_start[w->n_tiers]);
+    return simulate(w, s, theta, r, ref, out, capped, err);
+}
+
+size_t engine_copied(const engine_ws *w)
+{
+    return w->copied;
+}
+
+void engine_keep_record(engine_ws *w, int on)
+{
+    w->record = on != 0;
+    w->rec_ok = 0;
 }

@@ -232,6 +232,69 @@ static void design_quantiles(const scenario *s, const runner_opts *o, const size
     }
 }
 
+/* Hash of point k's u without factor i's, and factor i. */
+static uint64_t masked_hash(const double *u, size_t d, size_t k, size_t i)
+{
+    uint64_t h = rng_mix64((uint64_t)i + 1);
+    for (size_t c = 0; c < d; c++)
+        if (c != i) {
+            uint64_t b;
+            memcpy(&b, &u[k * d + c], sizeof b);
+            h = rng_mix64(h ^ b);
+        }
+    return h;
+}
+
+/* Whether points k and m have the same u, bit for bit, but for factor i's. */
+static int same_but(const double *u, size_t d, size_t k, size_t m, size_t i)
+{
+    for (size_t c = 0; c < d; c++)
+        if (c != i && memcmp(&u[k * d + c], &u[m * d + c], sizeof *u) != 0)
+            return 0;
+    return 1;
+}
+
+/* Slots of design_refs's table at most (16 MiB of them). */
+#define SENSRUN_REF_SLOTS ((size_t)1 << 21)
+
+/* ref[k]: an earlier point of the n that differs from point k in one factor
+ * at most and replays none itself (crn_eval_ref), or k.  A Saltelli design's
+ * AB_i differs from A in factor i, a Morris step from the point before it in
+ * one factor; the others lead.  Leaders' rows go into an open-addressing
+ * table once per factor, keyed by the row without it.  Nothing when the
+ * table would be too large: then every point draws all, the same results. */
+static void design_refs(const double *u, size_t n, size_t d, size_t *ref)
+{
+    for (size_t k = 0; k < n; k++)
+        ref[k] = k;
+    size_t len = 16;
+    while (len < 2 * n * d && len < SENSRUN_REF_SLOTS)
+        len *= 2;
+    size_t *tab = len >= 2 * n * d ? malloc(len * sizeof *tab) : NULL;
+    if (!tab)
+        return;
+    for (size_t j = 0; j < len; j++)
+        tab[j] = SIZE_MAX;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < d && ref[k] == k; i++)
+            for (size_t j = masked_hash(u, d, k, i) & (len - 1); tab[j] != SIZE_MAX;
+                 j = (j + 1) & (len - 1))
+                if (tab[j] % d == i && same_but(u, d, k, tab[j] / d, i)) {
+                    ref[k] = tab[j] / d;
+                    break;
+                }
+        if (ref[k] != k)
+            continue;
+        for (size_t i = 0; i < d; i++) {
+            size_t j = masked_hash(u, d, k, i) & (len - 1);
+            while (tab[j] != SIZE_MAX)
+                j = (j + 1) & (len - 1);
+            tab[j] = k * d + i;
+        }
+    }
+    free(tab);
+}
+
 int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors, size_t d,
                  const double *u, size_t n_points, const double *base, uint64_t inner, double *y,
                  ts_err *err)
@@ -247,8 +310,9 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
     crn_result *res = calloc(batch + 1, sizeof *res);
     u_at *at = malloc((batch + 1) * sizeof *at);
     double *q = malloc((batch + 1) * sizeof *q);
-    if (!fixed || !pts || !res || !at || !q) {
-        free(fixed), free(pts), free(res), free(at), free(q);
+    size_t *ref = malloc((batch + 1) * sizeof *ref);
+    if (!fixed || !pts || !res || !at || !q || !ref) {
+        free(fixed), free(pts), free(res), free(at), free(q), free(ref);
         return ts_errf(err, "out of memory");
     }
     batch_progress bp = {o, 0, (uint64_t)n_points * inner};
@@ -268,8 +332,9 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
             pts[k].first_rep = 0;
         }
         design_quantiles(s, o, factors, d, u + first * d, n, fixed, np, at, q);
+        design_refs(u + first * d, n, d, ref);
         bp.offset = (uint64_t)first * inner;
-        if ((rc = crn_eval(s, &ob, pts, n, inner, res, err)) < 0)
+        if ((rc = crn_eval_ref(s, &ob, pts, ref, n, inner, res, err)) < 0)
             break;
         for (size_t k = 0; k < n; k++)
             for (size_t j = 0; j < T; j++) {
@@ -279,7 +344,7 @@ int sensrun_eval(const scenario *s, const runner_opts *o, const size_t *factors,
             }
         crn_results_free(res, n);
     }
-    free(fixed), free(pts), free(res), free(at), free(q);
+    free(fixed), free(pts), free(res), free(at), free(q), free(ref);
     return rc;
 }
 

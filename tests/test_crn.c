@@ -233,6 +233,49 @@ static void test_shared_draws(void)
     scenario_free(s);
 }
 
+/* crn_eval_ref: points replaying others' replications (engine_replay) have
+ * each the results they have alone, bit for bit, on 1 and 2 threads and over
+ * several chunks -- a point that changes only tier b's exit copies tier a
+ * from its leader's record, one that changes a's rate draws both; and a
+ * reference that replays another itself, lies outside, is the point itself
+ * or has other replications only makes the point draw all. */
+static void test_replayed_points(void)
+{
+    scenario *s = load();
+    const size_t np = s->n_params, n = 7;
+    double *fixed = malloc(3 * np * sizeof *fixed);
+    CU_ASSERT_FATAL(fixed != NULL);
+    for (size_t i = 0; i < 3 * np; i++)
+        fixed[i] = NAN;
+    fixed[scenario_find_param(s, "tier.b.exit")] = 0.08;
+    fixed[np + scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
+    fixed[2 * np + scenario_find_param(s, "tier.b.exit")] = 0.02;
+    crn_point pts[7] = {{NULL, 37},       {fixed, 37},      {fixed + np, 37}, {fixed + 2 * np, 37},
+                        {fixed + np, 37}, {fixed, 99},      {fixed + 2 * np, 37}};
+    const size_t ref[7] = {0, 0, 0, 1, 70, 0, 6};
+    ts_err err;
+    for (int th = 1; th <= 2; th++) {
+        runner_opts o = opts(s, th);
+        crn_result all[7];
+        CU_ASSERT_FATAL(crn_eval_ref(s, &o, pts, ref, n, 2 * RUNNER_CHUNK + 300, all, &err) == 0);
+        for (size_t k = 0; k < n; k++) {
+            crn_result one;
+            CU_ASSERT_FATAL(crn_eval(s, &o, &pts[k], 1, 2 * RUNNER_CHUNK + 300, &one, &err) == 0);
+            for (size_t j = 0; j < s->n_targets; j++) {
+                CU_ASSERT_EQUAL(all[k].met[j], one.met[j]);
+                CU_ASSERT(memcmp(&all[k].mean[j], &one.mean[j], sizeof(double)) == 0);
+                CU_ASSERT(memcmp(&all[k].var[j], &one.var[j], sizeof(double)) == 0);
+            }
+            crn_results_free(&one, 1);
+        }
+        /* a's rate changed both targets, so the check covers the points' places */
+        CU_ASSERT(all[2].mean[0] != all[0].mean[0] && all[2].mean[1] != all[0].mean[1]);
+        crn_results_free(all, n);
+    }
+    free(fixed);
+    scenario_free(s);
+}
+
 /* crn_eval_kept, point after point as goal seeking evaluates them, with
  * the replications changing in between (700, 1500, 700): each result bit
  * for bit crn_eval's of that point. */
@@ -378,6 +421,7 @@ int main(void)
         {"fixed parameters and threads", test_fixed_and_threads},
         {"points on the same replications share their draws", test_shared_draws},
         {"draws kept from one evaluation to the next", test_kept_draws},
+        {"points replaying another's replications", test_replayed_points},
         {"compare with common random numbers", test_compare_crn},
         {"per-replication records", test_records},
         {"paired delta", test_paired_delta},
