@@ -395,8 +395,9 @@ static int tornado_drawn(const scenario *s, const runner_opts *o, const size_t *
     double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
     crn_point *pts = calloc(n_points + 1, sizeof *pts);
     crn_result *res = calloc(n_points + 1, sizeof *res);
+    size_t *ref = malloc((n_points + 1) * sizeof *ref);
     int rc = 0;
-    if (!fixed || !pts || !res)
+    if (!fixed || !pts || !res || !ref)
         rc = ts_errf(err, "out of memory");
     for (size_t pt = 0; pt < n_points && rc == 0; pt++) {
         double *row = fixed + pt * np;
@@ -406,9 +407,11 @@ static int tornado_drawn(const scenario *s, const runner_opts *o, const size_t *
             row[factors[pt / 2]] = pt % 2 ? out->high[pt / 2] : out->low[pt / 2];
         pts[pt].fixed = row;
         pts[pt].first_rep = 0;
+        /* one factor fixed: the others' tiers are the all-drawn point's */
+        ref[pt] = 2 * d;
     }
     if (rc == 0)
-        rc = crn_eval(s, o, pts, n_points, inner, res, err);
+        rc = crn_eval_ref(s, o, pts, ref, n_points, inner, res, err);
     if (rc == 0) {
         for (size_t j = 0; j < T; j++) {
             size_t jo = j * SENSRUN_OUTPUTS + SENSRUN_PMET;
@@ -420,7 +423,7 @@ static int tornado_drawn(const scenario *s, const runner_opts *o, const size_t *
         }
         crn_results_free(res, n_points);
     }
-    free(fixed), free(pts), free(res);
+    free(fixed), free(pts), free(res), free(ref);
     return rc;
 }
 
@@ -806,8 +809,9 @@ int sensrun_sweep(const scenario *s, const runner_opts *o, const size_t *params,
     double *fixed = malloc((n_points * np + 1) * sizeof *fixed);
     crn_point *pts = calloc(n_points + 1, sizeof *pts);
     crn_result *res = calloc(n_points + 1, sizeof *res);
+    size_t *ref = malloc((n_points + 1) * sizeof *ref);
     int rc = 0;
-    if (!out->values || !out->met || !out->mean || !fixed || !pts || !res)
+    if (!out->values || !out->met || !out->mean || !fixed || !pts || !res || !ref)
         rc = ts_errf(err, "out of memory");
     for (size_t pt = 0; pt < n_points && rc == 0; pt++) {
         double *row = fixed + pt * np;
@@ -826,9 +830,12 @@ int sensrun_sweep(const scenario *s, const runner_opts *o, const size_t *params,
         }
         pts[pt].fixed = row;
         pts[pt].first_rep = 0;
+        /* The first dimension varies slowest: the point at its first value
+         * differs from this one in that parameter alone. */
+        ref[pt] = pt % (n_points / steps[0]);
     }
     if (rc == 0)
-        rc = crn_eval(s, o, pts, n_points, reps, res, err);
+        rc = crn_eval_ref(s, o, pts, ref, n_points, reps, res, err);
     for (size_t pt = 0; pt < n_points && rc == 0; pt++)
         for (size_t j = 0; j < T; j++) {
             out->met[pt * T + j] = res[pt].met[j];
@@ -836,7 +843,7 @@ int sensrun_sweep(const scenario *s, const runner_opts *o, const size_t *params,
         }
     if (rc == 0)
         crn_results_free(res, n_points);
-    free(fixed), free(pts), free(res);
+    free(fixed), free(pts), free(res), free(ref);
     if (rc < 0)
         sensrun_sweep_free(out);
     return rc;
