@@ -194,6 +194,29 @@ static void test_fixed_and_threads(void)
     scenario_free(s);
 }
 
+/* Two results bit for bit the same. */
+static void check_same(const crn_result *a, const crn_result *b, size_t n_targets)
+{
+    for (size_t j = 0; j < n_targets; j++) {
+        CU_ASSERT_EQUAL(a->met[j], b->met[j]);
+        CU_ASSERT(memcmp(&a->mean[j], &b->mean[j], sizeof(double)) == 0);
+        CU_ASSERT(memcmp(&a->var[j], &b->var[j], sizeof(double)) == 0);
+    }
+}
+
+/* all[k] is what point k gives evaluated alone, for each of the n points. */
+static void check_each_alone(const scenario *s, const runner_opts *o, const crn_point *pts,
+                             const crn_result *all, size_t n, uint64_t reps)
+{
+    ts_err err;
+    for (size_t k = 0; k < n; k++) {
+        crn_result one;
+        CU_ASSERT_FATAL(crn_eval(s, o, &pts[k], 1, reps, &one, &err) == 0);
+        check_same(&all[k], &one, s->n_targets);
+        crn_results_free(&one, 1);
+    }
+}
+
 /* Three points or more on the same replications share one set of parameter
  * draws (crn.c's drawn_cache): each point's results are bit for bit those
  * it has evaluated alone, where every replication draws its own -- with
@@ -215,16 +238,7 @@ static void test_shared_draws(void)
         runner_opts o = opts(s, th);
         crn_result all[4];
         CU_ASSERT_FATAL(crn_eval(s, &o, pts, 4, 1500, all, &err) == 0);
-        for (size_t k = 0; k < 4; k++) {
-            crn_result one;
-            CU_ASSERT_FATAL(crn_eval(s, &o, &pts[k], 1, 1500, &one, &err) == 0);
-            for (size_t j = 0; j < s->n_targets; j++) {
-                CU_ASSERT_EQUAL(all[k].met[j], one.met[j]);
-                CU_ASSERT(memcmp(&all[k].mean[j], &one.mean[j], sizeof(double)) == 0);
-                CU_ASSERT(memcmp(&all[k].var[j], &one.var[j], sizeof(double)) == 0);
-            }
-            crn_results_free(&one, 1);
-        }
+        check_each_alone(s, &o, pts, all, 4, 1500);
         /* the fixed values changed the results, so the check covers them */
         CU_ASSERT(all[1].mean[0] != all[0].mean[0] && all[2].mean[1] != all[0].mean[1]);
         crn_results_free(all, 4);
@@ -258,16 +272,7 @@ static void test_replayed_points(void)
         runner_opts o = opts(s, th);
         crn_result all[7];
         CU_ASSERT_FATAL(crn_eval_ref(s, &o, pts, ref, n, 2 * RUNNER_CHUNK + 300, all, &err) == 0);
-        for (size_t k = 0; k < n; k++) {
-            crn_result one;
-            CU_ASSERT_FATAL(crn_eval(s, &o, &pts[k], 1, 2 * RUNNER_CHUNK + 300, &one, &err) == 0);
-            for (size_t j = 0; j < s->n_targets; j++) {
-                CU_ASSERT_EQUAL(all[k].met[j], one.met[j]);
-                CU_ASSERT(memcmp(&all[k].mean[j], &one.mean[j], sizeof(double)) == 0);
-                CU_ASSERT(memcmp(&all[k].var[j], &one.var[j], sizeof(double)) == 0);
-            }
-            crn_results_free(&one, 1);
-        }
+        check_each_alone(s, &o, pts, all, n, 2 * RUNNER_CHUNK + 300);
         /* a's rate changed both targets, so the check covers the points' places */
         CU_ASSERT(all[2].mean[0] != all[0].mean[0] && all[2].mean[1] != all[0].mean[1]);
         crn_results_free(all, n);
@@ -300,11 +305,7 @@ static void test_kept_draws(void)
         CU_ASSERT_FATAL(crn_eval(s, &o, &pt, 1, reps[i], &b, &err) == 0);
         CU_ASSERT_EQUAL(kept.reps, reps[i]);
         CU_ASSERT(kept.rows != NULL);
-        for (size_t j = 0; j < s->n_targets; j++) {
-            CU_ASSERT_EQUAL(a.met[j], b.met[j]);
-            CU_ASSERT(memcmp(&a.mean[j], &b.mean[j], sizeof(double)) == 0);
-            CU_ASSERT(memcmp(&a.var[j], &b.var[j], sizeof(double)) == 0);
-        }
+        check_same(&a, &b, s->n_targets);
         crn_results_free(&a, 1);
         crn_results_free(&b, 1);
     }
