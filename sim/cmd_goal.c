@@ -118,6 +118,34 @@ static int eval_lever(void *vctx, double x, uint64_t reps, double *p, ts_err *er
     return 0;
 }
 
+/* The curve's lever values x[0..n) in one evaluation, P(met) into p: each
+ * point differs from the first in the lever alone, so it replays the first
+ * point's replications (crn_eval_ref) and draws only the tiers the lever
+ * reaches -- the same P(met) as eval_lever at each value. */
+static int eval_curve(eval_ctx *c, const double *x, size_t n, uint64_t reps, double *p,
+                      ts_err *err)
+{
+    const size_t np = c->s->n_params;
+    double *rows = malloc((n * np + 1) * sizeof *rows);
+    crn_point *pts = calloc(n + 1, sizeof *pts);
+    size_t *ref = calloc(n + 1, sizeof *ref);
+    crn_result *res = calloc(n + 1, sizeof *res);
+    int rc = !rows || !pts || !ref || !res ? ts_errf(err, "out of memory") : 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        memcpy(rows + i * np, c->fixed, np * sizeof *rows);
+        rows[i * np + c->lever] = x[i];
+        pts[i].fixed = rows + i * np;
+        pts[i].first_rep = 0;
+    }
+    if (rc == 0 && n > 0 && (rc = crn_eval_ref(c->s, c->o, pts, ref, n, reps, res, err)) == 0) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (double)res[i].met[c->target] / (double)reps;
+        crn_results_free(res, n);
+    }
+    free(rows), free(pts), free(ref), free(res);
+    return rc;
+}
+
 /* The target named by "NAME" or "NAME:new" / "NAME:stock" / "NAME:cumulative"
  * (NAME of its [target NAME]: a tier, or a target over several tiers). */
 static int find_target(const scenario *s, const char *name, size_t *out, ts_err *err)
@@ -289,9 +317,9 @@ int cmd_goal(int argc, char **argv)
     if (goal_seek(eval_lever, &ctx, &go, &gr, &err) < 0)
         goto fail;
     size_t n_curve = curve_grid(&g, &gr, curve_x);
-    for (size_t i = 0; i < n_curve; i++)
-        if (eval_lever(&ctx, curve_x[i], reps, &curve_p[i], &err) < 0)
-            goto fail;
+    crn_kept_free(&ctx.kept); /* the curve draws its own, once */
+    if (eval_curve(&ctx, curve_x, n_curve, reps, curve_p, &err) < 0)
+        goto fail;
     cli_computed(&cs);
     goal_output out = {g.lever, g.target, g.q, &gr, curve_x, curve_p, n_curve, reps};
     if (output_goal(cs.od, cs.s, &out, &err) < 0)

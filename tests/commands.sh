@@ -318,6 +318,16 @@ inside=$(awk -F, -v v="$v" 'NR > 1 && $1 > v - 0.5 && $1 < v + 0.5 && ($1 * 4) !
     sed 1d "$T/goal3/goal_curve.csv" | cut -d, -f1 | sort -g -c &&
     ok "goal_curve.csv: the grid refined about the answer ($v), through it" ||
     bad "goal curve" "answer '$v', $rows rows, $inside off the grid near it; $(cat "$T/goal3.txt")"
+# the curve's P(met) are the sweep's at the same lever values: each is the
+# value on replications 0 .. n-1 (the curve in one evaluation, its points
+# replaying the first point's draws of the tiers the lever leaves alone)
+"$BIN" goal tests/data/tiny.ini --target b --prob 0.8 --lever 'transition.a->b.rate' --range 0:0.3 -n 1000 -o "$T/goal4" -q --no-plots >/dev/null 2>&1
+"$BIN" sweep tests/data/tiny.ini --param 'transition.a->b.rate=0:0.3:21' -n 1000 -o "$T/sweep4" -q --no-plots >/dev/null 2>&1
+same=$(awk -F, 'NR == FNR { if (FNR > 1) p[$1 + 0] = $2; next }
+    FNR > 1 && ($1 + 0) in p { n++; d = $2 - p[$1 + 0]; if (d < 0) d = -d; if (d > 1e-6) off++ }
+    END { print n + 0, off + 0 }' "$T/sweep4/sweep.csv" "$T/goal4/goal_curve.csv")
+[ "$same" = "21 0" ] && ok "goal_curve.csv's P(met) are the sweep's at the grid's 21 values" ||
+    bad "goal curve against sweep" "matched, differing: $same"
 "$BIN" goal tests/data/tiny.ini --target b --prob 0.999 --lever transition.a-\>b.rate --range 0:0.01 -n 500 -o "$T/goal2" -q >"$T/goal2.txt" 2>&1 &&
     grep -q 'not reachable' "$T/goal2.txt" && grep -q '^transition.a->b.rate,,' "$T/goal2/goal.csv" &&
     ok "an unreachable range is an answer, exit 0" || bad "goal unreachable" "$(cat "$T/goal2.txt")"
