@@ -314,7 +314,5 @@ void cli_start(int argc, char **argv);
 extern char cli_command_line[CLI_LINE_MAX];
 void cli_set_command_line(int argc, char **argv);
 
-/* Threads a run will use: the request, or OpenMP's default. */
-int cli_threads(int requested);
 
 #endif

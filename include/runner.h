@@ -75,8 +75,10 @@ typedef struct {
  * fast samplers, cap 10^7. */
 void runner_opts_init(runner_opts *o, const scenario *s);
 
-/* The threads o asks for: o->threads, or OpenMP's default when <= 0; 1
- * without OpenMP.  At least 1. */
+/* The threads a request asks for: `requested`, or OpenMP's default when
+ * <= 0; 1 without OpenMP.  At least 1.  The one rule, for the runner's
+ * options (runner_threads) and the command line's -j. */
+int runner_thread_count(int requested);
 int runner_threads(const runner_opts *o);
 
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err);

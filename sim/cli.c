@@ -11,9 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 
@@ -107,16 +104,6 @@ void cli_catch_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-int cli_threads(int requested)
-{
-#ifdef _OPENMP
-    return requested > 0 ? requested : omp_get_max_threads();
-#else
-    (void)requested;
-    return 1;
-#endif
 }
 
 /* ---------------------------------------------------------------- options */
@@ -978,7 +965,7 @@ int cli_open(cli_session *cs, const cli_spec *spec, const cli_args *a, const cha
     }
     if (a->have_seed)
         cs->s->seed = a->seed;
-    cs->threads = cli_threads(a->threads);
+    cs->threads = runner_thread_count(a->threads);
     if (a->out_dir)
         snprintf(cs->dir, sizeof cs->dir, "%s", a->out_dir);
     else

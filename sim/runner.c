@@ -290,15 +290,20 @@ static int agree_batch(const runner_opts *o, uint64_t *fail_rep, ts_err *fail_er
     return (int)stop;
 }
 
-int runner_threads(const runner_opts *o)
+int runner_thread_count(int requested)
 {
 #ifdef _OPENMP
-    int n = o->threads > 0 ? o->threads : omp_get_max_threads();
+    int n = requested > 0 ? requested : omp_get_max_threads();
 #else
-    (void)o;
+    (void)requested;
     int n = 1;
 #endif
     return n < 1 ? 1 : n;
+}
+
+int runner_threads(const runner_opts *o)
+{
+    return runner_thread_count(o->threads);
 }
 
 int runner_run(const scenario *s, const runner_opts *o, runner_result **out, ts_err *err)
