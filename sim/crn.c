@@ -15,7 +15,10 @@
 typedef struct {
     engine_ws **eng;        /* one per arm */
     size_t n_eng;
-    engine_ws *rep;         /* crn_eval_ref's replays (arm 0), made on first use */
+    /* crn_eval_ref's engines (arm 0), made on first use: [0] the replays
+     * nothing replays, then one a point that others replay */
+    engine_ws **pool;
+    size_t n_pool;
     gsl_rng *rp, *rc;
     double *theta;
     int64_t *out;
@@ -27,7 +30,9 @@ static void ws_free(crn_ws *w)
     for (size_t a = 0; a < w->n_eng; a++)
         engine_free(w->eng ? w->eng[a] : NULL);
     free(w->eng);
-    engine_free(w->rep);
+    for (size_t i = 0; i < w->n_pool; i++)
+        engine_free(w->pool[i]);
+    free(w->pool);
     gsl_rng_free(w->rp);
     gsl_rng_free(w->rc);
     free(w->theta);
@@ -220,9 +225,13 @@ typedef struct {
     double *n, *mean, *m2;
     uint64_t *met;
     const double *drawn;        /* crn_draws's rows, or NULL */
-    /* Group g: points member[group[g] .. group[g + 1]), the first the one
-     * the others replay (a task is a group's chunk of replications). */
-    size_t *group, *member;
+    /* Group g: points member[group[g] .. group[g + 1]) (a task is a
+     * group's chunk of replications), each after the one it replays: at
+     * position q, the position of that one within the group (SIZE_MAX for
+     * the group's first), and the engine it runs on (engine_of: 0 for a
+     * point nothing replays, else its own, 1, 2, ..., so that its record
+     * stays until every point replaying it has run). */
+    size_t *group, *member, *parent, *engine_of;
 } eval_ctx;
 
 /* On common random numbers every point draws the same parameters, and those
@@ -289,27 +298,49 @@ static void accumulate(const eval_ctx *c, const int64_t *out, size_t i, uint64_t
     }
 }
 
+/* Engine e of w's pool, made when first needed. */
+static engine_ws *pool_engine(crn_ws *w, const scenario *s, engine_samplers samplers, size_t e)
+{
+    if (e >= w->n_pool) {
+        engine_ws **p = realloc(w->pool, (e + 1) * sizeof *p);
+        if (!p)
+            return NULL;
+        for (size_t i = w->n_pool; i <= e; i++)
+            p[i] = NULL;
+        w->pool = p;
+        w->n_pool = e + 1;
+    }
+    if (!w->pool[e])
+        w->pool[e] = engine_alloc(s, samplers);
+    return w->pool[e];
+}
+
 static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
 {
     eval_ctx *c = vctx;
     const scenario *s = c->s;
-    const size_t *mem = c->member + c->group[t / c->chunks];
-    const size_t size = c->group[t / c->chunks + 1] - c->group[t / c->chunks];
+    const size_t first = c->group[t / c->chunks], size = c->group[t / c->chunks + 1] - first;
+    const size_t *mem = c->member + first, *parent = c->parent + first;
+    const size_t *engine_of = c->engine_of + first;
     uint64_t chunk = t % c->chunks;
     uint64_t lo = chunk * RUNNER_CHUNK;
     uint64_t hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
-    engine_ws *root = w->eng[0];
-    if (size > 1 && !w->rep && !(w->rep = engine_alloc(s, c->o->samplers)))
-        return ts_errf(err, "out of memory");
-    engine_keep_record(root, size > 1);
+    for (size_t q = 0; q < size; q++) {
+        engine_ws *e = q == 0 && size == 1 ? w->eng[0]
+                                           : pool_engine(w, s, c->o->samplers, engine_of[q]);
+        if (!e)
+            return ts_errf(err, "out of memory");
+        engine_keep_record(e, engine_of[q] != 0);
+    }
     for (uint64_t r = lo; r < hi; r++) {
         const double *drawn = c->drawn ? c->drawn + r * s->n_params : NULL;
-        for (size_t m = 0; m < size; m++) {
-            const crn_point *pt = &c->pts[mem[m]];
-            if (replicate_on(w, m ? w->rep : root, m ? root : NULL, s, c->o, pt->first_rep + r,
-                             drawn, pt->fixed, err) < 0)
+        for (size_t q = 0; q < size; q++) {
+            const crn_point *pt = &c->pts[mem[q]];
+            engine_ws *e = size == 1 ? w->eng[0] : w->pool[engine_of[q]];
+            const engine_ws *ref = parent[q] == SIZE_MAX ? NULL : w->pool[engine_of[parent[q]]];
+            if (replicate_on(w, e, ref, s, c->o, pt->first_rep + r, drawn, pt->fixed, err) < 0)
                 return -1;
-            accumulate(c, w->out, mem[m], chunk);
+            accumulate(c, w->out, mem[q], chunk);
         }
     }
     return 0;
@@ -323,47 +354,88 @@ static uint64_t eval_progress(void *vctx, uint64_t t)
     return (hi - lo) * (c->group[t / c->chunks + 1] - c->group[t / c->chunks]);
 }
 
-/* The point whose replications point i replays: ref[i] when that is a
- * point of the same first_rep that replays none itself, else i. */
-static size_t leader(const crn_point *pts, const size_t *ref, size_t n, size_t i)
-{
-    if (!ref || ref[i] >= n || ref[i] == i)
-        return i;
-    size_t l = ref[i];
-    if ((ref[l] < n && ref[l] != l) || pts[l].first_rep != pts[i].first_rep)
-        return i;
-    return l;
-}
-
-/* Each leader and the points that replay it, the leader first, groups in
- * the order of their leaders: group[n + 1], member[n].  The number of
+/* Points in groups by the replays asked for: point i replays ref[i] when
+ * that is another point of the same first_rep (ref NULL, ref[i] == i or
+ * >= n: none); a cycle is cut where the walk up meets itself.  Each group
+ * is a tree: its root, then the others by depth (a point after the one it
+ * replays), groups in the order of their roots.  group[n + 1] and the
+ * member, parent and engine_of arrays of eval_ctx, n each.  The number of
  * groups, or SIZE_MAX when memory is short. */
 static size_t make_groups(const crn_point *pts, const size_t *ref, size_t n, size_t *group,
-                          size_t *member)
+                          size_t *member, size_t *parent, size_t *engine_of)
 {
+    size_t *up = malloc((n + 1) * sizeof *up), *root = malloc((n + 1) * sizeof *root);
+    size_t *depth = malloc((n + 1) * sizeof *depth), *stack = malloc((n + 1) * sizeof *stack);
     size_t *size = calloc(n + 1, sizeof *size), *next = calloc(n + 1, sizeof *next);
-    if (!size || !next) {
-        free(size), free(next);
-        return SIZE_MAX;
+    size_t *pos = malloc((n + 1) * sizeof *pos), *kids = calloc(n + 1, sizeof *kids);
+    unsigned char *state = calloc(n + 1, 1);
+    size_t g = SIZE_MAX;
+    if (!up || !root || !depth || !stack || !size || !next || !pos || !kids || !state)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        up[i] = ref && ref[i] < n && ref[i] != i && pts[ref[i]].first_rep == pts[i].first_rep
+                    ? ref[i]
+                    : SIZE_MAX;
+    /* Depth and root of every point: walk up to a point already placed or a
+     * root, then down again (state 1: on the walk, 2: placed). */
+    for (size_t i = 0; i < n; i++) {
+        size_t h = 0, x = i;
+        while (state[x] == 0) {
+            state[x] = 1;
+            stack[h++] = x;
+            if (up[x] == SIZE_MAX)
+                break;
+            if (state[up[x]] == 1) {    /* a cycle: x leads it */
+                up[x] = SIZE_MAX;
+                break;
+            }
+            x = up[x];
+        }
+        while (h > 0) {
+            x = stack[--h];
+            if (up[x] == SIZE_MAX) {
+                root[x] = x;
+                depth[x] = 0;
+            } else {
+                root[x] = root[up[x]];
+                depth[x] = depth[up[x]] + 1;
+            }
+            state[x] = 2;
+        }
     }
-    for (size_t i = 0; i < n; i++)
-        size[leader(pts, ref, n, i)]++;
-    size_t g = 0, at = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        size[root[i]]++;
+        if (up[i] != SIZE_MAX)
+            kids[up[i]]++;
+    }
+    g = 0;
+    size_t at = 0, max_depth = 0;
+    for (size_t i = 0; i < n; i++) {
         if (size[i]) {
             group[g++] = next[i] = at;
             at += size[i];
         }
-    group[g] = n;
-    for (size_t i = 0; i < n; i++)
-        if (leader(pts, ref, n, i) == i)
-            member[next[i]++] = i;
-    for (size_t i = 0; i < n; i++) {
-        size_t l = leader(pts, ref, n, i);
-        if (l != i)
-            member[next[l]++] = i;
+        max_depth = depth[i] > max_depth ? depth[i] : max_depth;
     }
-    free(size), free(next);
+    group[g] = n;
+    /* By depth, then by index, into each root's group. */
+    for (size_t d = 0; d <= max_depth && n > 0; d++)
+        for (size_t i = 0; i < n; i++)
+            if (depth[i] == d) {
+                pos[i] = next[root[i]]++;
+                member[pos[i]] = i;
+            }
+    for (size_t k = 0; k < g; k++) {
+        size_t own = 0;
+        for (size_t q = group[k]; q < group[k + 1]; q++) {
+            size_t i = member[q];
+            parent[q] = up[i] == SIZE_MAX ? SIZE_MAX : pos[up[i]] - group[k];
+            engine_of[q] = kids[i] ? ++own : 0;
+        }
+    }
+done:
+    free(up), free(root), free(depth), free(stack), free(size), free(next), free(pos), free(kids);
+    free(state);
     return g;
 }
 
@@ -388,7 +460,7 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     if (reps == 0)
         return ts_errf(err, "no replications to run");
     eval_ctx c = {s, o, pts, reps, (reps + RUNNER_CHUNK - 1) / RUNNER_CHUNK, NULL, NULL, NULL, NULL,
-                  NULL, NULL, NULL};
+                  NULL, NULL, NULL, NULL, NULL};
     size_t cells = (size_t)n * (size_t)c.chunks * T + 1;
     c.n = calloc(cells, sizeof *c.n);
     c.mean = calloc(cells, sizeof *c.mean);
@@ -396,10 +468,13 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     c.met = calloc(cells, sizeof *c.met);
     c.group = calloc(n + 2, sizeof *c.group);
     c.member = calloc(n + 1, sizeof *c.member);
+    c.parent = calloc(n + 1, sizeof *c.parent);
+    c.engine_of = calloc(n + 1, sizeof *c.engine_of);
     int rc = 0;
     size_t n_groups = 0;
-    if (!c.n || !c.mean || !c.m2 || !c.met || !c.group || !c.member ||
-        (n_groups = make_groups(pts, ref, n, c.group, c.member)) == SIZE_MAX)
+    if (!c.n || !c.mean || !c.m2 || !c.met || !c.group || !c.member || !c.parent || !c.engine_of ||
+        (n_groups = make_groups(pts, ref, n, c.group, c.member, c.parent, c.engine_of)) ==
+            SIZE_MAX)
         rc = ts_errf(err, "out of memory");
     uint64_t tasks = (uint64_t)n_groups * c.chunks;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -444,6 +519,8 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     free(c.met);
     free(c.group);
     free(c.member);
+    free(c.parent);
+    free(c.engine_of);
     if (rc < 0)
         crn_results_free(out, n);
     return rc;

@@ -258,11 +258,11 @@ static int same_but(const double *u, size_t d, size_t k, size_t m, size_t i)
 #define SENSRUN_REF_SLOTS ((size_t)1 << 21)
 
 /* ref[k]: an earlier point of the n that differs from point k in one factor
- * at most and replays none itself (crn_eval_ref), or k.  A Saltelli design's
- * AB_i differs from A in factor i, a Morris step from the point before it in
- * one factor; the others lead.  Leaders' rows go into an open-addressing
- * table once per factor, keyed by the row without it.  Nothing when the
- * table would be too large: then every point draws all, the same results. */
+ * at most (crn_eval_ref), or k.  A Saltelli design's AB_i differs from A in
+ * factor i, a Morris step from the point before it in one factor.  Every
+ * point's row goes into an open-addressing table once per factor, keyed by
+ * the row without it.  Nothing when the table would be too large: then
+ * every point draws all, the same results. */
 static void design_refs(const double *u, size_t n, size_t d, size_t *ref)
 {
     for (size_t k = 0; k < n; k++)
@@ -283,8 +283,6 @@ static void design_refs(const double *u, size_t n, size_t d, size_t *ref)
                     ref[k] = tab[j] / d;
                     break;
                 }
-        if (ref[k] != k)
-            continue;
         for (size_t i = 0; i < d; i++) {
             size_t j = masked_hash(u, d, k, i) & (len - 1);
             while (tab[j] != SIZE_MAX)

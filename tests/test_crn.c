@@ -250,13 +250,14 @@ static void test_shared_draws(void)
 /* crn_eval_ref: points replaying others' replications (engine_replay) have
  * each the results they have alone, bit for bit, on 1 and 2 threads and over
  * several chunks -- a point that changes only tier b's exit copies tier a
- * from its leader's record, one that changes a's rate draws both; and a
- * reference that replays another itself, lies outside, is the point itself
- * or has other replications only makes the point draw all. */
+ * from the record of the point it replays, one that changes a's rate draws
+ * both; in chains (0 <- 1 <- 3 <- 9), replaying a later point (10 <- 11), in
+ * a cycle (7 <-> 8, cut); and a reference outside, the point itself or one
+ * of other replications only makes the point draw all. */
 static void test_replayed_points(void)
 {
     scenario *s = load();
-    const size_t np = s->n_params, n = 7;
+    const size_t np = s->n_params, n = 12;
     double *fixed = malloc(3 * np * sizeof *fixed);
     CU_ASSERT_FATAL(fixed != NULL);
     for (size_t i = 0; i < 3 * np; i++)
@@ -264,13 +265,15 @@ static void test_replayed_points(void)
     fixed[scenario_find_param(s, "tier.b.exit")] = 0.08;
     fixed[np + scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
     fixed[2 * np + scenario_find_param(s, "tier.b.exit")] = 0.02;
-    crn_point pts[7] = {{NULL, 37},       {fixed, 37},      {fixed + np, 37}, {fixed + 2 * np, 37},
-                        {fixed + np, 37}, {fixed, 99},      {fixed + 2 * np, 37}};
-    const size_t ref[7] = {0, 0, 0, 1, 70, 0, 6};
+    crn_point pts[12] = {{NULL, 37},           {fixed, 37},     {fixed + np, 37},
+                         {fixed + 2 * np, 37}, {fixed + np, 37}, {fixed, 99},
+                         {fixed + 2 * np, 37}, {fixed + np, 37}, {fixed, 37},
+                         {fixed + np, 37},     {fixed, 37},     {NULL, 37}};
+    const size_t ref[12] = {0, 0, 0, 1, 70, 0, 6, 8, 7, 3, 11, 11};
     ts_err err;
     for (int th = 1; th <= 2; th++) {
         runner_opts o = opts(s, th);
-        crn_result all[7];
+        crn_result all[12];
         CU_ASSERT_FATAL(crn_eval_ref(s, &o, pts, ref, n, 2 * RUNNER_CHUNK + 300, all, &err) == 0);
         check_each_alone(s, &o, pts, all, n, 2 * RUNNER_CHUNK + 300);
         /* a's rate changed both targets, so the check covers the points' places */
