@@ -37,9 +37,10 @@ void crn_results_free(crn_result *r, size_t n);
 
 /* crn_eval, point i replaying the replications of point ref[i] (ref[i] == i
  * or >= n: none; ref may be NULL) when that has the same first_rep (else
- * point i draws all) -- which may replay another in turn (a Morris
- * trajectory's steps; a cycle is cut) -- by engine_replay: the tiers whose
- * inputs are the same in both points are copied, not drawn.  The same
+ * point i draws all), which may replay another in turn (a Morris
+ * trajectory's steps; a cycle is cut, and a chain past 32 starts anew, so a
+ * thread holds at most that many engines more), by engine_replay: the tiers
+ * whose inputs are the same in both points are copied, not drawn.  The same
  * results as crn_eval, bit for bit; faster where points differ in the
  * parameters of few tiers (Sobol's AB_i against A, a one-at-a-time step). */
 int crn_eval_ref(const scenario *s, const runner_opts *o, const crn_point *pts, const size_t *ref,

@@ -15,8 +15,8 @@
 typedef struct {
     engine_ws **eng;        /* one per arm */
     size_t n_eng;
-    /* crn_eval_ref's engines (arm 0), made on first use: [0] the replays
-     * nothing replays, then one a point that others replay */
+    /* crn_eval_ref's engines (arm 0), made on first use: [d] for the
+     * points at depth d of their group's tree */
     engine_ws **pool;
     size_t n_pool;
     gsl_rng *rp, *rc;
@@ -226,12 +226,10 @@ typedef struct {
     uint64_t *met;
     const double *drawn;        /* crn_draws's rows, or NULL */
     /* Group g: points member[group[g] .. group[g + 1]) (a task is a
-     * group's chunk of replications), each after the one it replays: at
-     * position q, the position of that one within the group (SIZE_MAX for
-     * the group's first), and the engine it runs on (engine_of: 0 for a
-     * point nothing replays, else its own, 1, 2, ..., so that its record
-     * stays until every point replaying it has run). */
-    size_t *group, *member, *parent, *engine_of;
+     * group's chunk of replications), a tree in depth-first preorder: at
+     * position q, the position of the point it replays (SIZE_MAX for the
+     * root) and its depth, which is the engine it runs on. */
+    size_t *group, *member, *parent, *depth;
 } eval_ctx;
 
 /* On common random numbers every point draws the same parameters, and those
@@ -315,29 +313,33 @@ static engine_ws *pool_engine(crn_ws *w, const scenario *s, engine_samplers samp
     return w->pool[e];
 }
 
+/* In preorder, the last point of depth d before one of depth d + 1 is the
+ * one it replays: one engine a depth holds every record still needed, and
+ * the engines above the deepest level keep records. */
 static int eval_task(void *vctx, crn_ws *w, uint64_t t, ts_err *err)
 {
     eval_ctx *c = vctx;
     const scenario *s = c->s;
     const size_t first = c->group[t / c->chunks], size = c->group[t / c->chunks + 1] - first;
-    const size_t *mem = c->member + first, *parent = c->parent + first;
-    const size_t *engine_of = c->engine_of + first;
+    const size_t *mem = c->member + first, *parent = c->parent + first, *depth = c->depth + first;
     uint64_t chunk = t % c->chunks;
     uint64_t lo = chunk * RUNNER_CHUNK;
     uint64_t hi = lo + RUNNER_CHUNK < c->reps ? lo + RUNNER_CHUNK : c->reps;
-    for (size_t q = 0; q < size; q++) {
-        engine_ws *e = q == 0 && size == 1 ? w->eng[0]
-                                           : pool_engine(w, s, c->o->samplers, engine_of[q]);
+    size_t deepest = 0;
+    for (size_t q = 0; q < size; q++)
+        deepest = depth[q] > deepest ? depth[q] : deepest;
+    for (size_t d = 0; d <= deepest && size > 1; d++) {
+        engine_ws *e = pool_engine(w, s, c->o->samplers, d);
         if (!e)
             return ts_errf(err, "out of memory");
-        engine_keep_record(e, engine_of[q] != 0);
+        engine_keep_record(e, d < deepest);
     }
     for (uint64_t r = lo; r < hi; r++) {
         const double *drawn = c->drawn ? c->drawn + r * s->n_params : NULL;
         for (size_t q = 0; q < size; q++) {
             const crn_point *pt = &c->pts[mem[q]];
-            engine_ws *e = size == 1 ? w->eng[0] : w->pool[engine_of[q]];
-            const engine_ws *ref = parent[q] == SIZE_MAX ? NULL : w->pool[engine_of[parent[q]]];
+            engine_ws *e = size == 1 ? w->eng[0] : w->pool[depth[q]];
+            const engine_ws *ref = parent[q] == SIZE_MAX ? NULL : w->pool[depth[q] - 1];
             if (replicate_on(w, e, ref, s, c->o, pt->first_rep + r, drawn, pt->fixed, err) < 0)
                 return -1;
             accumulate(c, w->out, mem[q], chunk);
@@ -354,30 +356,33 @@ static uint64_t eval_progress(void *vctx, uint64_t t)
     return (hi - lo) * (c->group[t / c->chunks + 1] - c->group[t / c->chunks]);
 }
 
+/* Deepest a chain of replays goes: past it a point starts a tree of its
+ * own, so that a thread holds at most this many engines more. */
+#define CRN_REPLAY_DEPTH 32
+
 /* Points in groups by the replays asked for: point i replays ref[i] when
  * that is another point of the same first_rep (ref NULL, ref[i] == i or
- * >= n: none); a cycle is cut where the walk up meets itself.  Each group
- * is a tree: its root, then the others by depth (a point after the one it
- * replays), groups in the order of their roots.  group[n + 1] and the
- * member, parent and engine_of arrays of eval_ctx, n each.  The number of
- * groups, or SIZE_MAX when memory is short. */
+ * >= n: none); a cycle is cut where the walk up meets itself, a chain at
+ * CRN_REPLAY_DEPTH.  Each group is a tree in depth-first preorder (children
+ * in index order), groups in the order of their roots: group[n + 1] and
+ * eval_ctx's member, parent and depth, n each.  The number of groups, or
+ * SIZE_MAX when memory is short. */
 static size_t make_groups(const crn_point *pts, const size_t *ref, size_t n, size_t *group,
-                          size_t *member, size_t *parent, size_t *engine_of)
+                          size_t *member, size_t *parent, size_t *depth_at)
 {
-    size_t *up = malloc((n + 1) * sizeof *up), *root = malloc((n + 1) * sizeof *root);
-    size_t *depth = malloc((n + 1) * sizeof *depth), *stack = malloc((n + 1) * sizeof *stack);
-    size_t *size = calloc(n + 1, sizeof *size), *next = calloc(n + 1, sizeof *next);
-    size_t *pos = malloc((n + 1) * sizeof *pos), *kids = calloc(n + 1, sizeof *kids);
+    size_t *up = malloc((n + 1) * sizeof *up), *depth = malloc((n + 1) * sizeof *depth);
+    size_t *stack = malloc((n + 1) * sizeof *stack), *pos = malloc((n + 1) * sizeof *pos);
+    size_t *kid_start = calloc(n + 2, sizeof *kid_start), *kids = malloc((n + 1) * sizeof *kids);
     unsigned char *state = calloc(n + 1, 1);
     size_t g = SIZE_MAX;
-    if (!up || !root || !depth || !stack || !size || !next || !pos || !kids || !state)
+    if (!up || !depth || !stack || !pos || !kid_start || !kids || !state)
         goto done;
     for (size_t i = 0; i < n; i++)
         up[i] = ref && ref[i] < n && ref[i] != i && pts[ref[i]].first_rep == pts[i].first_rep
                     ? ref[i]
                     : SIZE_MAX;
-    /* Depth and root of every point: walk up to a point already placed or a
-     * root, then down again (state 1: on the walk, 2: placed). */
+    /* Depths: walk up to a point already placed or a root, then down again
+     * (state 1: on the walk, 2: placed). */
     for (size_t i = 0; i < n; i++) {
         size_t h = 0, x = i;
         while (state[x] == 0) {
@@ -393,49 +398,44 @@ static size_t make_groups(const crn_point *pts, const size_t *ref, size_t n, siz
         }
         while (h > 0) {
             x = stack[--h];
-            if (up[x] == SIZE_MAX) {
-                root[x] = x;
-                depth[x] = 0;
-            } else {
-                root[x] = root[up[x]];
-                depth[x] = depth[up[x]] + 1;
-            }
+            if (up[x] != SIZE_MAX && depth[up[x]] + 1 > CRN_REPLAY_DEPTH)
+                up[x] = SIZE_MAX;
+            depth[x] = up[x] == SIZE_MAX ? 0 : depth[up[x]] + 1;
             state[x] = 2;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        size[root[i]]++;
+    /* Each point's children, in index order. */
+    for (size_t i = 0; i < n; i++)
         if (up[i] != SIZE_MAX)
-            kids[up[i]]++;
-    }
+            kid_start[up[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        kid_start[i + 1] += kid_start[i];
+    for (size_t i = 0; i < n; i++)
+        pos[i] = kid_start[i];  /* the next free place among i's children */
+    for (size_t i = 0; i < n; i++)
+        if (up[i] != SIZE_MAX)
+            kids[pos[up[i]]++] = i;
     g = 0;
-    size_t at = 0, max_depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (size[i]) {
-            group[g++] = next[i] = at;
-            at += size[i];
+    size_t at = 0;
+    for (size_t root = 0; root < n; root++) {
+        if (up[root] != SIZE_MAX)
+            continue;
+        group[g++] = at;
+        size_t h = 0;
+        stack[h++] = root;
+        while (h > 0) {
+            size_t x = stack[--h];
+            pos[x] = at;
+            member[at] = x;
+            parent[at] = up[x] == SIZE_MAX ? SIZE_MAX : pos[up[x]] - group[g - 1];
+            depth_at[at++] = depth[x];
+            for (size_t k = kid_start[x + 1]; k-- > kid_start[x];)
+                stack[h++] = kids[k];
         }
-        max_depth = depth[i] > max_depth ? depth[i] : max_depth;
     }
     group[g] = n;
-    /* By depth, then by index, into each root's group. */
-    for (size_t d = 0; d <= max_depth && n > 0; d++)
-        for (size_t i = 0; i < n; i++)
-            if (depth[i] == d) {
-                pos[i] = next[root[i]]++;
-                member[pos[i]] = i;
-            }
-    for (size_t k = 0; k < g; k++) {
-        size_t own = 0;
-        for (size_t q = group[k]; q < group[k + 1]; q++) {
-            size_t i = member[q];
-            parent[q] = up[i] == SIZE_MAX ? SIZE_MAX : pos[up[i]] - group[k];
-            engine_of[q] = kids[i] ? ++own : 0;
-        }
-    }
 done:
-    free(up), free(root), free(depth), free(stack), free(size), free(next), free(pos), free(kids);
-    free(state);
+    free(up), free(depth), free(stack), free(pos), free(kid_start), free(kids), free(state);
     return g;
 }
 
@@ -469,11 +469,11 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     c.group = calloc(n + 2, sizeof *c.group);
     c.member = calloc(n + 1, sizeof *c.member);
     c.parent = calloc(n + 1, sizeof *c.parent);
-    c.engine_of = calloc(n + 1, sizeof *c.engine_of);
+    c.depth = calloc(n + 1, sizeof *c.depth);
     int rc = 0;
     size_t n_groups = 0;
-    if (!c.n || !c.mean || !c.m2 || !c.met || !c.group || !c.member || !c.parent || !c.engine_of ||
-        (n_groups = make_groups(pts, ref, n, c.group, c.member, c.parent, c.engine_of)) ==
+    if (!c.n || !c.mean || !c.m2 || !c.met || !c.group || !c.member || !c.parent || !c.depth ||
+        (n_groups = make_groups(pts, ref, n, c.group, c.member, c.parent, c.depth)) ==
             SIZE_MAX)
         rc = ts_errf(err, "out of memory");
     uint64_t tasks = (uint64_t)n_groups * c.chunks;
@@ -520,7 +520,7 @@ static int eval_drawn(const scenario *s, const runner_opts *o, const crn_point *
     free(c.group);
     free(c.member);
     free(c.parent);
-    free(c.engine_of);
+    free(c.depth);
     if (rc < 0)
         crn_results_free(out, n);
     return rc;

@@ -194,6 +194,15 @@ static void test_fixed_and_threads(void)
     scenario_free(s);
 }
 
+/* rows x np values, all NAN ("drawn as usual"), or NULL. */
+static double *nan_rows(size_t rows, size_t np)
+{
+    double *f = malloc((rows * np + 1) * sizeof *f);
+    for (size_t i = 0; f && i < rows * np; i++)
+        f[i] = NAN;
+    return f;
+}
+
 /* Two results bit for bit the same. */
 static void check_same(const crn_result *a, const crn_result *b, size_t n_targets)
 {
@@ -226,10 +235,8 @@ static void test_shared_draws(void)
 {
     scenario *s = load();
     const size_t np = s->n_params;
-    double *fixed = malloc(2 * np * sizeof *fixed);
+    double *fixed = nan_rows(2, np);
     CU_ASSERT_FATAL(fixed != NULL);
-    for (size_t i = 0; i < 2 * np; i++)
-        fixed[i] = NAN;
     fixed[scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
     fixed[np + scenario_find_param(s, "tier.a.exit")] = 0.1;
     crn_point pts[4] = {{NULL, 37}, {fixed, 37}, {fixed + np, 37}, {NULL, 37}};
@@ -258,10 +265,8 @@ static void test_replayed_points(void)
 {
     scenario *s = load();
     const size_t np = s->n_params, n = 12;
-    double *fixed = malloc(3 * np * sizeof *fixed);
+    double *fixed = nan_rows(3, np);
     CU_ASSERT_FATAL(fixed != NULL);
-    for (size_t i = 0; i < 3 * np; i++)
-        fixed[i] = NAN;
     fixed[scenario_find_param(s, "tier.b.exit")] = 0.08;
     fixed[np + scenario_find_param(s, "transition.a->b.rate")] = 0.0385;
     fixed[2 * np + scenario_find_param(s, "tier.b.exit")] = 0.02;
@@ -281,6 +286,33 @@ static void test_replayed_points(void)
         crn_results_free(all, n);
     }
     free(fixed);
+    scenario_free(s);
+}
+
+/* Large trees: a star of 300 points replaying one (more children than a
+ * byte counts) and a chain of 40 each replaying the one before, past the
+ * depth where a chain is cut -- each point equal to itself alone. */
+static void test_replay_trees(void)
+{
+    scenario *s = load();
+    const size_t np = s->n_params, n = 341, exit = scenario_find_param(s, "tier.b.exit");
+    double *fixed = nan_rows(n, np);
+    crn_point *pts = calloc(n, sizeof *pts);
+    size_t *ref = calloc(n, sizeof *ref);
+    crn_result *all = calloc(n, sizeof *all);
+    CU_ASSERT_FATAL(fixed && pts && ref && all);
+    for (size_t i = 0; i < n; i++) {
+        fixed[i * np + exit] = 0.01 + 0.0002 * (double)i;
+        pts[i].fixed = fixed + i * np;
+        pts[i].first_rep = 5;
+        ref[i] = i < 301 ? 0 : i - 1;   /* 0 <- 1..300; 300 <- 301 <- ... <- 340 */
+    }
+    ts_err err;
+    runner_opts o = opts(s, 2);
+    CU_ASSERT_FATAL(crn_eval_ref(s, &o, pts, ref, n, RUNNER_CHUNK + 100, all, &err) == 0);
+    check_each_alone(s, &o, pts, all, n, RUNNER_CHUNK + 100);
+    crn_results_free(all, n);
+    free(fixed), free(pts), free(ref), free(all);
     scenario_free(s);
 }
 
@@ -426,6 +458,7 @@ int main(void)
         {"points on the same replications share their draws", test_shared_draws},
         {"draws kept from one evaluation to the next", test_kept_draws},
         {"points replaying another's replications", test_replayed_points},
+        {"large trees of replays", test_replay_trees},
         {"compare with common random numbers", test_compare_crn},
         {"per-replication records", test_records},
         {"paired delta", test_paired_delta},
